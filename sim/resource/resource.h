@@ -1,0 +1,21 @@
+/*
+ * resource.h: FPGA resource estimates (LUT, FF, DSP, BRAM36) per unit.
+ *
+ * Estimates are formulas in the unit's parameters. Their coefficients are fitted to Yosys
+ * synth_xilinx runs of the rtl/ twins (tools/calibrate_systolic.sh writes the data,
+ * docs/systolic.md gives the fit and its error).
+ */
+#ifndef ASIM_RESOURCE_H
+#define ASIM_RESOURCE_H
+
+#include "units/systolic.h"
+
+typedef struct {
+    double lut, ff, dsp, bram36;
+} asim_resources_t;
+
+/* Resources of an R x C systolic array with a_bits x b_bits operands, acc_bits accumulators. */
+void asim_resource_systolic(const asim_systolic_geom_t *g, int a_bits, int b_bits,
+                            int acc_bits, asim_resources_t *out);
+
+#endif
