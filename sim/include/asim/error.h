@@ -13,6 +13,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* X(code, short description) */
 #define ASIM_STATUS_LIST(X)                                              \
     X(OK, "success")                                                     \
@@ -60,5 +64,9 @@ void asim_error_clear(asim_error_t *err);
 /* Aborts with "accelsim: assertion failed: expr (file:line)"; for invariants, not input. */
 void asim_assert_fail(const char *expr, const char *file, int line) __attribute__((noreturn));
 #define ASIM_ASSERT(expr) ((expr) ? (void)0 : asim_assert_fail(#expr, __FILE__, __LINE__))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,0 +1,218 @@
+/*
+ * main.c: the accelsim program. The only code that talks to the terminal.
+ * Exit status: 0 success, 2 bad input (config, model, command line, paths), 1 other errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asim/config.h"
+#include "asim/model.h"
+#include "asim/sim.h"
+#include "report/report.h"
+
+#define MAX_SETS 256
+
+static const char usage[] =
+    "usage: accelsim --config FILE --model NAME|FILE [--set key=value]...\n"
+    "                [--format text|json|csv] [--out FILE]\n"
+    "       accelsim check FILE [--set key=value]...   validate a configuration\n"
+    "       accelsim list models                       built-in models and parameters\n"
+    "       accelsim config --help                     every configuration key\n"
+    "       accelsim config --markdown                 the same, as docs/config.md\n"
+    "       accelsim --help | --version\n"
+    "\n"
+    "  --config FILE     accelerator configuration (YAML), e.g. configs/systolic_32x32.yaml\n"
+    "  --model SPEC      built-in name (vit_tiny, bert_base:seq_len=512, ...), a model file\n"
+    "                    (models/*.yaml) or a SCALE-Sim GEMM topology (Layer,M,N,K, .csv)\n"
+    "  --set key=value   override a configuration key; repeatable\n"
+    "  --format FMT      report format: text (default), json, csv\n"
+    "  --out FILE        write the report to FILE (replaced atomically) instead of stdout\n"
+    "\n"
+    "Exit status: 0 ok, 2 bad input, 1 other failure.\n";
+
+typedef struct {
+    const char *config, *model, *out;
+    const char *sets[MAX_SETS];
+    size_t n_sets;
+    asim_format_t format;
+} options_t;
+
+static int fail(const asim_error_t *err)
+{
+    fprintf(stderr, "accelsim: error: %s\n", err->msg);
+    return err->code == ASIM_ENOMEM ? 1 : 2;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "accelsim: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see accelsim --help)\n");
+    return 2;
+}
+
+/* Matches "--name value" and "--name=value"; advances *i past what it used. */
+static int take_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return 0;
+    if (argv[*i][n] == '=') {
+        *value = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *value = argv[++*i];
+    return 1;
+}
+
+/* Parses options from argv[first]; returns 0 or an exit status. */
+static int parse_options(int argc, char **argv, int first, options_t *o)
+{
+    static const char *const names[] = {"--config", "--model", "--set", "--format", "--out"};
+    for (int i = first; i < argc; i++) {
+        const char *v = NULL;
+        int which = -1, r = 0;
+        for (int k = 0; k < 5 && which < 0; k++)
+            if ((r = take_value(argc, argv, &i, names[k], &v)) != 0)
+                which = k;
+        if (r < 0)
+            return usage_error("option %s needs a value", argv[i]);
+        switch (which) {
+        case 0: o->config = v; break;
+        case 1: o->model = v; break;
+        case 2:
+            if (o->n_sets == MAX_SETS)
+                return usage_error("more than %s --set options", "256");
+            o->sets[o->n_sets++] = v;
+            break;
+        case 3:
+            if (!asim_format_parse(v, &o->format))
+                return usage_error("unknown format '%s' (text, json, csv)", v);
+            break;
+        case 4: o->out = v; break;
+        default:
+            return usage_error(argv[i][0] == '-' ? "unknown option '%s'"
+                                                 : "unexpected argument '%s'", argv[i]);
+        }
+    }
+    return 0;
+}
+
+/* Writes the report to path through a temporary file, so a failed run leaves no partial file. */
+static int write_report_file(const char *path, const asim_report_t *rep, asim_format_t fmt)
+{
+    char tmp[ASIM_PATH_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
+        return 2;
+    }
+    asim_report_write(f, rep, fmt);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
+        remove(tmp);
+        return 2;
+    }
+    return 0;
+}
+
+static int run(const options_t *o)
+{
+    if (!o->config)
+        return usage_error("%s", "--config FILE is required");
+    if (!o->model)
+        return usage_error("%s", "--model NAME|FILE is required");
+    asim_error_t err;
+    asim_config_t cfg;
+    asim_graph_t g;
+    asim_sim_t *sim;
+    asim_report_t rep;
+    if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
+        return fail(&err);
+    if (asim_model_load(o->model, &g, &err) != ASIM_OK)
+        return fail(&err);
+    if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
+        asim_graph_free(&g);
+        return fail(&err);
+    }
+    int status = 0;
+    if (asim_sim_run(sim, &g, &rep, &err) != ASIM_OK) {
+        status = fail(&err);
+    } else {
+        if (o->out)
+            status = write_report_file(o->out, &rep, o->format);
+        else
+            asim_report_write(stdout, &rep, o->format);
+        if (rep.n_unsupported)
+            fprintf(stderr, "accelsim: warning: %zu of %zu ops have no unit in %s; the "
+                            "totals leave them out\n",
+                    rep.n_unsupported, rep.n_layers, cfg.path);
+        asim_report_free(&rep);
+    }
+    asim_sim_free(sim);
+    asim_graph_free(&g);
+    return status;
+}
+
+static int check(int argc, char **argv)
+{
+    if (argc < 3)
+        return usage_error("%s", "check needs a configuration file");
+    options_t o = {0};
+    int st = parse_options(argc, argv, 3, &o);
+    if (st)
+        return st;
+    if (o.config || o.model || o.out)
+        return usage_error("%s", "check takes a file and --set options only");
+    asim_error_t err;
+    asim_config_t cfg;
+    asim_sim_t *sim;
+    if (asim_config_load(argv[2], o.sets, o.n_sets, &cfg, &err) != ASIM_OK ||
+        asim_sim_create(&cfg, &sim, &err) != ASIM_OK)
+        return fail(&err);
+    asim_sim_free(sim);
+    printf("%s: ok\n", argv[2]);
+    asim_config_write_yaml(stdout, &cfg);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("accelsim %s\n", ASIM_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "check"))
+        return check(argc, argv);
+    if (!strcmp(cmd, "list")) {
+        if (argc != 3 || strcmp(argv[2], "models") != 0)
+            return usage_error("%s", "usage: accelsim list models");
+        asim_model_list(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "config")) {
+        if (argc != 3 || (strcmp(argv[2], "--help") && strcmp(argv[2], "--markdown")))
+            return usage_error("%s", "usage: accelsim config --help | --markdown");
+        asim_config_write_docs(stdout, !strcmp(argv[2], "--markdown"));
+        return 0;
+    }
+    options_t o = {0};
+    int st = parse_options(argc, argv, 1, &o);
+    return st ? st : run(&o);
+}

@@ -1,0 +1,421 @@
+/*
+ * config.c: the schema table and everything it drives: YAML parsing, validation,
+ * --set overrides, documentation and the YAML dump of the effective configuration.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asim/config.h"
+#include "config/yaml.h"
+
+static const char *const dataflow_choices[] = {"os", "ws", "is", NULL};
+
+#define FIELD(f) offsetof(asim_config_t, f), sizeof(((asim_config_t *)0)->f)
+
+/* The one schema. Keep it sorted by section; docs/config.md is generated from it. */
+static const asim_cfg_key_t schema[] = {
+    {"name", ASIM_CFG_STRING, FIELD(name), 0, 0, NULL, NULL, "",
+     "Name of the accelerator, shown in reports."},
+    {"clock_mhz", ASIM_CFG_FLOAT, FIELD(clock_mhz), 1, 5000, NULL, NULL, "MHz",
+     "Clock of the accelerator; every cycle count is in this clock."},
+    {"device", ASIM_CFG_STRING, FIELD(device), 0, 0, NULL, NULL, "",
+     "Target device for the resource budget: a name from the technology table "
+     "(zcu102, zcu104, u250, asic)."},
+    {"tech", ASIM_CFG_STRING, FIELD(tech), 0, 0, NULL, "tech/fpga_usplus.yaml", "",
+     "Technology table (energies, devices), relative to this file's folder."},
+    {"array.rows", ASIM_CFG_INT, FIELD(array.rows), 1, 4096, NULL, "32", "PE",
+     "Rows of the systolic PE array."},
+    {"array.cols", ASIM_CFG_INT, FIELD(array.cols), 1, 4096, NULL, "32", "PE",
+     "Columns of the systolic PE array."},
+    {"array.dataflow", ASIM_CFG_ENUM, FIELD(array.dataflow), 0, 0, dataflow_choices, "os", "",
+     "Dataflow: os (output stationary), ws (weight stationary), is (input stationary)."},
+    {"array.tile_overlap", ASIM_CFG_BOOL, FIELD(array.tile_overlap), 0, 0, NULL, "false", "",
+     "false: every tile pays its full fill and drain; true: the next tile starts while the "
+     "current one drains, as far as the array allows (docs/systolic.md)."},
+    {"array.act_bits", ASIM_CFG_INT, FIELD(array.act_bits), 2, 16, NULL, "8", "bit",
+     "Widest activation (A) operand a PE accepts."},
+    {"array.weight_bits", ASIM_CFG_INT, FIELD(array.weight_bits), 2, 16, NULL, "8", "bit",
+     "Widest weight (B) operand a PE accepts."},
+    {"array.acc_bits", ASIM_CFG_INT, FIELD(array.acc_bits), 8, 64, NULL, "32", "bit",
+     "Accumulator width of a PE; at least act_bits + weight_bits."},
+};
+
+#define SCHEMA_LEN (sizeof schema / sizeof schema[0])
+_Static_assert(SCHEMA_LEN <= ASIM_CFG_MAX_KEYS, "raise ASIM_CFG_MAX_KEYS");
+
+const asim_cfg_key_t *asim_config_schema(size_t *n)
+{
+    *n = SCHEMA_LEN;
+    return schema;
+}
+
+static const asim_cfg_key_t *schema_find(const char *key)
+{
+    for (size_t i = 0; i < SCHEMA_LEN; i++)
+        if (strcmp(schema[i].key, key) == 0)
+            return &schema[i];
+    return NULL;
+}
+
+/* True if some key lives under "section." */
+static bool schema_is_section(const char *section)
+{
+    size_t n = strlen(section);
+    for (size_t i = 0; i < SCHEMA_LEN; i++)
+        if (strncmp(schema[i].key, section, n) == 0 && schema[i].key[n] == '.')
+            return true;
+    return false;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return SIZE_MAX;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* " (did you mean 'x'?)" for the closest key within 3 edits, or "". */
+static void suggest_key(const char *key, char *buf, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = 4;
+    for (size_t i = 0; i < SCHEMA_LEN; i++) {
+        size_t d = edit_distance(key, schema[i].key);
+        if (d < best_d) {
+            best_d = d;
+            best = schema[i].key;
+        }
+    }
+    if (best)
+        snprintf(buf, n, " (did you mean '%s'?)", best);
+    else
+        buf[0] = '\0';
+}
+
+static const char *type_name(const asim_cfg_key_t *k)
+{
+    switch (k->type) {
+    case ASIM_CFG_INT: return "an integer";
+    case ASIM_CFG_FLOAT: return "a number";
+    case ASIM_CFG_BOOL: return "true or false";
+    case ASIM_CFG_ENUM: return "one of the listed choices";
+    default: return "a text value";
+    }
+}
+
+static void choices_text(const asim_cfg_key_t *k, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; k->choices[i] && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", k->choices[i]);
+}
+
+/* Parses `text` as the value of key k into cfg. On failure writes the problem into why. */
+static asim_status_t parse_value(const asim_cfg_key_t *k, const char *text, asim_config_t *cfg,
+                                 char *why, size_t n)
+{
+    void *field = (char *)cfg + k->offset;
+    switch (k->type) {
+    case ASIM_CFG_INT: {
+        asim_status_t st = asim_parse_int(text, (int64_t)k->min, (int64_t)k->max, field);
+        if (st == ASIM_ETYPE)
+            snprintf(why, n, "%s = '%s' is not an integer", k->key, text);
+        else if (st == ASIM_ERANGE)
+            snprintf(why, n, "%s = %s is out of range [%.0f, %.0f]", k->key, text, k->min,
+                     k->max);
+        return st;
+    }
+    case ASIM_CFG_FLOAT: {
+        asim_status_t st = asim_parse_double(text, k->min, k->max, field);
+        if (st == ASIM_ETYPE)
+            snprintf(why, n, "%s = '%s' is not a number", k->key, text);
+        else if (st == ASIM_ERANGE)
+            snprintf(why, n, "%s = %s is out of range [%g, %g]", k->key, text, k->min, k->max);
+        return st;
+    }
+    case ASIM_CFG_BOOL:
+        if (!strcmp(text, "true") || !strcmp(text, "True") || !strcmp(text, "TRUE"))
+            *(bool *)field = true;
+        else if (!strcmp(text, "false") || !strcmp(text, "False") || !strcmp(text, "FALSE"))
+            *(bool *)field = false;
+        else {
+            snprintf(why, n, "%s = '%s' is not true or false", k->key, text);
+            return ASIM_ETYPE;
+        }
+        return ASIM_OK;
+    case ASIM_CFG_ENUM:
+        for (int i = 0; k->choices[i]; i++)
+            if (strcmp(text, k->choices[i]) == 0) {
+                *(int *)field = i;
+                return ASIM_OK;
+            }
+        char list[128];
+        choices_text(k, list, sizeof list);
+        snprintf(why, n, "%s = '%s' is not one of: %s", k->key, text, list);
+        return ASIM_ERANGE;
+    default:
+        if (text[0] == '\0' || strlen(text) >= k->size) {
+            snprintf(why, n, "%s must be 1 to %zu characters long", k->key, k->size - 1);
+            return ASIM_ERANGE;
+        }
+        memcpy(field, text, strlen(text) + 1);
+        return ASIM_OK;
+    }
+}
+
+void asim_config_defaults(asim_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    char why[128];
+    for (size_t i = 0; i < SCHEMA_LEN; i++)
+        if (schema[i].def) {
+            asim_status_t st = parse_value(&schema[i], schema[i].def, cfg, why, sizeof why);
+            ASIM_ASSERT(st == ASIM_OK);
+        }
+}
+
+typedef struct {
+    const char *file;
+    asim_config_t *cfg;
+    asim_error_t *err;
+} loader_t;
+
+static asim_status_t load_map(loader_t *L, const asim_yaml_node_t *map, const char *prefix);
+
+static asim_status_t load_entry(loader_t *L, const asim_yaml_node_t *node, const char *prefix)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%s%s", prefix, node->key);
+    const asim_cfg_key_t *k = schema_find(key);
+    if (!k && schema_is_section(key)) {
+        if (node->kind != ASIM_YAML_MAP)
+            return asim_error_at(L->err, ASIM_ETYPE, L->file, node->line, node->col,
+                                 "'%s' is a section; expected a mapping of its keys, found %s",
+                                 key, asim_yaml_kind_name(node->kind));
+        char sub[136];
+        snprintf(sub, sizeof sub, "%s.", key);
+        return load_map(L, node, sub);
+    }
+    if (!k) {
+        char hint[80];
+        suggest_key(key, hint, sizeof hint);
+        return asim_error_at(L->err, ASIM_EKEY, L->file, node->key_line, node->key_col,
+                             "unknown key '%s'%s", key, hint);
+    }
+    if (node->kind != ASIM_YAML_SCALAR)
+        return asim_error_at(L->err, node->kind == ASIM_YAML_NULL ? ASIM_EMISSING : ASIM_ETYPE,
+                             L->file, node->line, node->col, "%s: expected %s, found %s", key,
+                             type_name(k), asim_yaml_kind_name(node->kind));
+    char why[256];
+    asim_status_t st = parse_value(k, node->text, L->cfg, why, sizeof why);
+    if (st != ASIM_OK)
+        return asim_error_at(L->err, st, L->file, node->line, node->col, "%s", why);
+    L->cfg->origin[k - schema] = (asim_cfg_origin_t){ASIM_ORIGIN_FILE, node->line, node->col};
+    return ASIM_OK;
+}
+
+static asim_status_t load_map(loader_t *L, const asim_yaml_node_t *map, const char *prefix)
+{
+    for (size_t i = 0; i < map->len; i++) {
+        const asim_yaml_node_t *node = &map->items[i];
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(map->items[j].key, node->key) == 0)
+                return asim_error_at(L->err, ASIM_ESYNTAX, L->file, node->key_line,
+                                     node->key_col, "duplicate key '%s%s' (first at line %d)",
+                                     prefix, node->key, map->items[j].key_line);
+        asim_status_t st = load_entry(L, node, prefix);
+        if (st != ASIM_OK)
+            return st;
+    }
+    return ASIM_OK;
+}
+
+asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_error_t *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return asim_error_set(err, ASIM_EARG, "--set",
+                              "'%s' is not of the form key=value (e.g. array.rows=16)",
+                              assignment);
+    char key[128];
+    size_t klen = (size_t)(eq - assignment);
+    if (klen >= sizeof key)
+        return asim_error_set(err, ASIM_EKEY, "--set", "key too long");
+    memcpy(key, assignment, klen);
+    key[klen] = '\0';
+    const asim_cfg_key_t *k = schema_find(key);
+    if (!k) {
+        char hint[80];
+        suggest_key(key, hint, sizeof hint);
+        return asim_error_set(err, ASIM_EKEY, "--set", "unknown key '%s'%s", key, hint);
+    }
+    char why[256];
+    asim_status_t st = parse_value(k, eq + 1, cfg, why, sizeof why);
+    if (st != ASIM_OK)
+        return asim_error_set(err, st, "--set", "%s", why);
+    cfg->origin[k - schema] = (asim_cfg_origin_t){ASIM_ORIGIN_SET, 0, 0};
+    return ASIM_OK;
+}
+
+/* Checks that relate keys to each other; every single key is already in bounds. */
+static asim_status_t validate(const asim_config_t *cfg, asim_error_t *err)
+{
+    if (cfg->array.acc_bits < cfg->array.act_bits + cfg->array.weight_bits) {
+        char where[ASIM_PATH_MAX + 32];
+        asim_config_where(cfg, "array.acc_bits", where, sizeof where);
+        return asim_error_set(err, ASIM_ERANGE, where,
+                              "array.acc_bits = %lld is narrower than act_bits + weight_bits "
+                              "= %lld",
+                              (long long)cfg->array.acc_bits,
+                              (long long)(cfg->array.act_bits + cfg->array.weight_bits));
+    }
+    return ASIM_OK;
+}
+
+asim_status_t asim_config_load(const char *path, const char *const *sets, size_t n_sets,
+                               asim_config_t *cfg, asim_error_t *err)
+{
+    asim_config_defaults(cfg);
+    if (strlen(path) >= sizeof cfg->path)
+        return asim_error_set(err, ASIM_EARG, "--config", "path too long");
+    snprintf(cfg->path, sizeof cfg->path, "%s", path);
+
+    asim_yaml_node_t *root;
+    asim_status_t st = asim_yaml_load(path, &root, err);
+    if (st != ASIM_OK)
+        return st;
+    loader_t L = {.file = path, .cfg = cfg, .err = err};
+    if (root->kind == ASIM_YAML_NULL)
+        st = asim_error_set(err, ASIM_ESYNTAX, path,
+                            "file is empty; expected a mapping of configuration keys");
+    else if (root->kind != ASIM_YAML_MAP)
+        st = asim_error_at(err, ASIM_ESYNTAX, path, root->line, root->col,
+                           "expected a mapping of configuration keys, found %s",
+                           asim_yaml_kind_name(root->kind));
+    else
+        st = load_map(&L, root, "");
+    asim_yaml_free(root);
+    if (st != ASIM_OK)
+        return st;
+
+    for (size_t i = 0; i < n_sets; i++) {
+        st = asim_config_set(cfg, sets[i], err);
+        if (st != ASIM_OK)
+            return st;
+    }
+    for (size_t i = 0; i < SCHEMA_LEN; i++)
+        if (!schema[i].def && cfg->origin[i].source == ASIM_ORIGIN_DEFAULT)
+            return asim_error_set(err, ASIM_EMISSING, path,
+                                  "missing required key '%s' (%s)", schema[i].key,
+                                  schema[i].desc);
+    return validate(cfg, err);
+}
+
+void asim_config_where(const asim_config_t *cfg, const char *key, char *buf, size_t n)
+{
+    const asim_cfg_key_t *k = schema_find(key);
+    ASIM_ASSERT(k);
+    const asim_cfg_origin_t *o = &cfg->origin[k - schema];
+    if (o->source == ASIM_ORIGIN_FILE)
+        snprintf(buf, n, "%s:%d:%d", cfg->path, o->line, o->col);
+    else if (o->source == ASIM_ORIGIN_SET)
+        snprintf(buf, n, "--set %s", key);
+    else
+        snprintf(buf, n, "%s (default %s)", cfg->path[0] ? cfg->path : "config", key);
+}
+
+void asim_config_dir(const asim_config_t *cfg, char *dir, size_t n)
+{
+    const char *slash = strrchr(cfg->path, '/');
+    if (!slash)
+        snprintf(dir, n, ".");
+    else
+        snprintf(dir, n, "%.*s", (int)(slash - cfg->path) ? (int)(slash - cfg->path) : 1,
+                 cfg->path);
+}
+
+static void value_text(const asim_cfg_key_t *k, const asim_config_t *cfg, char *buf, size_t n)
+{
+    const void *field = (const char *)cfg + k->offset;
+    switch (k->type) {
+    case ASIM_CFG_INT: snprintf(buf, n, "%lld", (long long)*(const int64_t *)field); break;
+    case ASIM_CFG_FLOAT: snprintf(buf, n, "%g", *(const double *)field); break;
+    case ASIM_CFG_BOOL: snprintf(buf, n, "%s", *(const bool *)field ? "true" : "false"); break;
+    case ASIM_CFG_ENUM: snprintf(buf, n, "%s", k->choices[*(const int *)field]); break;
+    default: snprintf(buf, n, "\"%s\"", (const char *)field); break;
+    }
+}
+
+void asim_config_write_yaml(FILE *out, const asim_config_t *cfg)
+{
+    const char *section = "";
+    size_t section_len = 0;
+    for (size_t i = 0; i < SCHEMA_LEN; i++) {
+        const char *key = schema[i].key, *dot = strchr(key, '.');
+        char val[ASIM_PATH_MAX + 8];
+        value_text(&schema[i], cfg, val, sizeof val);
+        if (!dot) {
+            fprintf(out, "%s: %s\n", key, val);
+            continue;
+        }
+        size_t len = (size_t)(dot - key);
+        if (len != section_len || strncmp(key, section, len) != 0) {
+            fprintf(out, "%.*s:\n", (int)len, key);
+            section = key;
+            section_len = len;
+        }
+        fprintf(out, "  %s: %s\n", dot + 1, val);
+    }
+}
+
+static void bounds_text(const asim_cfg_key_t *k, char *buf, size_t n)
+{
+    switch (k->type) {
+    case ASIM_CFG_INT: snprintf(buf, n, "%.0f to %.0f", k->min, k->max); break;
+    case ASIM_CFG_FLOAT: snprintf(buf, n, "%g to %g", k->min, k->max); break;
+    case ASIM_CFG_BOOL: snprintf(buf, n, "true, false"); break;
+    case ASIM_CFG_ENUM: choices_text(k, buf, n); break;
+    default: snprintf(buf, n, "text"); break;
+    }
+}
+
+void asim_config_write_docs(FILE *out, bool markdown)
+{
+    static const char *const types[] = {"int", "float", "bool", "enum", "string"};
+    if (markdown)
+        fprintf(out, "| key | type | values | default | unit | description |\n"
+                     "|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < SCHEMA_LEN; i++) {
+        const asim_cfg_key_t *k = &schema[i];
+        char bounds[128];
+        bounds_text(k, bounds, sizeof bounds);
+        const char *def = k->def ? k->def : "(required)";
+        if (markdown)
+            fprintf(out, "| `%s` | %s | %s | %s | %s | %s |\n", k->key, types[k->type], bounds,
+                    def, k->unit, k->desc);
+        else
+            fprintf(out, "  %-20s %-6s %-22s default %-12s %s%s%s\n      %s\n", k->key,
+                    types[k->type], bounds, def, k->unit[0] ? "[" : "", k->unit,
+                    k->unit[0] ? "]" : "", k->desc);
+    }
+}

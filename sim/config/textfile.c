@@ -1,0 +1,79 @@
+/* textfile.c: whole-file reads and integer parsing shared by every input (see yaml.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config/yaml.h"
+
+asim_status_t asim_read_text_file(const char *path, size_t max, char **text, size_t *len,
+                                  asim_error_t *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return asim_error_set(err, ASIM_EIO, path, "cannot open: %s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return asim_error_set(err, ASIM_EIO, path, "is a directory, expected a file");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return asim_error_set(err, ASIM_EIO, path, "cannot open: %s", strerror(errno));
+    char *buf = malloc(max + 1);
+    if (!buf) {
+        fclose(f);
+        return asim_error_set(err, ASIM_ENOMEM, path, "out of memory");
+    }
+    size_t n = fread(buf, 1, max + 1, f);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return asim_error_set(err, ASIM_EIO, path, "read error");
+    }
+    if (n > max) {
+        free(buf);
+        return asim_error_set(err, ASIM_ERANGE, path, "file is larger than %zu bytes", max);
+    }
+    const char *nul = memchr(buf, '\0', n);
+    if (nul) {
+        size_t offset = (size_t)(nul - buf);
+        free(buf);
+        return asim_error_set(err, ASIM_ESYNTAX, path,
+                              "binary data (NUL byte at offset %zu); expected a text file",
+                              offset);
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return ASIM_OK;
+}
+
+asim_status_t asim_parse_int(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+    const char *p = text;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (!isdigit((unsigned char)*p) || strspn(p, "0123456789") != strlen(p))
+        return ASIM_ETYPE;
+    errno = 0;
+    long long v = strtoll(text, NULL, 10);
+    if (errno == ERANGE || v < min || v > max)
+        return ASIM_ERANGE;
+    *out = v;
+    return ASIM_OK;
+}
+
+asim_status_t asim_parse_double(const char *text, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(v) || isspace((unsigned char)text[0]))
+        return ASIM_ETYPE;
+    if (errno == ERANGE || v < min || v > max)
+        return ASIM_ERANGE;
+    *out = v;
+    return ASIM_OK;
+}

@@ -1,0 +1,67 @@
+/*
+ * yaml.h: the C view of a YAML document, produced by the yaml-cpp shim (yaml_shim.cpp).
+ *
+ * The shim reads the whole file, parses it with yaml-cpp and copies it into a tree of
+ * plain C nodes that carry 1-based line and column numbers, so callers can name the place
+ * of every problem. Nothing of yaml-cpp is visible here; no exception crosses this API.
+ * Limits, checked before anything large is built: files over ASIM_YAML_MAX_BYTES, nesting
+ * deeper than ASIM_YAML_MAX_DEPTH and more than ASIM_YAML_MAX_NODES nodes (alias bombs)
+ * are refused. Files with NUL bytes are refused as binary.
+ */
+#ifndef ASIM_CONFIG_YAML_H
+#define ASIM_CONFIG_YAML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "asim/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ASIM_YAML_MAX_BYTES (16u << 20)
+#define ASIM_YAML_MAX_DEPTH 64
+#define ASIM_YAML_MAX_NODES 1000000
+
+typedef enum { ASIM_YAML_NULL, ASIM_YAML_SCALAR, ASIM_YAML_SEQ, ASIM_YAML_MAP } asim_yaml_kind_t;
+
+typedef struct asim_yaml_node {
+    asim_yaml_kind_t kind;
+    int line, col;                  /* where the value starts, 1-based */
+    char *key;                      /* key text when this node is a map value, else NULL */
+    int key_line, key_col;          /* where that key starts */
+    char *text;                     /* scalar text (ASIM_YAML_SCALAR), else NULL */
+    size_t len;                     /* children (SEQ items, MAP values) */
+    struct asim_yaml_node *items;
+} asim_yaml_node_t;
+
+/* Parses the file at path; *root gets a tree to free with asim_yaml_free. */
+asim_status_t asim_yaml_load(const char *path, asim_yaml_node_t **root, asim_error_t *err);
+/* Parses len bytes of text; `name` names the input in messages. */
+asim_status_t asim_yaml_parse(const char *name, const char *text, size_t len,
+                              asim_yaml_node_t **root, asim_error_t *err);
+void asim_yaml_free(asim_yaml_node_t *root);
+/* The value of `key` in a map node, or NULL. */
+const asim_yaml_node_t *asim_yaml_get(const asim_yaml_node_t *map, const char *key);
+/* "a mapping", "a list", "a scalar", "nothing". */
+const char *asim_yaml_kind_name(asim_yaml_kind_t kind);
+
+/* Parses a whole decimal integer ([+-]digits); ASIM_ETYPE if it is not one, ASIM_ERANGE if
+ * outside [min, max]. The one integer parser of every input. */
+asim_status_t asim_parse_int(const char *text, int64_t min, int64_t max, int64_t *out);
+
+/* Parses a whole finite decimal number; ASIM_ETYPE if it is not one, ASIM_ERANGE if outside
+ * [min, max]. The one number parser of every input. */
+asim_status_t asim_parse_double(const char *text, double min, double max, double *out);
+
+/* Reads a whole file (at most max bytes) into a NUL-terminated buffer the caller frees.
+ * Refuses unreadable paths, directories, oversize and binary (NUL-containing) files. */
+asim_status_t asim_read_text_file(const char *path, size_t max, char **text, size_t *len,
+                                  asim_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,158 @@
+/* tech.c: loader of the technology tables (see tech.h). */
+#include <string.h>
+
+#include "config/yaml.h"
+#include "energy/tech.h"
+
+typedef struct {
+    const char *key, *unit;
+    size_t offset;
+} energy_entry_t;
+
+static const energy_entry_t energy_entries[] = {
+    {"mult_8x8", "pJ", offsetof(asim_tech_t, mult_8x8_pj)},
+    {"add_32", "pJ", offsetof(asim_tech_t, add_32_pj)},
+    {"sram_read_bit", "pJ/bit", offsetof(asim_tech_t, sram_read_pj_bit)},
+    {"sram_write_bit", "pJ/bit", offsetof(asim_tech_t, sram_write_pj_bit)},
+};
+
+typedef struct {
+    const char *key;
+    size_t offset;
+} device_entry_t;
+
+static const device_entry_t device_entries[] = {
+    {"lut", offsetof(asim_device_t, lut)},       {"ff", offsetof(asim_device_t, ff)},
+    {"dsp", offsetof(asim_device_t, dsp)},       {"bram36", offsetof(asim_device_t, bram36)},
+    {"static_w", offsetof(asim_device_t, static_w)},
+};
+
+static asim_status_t need(const char *path, const asim_yaml_node_t *map, const char *key,
+                          asim_yaml_kind_t kind, const asim_yaml_node_t **out, asim_error_t *err)
+{
+    *out = asim_yaml_get(map, key);
+    if (!*out)
+        return asim_error_at(err, ASIM_EMISSING, path, map->line, map->col,
+                             "missing '%s'", key);
+    if ((*out)->kind != kind)
+        return asim_error_at(err, ASIM_ETYPE, path, (*out)->line, (*out)->col,
+                             "'%s': expected %s, found %s", key, asim_yaml_kind_name(kind),
+                             asim_yaml_kind_name((*out)->kind));
+    return ASIM_OK;
+}
+
+static asim_status_t number(const char *path, const asim_yaml_node_t *map, const char *key,
+                            double *out, asim_error_t *err)
+{
+    const asim_yaml_node_t *n;
+    asim_status_t st = need(path, map, key, ASIM_YAML_SCALAR, &n, err);
+    if (st == ASIM_OK && asim_parse_double(n->text, 0, 1e12, out) != ASIM_OK)
+        st = asim_error_at(err, ASIM_ERANGE, path, n->line, n->col,
+                           "'%s' = '%s' is not a number from 0 to 1e12", key, n->text);
+    return st;
+}
+
+static asim_status_t load_energy(const char *path, const asim_yaml_node_t *map,
+                                 asim_tech_t *tech, asim_error_t *err)
+{
+    for (size_t i = 0; i < sizeof energy_entries / sizeof energy_entries[0]; i++) {
+        const energy_entry_t *e = &energy_entries[i];
+        const asim_yaml_node_t *entry, *unit, *source;
+        asim_status_t st;
+        if ((st = need(path, map, e->key, ASIM_YAML_MAP, &entry, err)) ||
+            (st = number(path, entry, "value", (double *)((char *)tech + e->offset), err)) ||
+            (st = need(path, entry, "unit", ASIM_YAML_SCALAR, &unit, err)) ||
+            (st = need(path, entry, "source", ASIM_YAML_SCALAR, &source, err)))
+            return st;
+        if (strcmp(unit->text, e->unit) != 0)
+            return asim_error_at(err, ASIM_ETYPE, path, unit->line, unit->col,
+                                 "energy.%s: unit must be %s, found '%s'", e->key, e->unit,
+                                 unit->text);
+    }
+    return ASIM_OK;
+}
+
+static asim_status_t load_devices(const char *path, const asim_yaml_node_t *map,
+                                  asim_tech_t *tech, asim_error_t *err)
+{
+    if (map->len > ASIM_TECH_MAX_DEVICES)
+        return asim_error_at(err, ASIM_ERANGE, path, map->line, map->col,
+                             "more than %d devices", ASIM_TECH_MAX_DEVICES);
+    for (size_t i = 0; i < map->len; i++) {
+        const asim_yaml_node_t *d = &map->items[i], *part;
+        asim_device_t *dev = &tech->devices[tech->n_devices++];
+        asim_status_t st;
+        if (d->kind != ASIM_YAML_MAP)
+            return asim_error_at(err, ASIM_ETYPE, path, d->line, d->col,
+                                 "device '%s': expected a mapping", d->key);
+        snprintf(dev->name, sizeof dev->name, "%s", d->key);
+        if ((st = need(path, d, "part", ASIM_YAML_SCALAR, &part, err)))
+            return st;
+        snprintf(dev->part, sizeof dev->part, "%s", part->text);
+        for (size_t j = 0; j < sizeof device_entries / sizeof device_entries[0]; j++)
+            if ((st = number(path, d, device_entries[j].key,
+                             (double *)((char *)dev + device_entries[j].offset), err)))
+                return st;
+    }
+    return ASIM_OK;
+}
+
+asim_status_t asim_tech_load(const char *path, asim_tech_t *tech, asim_error_t *err)
+{
+    memset(tech, 0, sizeof *tech);
+    snprintf(tech->path, sizeof tech->path, "%s", path);
+    asim_yaml_node_t *root;
+    asim_status_t st = asim_yaml_load(path, &root, err);
+    if (st)
+        return st;
+    const asim_yaml_node_t *name, *energy, *devices;
+    if (root->kind != ASIM_YAML_MAP)
+        st = asim_error_set(err, ASIM_ESYNTAX, path, "expected a technology table (name, "
+                                                     "energy, devices)");
+    else if (!(st = need(path, root, "name", ASIM_YAML_SCALAR, &name, err)) &&
+             !(st = need(path, root, "energy", ASIM_YAML_MAP, &energy, err)) &&
+             !(st = need(path, root, "devices", ASIM_YAML_MAP, &devices, err))) {
+        snprintf(tech->name, sizeof tech->name, "%s", name->text);
+        if (!(st = load_energy(path, energy, tech, err)))
+            st = load_devices(path, devices, tech, err);
+    }
+    asim_yaml_free(root);
+    return st;
+}
+
+asim_status_t asim_tech_load_for(const asim_config_t *cfg, asim_tech_t *tech, asim_error_t *err)
+{
+    char dir[ASIM_PATH_MAX], path[2 * ASIM_PATH_MAX + 2];
+    asim_config_dir(cfg, dir, sizeof dir);
+    if (cfg->tech[0] == '/')
+        snprintf(path, sizeof path, "%s", cfg->tech);
+    else
+        snprintf(path, sizeof path, "%s/%s", dir, cfg->tech);
+    asim_status_t st = asim_tech_load(path, tech, err);
+    if (st == ASIM_EIO) {
+        char where[ASIM_PATH_MAX + 32], msg[ASIM_ERROR_MSG_MAX];
+        asim_config_where(cfg, "tech", where, sizeof where);
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        return asim_error_set(err, st, where, "technology table: %s", msg);
+    }
+    if (st == ASIM_OK && !asim_tech_device(tech, cfg->device)) {
+        char where[ASIM_PATH_MAX + 32], names[160] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < tech->n_devices; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     tech->devices[i].name);
+        asim_config_where(cfg, "device", where, sizeof where);
+        return asim_error_set(err, ASIM_ERANGE, where,
+                              "device '%s' is not in %s (devices: %s)", cfg->device, path,
+                              names);
+    }
+    return st;
+}
+
+const asim_device_t *asim_tech_device(const asim_tech_t *tech, const char *name)
+{
+    for (size_t i = 0; i < tech->n_devices; i++)
+        if (strcmp(tech->devices[i].name, name) == 0)
+            return &tech->devices[i];
+    return NULL;
+}

@@ -1,0 +1,39 @@
+/*
+ * tech.h: technology tables (configs/tech/NAME.yaml): per-action energies and devices.
+ *
+ * Every energy entry carries value, unit and source in the file; the loader checks that
+ * each required entry is present with the expected unit, so a table cannot silently mean
+ * something else. Devices give the resource capacity and the static power.
+ */
+#ifndef ASIM_ENERGY_TECH_H
+#define ASIM_ENERGY_TECH_H
+
+#include "asim/config.h"
+#include "asim/error.h"
+
+#define ASIM_TECH_MAX_DEVICES 16
+
+typedef struct {
+    char name[32], part[48];
+    double lut, ff, dsp, bram36;  /* capacity; all 0 = no budget (ASIC) */
+    double static_w;              /* W */
+} asim_device_t;
+
+typedef struct {
+    char name[96];
+    char path[ASIM_PATH_MAX];
+    double mult_8x8_pj;           /* pJ per 8x8-bit multiply */
+    double add_32_pj;             /* pJ per 32-bit add */
+    double sram_read_pj_bit;      /* pJ per bit read from on-chip SRAM */
+    double sram_write_pj_bit;     /* pJ per bit written */
+    asim_device_t devices[ASIM_TECH_MAX_DEVICES];
+    size_t n_devices;
+} asim_tech_t;
+
+/* Loads the table named by cfg->tech (relative to the config's folder). */
+asim_status_t asim_tech_load_for(const asim_config_t *cfg, asim_tech_t *tech, asim_error_t *err);
+asim_status_t asim_tech_load(const char *path, asim_tech_t *tech, asim_error_t *err);
+/* The device of that name, or NULL. */
+const asim_device_t *asim_tech_device(const asim_tech_t *tech, const char *name);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * config.h: the accelerator configuration, as plain validated C structs.
+ *
+ * One schema table (config/schema.c) lists every key with its type, bounds, default, unit
+ * and description; it alone drives YAML parsing, validation, `--set key=value` overrides
+ * and the generated documentation (`accelsim config --help`, docs/config.md). A loaded
+ * config has every key set (from the file, an override or the default) and in bounds.
+ */
+#ifndef ASIM_CONFIG_H
+#define ASIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "asim/error.h"
+#include "units/systolic.h"
+
+#define ASIM_PATH_MAX 512
+#define ASIM_CFG_MAX_KEYS 64
+
+/* Where a key's value came from: the file (with its place), a --set, or the default. */
+typedef struct {
+    enum { ASIM_ORIGIN_DEFAULT, ASIM_ORIGIN_FILE, ASIM_ORIGIN_SET } source;
+    int line, col;
+} asim_cfg_origin_t;
+
+typedef struct {
+    char name[64];
+    double clock_mhz;             /* MHz */
+    char device[32];              /* a device of the technology table, e.g. "zcu102" */
+    char tech[ASIM_PATH_MAX];     /* technology table, relative to the config's folder */
+    struct {
+        int64_t rows, cols;       /* PEs */
+        int dataflow;             /* asim_dataflow_t */
+        bool tile_overlap;
+        int64_t act_bits;         /* widest A operand a PE takes, bits */
+        int64_t weight_bits;      /* widest B operand a PE takes, bits */
+        int64_t acc_bits;         /* accumulator width, bits */
+    } array;
+    char path[ASIM_PATH_MAX];     /* file it was loaded from ("" if built in code) */
+    asim_cfg_origin_t origin[ASIM_CFG_MAX_KEYS]; /* per schema entry */
+} asim_config_t;
+
+typedef enum {
+    ASIM_CFG_INT, ASIM_CFG_FLOAT, ASIM_CFG_BOOL, ASIM_CFG_ENUM, ASIM_CFG_STRING
+} asim_cfg_type_t;
+
+typedef struct {
+    const char *key;              /* dotted, e.g. "array.rows" */
+    asim_cfg_type_t type;
+    size_t offset, size;          /* field in asim_config_t */
+    double min, max;              /* bounds (INT, FLOAT); INT bounds are exact */
+    const char *const *choices;   /* ENUM values, NULL-terminated; index is stored */
+    const char *def;              /* default as text; NULL = required */
+    const char *unit;
+    const char *desc;
+} asim_cfg_key_t;
+
+/* The schema: n entries in a static table. */
+const asim_cfg_key_t *asim_config_schema(size_t *n);
+
+/* Sets every key to its default (required keys left empty) and no path. */
+void asim_config_defaults(asim_config_t *cfg);
+/* Loads and validates a YAML file, then applies `n_sets` "key=value" overrides. */
+asim_status_t asim_config_load(const char *path, const char *const *sets, size_t n_sets,
+                               asim_config_t *cfg, asim_error_t *err);
+/* Applies one "key=value" override (as typed after --set). */
+asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_error_t *err);
+/* "file:line:col", "--set key" or "default key" for a schema key, to name it in errors. */
+void asim_config_where(const asim_config_t *cfg, const char *key, char *buf, size_t n);
+/* The folder of cfg->path (or "."), used to resolve relative paths such as `tech`. */
+void asim_config_dir(const asim_config_t *cfg, char *dir, size_t n);
+/* Writes the schema as a Markdown table (docs/config.md) or as plain text. */
+void asim_config_write_docs(FILE *out, bool markdown);
+/* Writes the effective configuration as YAML. */
+void asim_config_write_yaml(FILE *out, const asim_config_t *cfg);
+
+#endif

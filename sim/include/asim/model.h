@@ -1,0 +1,89 @@
+/*
+ * model.h: workloads as a list of ops with shapes and bit widths (asim_graph_t).
+ *
+ * Matmul convention: C[m x n] = A[m x k] * B[k x n]; B is a weight or an activation.
+ * Vector ops (softmax, gelu, layernorm, add, tanh) work on `rows` rows of `cols` elements.
+ * `count` independent instances of an op run one after another (e.g. one per head).
+ * Ops run in list order; each depends on the one before.
+ *
+ * Sources: built-in parametric families (vit_tiny, vit_small, vit_base, bert_base),
+ * models/NAME.yaml in the documented format (docs/model-format.md) and SCALE-Sim GEMM
+ * topology CSVs (`Layer,M,N,K,`). asim_model_load() picks by the spec: a path ending in
+ * .yaml/.yml or .csv is a file; anything else is a built-in name, optionally with
+ * parameters: "bert_base:seq_len=512,layers=6".
+ */
+#ifndef ASIM_MODEL_H
+#define ASIM_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "asim/error.h"
+
+/* Caps on what a model may ask for, checked before anything is allocated. */
+#define ASIM_MODEL_MAX_OPS 100000
+#define ASIM_MODEL_MAX_DIM (1u << 24)      /* any one dimension */
+#define ASIM_MODEL_MAX_COUNT (1u << 16)    /* instances of one op */
+#define ASIM_MODEL_MAX_WORK (1ull << 50)   /* MACs or elements of one op */
+
+#define ASIM_OP_KINDS(X) \
+    X(GEMM, "gemm")      \
+    X(SOFTMAX, "softmax") \
+    X(GELU, "gelu")      \
+    X(LAYERNORM, "layernorm") \
+    X(ADD, "add")        \
+    X(TANH, "tanh")
+
+typedef enum {
+#define ASIM_OP_ENUM(e, s) ASIM_OP_##e,
+    ASIM_OP_KINDS(ASIM_OP_ENUM)
+#undef ASIM_OP_ENUM
+    ASIM_OP_KIND_COUNT
+} asim_op_kind_t;
+
+typedef struct {
+    char name[64];
+    asim_op_kind_t kind;
+    uint64_t m, n, k;         /* GEMM shape */
+    uint64_t rows, cols;      /* vector-op shape */
+    uint64_t count;           /* independent instances, >= 1 */
+    int a_bits, b_bits;       /* operand widths (vector ops: a_bits = input width) */
+    int out_bits;             /* result width */
+    bool b_is_weight;         /* GEMM: B is a weight (else an activation, e.g. K^T) */
+} asim_op_t;
+
+typedef struct {
+    char name[64];
+    asim_op_t *ops;
+    size_t len, cap;
+} asim_graph_t;
+
+void asim_graph_init(asim_graph_t *g, const char *name);
+void asim_graph_free(asim_graph_t *g);
+/* Appends a copy of op; refuses more than ASIM_MODEL_MAX_OPS ops. */
+asim_status_t asim_graph_add(asim_graph_t *g, const asim_op_t *op, asim_error_t *err);
+/* Multiply-accumulates of one op (all instances); 0 for vector ops. */
+uint64_t asim_op_macs(const asim_op_t *op);
+/* Elements produced by one op (all instances). */
+uint64_t asim_op_outputs(const asim_op_t *op);
+const char *asim_op_kind_name(asim_op_kind_t kind);
+/* Checks an op's shape, count and widths against the caps; the problem goes into why. */
+asim_status_t asim_op_check(const asim_op_t *op, char *why, size_t n);
+/* Kind from its name; false if unknown. */
+bool asim_op_kind_parse(const char *name, asim_op_kind_t *kind);
+
+/* Loads a model by built-in name (with parameters) or from a .yaml/.yml/.csv file. */
+asim_status_t asim_model_load(const char *spec, asim_graph_t *g, asim_error_t *err);
+/* Reads a model file in the YAML model format. */
+asim_status_t asim_model_load_yaml(const char *path, asim_graph_t *g, asim_error_t *err);
+/* Reads a SCALE-Sim GEMM topology CSV (header `Layer,M,N,K,`; trailing comma optional). */
+asim_status_t asim_model_load_csv(const char *path, asim_graph_t *g, asim_error_t *err);
+/* Builds a built-in model; `params` is "" or "key=value,key=value". */
+asim_status_t asim_model_builtin(const char *name, const char *params, asim_graph_t *g,
+                                 asim_error_t *err);
+/* Writes the built-in names, their defaults and parameters. */
+void asim_model_list(FILE *out);
+
+#endif

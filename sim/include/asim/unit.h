@@ -1,0 +1,63 @@
+/*
+ * unit.h: what every hardware block looks like to the accelerator.
+ *
+ * A unit is a struct that starts with asim_unit_t and is driven through a small ops table
+ * filled from a static const template. The controller never calls a unit: it sends jobs
+ * on the unit's `job` port and receives them back, with cycles and activity filled in, on
+ * the unit's `done` port. A unit's job model gives exact cycles and activity for one op.
+ */
+#ifndef ASIM_UNIT_H
+#define ASIM_UNIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "asim/kernel.h"
+#include "asim/model.h"
+
+typedef struct {
+    uint64_t macs;               /* multiply-accumulates */
+    uint64_t sram_read_bits;     /* bits read from on-chip buffers */
+    uint64_t sram_write_bits;    /* bits written to on-chip buffers */
+} asim_activity_t;
+
+typedef struct {
+    size_t index;                /* position of op in the graph */
+    const asim_op_t *op;
+    asim_cycle_t start, cycles;  /* filled by the unit */
+    asim_activity_t act;         /* filled by the unit */
+    double utilization;          /* useful work / peak work over `cycles`, 0..1 */
+} asim_job_t;
+
+typedef struct asim_unit asim_unit_t;
+
+typedef struct {
+    const char *kind;
+    /* True if this unit can run op; otherwise says why (e.g. operand too wide). */
+    bool (*can_run)(const asim_unit_t *u, const asim_op_t *op, char *why, size_t n);
+    /* Job model: exact cycles, activity and utilization of job->op, without stepping. */
+    void (*job)(asim_unit_t *u, asim_job_t *job);
+    /* Registers the unit's counters. */
+    asim_status_t (*stats)(asim_unit_t *u, asim_stats_t *reg, asim_error_t *err);
+    void (*free)(asim_unit_t *u);
+} asim_unit_ops_t;
+
+struct asim_unit {
+    const asim_unit_ops_t *ops;
+    const char *name;            /* instance name, prefix of its stats and ports */
+    asim_port_t *job_in;         /* jobs arrive here (wired by the accelerator) */
+    asim_port_t *done_out;       /* finished jobs leave here */
+    asim_eventq_t *q;
+    bool busy;
+    asim_job_t *current;
+    uint64_t busy_cycles, jobs;  /* counters */
+    asim_activity_t total;       /* counters */
+};
+
+/* Wakes the unit when a job arrives or its done port frees; runs the job model. */
+void asim_unit_on_job(void *unit, asim_port_t *port, asim_cycle_t now);
+void asim_unit_on_done_ready(void *unit, asim_port_t *port, asim_cycle_t now);
+/* Registers the counters every unit has (busy_cycles, jobs, macs, sram bits). */
+asim_status_t asim_unit_register_common(asim_unit_t *u, asim_stats_t *reg, asim_error_t *err);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * unit.c: the job life cycle shared by every unit: take a job from the `job` port when
+ * idle, hold it for the cycles its job model gives, then offer it on the `done` port,
+ * waiting there while the port is full (backpressure).
+ */
+#include <stdio.h>
+
+#include "asim/unit.h"
+
+static void unit_try_start(asim_unit_t *u, asim_cycle_t now);
+
+static void unit_finish(void *ctx, asim_cycle_t now)
+{
+    asim_unit_t *u = ctx;
+    (void)now;
+    if (asim_port_send(u->done_out, u->current, NULL) == ASIM_EBUSY)
+        return; /* asim_unit_on_done_ready retries */
+    u->busy = false;
+    u->current = NULL;
+    unit_try_start(u, now);
+}
+
+static void unit_try_start(asim_unit_t *u, asim_cycle_t now)
+{
+    if (u->busy || !u->job_in->valid)
+        return;
+    asim_job_t *job = asim_port_take(u->job_in);
+    job->start = now;
+    u->ops->job(u, job);
+    u->busy = true;
+    u->current = job;
+    u->jobs++;
+    u->busy_cycles += job->cycles;
+    u->total.macs += job->act.macs;
+    u->total.sram_read_bits += job->act.sram_read_bits;
+    u->total.sram_write_bits += job->act.sram_write_bits;
+    asim_status_t st = asim_eventq_schedule(u->q, now + job->cycles, ASIM_PRIO_UNIT,
+                                            unit_finish, u, NULL);
+    ASIM_ASSERT(st == ASIM_OK);
+}
+
+void asim_unit_on_job(void *unit, asim_port_t *port, asim_cycle_t now)
+{
+    (void)port;
+    unit_try_start(unit, now);
+}
+
+void asim_unit_on_done_ready(void *unit, asim_port_t *port, asim_cycle_t now)
+{
+    asim_unit_t *u = unit;
+    (void)port;
+    if (u->busy && u->current)
+        unit_finish(u, now);
+}
+
+asim_status_t asim_unit_register_common(asim_unit_t *u, asim_stats_t *reg, asim_error_t *err)
+{
+    struct { const char *leaf, *unit, *desc; const uint64_t *v; } items[] = {
+        {"busy_cycles", "cycles", "cycles spent running jobs", &u->busy_cycles},
+        {"jobs", "jobs", "jobs run", &u->jobs},
+        {"macs", "MAC", "multiply-accumulates", &u->total.macs},
+        {"sram_read_bits", "bit", "bits read from on-chip buffers", &u->total.sram_read_bits},
+        {"sram_write_bits", "bit", "bits written to on-chip buffers",
+         &u->total.sram_write_bits},
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "%s.%s", u->name, items[i].leaf);
+        asim_status_t st = asim_stats_add(reg, path, items[i].unit, items[i].desc, items[i].v, err);
+        if (st != ASIM_OK)
+            return st;
+    }
+    return ASIM_OK;
+}

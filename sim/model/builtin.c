@@ -1,0 +1,236 @@
+/*
+ * builtin.c: the parametric transformer families (ViT/DeiT and BERT encoders).
+ *
+ * Every op of the forward pass is listed: patch embedding or embedding adds, per block
+ * LayerNorm, QKV, per-head QK^T, softmax, per-head attention x V, projection, residual
+ * adds, MLP with GELU, the final LayerNorm and the classifier (BERT: pooler + tanh too).
+ * Token embedding lookups move no MACs and are not listed.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "asim/model.h"
+#include "config/yaml.h"
+
+typedef enum { FAMILY_VIT, FAMILY_BERT } family_t;
+
+typedef struct {
+    int64_t layers, dim, heads, mlp;
+    int64_t image, patch, channels;   /* ViT input */
+    int64_t seq_len;                  /* BERT tokens */
+    int64_t classes;
+    int64_t a_bits, w_bits;
+} transformer_t;
+
+typedef struct {
+    const char *name;
+    family_t family;
+    const char *desc;
+    transformer_t p;
+} builtin_t;
+
+static const builtin_t builtins[] = {
+    {"vit_tiny", FAMILY_VIT, "DeiT-Tiny: 224x224, patch 16, 197 tokens, dim 192, 3 heads",
+     {12, 192, 3, 768, 224, 16, 3, 0, 1000, 8, 8}},
+    {"vit_small", FAMILY_VIT, "DeiT-Small: 224x224, patch 16, 197 tokens, dim 384, 6 heads",
+     {12, 384, 6, 1536, 224, 16, 3, 0, 1000, 8, 8}},
+    {"vit_base", FAMILY_VIT, "ViT-B/16: 224x224, patch 16, 197 tokens, dim 768, 12 heads",
+     {12, 768, 12, 3072, 224, 16, 3, 0, 1000, 8, 8}},
+    {"bert_base", FAMILY_BERT, "BERT-base encoder: dim 768, 12 heads, sequence 128",
+     {12, 768, 12, 3072, 0, 0, 0, 128, 2, 8, 8}},
+};
+
+#define N_BUILTINS (sizeof builtins / sizeof builtins[0])
+
+typedef struct {
+    const char *key;
+    size_t offset;
+    int64_t min, max;
+    unsigned families;  /* bit per family_t */
+} param_t;
+
+#define P(f) offsetof(transformer_t, f)
+#define VIT (1u << FAMILY_VIT)
+#define BERT (1u << FAMILY_BERT)
+static const param_t params[] = {
+    {"layers", P(layers), 1, 1024, VIT | BERT},
+    {"dim", P(dim), 1, 65536, VIT | BERT},
+    {"heads", P(heads), 1, 1024, VIT | BERT},
+    {"mlp", P(mlp), 1, 262144, VIT | BERT},
+    {"image", P(image), 1, 16384, VIT},
+    {"patch", P(patch), 1, 1024, VIT},
+    {"channels", P(channels), 1, 1024, VIT},
+    {"seq_len", P(seq_len), 1, 1 << 20, BERT},
+    {"classes", P(classes), 1, 1 << 20, VIT | BERT},
+    {"a_bits", P(a_bits), 1, 32, VIT | BERT},
+    {"w_bits", P(w_bits), 1, 32, VIT | BERT},
+};
+#define N_PARAMS (sizeof params / sizeof params[0])
+
+void asim_model_list(FILE *out)
+{
+    for (size_t i = 0; i < N_BUILTINS; i++)
+        fprintf(out, "%-10s %s\n", builtins[i].name, builtins[i].desc);
+    fprintf(out, "\nParameters: NAME:key=value,... with keys\n");
+    fprintf(out, "  all:  layers dim heads mlp classes a_bits w_bits\n");
+    fprintf(out, "  vit:  image patch channels (tokens = (image/patch)^2 + 1)\n");
+    fprintf(out, "  bert: seq_len\n");
+    fprintf(out, "Files: --model path.yaml (docs/model-format.md) or path.csv "
+                 "(SCALE-Sim Layer,M,N,K,)\n");
+}
+
+static asim_status_t parse_params(const builtin_t *b, const char *text, transformer_t *p,
+                                  asim_error_t *err)
+{
+    char buf[256];
+    if (strlen(text) >= sizeof buf)
+        return asim_error_set(err, ASIM_EARG, "--model", "parameter list too long");
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *save, *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            return asim_error_set(err, ASIM_EARG, "--model",
+                                  "%s: parameter '%s' is not key=value", b->name, item);
+        *eq = '\0';
+        const param_t *par = NULL;
+        for (size_t i = 0; i < N_PARAMS; i++)
+            if (strcmp(params[i].key, item) == 0 && (params[i].families & (1u << b->family)))
+                par = &params[i];
+        if (!par)
+            return asim_error_set(err, ASIM_EKEY, "--model", "%s has no parameter '%s'",
+                                  b->name, item);
+        int64_t *field = (int64_t *)((char *)p + par->offset);
+        if (asim_parse_int(eq + 1, par->min, par->max, field) != ASIM_OK)
+            return asim_error_set(err, ASIM_ERANGE, "--model",
+                                  "%s: %s = '%s' must be an integer from %lld to %lld", b->name,
+                                  item, eq + 1, (long long)par->min, (long long)par->max);
+    }
+    if (p->dim % p->heads != 0)
+        return asim_error_set(err, ASIM_ERANGE, "--model", "%s: dim %lld is not a multiple of "
+                              "heads %lld", b->name, (long long)p->dim, (long long)p->heads);
+    if (b->family == FAMILY_VIT && p->image % p->patch != 0)
+        return asim_error_set(err, ASIM_ERANGE, "--model", "%s: image %lld is not a multiple "
+                              "of patch %lld", b->name, (long long)p->image,
+                              (long long)p->patch);
+    return ASIM_OK;
+}
+
+typedef struct {
+    asim_graph_t *g;
+    const transformer_t *p;
+    asim_error_t *err;
+    asim_status_t st;
+} emitter_t;
+
+static void emit(emitter_t *e, asim_op_t op)
+{
+    if (e->st != ASIM_OK)
+        return;
+    char why[160];
+    if (op.count == 0)
+        op.count = 1;
+    op.a_bits = (int)e->p->a_bits;
+    op.out_bits = (int)e->p->a_bits;
+    if (op.kind == ASIM_OP_GEMM)
+        op.b_bits = (int)(op.b_is_weight ? e->p->w_bits : e->p->a_bits);
+    e->st = asim_op_check(&op, why, sizeof why);
+    if (e->st != ASIM_OK) {
+        asim_error_set(e->err, e->st, "--model", "%s: %s", e->g->name, why);
+        return;
+    }
+    e->st = asim_graph_add(e->g, &op, e->err);
+}
+
+static asim_op_t gemm(const char *prefix, const char *name, uint64_t m, uint64_t n, uint64_t k,
+                      uint64_t count, bool b_is_weight)
+{
+    asim_op_t op = {.kind = ASIM_OP_GEMM, .m = m, .n = n, .k = k, .count = count,
+                    .b_is_weight = b_is_weight};
+    snprintf(op.name, sizeof op.name, "%s%s", prefix, name);
+    return op;
+}
+
+static asim_op_t vec(const char *prefix, const char *name, asim_op_kind_t kind, uint64_t rows,
+                     uint64_t cols, uint64_t count)
+{
+    asim_op_t op = {.kind = kind, .rows = rows, .cols = cols, .count = count};
+    snprintf(op.name, sizeof op.name, "%s%s", prefix, name);
+    return op;
+}
+
+/* One encoder block on t tokens. */
+static void emit_block(emitter_t *e, int index, uint64_t t)
+{
+    const transformer_t *p = e->p;
+    uint64_t d = (uint64_t)p->dim, h = (uint64_t)p->heads, dh = d / h, f = (uint64_t)p->mlp;
+    char pre[32];
+    snprintf(pre, sizeof pre, "blk%d.", index);
+    emit(e, vec(pre, "ln1", ASIM_OP_LAYERNORM, t, d, 1));
+    emit(e, gemm(pre, "qkv", t, 3 * d, d, 1, true));
+    emit(e, gemm(pre, "qk", t, t, dh, h, false));
+    emit(e, vec(pre, "softmax", ASIM_OP_SOFTMAX, t, t, h));
+    emit(e, gemm(pre, "av", t, dh, t, h, false));
+    emit(e, gemm(pre, "proj", t, d, d, 1, true));
+    emit(e, vec(pre, "add1", ASIM_OP_ADD, t, d, 1));
+    emit(e, vec(pre, "ln2", ASIM_OP_LAYERNORM, t, d, 1));
+    emit(e, gemm(pre, "fc1", t, f, d, 1, true));
+    emit(e, vec(pre, "gelu", ASIM_OP_GELU, t, f, 1));
+    emit(e, gemm(pre, "fc2", t, d, f, 1, true));
+    emit(e, vec(pre, "add2", ASIM_OP_ADD, t, d, 1));
+}
+
+static void emit_transformer(emitter_t *e, family_t family)
+{
+    const transformer_t *p = e->p;
+    uint64_t d = (uint64_t)p->dim, t;
+    if (family == FAMILY_VIT) {
+        uint64_t side = (uint64_t)(p->image / p->patch), patches = side * side;
+        t = patches + 1; /* + class token */
+        uint64_t k = (uint64_t)(p->channels * p->patch * p->patch);
+        emit(e, gemm("", "patch_embed", patches, d, k, 1, true));
+        emit(e, vec("", "pos_embed", ASIM_OP_ADD, t, d, 1));
+    } else {
+        t = (uint64_t)p->seq_len;
+        emit(e, vec("", "embed_add", ASIM_OP_ADD, t, d, 2)); /* + position, + segment */
+        emit(e, vec("", "embed_ln", ASIM_OP_LAYERNORM, t, d, 1));
+    }
+    for (int i = 0; i < p->layers; i++)
+        emit_block(e, i, t);
+    if (family == FAMILY_VIT) {
+        emit(e, vec("", "ln_f", ASIM_OP_LAYERNORM, t, d, 1));
+        emit(e, gemm("", "head", 1, (uint64_t)p->classes, d, 1, true));
+    } else {
+        emit(e, gemm("", "pooler", 1, d, d, 1, true));
+        emit(e, vec("", "pooler_tanh", ASIM_OP_TANH, 1, d, 1));
+        emit(e, gemm("", "classifier", 1, (uint64_t)p->classes, d, 1, true));
+    }
+}
+
+asim_status_t asim_model_builtin(const char *name, const char *params_text, asim_graph_t *g,
+                                 asim_error_t *err)
+{
+    const builtin_t *b = NULL;
+    for (size_t i = 0; i < N_BUILTINS; i++)
+        if (strcmp(builtins[i].name, name) == 0)
+            b = &builtins[i];
+    if (!b) {
+        char names[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < N_BUILTINS; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     builtins[i].name);
+        return asim_error_set(err, ASIM_EMODEL, "--model",
+                              "unknown model '%s' (built-ins: %s; or a .yaml/.csv file)", name,
+                              names);
+    }
+    transformer_t p = b->p;
+    asim_status_t st = parse_params(b, params_text, &p, err);
+    if (st != ASIM_OK)
+        return st;
+    asim_graph_init(g, name);
+    emitter_t e = {g, &p, err, ASIM_OK};
+    emit_transformer(&e, b->family);
+    if (e.st != ASIM_OK)
+        asim_graph_free(g);
+    return e.st;
+}

@@ -1,0 +1,34 @@
+/* load.c: picks the model source from the --model spec (see model.h). */
+#include <string.h>
+
+#include "asim/model.h"
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t ls = strlen(s), lx = strlen(suffix);
+    return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+asim_status_t asim_model_load(const char *spec, asim_graph_t *g, asim_error_t *err)
+{
+    if (spec[0] == '\0')
+        return asim_error_set(err, ASIM_EARG, "--model", "empty model name");
+    if (ends_with(spec, ".yaml") || ends_with(spec, ".yml"))
+        return asim_model_load_yaml(spec, g, err);
+    if (ends_with(spec, ".csv"))
+        return asim_model_load_csv(spec, g, err);
+    if (strchr(spec, '/'))
+        return asim_error_set(err, ASIM_EARG, spec,
+                              "a model file must end in .yaml, .yml or .csv");
+    char name[64];
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    if (len >= sizeof name)
+        return asim_error_set(err, ASIM_EMODEL, "--model", "unknown model '%s'", spec);
+    memcpy(name, spec, len);
+    name[len] = '\0';
+    asim_status_t st = asim_model_builtin(name, colon ? colon + 1 : "", g, err);
+    if (st == ASIM_OK)
+        snprintf(g->name, sizeof g->name, "%s", spec);
+    return st;
+}

@@ -1,0 +1,137 @@
+/*
+ * topology_csv.c: SCALE-Sim GEMM topology files.
+ *
+ * Format (as SCALE-Sim reads it with mnk inputs): a header row `Layer,M,N,K,` and one row
+ * per layer `name, M, N, K,`, where the layer multiplies an M x K input by a K x N filter.
+ * The trailing comma is optional; blank lines are skipped; spaces around fields are ignored.
+ * Each row becomes a GEMM op with 8-bit operands and a weight B.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "asim/model.h"
+#include "config/yaml.h"
+
+#define CSV_MAX_FIELDS 8
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/* Splits a line at commas, in place; drops one empty field after a trailing comma. */
+static int split_fields(char *line, char **fields)
+{
+    int n = 0;
+    for (char *p = line;; p++) {
+        char *comma = strchr(p, ',');
+        if (n == CSV_MAX_FIELDS)
+            return n + 1;
+        fields[n++] = p;
+        if (!comma)
+            break;
+        *comma = '\0';
+        p = comma;
+    }
+    for (int i = 0; i < n; i++)
+        fields[i] = trim(fields[i]);
+    if (n > 1 && fields[n - 1][0] == '\0')
+        n--;
+    return n;
+}
+
+static asim_status_t parse_row(const char *path, int line, char **f, int n, asim_graph_t *g,
+                               asim_error_t *err)
+{
+    static const char *const names[] = {"M", "N", "K"};
+    if (n > CSV_MAX_FIELDS)
+        return asim_error_at(err, ASIM_ESYNTAX, path, line, 0, "too many fields");
+    if (n != 4)
+        return asim_error_at(err, ASIM_ESYNTAX, path, line, 0,
+                             "expected 4 fields 'name, M, N, K,' but found %d", n);
+    if (f[0][0] == '\0' || strlen(f[0]) >= sizeof g->ops->name)
+        return asim_error_at(err, ASIM_ESYNTAX, path, line, 0,
+                             "layer name must be 1 to 63 characters");
+    asim_op_t op = {.kind = ASIM_OP_GEMM, .count = 1, .a_bits = 8, .b_bits = 8, .out_bits = 8,
+                    .b_is_weight = true};
+    snprintf(op.name, sizeof op.name, "%s", f[0]);
+    int64_t v[3];
+    for (int i = 0; i < 3; i++) {
+        asim_status_t st = asim_parse_int(f[i + 1], 1, ASIM_MODEL_MAX_DIM, &v[i]);
+        if (st != ASIM_OK)
+            return asim_error_at(err, st, path, line, 0,
+                                 "%s = '%s' must be an integer from 1 to %u", names[i],
+                                 f[i + 1], ASIM_MODEL_MAX_DIM);
+    }
+    op.m = (uint64_t)v[0], op.n = (uint64_t)v[1], op.k = (uint64_t)v[2];
+    char why[160];
+    asim_status_t st = asim_op_check(&op, why, sizeof why);
+    if (st == ASIM_OK)
+        st = asim_graph_add(g, &op, NULL);
+    if (st != ASIM_OK)
+        return asim_error_at(err, st, path, line, 0, "%s",
+                             st == ASIM_ERANGE && g->len >= ASIM_MODEL_MAX_OPS
+                                 ? "too many layers (the limit is 100000)" : why);
+    return ASIM_OK;
+}
+
+static bool is_header(char **f, int n)
+{
+    static const char *const want[] = {"Layer", "M", "N", "K"};
+    if (n != 4)
+        return false;
+    for (int i = 0; i < 4; i++)
+        if (strcasecmp(f[i], want[i]) != 0)
+            return false;
+    return true;
+}
+
+asim_status_t asim_model_load_csv(const char *path, asim_graph_t *g, asim_error_t *err)
+{
+    char *text;
+    size_t len;
+    asim_status_t st = asim_read_text_file(path, 16u << 20, &text, &len, err);
+    if (st != ASIM_OK)
+        return st;
+    const char *base = strrchr(path, '/');
+    asim_graph_init(g, base ? base + 1 : path);
+    char *dot = strrchr(g->name, '.');
+    if (dot)
+        *dot = '\0';
+
+    bool header = false;
+    int line = 0;
+    for (char *row = text, *next; row && st == ASIM_OK; row = next) {
+        next = strchr(row, '\n');
+        if (next)
+            *next++ = '\0';
+        line++;
+        row[strcspn(row, "\r")] = '\0';
+        if (trim(row)[0] == '\0')
+            continue;
+        char *f[CSV_MAX_FIELDS];
+        int n = split_fields(row, f);
+        if (!header) {
+            if (!is_header(f, n))
+                st = asim_error_at(err, ASIM_ESYNTAX, path, line, 0,
+                                   "expected the SCALE-Sim GEMM header 'Layer,M,N,K,'");
+            header = true;
+            continue;
+        }
+        st = parse_row(path, line, f, n, g, err);
+    }
+    free(text);
+    if (st == ASIM_OK && g->len == 0)
+        st = asim_error_set(err, ASIM_EMODEL, path, "no layers (expected a header "
+                                                    "'Layer,M,N,K,' and one row per layer)");
+    if (st != ASIM_OK)
+        asim_graph_free(g);
+    return st;
+}

@@ -1,0 +1,234 @@
+/* report.c: text, JSON and CSV writers (see report.h). */
+#include <string.h>
+
+#include "report/report.h"
+
+bool asim_format_parse(const char *name, asim_format_t *fmt)
+{
+    static const char *const names[] = {"text", "json", "csv"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *fmt = (asim_format_t)i;
+            return true;
+        }
+    return false;
+}
+
+/* "197x576x192" for a GEMM (m x n x k), "197x192" for a vector op; "x3" per instance. */
+static void shape_text(const asim_op_t *op, char *buf, size_t n)
+{
+    int used = op->kind == ASIM_OP_GEMM
+                   ? snprintf(buf, n, "%llux%llux%llu", (unsigned long long)op->m,
+                              (unsigned long long)op->n, (unsigned long long)op->k)
+                   : snprintf(buf, n, "%llux%llu", (unsigned long long)op->rows,
+                              (unsigned long long)op->cols);
+    if (op->count > 1 && used > 0 && (size_t)used < n)
+        snprintf(buf + used, n - (size_t)used, " (x%llu)", (unsigned long long)op->count);
+}
+
+static void bits_text(const asim_op_t *op, char *buf, size_t n)
+{
+    if (op->kind == ASIM_OP_GEMM)
+        snprintf(buf, n, "%dx%d>%d", op->a_bits, op->b_bits, op->out_bits);
+    else
+        snprintf(buf, n, "%d>%d", op->a_bits, op->out_bits);
+}
+
+static double pct(double used, double cap)
+{
+    return cap > 0 ? 100.0 * used / cap : 0.0;
+}
+
+static bool fits(const asim_report_t *r)
+{
+    const asim_device_t *d = r->device;
+    if (d->lut == 0 && d->ff == 0 && d->dsp == 0 && d->bram36 == 0)
+        return true; /* no budget (ASIC) */
+    return r->resources.lut <= d->lut && r->resources.ff <= d->ff &&
+           r->resources.dsp <= d->dsp && r->resources.bram36 <= d->bram36;
+}
+
+static void write_text(FILE *out, const asim_report_t *r)
+{
+    const asim_config_t *c = r->cfg;
+    fprintf(out, "accelsim %s: model %s on %s (%s)\n", ASIM_VERSION, r->graph->name, c->name,
+            c->path);
+    fprintf(out, "array %lldx%lld %s, tile_overlap %s, PE %lldx%lld bits, acc %lld; "
+                 "%g MHz; device %s (%s)\n\n",
+            (long long)c->array.rows, (long long)c->array.cols,
+            asim_dataflow_name((asim_dataflow_t)c->array.dataflow),
+            c->array.tile_overlap ? "on" : "off", (long long)c->array.act_bits,
+            (long long)c->array.weight_bits, (long long)c->array.acc_bits, c->clock_mhz,
+            c->device, r->device->part);
+    fprintf(out, "%-18s %-9s %-5s %-22s %-8s %12s %12s %6s %12s\n", "layer", "op", "unit",
+            "shape (MxNxK | RxC)", "bits", "cycles", "start", "util", "energy_uJ");
+    for (size_t i = 0; i < r->n_layers; i++) {
+        const asim_layer_t *l = &r->layers[i];
+        char shape[48], bits[24];
+        shape_text(l->op, shape, sizeof shape);
+        bits_text(l->op, bits, sizeof bits);
+        if (l->supported)
+            fprintf(out, "%-18s %-9s %-5s %-22s %-8s %12llu %12llu %5.1f%% %12.3f\n",
+                    l->op->name, asim_op_kind_name(l->op->kind), l->unit, shape, bits,
+                    (unsigned long long)l->cycles, (unsigned long long)l->start,
+                    100.0 * l->utilization, l->energy_pj * 1e-6);
+        else
+            fprintf(out, "%-18s %-9s %-5s %-22s %-8s %12s   UNSUPPORTED: %s\n", l->op->name,
+                    asim_op_kind_name(l->op->kind), l->unit, shape, bits, "-", l->note);
+    }
+    fprintf(out, "\ntotal cycles   %llu\n", (unsigned long long)r->total_cycles);
+    fprintf(out, "latency        %.6f ms\n", r->latency_ms);
+    fprintf(out, "MACs           %llu (%.3f GOP at 2 ops/MAC)\n", (unsigned long long)r->macs,
+            2e-9 * (double)r->macs);
+    fprintf(out, "throughput     %.3f GOPS\n", r->gops);
+    fprintf(out, "energy         %.6f mJ (compute %.6f, sram %.6f, static %.6f)\n", r->energy_mj,
+            r->energy.compute_pj * 1e-9, r->energy.sram_pj * 1e-9, r->energy.static_pj * 1e-9);
+    fprintf(out, "power          %.4f W\n", r->power_w);
+    fprintf(out, "efficiency     %.3f GOPS/W\n", r->gops_per_w);
+    const asim_device_t *d = r->device;
+    fprintf(out, "resources      LUT %.0f (%.1f%%), FF %.0f (%.1f%%), DSP %.0f (%.1f%%), "
+                 "BRAM36 %.0f (%.1f%%) of %s%s\n",
+            r->resources.lut, pct(r->resources.lut, d->lut), r->resources.ff,
+            pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
+            r->resources.bram36, pct(r->resources.bram36, d->bram36), d->part,
+            fits(r) ? "" : "  DOES NOT FIT");
+    if (r->n_unsupported)
+        fprintf(out, "\nINCOMPLETE: %zu of %zu ops have no unit in this configuration and are "
+                     "not in the totals (marked UNSUPPORTED above).\n",
+                r->n_unsupported, r->n_layers);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static void write_json(FILE *out, const asim_report_t *r)
+{
+    const asim_config_t *c = r->cfg;
+    const asim_device_t *d = r->device;
+    fprintf(out, "{\n  \"schema\": \"%s\",\n  \"accelsim_version\": \"%s\",\n",
+            ASIM_REPORT_SCHEMA, ASIM_VERSION);
+    fprintf(out, "  \"config\": {\"name\": ");
+    json_string(out, c->name);
+    fprintf(out, ", \"path\": ");
+    json_string(out, c->path);
+    fprintf(out, ", \"clock_mhz\": %g, \"device\": ", c->clock_mhz);
+    json_string(out, c->device);
+    fprintf(out, ", \"array\": {\"rows\": %lld, \"cols\": %lld, \"dataflow\": \"%s\", "
+                 "\"tile_overlap\": %s, \"act_bits\": %lld, \"weight_bits\": %lld, "
+                 "\"acc_bits\": %lld}},\n",
+            (long long)c->array.rows, (long long)c->array.cols,
+            asim_dataflow_name((asim_dataflow_t)c->array.dataflow),
+            c->array.tile_overlap ? "true" : "false", (long long)c->array.act_bits,
+            (long long)c->array.weight_bits, (long long)c->array.acc_bits);
+    fprintf(out, "  \"model\": ");
+    json_string(out, r->graph->name);
+    fprintf(out, ",\n  \"complete\": %s,\n  \"unsupported_ops\": %zu,\n",
+            r->n_unsupported ? "false" : "true", r->n_unsupported);
+    fprintf(out, "  \"total_cycles\": %llu,\n  \"latency_ms\": %.9g,\n  \"macs\": %llu,\n",
+            (unsigned long long)r->total_cycles, r->latency_ms, (unsigned long long)r->macs);
+    fprintf(out, "  \"energy_mj\": %.9g,\n  \"energy_breakdown_mj\": {\"compute\": %.9g, "
+                 "\"sram\": %.9g, \"static\": %.9g},\n",
+            r->energy_mj, r->energy.compute_pj * 1e-9, r->energy.sram_pj * 1e-9,
+            r->energy.static_pj * 1e-9);
+    fprintf(out, "  \"power_w\": %.9g,\n  \"gops\": %.9g,\n  \"gops_per_w\": %.9g,\n", r->power_w,
+            r->gops, r->gops_per_w);
+    fprintf(out, "  \"resources\": {\"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f, "
+                 "\"fits\": %s, \"device\": {\"name\": ",
+            r->resources.lut, r->resources.ff, r->resources.dsp, r->resources.bram36,
+            fits(r) ? "true" : "false");
+    json_string(out, d->name);
+    fprintf(out, ", \"part\": ");
+    json_string(out, d->part);
+    fprintf(out, ", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f}},\n", d->lut,
+            d->ff, d->dsp, d->bram36);
+    fprintf(out, "  \"stats\": {");
+    for (size_t i = 0; i < r->stats->len; i++) {
+        fprintf(out, "%s\n    ", i ? "," : "");
+        json_string(out, r->stats->items[i].path);
+        fprintf(out, ": %llu", (unsigned long long)*r->stats->items[i].value);
+    }
+    fprintf(out, "\n  },\n  \"layers\": [");
+    for (size_t i = 0; i < r->n_layers; i++) {
+        const asim_layer_t *l = &r->layers[i];
+        const asim_op_t *op = l->op;
+        fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
+        json_string(out, op->name);
+        fprintf(out, ", \"op\": \"%s\", \"unit\": ", asim_op_kind_name(op->kind));
+        json_string(out, l->unit);
+        if (op->kind == ASIM_OP_GEMM)
+            fprintf(out, ", \"m\": %llu, \"n\": %llu, \"k\": %llu, \"b\": \"%s\"",
+                    (unsigned long long)op->m, (unsigned long long)op->n,
+                    (unsigned long long)op->k, op->b_is_weight ? "weight" : "activation");
+        else
+            fprintf(out, ", \"rows\": %llu, \"cols\": %llu", (unsigned long long)op->rows,
+                    (unsigned long long)op->cols);
+        fprintf(out, ", \"count\": %llu, \"a_bits\": %d, \"b_bits\": %d, \"out_bits\": %d",
+                (unsigned long long)op->count, op->a_bits,
+                op->kind == ASIM_OP_GEMM ? op->b_bits : 0, op->out_bits);
+        fprintf(out, ", \"status\": \"%s\", \"start_cycle\": %llu, \"cycles\": %llu, "
+                     "\"utilization\": %.6f, \"macs\": %llu, \"energy_mj\": %.9g",
+                l->supported ? "ok" : "unsupported", (unsigned long long)l->start,
+                (unsigned long long)l->cycles, l->utilization, (unsigned long long)l->act.macs,
+                l->energy_pj * 1e-9);
+        if (!l->supported) {
+            fprintf(out, ", \"note\": ");
+            json_string(out, l->note);
+        }
+        fputc('}', out);
+    }
+    fprintf(out, "\n  ]\n}\n");
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void write_csv(FILE *out, const asim_report_t *r)
+{
+    fprintf(out, "layer,op,unit,status,m,n,k,rows,cols,count,a_bits,b_bits,out_bits,"
+                 "start_cycle,cycles,utilization,macs,energy_mj\n");
+    for (size_t i = 0; i < r->n_layers; i++) {
+        const asim_layer_t *l = &r->layers[i];
+        const asim_op_t *op = l->op;
+        csv_field(out, op->name);
+        fprintf(out, ",%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%d,%llu,%llu,%.6f,%llu,%.9g\n",
+                asim_op_kind_name(op->kind), l->unit, l->supported ? "ok" : "unsupported",
+                (unsigned long long)op->m, (unsigned long long)op->n, (unsigned long long)op->k,
+                (unsigned long long)op->rows, (unsigned long long)op->cols,
+                (unsigned long long)op->count, op->a_bits, op->b_bits, op->out_bits,
+                (unsigned long long)l->start, (unsigned long long)l->cycles, l->utilization,
+                (unsigned long long)l->act.macs, l->energy_pj * 1e-9);
+    }
+}
+
+void asim_report_write(FILE *out, const asim_report_t *r, asim_format_t fmt)
+{
+    switch (fmt) {
+    case ASIM_FORMAT_JSON: write_json(out, r); break;
+    case ASIM_FORMAT_CSV: write_csv(out, r); break;
+    default: write_text(out, r); break;
+    }
+}

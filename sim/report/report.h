@@ -1,0 +1,21 @@
+/*
+ * report.h: writers of a run's report: a text table for people, JSON and CSV for programs.
+ * The JSON schema is versioned ("accelsim-report/1") and documented in docs/report.md.
+ * Output depends only on the report, so the same inputs give byte-identical output.
+ */
+#ifndef ASIM_REPORT_H
+#define ASIM_REPORT_H
+
+#include <stdio.h>
+
+#include "asim/sim.h"
+
+#define ASIM_REPORT_SCHEMA "accelsim-report/1"
+
+typedef enum { ASIM_FORMAT_TEXT, ASIM_FORMAT_JSON, ASIM_FORMAT_CSV } asim_format_t;
+
+/* Parses "text", "json" or "csv"; false if none. */
+bool asim_format_parse(const char *name, asim_format_t *fmt);
+void asim_report_write(FILE *out, const asim_report_t *rep, asim_format_t fmt);
+
+#endif
