@@ -14,7 +14,17 @@ const char *asim_dataflow_name(asim_dataflow_t df)
 
 asim_cycle_t asim_systolic_tile_cycles(const asim_systolic_geom_t *g, uint64_t t)
 {
-    return 2 * (uint64_t)g->rows + g->cols + t - 2;
+    return 2 * (uint64_t)g->rows + g->cols + t;
+}
+
+void asim_systolic_map(asim_dataflow_t df, const asim_gemm_shape_t *s, uint64_t *rows_dim,
+                       uint64_t *cols_dim, uint64_t *t)
+{
+    switch (df) {
+    case ASIM_DATAFLOW_OS: *rows_dim = s->m; *cols_dim = s->n; *t = s->k; break;
+    case ASIM_DATAFLOW_WS: *rows_dim = s->k; *cols_dim = s->n; *t = s->m; break;
+    default:               *rows_dim = s->k; *cols_dim = s->m; *t = s->n; break;
+    }
 }
 
 /*
@@ -26,11 +36,7 @@ void asim_systolic_job(const asim_systolic_geom_t *g, const asim_gemm_shape_t *s
                        asim_systolic_counts_t *out)
 {
     uint64_t rows_dim, cols_dim, t;
-    switch (g->dataflow) {
-    case ASIM_DATAFLOW_OS: rows_dim = s->m; cols_dim = s->n; t = s->k; break;
-    case ASIM_DATAFLOW_WS: rows_dim = s->k; cols_dim = s->n; t = s->m; break;
-    default:               rows_dim = s->k; cols_dim = s->m; t = s->n; break;
-    }
+    asim_systolic_map(g->dataflow, s, &rows_dim, &cols_dim, &t);
     uint64_t fr = ceil_div(rows_dim, g->rows), fc = ceil_div(cols_dim, g->cols);
     uint64_t tiles = fr * fc;
     asim_cycle_t tile = asim_systolic_tile_cycles(g, t);

@@ -6,11 +6,16 @@
  *   ws (weight stationary): array rows <- K, array cols <- N, streamed length T = M
  *   is (input stationary):  array rows <- K, array cols <- M, streamed length T = N
  * Dimensions larger than the array are folded into ceil(dim/R) x ceil(dim/C) tiles; every
- * tile streams the full T. A tile costs L = 2R + C + T - 2 cycles (fill/skew, stream, drain),
- * edge tiles included (the controller always runs the full skew). With tile_overlap false
- * every tile pays all of L; with it true, the next tile starts max(T, R) cycles after the
- * previous one, so a GEMM of n tiles takes (n - 1) * max(T, R) + L cycles.
- * docs/systolic.md derives these forms; the step model and the RTL twin must agree.
+ * tile streams the full T. A tile costs L = 2R + C + T cycles, edge tiles included (the
+ * controller always runs the full skew and drain): os streams T beats, then the last result
+ * leaves R + C - 1 cycles of skew, one capture cycle and R drain cycles later; ws/is load R
+ * beats, stream T beats, and the last partial sum leaves R + C cycles after the last beat.
+ * With tile_overlap false every tile pays all of L; with it true, tiles start max(T, R)
+ * cycles apart (os: shadow result registers, a column drains in R cycles; ws/is: double-
+ * buffered weights, the next load of R beats overlaps this tile's T beats), so a GEMM of n
+ * tiles takes (n - 1) * max(T, R) + L cycles. These forms are derived from the RTL
+ * (rtl/systolic/, docs/systolic.md); tests/unit/test_systolic_props.c checks them against
+ * the step model (sim/units/systolic_step.h), tests/cosim the step model against the RTL.
  *
  * Activity counts are exact element counts (not bits): operands read into the array,
  * outputs written out of it, and partial sums read back when K is folded (ws, is).
@@ -48,8 +53,11 @@ typedef struct {
 /* Exact cycles and activity of one GEMM on the array (closed form, no stepping). */
 void asim_systolic_job(const asim_systolic_geom_t *g, const asim_gemm_shape_t *s,
                        asim_systolic_counts_t *out);
-/* Cycles of one tile with streamed length t: 2R + C + t - 2. */
+/* Cycles of one tile with streamed length t: 2R + C + t. */
 asim_cycle_t asim_systolic_tile_cycles(const asim_systolic_geom_t *g, uint64_t t);
+/* The dataflow's mapping: array rows <- *rows_dim, columns <- *cols_dim, streamed length *t. */
+void asim_systolic_map(asim_dataflow_t df, const asim_gemm_shape_t *s, uint64_t *rows_dim,
+                       uint64_t *cols_dim, uint64_t *t);
 /* "os", "ws", "is". */
 const char *asim_dataflow_name(asim_dataflow_t df);
 
