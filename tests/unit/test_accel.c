@@ -1,0 +1,177 @@
+/* test_accel.c: whole runs through the kernel: totals, consistency, determinism, mapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+
+#include "asim/sim.h"
+#include "report/report.h"
+#include "testutil.h"
+#include "units/systolic_unit.h"
+
+/* Runs model on the shipped 32x32 config with sets; returns the report in fmt (malloc'd). */
+static char *run_report(const char *model, const char **sets, size_t n_sets, asim_format_t fmt)
+{
+    asim_config_t cfg;
+    asim_graph_t g;
+    asim_sim_t *sim;
+    asim_report_t rep;
+    asim_error_t err;
+    if (asim_config_load(src_path("configs/systolic_32x32.yaml"), sets, n_sets, &cfg, &err) ||
+        asim_model_load(model, &g, &err) || asim_sim_create(&cfg, &sim, &err) ||
+        asim_sim_run(sim, &g, &rep, &err))
+        fail_msg("%s", err.msg);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    asim_report_write(f, &rep, fmt);
+    fclose(f);
+    asim_report_free(&rep);
+    asim_sim_free(sim);
+    asim_graph_free(&g);
+    return buf;
+}
+
+static void test_totals_are_consistent(void **state)
+{
+    (void)state;
+    asim_config_t cfg;
+    asim_graph_t g;
+    asim_sim_t *sim;
+    asim_report_t rep;
+    asim_error_t err;
+    assert_int_equal(asim_config_load(src_path("configs/systolic_32x32.yaml"), NULL, 0, &cfg,
+                                      &err), ASIM_OK);
+    assert_int_equal(asim_model_load("vit_tiny", &g, &err), ASIM_OK);
+    assert_int_equal(asim_sim_create(&cfg, &sim, &err), ASIM_OK);
+    assert_int_equal(asim_sim_run(sim, &g, &rep, &err), ASIM_OK);
+
+    asim_cycle_t sum = 0, end = 0;
+    double energy = 0;
+    uint64_t macs = 0;
+    size_t unsupported = 0;
+    asim_systolic_geom_t geom = asim_systolic_geom_of(&cfg);
+    for (size_t i = 0; i < rep.n_layers; i++) {
+        const asim_layer_t *l = &rep.layers[i];
+        if (!l->supported) {
+            unsupported++;
+            assert_int_equal(l->cycles, 0);
+            assert_non_null(strstr(l->note, "unit in this configuration"));
+            continue;
+        }
+        /* Ops run back to back: each starts where the previous supported one ended. */
+        assert_int_equal(l->start, end);
+        asim_gemm_shape_t shape = {l->op->m, l->op->n, l->op->k};
+        asim_systolic_counts_t c;
+        asim_systolic_job(&geom, &shape, &c);
+        assert_int_equal(l->cycles, l->op->count * c.cycles);
+        end = l->start + l->cycles;
+        sum += l->cycles;
+        energy += l->energy_pj;
+        macs += l->act.macs;
+        assert_true(l->utilization > 0 && l->utilization <= 1);
+    }
+    assert_int_equal(rep.total_cycles, sum);
+    assert_int_equal(rep.total_cycles, end);
+    assert_int_equal(rep.macs, 1253683200ull);
+    assert_int_equal(macs, rep.macs);
+    assert_int_equal(unsupported, 74); /* 12 x (2 LN + softmax + GELU + 2 adds) + 2 */
+    assert_int_equal(rep.n_unsupported, 74);
+    double parts = rep.energy.compute_pj + rep.energy.sram_pj + rep.energy.static_pj;
+    assert_true(fabs(parts * 1e-9 - rep.energy_mj) <= 1e-12 * rep.energy_mj + 1e-15);
+    assert_true(fabs(energy - parts) <= 1e-9 * parts);
+    assert_true(fabs(rep.latency_ms - (double)rep.total_cycles / (cfg.clock_mhz * 1e3)) < 1e-12);
+    assert_true(fabs(rep.gops - 2.0 * (double)rep.macs / (rep.latency_ms * 1e-3) * 1e-9) <
+                1e-9 * rep.gops);
+    assert_int_equal(*asim_stats_find(rep.stats, "array.busy_cycles")->value, rep.total_cycles);
+    assert_int_equal(*asim_stats_find(rep.stats, "controller.unsupported_ops")->value, 74);
+    asim_report_free(&rep);
+    asim_sim_free(sim);
+    asim_graph_free(&g);
+}
+
+static void test_same_inputs_same_bytes(void **state)
+{
+    (void)state;
+    for (asim_format_t fmt = ASIM_FORMAT_TEXT; fmt <= ASIM_FORMAT_CSV; fmt++) {
+        char *a = run_report("vit_tiny", NULL, 0, fmt), *b = run_report("vit_tiny", NULL, 0, fmt);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+}
+
+static void test_yaml_model_gives_the_builtin_report(void **state)
+{
+    (void)state;
+    char *a = run_report("vit_tiny", NULL, 0, ASIM_FORMAT_JSON);
+    char *b = run_report(src_path("models/vit_tiny.yaml"), NULL, 0, ASIM_FORMAT_JSON);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
+static void test_overrides_change_the_result(void **state)
+{
+    (void)state;
+    const char *ws[] = {"array.dataflow=ws"}, *rows[] = {"array.rows=16"};
+    char *base = run_report("vit_tiny", NULL, 0, ASIM_FORMAT_JSON);
+    char *a = run_report("vit_tiny", ws, 1, ASIM_FORMAT_JSON);
+    char *b = run_report("vit_tiny", rows, 1, ASIM_FORMAT_JSON);
+    assert_non_null(strstr(a, "\"dataflow\": \"ws\""));
+    assert_non_null(strstr(b, "\"rows\": 16"));
+    assert_string_not_equal(strstr(base, "\"total_cycles\""), strstr(a, "\"total_cycles\""));
+    assert_string_not_equal(strstr(base, "\"total_cycles\""), strstr(b, "\"total_cycles\""));
+    free(base);
+    free(a);
+    free(b);
+}
+
+static void test_too_wide_operands_fail_before_the_run(void **state)
+{
+    (void)state;
+    asim_config_t cfg;
+    asim_graph_t g;
+    asim_sim_t *sim;
+    asim_report_t rep;
+    asim_error_t err;
+    assert_int_equal(asim_config_load(src_path("configs/systolic_32x32.yaml"), NULL, 0, &cfg,
+                                      &err), ASIM_OK);
+    assert_int_equal(asim_model_load("vit_tiny:a_bits=16", &g, &err), ASIM_OK);
+    assert_int_equal(asim_sim_create(&cfg, &sim, &err), ASIM_OK);
+    assert_int_equal(asim_sim_run(sim, &g, &rep, &err), ASIM_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "op 'patch_embed': A operand is 16 bits but "
+                                    "array.act_bits is 8"));
+    assert_non_null(strstr(err.msg, "systolic_32x32.yaml"));
+    asim_sim_free(sim);
+    asim_graph_free(&g);
+}
+
+static void test_unknown_device_names_the_config_line(void **state)
+{
+    (void)state;
+    asim_config_t cfg;
+    asim_sim_t *sim;
+    asim_error_t err;
+    const char *sets[] = {"device=zcu999"};
+    assert_int_equal(asim_config_load(src_path("configs/systolic_32x32.yaml"), sets, 1, &cfg,
+                                      &err), ASIM_OK);
+    assert_int_equal(asim_sim_create(&cfg, &sim, &err), ASIM_ERANGE);
+    assert_non_null(strstr(err.msg, "--set device: device 'zcu999' is not in"));
+    assert_non_null(strstr(err.msg, "(devices: zcu102, zcu104, u250)"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_totals_are_consistent),
+        cmocka_unit_test(test_same_inputs_same_bytes),
+        cmocka_unit_test(test_yaml_model_gives_the_builtin_report),
+        cmocka_unit_test(test_overrides_change_the_result),
+        cmocka_unit_test(test_too_wide_operands_fail_before_the_run),
+        cmocka_unit_test(test_unknown_device_names_the_config_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
