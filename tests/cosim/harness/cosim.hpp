@@ -1,0 +1,89 @@
+// cosim.hpp: generic lockstep harness: a Verilated RTL model and its C step model get the
+// same inputs every cycle and every output port is compared every cycle.
+//
+// A block's testbench implements cosim::Bench (its port table, its stimulus driver, one
+// cycle of each model) and calls cosim::main_loop(). The loop, per cycle:
+//   drive(cycle, in)        inputs for this cycle (valid never depends on this cycle's ready)
+//   model_cycle(in, model)  step model: outputs during the cycle, then the clock edge
+//   rtl_cycle(c, in, rtl)   RTL: set inputs, eval with clk low, read outputs, clk high, eval
+//                           (and, while a trace is open, dump at 10c and 10c + 5)
+//   compare every output port; the step model is the expected value
+//   observe(cycle, in, model)  the driver sees the model's outputs (handshakes, results)
+// On the first mismatch it prints cycle, port, expected and actual, then replays the same
+// seed from the start with tracing on and writes <name>.rtl.vcd (Verilator) and
+// <name>.model.vcd (step model ports, same names) up to two cycles past the mismatch.
+// Times in both VCDs: cycle c has clk low at 10c and high at 10c + 5.
+#ifndef COSIM_HPP
+#define COSIM_HPP
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cosim {
+
+// Command line: --seed N, --cycles N, --long (or ASIM_COSIM_LONG=1 in the environment),
+// --vcd-dir DIR. CI default: 100000 cycles; long mode: 10^7 unless --cycles is given.
+struct Options {
+    uint64_t seed = 1;
+    uint64_t cycles = 100000;
+    bool long_mode = false;
+    std::string vcd_dir = ".";
+};
+// Parses argv; prints usage and returns false on a bad argument.
+bool parse_options(int argc, char **argv, Options &o);
+
+// splitmix64: small, seedable, identical on every platform.
+class Rng {
+public:
+    explicit Rng(uint64_t seed) : s_(seed) {}
+    uint64_t next();
+    uint64_t below(uint64_t n) { return n ? next() % n : 0; }
+    bool chance(double p) { return (double)(next() >> 11) * 0x1.0p-53 < p; }
+
+private:
+    uint64_t s_;
+};
+
+struct Port {
+    std::string name;  // the RTL port name
+    unsigned width;    // bits
+    bool input;
+    unsigned lanes;    // values it carries (lanes of a packed bus), for the statistics
+};
+
+// One value per port (in port-table order), as little-endian 32-bit words.
+using Words = std::vector<std::vector<uint32_t>>;
+
+// Packs n lanes of `width` bits (lane i at bit i*width) into words, and back.
+void pack_lanes(std::vector<uint32_t> &w, const uint64_t *lanes, unsigned n, unsigned width);
+void unpack_lanes(const std::vector<uint32_t> &w, uint64_t *lanes, unsigned n, unsigned width);
+
+class Bench {
+public:
+    virtual ~Bench() = default;
+    virtual const std::vector<Port> &ports() const = 0;
+    // Cycles at the start whose outputs are not compared: the driver resets the design in
+    // them, and registers before the first reset edge hold power-on values.
+    virtual uint64_t warmup() const = 0;
+    // Rebuilds both models and the driver from the seed (cycle 0 of a run).
+    virtual void restart(uint64_t seed) = 0;
+    virtual void drive(uint64_t cycle, Words &in) = 0;
+    virtual void model_cycle(const Words &in, Words &out) = 0;
+    virtual void rtl_cycle(uint64_t cycle, const Words &in, Words &out) = 0;
+    // Checks the model's outputs against the block's own oracle (reference GEMM, ...);
+    // prints a message and returns false on a functional error.
+    virtual bool observe(uint64_t cycle, const Words &in, const Words &out) = 0;
+    // RTL tracing for the replay, opened right after restart().
+    virtual void rtl_trace_open(const std::string &path) = 0;
+    virtual void rtl_trace_close() = 0;
+    // One line of block-specific statistics for the summary.
+    virtual std::string summary() const = 0;
+};
+
+// Runs the lockstep loop; returns 0 on success, 1 on a mismatch or functional error.
+int main_loop(Bench &b, const std::string &name, const Options &o);
+
+}  // namespace cosim
+
+#endif
