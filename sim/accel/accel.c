@@ -1,16 +1,22 @@
 /*
- * accel.c: the accelerator: builds the units, wires their ports to the controller in one
- * place, and runs a graph through the event kernel (see sim.h).
+ * accel.c: the accelerator: builds the units the configuration asks for, wires their ports
+ * to the controller in one place, and runs a graph through the event kernel (see sim.h).
  *
- * Controller: ops run in graph order, each after the previous one finishes (no overlap
- * between ops yet). An op whose kind has no unit in this configuration is recorded as
- * unsupported at the current cycle and takes no time; the report says so.
+ * Which unit runs an op: vector ops go to the nonlinear unit; GEMMs with a binary (1-bit) B
+ * go to the QMM engine when there is one, other GEMMs to the systolic array when there is
+ * one, else to the QMM engine (bit-serial over B's bits). Ops run in graph order, each
+ * after the previous one finishes. An op whose kind has no unit is recorded as unsupported
+ * at the current cycle and takes no time; the report says so.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "asim/sim.h"
+#include "units/nl_placeholder.h"
+#include "units/qmm_unit.h"
 #include "units/systolic_unit.h"
+
+enum { UNIT_ARRAY, UNIT_QMM, UNIT_NL, UNIT_COUNT };
 
 struct asim_sim {
     asim_config_t cfg;
@@ -18,8 +24,9 @@ struct asim_sim {
     const asim_device_t *device;
     asim_eventq_t q;
     asim_stats_t stats;
-    asim_unit_t *array;
-    asim_port_t array_job, array_done;
+    asim_unit_t *units[UNIT_COUNT];          /* NULL when the configuration has none */
+    asim_port_t job_port[UNIT_COUNT], done_port[UNIT_COUNT];
+    char port_name[UNIT_COUNT][2][40];
     /* controller state of the current run */
     const asim_graph_t *graph;
     asim_job_t *jobs;
@@ -40,6 +47,8 @@ static void controller_on_done(void *ctx, asim_port_t *port, asim_cycle_t now)
     l->cycles = job->cycles;
     l->utilization = job->utilization;
     l->act = job->act;
+    l->energy_pj = job->compute_pj; /* SRAM and static energy are added by account() */
+    memcpy(l->mode, job->mode, sizeof l->mode);
     s->next = job->index + 1;
     controller_issue(s, now);
 }
@@ -49,10 +58,14 @@ static void controller_start(void *ctx, asim_cycle_t now)
     controller_issue(ctx, now);
 }
 
-/* The unit that runs ops of this kind in this configuration, or NULL. */
+/* The unit that runs op in this configuration, or NULL. */
 static asim_unit_t *unit_for(const asim_sim_t *s, const asim_op_t *op)
 {
-    return op->kind == ASIM_OP_GEMM ? s->array : NULL;
+    if (op->kind != ASIM_OP_GEMM)
+        return s->units[UNIT_NL];
+    if (s->units[UNIT_QMM] && (op->b_bits == 1 || !s->units[UNIT_ARRAY]))
+        return s->units[UNIT_QMM];
+    return s->units[UNIT_ARRAY];
 }
 
 static void controller_issue(asim_sim_t *s, asim_cycle_t now)
@@ -80,6 +93,21 @@ static void controller_issue(asim_sim_t *s, asim_cycle_t now)
     }
 }
 
+/* Wires unit i's job and done ports to the controller; all wiring happens here. */
+static void wire(asim_sim_t *s, int i)
+{
+    asim_unit_t *u = s->units[i];
+    snprintf(s->port_name[i][0], sizeof s->port_name[i][0], "%s.job", u->name);
+    snprintf(s->port_name[i][1], sizeof s->port_name[i][1], "%s.done", u->name);
+    asim_port_connect(&s->job_port[i], s->port_name[i][0], &s->q, s, NULL, u, asim_unit_on_job);
+    asim_port_connect(&s->done_port[i], s->port_name[i][1], &s->q, u, asim_unit_on_done_ready,
+                      s, controller_on_done);
+    u->job_in = &s->job_port[i];
+    u->done_out = &s->done_port[i];
+    u->q = &s->q;
+    u->tech = &s->tech;
+}
+
 asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **out, asim_error_t *err)
 {
     *out = NULL;
@@ -95,21 +123,25 @@ asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **out, asim_e
     s->device = asim_tech_device(&s->tech, s->cfg.device);
     asim_eventq_init(&s->q);
     asim_stats_init(&s->stats);
-    s->array = asim_systolic_unit_create(&s->cfg);
-    if (!s->array) {
-        asim_sim_free(s);
-        return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory");
+    bool wanted[UNIT_COUNT] = {cfg->array.enabled, cfg->qmm.enabled,
+                               cfg->nonlinear.unit == ASIM_NL_PLACEHOLDER};
+    for (int i = 0; i < UNIT_COUNT; i++) {
+        if (!wanted[i])
+            continue;
+        s->units[i] = i == UNIT_ARRAY ? asim_systolic_unit_create(&s->cfg)
+                      : i == UNIT_QMM ? asim_qmm_unit_create(&s->cfg)
+                                      : asim_nl_placeholder_create(&s->cfg);
+        if (!s->units[i]) {
+            asim_sim_free(s);
+            return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory");
+        }
+        wire(s, i);
+        if ((st = s->units[i]->ops->stats(s->units[i], &s->stats, err))) {
+            asim_sim_free(s);
+            return st;
+        }
     }
-    /* All wiring, in one place. */
-    asim_port_connect(&s->array_job, "array.job", &s->q, s, NULL, s->array, asim_unit_on_job);
-    asim_port_connect(&s->array_done, "array.done", &s->q, s->array, asim_unit_on_done_ready, s,
-                      controller_on_done);
-    s->array->job_in = &s->array_job;
-    s->array->done_out = &s->array_done;
-    s->array->q = &s->q;
-
-    if ((st = s->array->ops->stats(s->array, &s->stats, err)) ||
-        (st = asim_stats_add(&s->stats, "controller.unsupported_ops", "ops",
+    if ((st = asim_stats_add(&s->stats, "controller.unsupported_ops", "ops",
                              "ops with no unit in this configuration", &s->unsupported, err))) {
         asim_sim_free(s);
         return st;
@@ -122,8 +154,9 @@ void asim_sim_free(asim_sim_t *s)
 {
     if (!s)
         return;
-    if (s->array)
-        s->array->ops->free(s->array);
+    for (int i = 0; i < UNIT_COUNT; i++)
+        if (s->units[i])
+            s->units[i]->ops->free(s->units[i]);
     asim_eventq_free(&s->q);
     asim_stats_free(&s->stats);
     free(s->jobs);
@@ -143,19 +176,41 @@ static asim_status_t check_mapping(const asim_sim_t *s, const asim_graph_t *g, a
     return ASIM_OK;
 }
 
-double asim_mac_energy_pj(const asim_tech_t *tech, int a_bits, int b_bits, int acc_bits)
+static void unit_resources(const asim_sim_t *s, asim_report_t *rep)
 {
-    return tech->mult_8x8_pj * (a_bits * b_bits) / 64.0 + tech->add_32_pj * acc_bits / 32.0;
+    for (int i = 0; i < UNIT_COUNT; i++) {
+        if (!s->units[i])
+            continue;
+        asim_unit_resources_t *ur = &rep->unit_resources[rep->n_units++];
+        ur->name = s->units[i]->name;
+        if (i == UNIT_ARRAY) {
+            asim_systolic_geom_t geom = asim_systolic_geom_of(&s->cfg);
+            asim_resource_systolic(&geom, (int)s->cfg.array.act_bits,
+                                   (int)s->cfg.array.weight_bits, (int)s->cfg.array.acc_bits,
+                                   &ur->res);
+            ur->basis = "calibrated (Yosys)";
+        } else if (i == UNIT_QMM) {
+            asim_qmm_geom_t geom = asim_qmm_geom_of(&s->cfg);
+            asim_resource_qmm(&geom, (int)s->cfg.qmm.acc_bits, &ur->res);
+            ur->basis = "first-order";
+        } else {
+            asim_resource_nl_placeholder((uint64_t)s->cfg.nonlinear.lanes, &ur->res);
+            ur->basis = "placeholder guess";
+        }
+        rep->resources.lut += ur->res.lut;
+        rep->resources.ff += ur->res.ff;
+        rep->resources.dsp += ur->res.dsp;
+        rep->resources.bram36 += ur->res.bram36;
+    }
 }
 
 static void account(asim_sim_t *s, asim_report_t *rep)
 {
     double static_w = s->device->static_w, hz = s->cfg.clock_mhz * 1e6;
+    asim_qmm_geom_t qgeom = asim_qmm_geom_of(&s->cfg);
     for (size_t i = 0; i < rep->n_layers; i++) {
         asim_layer_t *l = &rep->layers[i];
-        double compute = (double)l->act.macs * asim_mac_energy_pj(&s->tech, l->op->a_bits,
-                                                                  l->op->b_bits,
-                                                                  (int)s->cfg.array.acc_bits);
+        double compute = l->energy_pj;
         double sram = (double)l->act.sram_read_bits * s->tech.sram_read_pj_bit +
                       (double)l->act.sram_write_bits * s->tech.sram_write_pj_bit;
         double stat = static_w * (double)l->cycles / hz * 1e12;
@@ -165,6 +220,13 @@ static void account(asim_sim_t *s, asim_report_t *rep)
         rep->energy.static_pj += stat;
         rep->macs += l->act.macs;
         rep->n_unsupported += !l->supported;
+        asim_qmm_job_t j;
+        if (l->supported && s->units[UNIT_QMM] && strcmp(l->unit, "qmm") == 0 &&
+            asim_qmm_job_of(&s->cfg, l->op, &j)) {
+            asim_qmm_flow_add(&qgeom, &j, l->op->count, &s->tech, &rep->flow_naive,
+                              &rep->flow_rewritten);
+            rep->has_flow = true;
+        }
     }
     double pj = rep->energy.compute_pj + rep->energy.sram_pj + rep->energy.static_pj;
     double seconds = asim_cycles_to_s(rep->total_cycles, s->cfg.clock_mhz);
@@ -173,9 +235,7 @@ static void account(asim_sim_t *s, asim_report_t *rep)
     rep->power_w = seconds > 0 ? pj * 1e-12 / seconds : 0.0;
     rep->gops = seconds > 0 ? 2.0 * (double)rep->macs / seconds * 1e-9 : 0.0;
     rep->gops_per_w = rep->power_w > 0 ? rep->gops / rep->power_w : 0.0;
-    asim_systolic_geom_t geom = asim_systolic_geom_of(&s->cfg);
-    asim_resource_systolic(&geom, (int)s->cfg.array.act_bits, (int)s->cfg.array.weight_bits,
-                           (int)s->cfg.array.acc_bits, &rep->resources);
+    unit_resources(s, rep);
 }
 
 asim_status_t asim_sim_run(asim_sim_t *s, const asim_graph_t *g, asim_report_t *rep,

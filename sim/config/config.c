@@ -10,6 +10,8 @@
 #include "config/yaml.h"
 
 static const char *const dataflow_choices[] = {"os", "ws", "is", NULL};
+static const char *const pow2_bits_choices[] = {"1", "2", "4", "8", NULL};
+static const char *const nonlinear_choices[] = {"none", "placeholder", NULL};
 
 #define FIELD(f) offsetof(asim_config_t, f), sizeof(((asim_config_t *)0)->f)
 
@@ -24,6 +26,8 @@ static const asim_cfg_key_t schema[] = {
      "(zcu102, zcu104, u250, asic)."},
     {"tech", ASIM_CFG_STRING, FIELD(tech), 0, 0, NULL, "tech/fpga_usplus.yaml", "",
      "Technology table (energies, devices), relative to this file's folder."},
+    {"array.enabled", ASIM_CFG_BOOL, FIELD(array.enabled), 0, 0, NULL, "true", "",
+     "Whether the accelerator has the systolic PE array."},
     {"array.rows", ASIM_CFG_INT, FIELD(array.rows), 1, 4096, NULL, "32", "PE",
      "Rows of the systolic PE array."},
     {"array.cols", ASIM_CFG_INT, FIELD(array.cols), 1, 4096, NULL, "32", "PE",
@@ -39,6 +43,26 @@ static const asim_cfg_key_t schema[] = {
      "Widest weight (B) operand a PE accepts."},
     {"array.acc_bits", ASIM_CFG_INT, FIELD(array.acc_bits), 8, 64, NULL, "32", "bit",
      "Accumulator width of a PE; at least act_bits + weight_bits."},
+    {"qmm.enabled", ASIM_CFG_BOOL, FIELD(qmm.enabled), 0, 0, NULL, "false", "",
+     "Whether the accelerator has the binary/multi-precision QMM engine (BETA)."},
+    {"qmm.dpus", ASIM_CFG_INT, FIELD(qmm.dpus), 1, 4096, NULL, "64", "DPU",
+     "Dot-product units; each computes one output at a time."},
+    {"qmm.lanes", ASIM_CFG_INT, FIELD(qmm.lanes), 1, 256, NULL, "16", "lane",
+     "8-bit activation lanes per DPU; at A bits a DPU takes lanes*8/A elements per cycle."},
+    {"qmm.min_act_bits", ASIM_CFG_ENUM, FIELD(qmm.min_act_bits), 0, 0, pow2_bits_choices, "1",
+     "bit", "Narrowest activation precision the lanes unfold to."},
+    {"qmm.max_act_bits", ASIM_CFG_ENUM, FIELD(qmm.max_act_bits), 0, 0, pow2_bits_choices, "8",
+     "bit", "Widest activation precision (no unfolding)."},
+    {"qmm.max_b_bits", ASIM_CFG_INT, FIELD(qmm.max_b_bits), 1, 8, NULL, "8", "bit",
+     "Widest multi-bit B operand, run bit-serially one bit plane per pass; 1 = binary "
+     "(+1/-1) B only."},
+    {"qmm.acc_bits", ASIM_CFG_INT, FIELD(qmm.acc_bits), 8, 64, NULL, "32", "bit",
+     "Accumulator width of a DPU."},
+    {"nonlinear.unit", ASIM_CFG_ENUM, FIELD(nonlinear.unit), 0, 0, nonlinear_choices, "none",
+     "", "Unit for softmax, GELU, LayerNorm, tanh and adds: none (reported unsupported) or "
+     "placeholder (docs/nonlinear-placeholder.md)."},
+    {"nonlinear.lanes", ASIM_CFG_INT, FIELD(nonlinear.lanes), 1, 4096, NULL, "16", "lane",
+     "Elements the nonlinear unit takes per cycle."},
 };
 
 #define SCHEMA_LEN (sizeof schema / sizeof schema[0])
@@ -280,6 +304,19 @@ asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_e
 /* Checks that relate keys to each other; every single key is already in bounds. */
 static asim_status_t validate(const asim_config_t *cfg, asim_error_t *err)
 {
+    if (cfg->qmm.min_act_bits > cfg->qmm.max_act_bits) {
+        char where[ASIM_PATH_MAX + 32];
+        asim_config_where(cfg, "qmm.min_act_bits", where, sizeof where);
+        return asim_error_set(err, ASIM_ERANGE, where,
+                              "qmm.min_act_bits = %d is wider than qmm.max_act_bits = %d",
+                              1 << cfg->qmm.min_act_bits, 1 << cfg->qmm.max_act_bits);
+    }
+    if (!cfg->array.enabled && !cfg->qmm.enabled) {
+        char where[ASIM_PATH_MAX + 32];
+        asim_config_where(cfg, "array.enabled", where, sizeof where);
+        return asim_error_set(err, ASIM_ERANGE, where,
+                              "no matmul unit: enable array or qmm (or both)");
+    }
     if (cfg->array.acc_bits < cfg->array.act_bits + cfg->array.weight_bits) {
         char where[ASIM_PATH_MAX + 32];
         asim_config_where(cfg, "array.acc_bits", where, sizeof where);

@@ -12,6 +12,9 @@ typedef struct {
 static const energy_entry_t energy_entries[] = {
     {"mult_8x8", "pJ", offsetof(asim_tech_t, mult_8x8_pj)},
     {"add_32", "pJ", offsetof(asim_tech_t, add_32_pj)},
+    {"mult_32", "pJ", offsetof(asim_tech_t, mult_32_pj)},
+    {"fp32_mult", "pJ", offsetof(asim_tech_t, fp32_mult_pj)},
+    {"fp32_add", "pJ", offsetof(asim_tech_t, fp32_add_pj)},
     {"sram_read_bit", "pJ/bit", offsetof(asim_tech_t, sram_read_pj_bit)},
     {"sram_write_bit", "pJ/bit", offsetof(asim_tech_t, sram_write_pj_bit)},
 };

@@ -24,6 +24,9 @@ typedef struct {
     char path[ASIM_PATH_MAX];
     double mult_8x8_pj;           /* pJ per 8x8-bit multiply */
     double add_32_pj;             /* pJ per 32-bit add */
+    double mult_32_pj;            /* pJ per 32-bit integer multiply */
+    double fp32_mult_pj;          /* pJ per FP32 multiply */
+    double fp32_add_pj;           /* pJ per FP32 add */
     double sram_read_pj_bit;      /* pJ per bit read from on-chip SRAM */
     double sram_write_pj_bit;     /* pJ per bit written */
     asim_device_t devices[ASIM_TECH_MAX_DEVICES];

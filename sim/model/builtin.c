@@ -4,7 +4,9 @@
  * Every op of the forward pass is listed: patch embedding or embedding adds, per block
  * LayerNorm, QKV, per-head QK^T, softmax, per-head attention x V, projection, residual
  * adds, MLP with GELU, the final LayerNorm and the classifier (BERT: pooler + tanh too).
- * Token embedding lookups move no MACs and are not listed.
+ * Token embedding lookups move no MACs and are not listed. Binary variants (w1aA) have
+ * 1-bit weights in every GEMM (embedding projection and classifier included), A-bit GEMM
+ * activations on both sides of the attention products, and 8-bit vector ops.
  */
 #include <stddef.h>
 #include <string.h>
@@ -19,7 +21,8 @@ typedef struct {
     int64_t image, patch, channels;   /* ViT input */
     int64_t seq_len;                  /* BERT tokens */
     int64_t classes;
-    int64_t a_bits, w_bits;
+    int64_t a_bits, w_bits;           /* GEMM activations and weights */
+    int64_t v_bits;                   /* inputs and outputs of vector ops */
 } transformer_t;
 
 typedef struct {
@@ -29,15 +32,33 @@ typedef struct {
     transformer_t p;
 } builtin_t;
 
+#define VIT_TINY(a, w) {12, 192, 3, 768, 224, 16, 3, 0, 1000, a, w, 8}
+#define BERT_BASE(a, w) {12, 768, 12, 3072, 0, 0, 0, 128, 2, a, w, 8}
 static const builtin_t builtins[] = {
     {"vit_tiny", FAMILY_VIT, "DeiT-Tiny: 224x224, patch 16, 197 tokens, dim 192, 3 heads",
-     {12, 192, 3, 768, 224, 16, 3, 0, 1000, 8, 8}},
+     VIT_TINY(8, 8)},
     {"vit_small", FAMILY_VIT, "DeiT-Small: 224x224, patch 16, 197 tokens, dim 384, 6 heads",
-     {12, 384, 6, 1536, 224, 16, 3, 0, 1000, 8, 8}},
+     {12, 384, 6, 1536, 224, 16, 3, 0, 1000, 8, 8, 8}},
     {"vit_base", FAMILY_VIT, "ViT-B/16: 224x224, patch 16, 197 tokens, dim 768, 12 heads",
-     {12, 768, 12, 3072, 224, 16, 3, 0, 1000, 8, 8}},
+     {12, 768, 12, 3072, 224, 16, 3, 0, 1000, 8, 8, 8}},
     {"bert_base", FAMILY_BERT, "BERT-base encoder: dim 768, 12 heads, sequence 128",
-     {12, 768, 12, 3072, 0, 0, 0, 128, 2, 8, 8}},
+     BERT_BASE(8, 8)},
+    {"bert_base_w1a1", FAMILY_BERT, "binary BERT-base: 1-bit weights, 1-bit activations",
+     BERT_BASE(1, 1)},
+    {"bert_base_w1a2", FAMILY_BERT, "binary BERT-base: 1-bit weights, 2-bit activations",
+     BERT_BASE(2, 1)},
+    {"bert_base_w1a4", FAMILY_BERT, "binary BERT-base: 1-bit weights, 4-bit activations",
+     BERT_BASE(4, 1)},
+    {"bert_base_w1a8", FAMILY_BERT, "binary BERT-base: 1-bit weights, 8-bit activations",
+     BERT_BASE(8, 1)},
+    {"vit_tiny_w1a1", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 1-bit activations",
+     VIT_TINY(1, 1)},
+    {"vit_tiny_w1a2", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 2-bit activations",
+     VIT_TINY(2, 1)},
+    {"vit_tiny_w1a4", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 4-bit activations",
+     VIT_TINY(4, 1)},
+    {"vit_tiny_w1a8", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 8-bit activations",
+     VIT_TINY(8, 1)},
 };
 
 #define N_BUILTINS (sizeof builtins / sizeof builtins[0])
@@ -64,15 +85,17 @@ static const param_t params[] = {
     {"classes", P(classes), 1, 1 << 20, VIT | BERT},
     {"a_bits", P(a_bits), 1, 32, VIT | BERT},
     {"w_bits", P(w_bits), 1, 32, VIT | BERT},
+    {"v_bits", P(v_bits), 1, 32, VIT | BERT},
 };
 #define N_PARAMS (sizeof params / sizeof params[0])
 
 void asim_model_list(FILE *out)
 {
     for (size_t i = 0; i < N_BUILTINS; i++)
-        fprintf(out, "%-10s %s\n", builtins[i].name, builtins[i].desc);
+        fprintf(out, "%-15s %s\n", builtins[i].name, builtins[i].desc);
     fprintf(out, "\nParameters: NAME:key=value,... with keys\n");
-    fprintf(out, "  all:  layers dim heads mlp classes a_bits w_bits\n");
+    fprintf(out, "  all:  layers dim heads mlp classes a_bits w_bits v_bits\n");
+    fprintf(out, "        (a_bits: GEMM activations, w_bits: weights, v_bits: vector ops)\n");
     fprintf(out, "  vit:  image patch channels (tokens = (image/patch)^2 + 1)\n");
     fprintf(out, "  bert: seq_len\n");
     fprintf(out, "Files: --model path.yaml (docs/model-format.md) or path.csv "
@@ -129,9 +152,10 @@ static void emit(emitter_t *e, asim_op_t op)
     char why[160];
     if (op.count == 0)
         op.count = 1;
-    op.a_bits = (int)e->p->a_bits;
-    op.out_bits = (int)e->p->a_bits;
-    if (op.kind == ASIM_OP_GEMM)
+    bool gemm = op.kind == ASIM_OP_GEMM;
+    op.a_bits = (int)(gemm ? e->p->a_bits : e->p->v_bits);
+    op.out_bits = op.a_bits;
+    if (gemm)
         op.b_bits = (int)(op.b_is_weight ? e->p->w_bits : e->p->a_bits);
     e->st = asim_op_check(&op, why, sizeof why);
     if (e->st != ASIM_OK) {

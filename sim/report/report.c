@@ -60,21 +60,22 @@ static void write_text(FILE *out, const asim_report_t *r)
             c->array.tile_overlap ? "on" : "off", (long long)c->array.act_bits,
             (long long)c->array.weight_bits, (long long)c->array.acc_bits, c->clock_mhz,
             c->device, r->device->part);
-    fprintf(out, "%-18s %-9s %-5s %-22s %-8s %12s %12s %6s %12s\n", "layer", "op", "unit",
-            "shape (MxNxK | RxC)", "bits", "cycles", "start", "util", "energy_uJ");
+    fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11s %11s %6s %10s\n", "layer", "op",
+            "unit", "shape (MxNxK | RxC)", "bits", "mode", "cycles", "start", "util",
+            "energy_uJ");
     for (size_t i = 0; i < r->n_layers; i++) {
         const asim_layer_t *l = &r->layers[i];
         char shape[48], bits[24];
         shape_text(l->op, shape, sizeof shape);
         bits_text(l->op, bits, sizeof bits);
         if (l->supported)
-            fprintf(out, "%-18s %-9s %-5s %-22s %-8s %12llu %12llu %5.1f%% %12.3f\n",
-                    l->op->name, asim_op_kind_name(l->op->kind), l->unit, shape, bits,
+            fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11llu %11llu %5.1f%% %10.3f\n",
+                    l->op->name, asim_op_kind_name(l->op->kind), l->unit, shape, bits, l->mode,
                     (unsigned long long)l->cycles, (unsigned long long)l->start,
                     100.0 * l->utilization, l->energy_pj * 1e-6);
         else
-            fprintf(out, "%-18s %-9s %-5s %-22s %-8s %12s   UNSUPPORTED: %s\n", l->op->name,
-                    asim_op_kind_name(l->op->kind), l->unit, shape, bits, "-", l->note);
+            fprintf(out, "%-18s %-9s %-14s %-22s %-8s UNSUPPORTED: %s\n", l->op->name,
+                    asim_op_kind_name(l->op->kind), l->unit, shape, bits, l->note);
     }
     fprintf(out, "\ntotal cycles   %llu\n", (unsigned long long)r->total_cycles);
     fprintf(out, "latency        %.6f ms\n", r->latency_ms);
@@ -92,6 +93,21 @@ static void write_text(FILE *out, const asim_report_t *r)
             pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
             r->resources.bram36, pct(r->resources.bram36, d->bram36), d->part,
             fits(r) ? "" : "  DOES NOT FIT");
+    for (size_t i = 0; i < r->n_units; i++) {
+        const asim_unit_resources_t *u = &r->unit_resources[i];
+        fprintf(out, "  %-14s LUT %.0f, FF %.0f, DSP %.0f, BRAM36 %.0f (%s)\n", u->name,
+                u->res.lut, u->res.ff, u->res.dsp, u->res.bram36, u->basis);
+    }
+    if (r->has_flow) {
+        const asim_flow_cost_t *n = &r->flow_naive, *w = &r->flow_rewritten;
+        fprintf(out, "computation flow on the QMM layers (docs/qmm.md):\n");
+        fprintf(out, "  naive      FP ops %llu, cycles %llu, FP energy %.6f mJ\n",
+                (unsigned long long)(n->fp_mults + n->fp_adds), (unsigned long long)n->cycles,
+                n->fp_pj * 1e-9);
+        fprintf(out, "  rewritten  FP ops %llu, cycles %llu, FP energy %.6f mJ (simulated)\n",
+                (unsigned long long)(w->fp_mults + w->fp_adds), (unsigned long long)w->cycles,
+                w->fp_pj * 1e-9);
+    }
     if (r->n_unsupported)
         fprintf(out, "\nINCOMPLETE: %zu of %zu ops have no unit in this configuration and are "
                      "not in the totals (marked UNSUPPORTED above).\n",
@@ -151,8 +167,26 @@ static void write_json(FILE *out, const asim_report_t *r)
     json_string(out, d->name);
     fprintf(out, ", \"part\": ");
     json_string(out, d->part);
-    fprintf(out, ", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f}},\n", d->lut,
-            d->ff, d->dsp, d->bram36);
+    fprintf(out, ", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f}, \"units\": [",
+            d->lut, d->ff, d->dsp, d->bram36);
+    for (size_t i = 0; i < r->n_units; i++) {
+        const asim_unit_resources_t *u = &r->unit_resources[i];
+        fprintf(out, "%s{\"name\": \"%s\", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, "
+                     "\"bram\": %.0f, \"basis\": \"%s\"}",
+                i ? ", " : "", u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36,
+                u->basis);
+    }
+    fprintf(out, "]},\n");
+    if (r->has_flow)
+        fprintf(out, "  \"flow\": {\"naive\": {\"fp_mults\": %llu, \"fp_adds\": %llu, "
+                     "\"cycles\": %llu, \"fp_energy_mj\": %.9g}, \"rewritten\": {\"fp_mults\": "
+                     "%llu, \"fp_adds\": %llu, \"cycles\": %llu, \"fp_energy_mj\": %.9g}},\n",
+                (unsigned long long)r->flow_naive.fp_mults,
+                (unsigned long long)r->flow_naive.fp_adds,
+                (unsigned long long)r->flow_naive.cycles, r->flow_naive.fp_pj * 1e-9,
+                (unsigned long long)r->flow_rewritten.fp_mults,
+                (unsigned long long)r->flow_rewritten.fp_adds,
+                (unsigned long long)r->flow_rewritten.cycles, r->flow_rewritten.fp_pj * 1e-9);
     fprintf(out, "  \"stats\": {");
     for (size_t i = 0; i < r->stats->len; i++) {
         fprintf(out, "%s\n    ", i ? "," : "");
@@ -177,6 +211,10 @@ static void write_json(FILE *out, const asim_report_t *r)
         fprintf(out, ", \"count\": %llu, \"a_bits\": %d, \"b_bits\": %d, \"out_bits\": %d",
                 (unsigned long long)op->count, op->a_bits,
                 op->kind == ASIM_OP_GEMM ? op->b_bits : 0, op->out_bits);
+        if (l->supported) {
+            fprintf(out, ", \"mode\": ");
+            json_string(out, l->mode);
+        }
         fprintf(out, ", \"status\": \"%s\", \"start_cycle\": %llu, \"cycles\": %llu, "
                      "\"utilization\": %.6f, \"macs\": %llu, \"energy_mj\": %.9g",
                 l->supported ? "ok" : "unsupported", (unsigned long long)l->start,
@@ -208,18 +246,19 @@ static void csv_field(FILE *out, const char *s)
 
 static void write_csv(FILE *out, const asim_report_t *r)
 {
-    fprintf(out, "layer,op,unit,status,m,n,k,rows,cols,count,a_bits,b_bits,out_bits,"
+    fprintf(out, "layer,op,unit,status,m,n,k,rows,cols,count,a_bits,b_bits,out_bits,mode,"
                  "start_cycle,cycles,utilization,macs,energy_mj\n");
     for (size_t i = 0; i < r->n_layers; i++) {
         const asim_layer_t *l = &r->layers[i];
         const asim_op_t *op = l->op;
         csv_field(out, op->name);
-        fprintf(out, ",%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%d,%llu,%llu,%.6f,%llu,%.9g\n",
+        fprintf(out, ",%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%d,",
                 asim_op_kind_name(op->kind), l->unit, l->supported ? "ok" : "unsupported",
                 (unsigned long long)op->m, (unsigned long long)op->n, (unsigned long long)op->k,
                 (unsigned long long)op->rows, (unsigned long long)op->cols,
-                (unsigned long long)op->count, op->a_bits, op->b_bits, op->out_bits,
-                (unsigned long long)l->start, (unsigned long long)l->cycles, l->utilization,
+                (unsigned long long)op->count, op->a_bits, op->b_bits, op->out_bits);
+        csv_field(out, l->mode);
+        fprintf(out, ",%llu,%llu,%.6f,%llu,%.9g\n", (unsigned long long)l->start, (unsigned long long)l->cycles, l->utilization,
                 (unsigned long long)l->act.macs, l->energy_pj * 1e-9);
     }
 }

@@ -8,6 +8,7 @@
 #ifndef ASIM_RESOURCE_H
 #define ASIM_RESOURCE_H
 
+#include "units/qmm.h"
 #include "units/systolic.h"
 
 typedef struct {
@@ -17,5 +18,10 @@ typedef struct {
 /* Resources of an R x C systolic array with a_bits x b_bits operands, acc_bits accumulators. */
 void asim_resource_systolic(const asim_systolic_geom_t *g, int a_bits, int b_bits,
                             int acc_bits, asim_resources_t *out);
+
+/* Resources of a QMM engine with g->dpus DPUs of g->lanes 8-bit lanes. */
+void asim_resource_qmm(const asim_qmm_geom_t *g, int acc_bits, asim_resources_t *out);
+/* Resources of the placeholder nonlinear unit with `lanes` lanes (a guess, no RTL). */
+void asim_resource_nl_placeholder(uint64_t lanes, asim_resources_t *out);
 
 #endif

@@ -32,6 +32,11 @@ static bool systolic_can_run(const asim_unit_t *u, const asim_op_t *op, char *wh
     return true;
 }
 
+double asim_systolic_mac_pj(const asim_tech_t *tech, int a_bits, int b_bits, int acc_bits)
+{
+    return tech->mult_8x8_pj * (a_bits * b_bits) / 64.0 + tech->add_32_pj * acc_bits / 32.0;
+}
+
 /*
  * Buffer traffic, first-order: operands are read at their own width; outputs are written
  * at out_bits, or at acc_bits when K is folded and partial sums go back to the buffer.
@@ -53,6 +58,10 @@ static void systolic_job(asim_unit_t *u, asim_job_t *job)
     job->act.sram_write_bits = n * c.c_writes * out_bits;
     job->utilization =
         (double)job->act.macs / ((double)s->geom.rows * s->geom.cols * (double)job->cycles);
+    job->compute_pj = (double)job->act.macs * asim_systolic_mac_pj(u->tech, op->a_bits,
+                                                                   op->b_bits, s->acc_bits);
+    snprintf(job->mode, sizeof job->mode, "%s a%d x b%d", asim_dataflow_name(s->geom.dataflow),
+             op->a_bits, op->b_bits);
     s->tiles += n * c.tiles;
 }
 

@@ -163,6 +163,60 @@ static void test_unknown_device_names_the_config_line(void **state)
     assert_non_null(strstr(err.msg, "(devices: zcu102, zcu104, u250)"));
 }
 
+/* Runs model on configs/beta.yaml; fills rep (caller frees with the returned sim). */
+static asim_sim_t *run_beta(const char *model, asim_report_t *rep, asim_graph_t *g)
+{
+    asim_config_t cfg;
+    asim_sim_t *sim;
+    asim_error_t err;
+    if (asim_config_load(src_path("configs/beta.yaml"), NULL, 0, &cfg, &err) ||
+        asim_model_load(model, g, &err) || asim_sim_create(&cfg, &sim, &err) ||
+        asim_sim_run(sim, g, rep, &err))
+        fail_msg("%s", err.msg);
+    return sim;
+}
+
+static void test_beta_binary_bert_cycles_fall_with_precision(void **state)
+{
+    (void)state;
+    const char *models[] = {"bert_base_w1a8", "bert_base_w1a4", "bert_base_w1a2",
+                            "bert_base_w1a1"};
+    asim_cycle_t prev = ASIM_CYCLE_MAX;
+    for (int i = 0; i < 4; i++) {
+        asim_report_t rep;
+        asim_graph_t g;
+        asim_sim_t *sim = run_beta(models[i], &rep, &g);
+        assert_true(rep.total_cycles < prev);
+        prev = rep.total_cycles;
+        assert_int_equal(rep.n_unsupported, 0); /* BETA runs every op */
+        assert_true(rep.resources.lut <= rep.device->lut);
+        assert_true(rep.resources.dsp <= rep.device->dsp);
+        assert_true(rep.has_flow);
+        assert_true(rep.flow_rewritten.fp_mults < rep.flow_naive.fp_mults);
+        for (size_t l = 0; l < rep.n_layers; l++)
+            if (rep.layers[l].op->kind == ASIM_OP_GEMM)
+                assert_string_equal(rep.layers[l].unit, "qmm");
+        asim_report_free(&rep);
+        asim_sim_free(sim);
+        asim_graph_free(&g);
+    }
+}
+
+static void test_beta_runs_multibit_weights_bit_serially(void **state)
+{
+    (void)state;
+    asim_report_t rep;
+    asim_graph_t g;
+    asim_sim_t *sim = run_beta("vit_tiny", &rep, &g);
+    assert_int_equal(rep.n_unsupported, 0);
+    assert_string_equal(rep.layers[0].op->name, "patch_embed");
+    assert_string_equal(rep.layers[0].mode, "a8 x w8 (8 passes)");
+    assert_string_equal(rep.layers[1].unit, "nl_placeholder");
+    asim_report_free(&rep);
+    asim_sim_free(sim);
+    asim_graph_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +226,8 @@ int main(void)
         cmocka_unit_test(test_overrides_change_the_result),
         cmocka_unit_test(test_too_wide_operands_fail_before_the_run),
         cmocka_unit_test(test_unknown_device_names_the_config_line),
+        cmocka_unit_test(test_beta_binary_bert_cycles_fall_with_precision),
+        cmocka_unit_test(test_beta_runs_multibit_weights_bit_serially),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,7 @@ typedef struct {
     char device[32];              /* a device of the technology table, e.g. "zcu102" */
     char tech[ASIM_PATH_MAX];     /* technology table, relative to the config's folder */
     struct {
+        bool enabled;
         int64_t rows, cols;       /* PEs */
         int dataflow;             /* asim_dataflow_t */
         bool tile_overlap;
@@ -38,9 +39,24 @@ typedef struct {
         int64_t weight_bits;      /* widest B operand a PE takes, bits */
         int64_t acc_bits;         /* accumulator width, bits */
     } array;
+    struct {
+        bool enabled;
+        int64_t dpus;             /* dot-product units */
+        int64_t lanes;            /* 8-bit activation lanes per DPU */
+        int min_act_bits;         /* log2 of the narrowest activation precision (enum index) */
+        int max_act_bits;         /* log2 of the widest */
+        int64_t max_b_bits;       /* widest bit-serial B operand; 1 = binary only */
+        int64_t acc_bits;
+    } qmm;
+    struct {
+        int unit;                 /* asim_nl_unit_t */
+        int64_t lanes;            /* elements per cycle */
+    } nonlinear;
     char path[ASIM_PATH_MAX];     /* file it was loaded from ("" if built in code) */
     asim_cfg_origin_t origin[ASIM_CFG_MAX_KEYS]; /* per schema entry */
 } asim_config_t;
+
+typedef enum { ASIM_NL_NONE, ASIM_NL_PLACEHOLDER } asim_nl_unit_t;
 
 typedef enum {
     ASIM_CFG_INT, ASIM_CFG_FLOAT, ASIM_CFG_BOOL, ASIM_CFG_ENUM, ASIM_CFG_STRING

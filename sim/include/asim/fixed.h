@@ -45,4 +45,62 @@ static inline int64_t asim_fx_max(unsigned bits, bool is_signed)
     return is_signed ? (INT64_C(1) << (bits - 1)) - 1 : (int64_t)asim_fx_mask(bits);
 }
 
+/*
+ * Signed fixed-point helpers (nonlinear kernels, sim/nonlinear/). Values are int64_t in
+ * two's complement; a "shift" never runs on a negative count or one >= 64: the count is
+ * clamped to 0..63 here and every caller documents when the clamp can act. A right shift of
+ * a signed value is arithmetic (floor), as Verilog's >>> on a signed operand; a left shift
+ * is a multiplication by 2^s (the caller guarantees |v| * 2^s < 2^63), as Verilog's <<<.
+ */
+
+/* floor(v / 2^s), s clamped to 63 (Verilog: v >>> s). */
+static inline int64_t asim_fx_asr(int64_t v, unsigned s)
+{
+    if (s > 63)
+        s = 63;
+    return v < 0 ? ~(~v >> s) : v >> s;
+}
+
+/* v * 2^s; the caller keeps |v| * 2^s < 2^63 (Verilog: v <<< s). */
+static inline int64_t asim_fx_shl(int64_t v, unsigned s)
+{
+    return v * (INT64_C(1) << (s > 62 ? 62 : s));
+}
+
+/* round(v / 2^s), ties toward +infinity: floor((v + 2^(s-1)) / 2^s); s = 0 returns v,
+ * s clamped to 62; the caller keeps |v| < 2^62 (Verilog: (v + (1 <<< (s-1))) >>> s). */
+static inline int64_t asim_fx_round_shr(int64_t v, unsigned s)
+{
+    if (s == 0)
+        return v;
+    if (s > 62)
+        s = 62;
+    return asim_fx_asr(v + (INT64_C(1) << (s - 1)), s);
+}
+
+/* v clamped to [lo, hi] (lo <= hi): saturation. */
+static inline int64_t asim_fx_sat(int64_t v, int64_t lo, int64_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Position of the leading one of v, 0..63 (floor(log2 v)); -1 for v == 0 (a leading-one
+ * detector). */
+static inline int asim_fx_lod(uint64_t v)
+{
+    int p = -1;
+    while (v) {
+        v >>= 1;
+        p++;
+    }
+    return p;
+}
+
+/* floor(a / b) for b > 0 (C's / truncates toward zero; this floors, as the RTL divider). */
+static inline int64_t asim_fx_div_floor(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
 #endif

@@ -19,6 +19,7 @@
 #include "asim/unit.h"
 #include "energy/tech.h"
 #include "resource/resource.h"
+#include "units/qmm_flow.h"
 
 typedef struct asim_sim asim_sim_t;
 
@@ -27,6 +28,7 @@ typedef struct {
     const char *unit;             /* unit that ran it, or "-" */
     bool supported;
     char note[120];               /* why unsupported */
+    char mode[40];                /* how the unit ran it, e.g. "a4 x w1 (binary)" */
     asim_cycle_t start, cycles;
     double utilization;           /* 0..1 of the unit's peak */
     asim_activity_t act;
@@ -36,6 +38,14 @@ typedef struct {
 typedef struct {
     double compute_pj, sram_pj, static_pj;   /* parts; they sum to the total */
 } asim_energy_t;
+
+#define ASIM_MAX_UNITS 4
+
+typedef struct {
+    const char *name;             /* unit instance, e.g. "qmm" */
+    asim_resources_t res;
+    const char *basis;            /* "calibrated (Yosys)" or "first-order" */
+} asim_unit_resources_t;
 
 typedef struct {
     const asim_config_t *cfg;
@@ -48,7 +58,11 @@ typedef struct {
     uint64_t macs;
     double latency_ms, energy_mj, power_w, gops, gops_per_w;
     asim_energy_t energy;
-    asim_resources_t resources;
+    asim_resources_t resources;   /* sum over the units */
+    asim_unit_resources_t unit_resources[ASIM_MAX_UNITS];
+    size_t n_units;
+    bool has_flow;                /* QMM layers ran: the flow comparison below is filled */
+    asim_flow_cost_t flow_naive, flow_rewritten;
     const asim_stats_t *stats;
 } asim_report_t;
 
@@ -58,7 +72,5 @@ asim_status_t asim_sim_run(asim_sim_t *sim, const asim_graph_t *g, asim_report_t
                            asim_error_t *err);
 void asim_report_free(asim_report_t *rep);
 void asim_sim_free(asim_sim_t *sim);
-/* Energy of one MAC at these widths, pJ (first-order: multiplier ~ a*b, adder ~ acc). */
-double asim_mac_energy_pj(const asim_tech_t *tech, int a_bits, int b_bits, int acc_bits);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "asim/kernel.h"
 #include "asim/model.h"
+#include "energy/tech.h"
 
 typedef struct {
     uint64_t macs;               /* multiply-accumulates */
@@ -26,7 +27,9 @@ typedef struct {
     const asim_op_t *op;
     asim_cycle_t start, cycles;  /* filled by the unit */
     asim_activity_t act;         /* filled by the unit */
+    double compute_pj;           /* filled by the unit: its datapath's energy for the job */
     double utilization;          /* useful work / peak work over `cycles`, 0..1 */
+    char mode[40];               /* filled by the unit: how it ran the op, e.g. "a4 x w1" */
 } asim_job_t;
 
 typedef struct asim_unit asim_unit_t;
@@ -48,6 +51,7 @@ struct asim_unit {
     asim_port_t *job_in;         /* jobs arrive here (wired by the accelerator) */
     asim_port_t *done_out;       /* finished jobs leave here */
     asim_eventq_t *q;
+    const asim_tech_t *tech;     /* per-action energies */
     bool busy;
     asim_job_t *current;
     uint64_t busy_cycles, jobs;  /* counters */
