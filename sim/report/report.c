@@ -53,13 +53,22 @@ static void write_text(FILE *out, const asim_report_t *r)
     const asim_config_t *c = r->cfg;
     fprintf(out, "accelsim %s: model %s on %s (%s)\n", ASIM_VERSION, r->graph->name, c->name,
             c->path);
-    fprintf(out, "array %lldx%lld %s, tile_overlap %s, PE %lldx%lld bits, acc %lld; "
-                 "%g MHz; device %s (%s)\n\n",
-            (long long)c->array.rows, (long long)c->array.cols,
-            asim_dataflow_name((asim_dataflow_t)c->array.dataflow),
-            c->array.tile_overlap ? "on" : "off", (long long)c->array.act_bits,
-            (long long)c->array.weight_bits, (long long)c->array.acc_bits, c->clock_mhz,
-            c->device, r->device->part);
+    if (c->array.enabled)
+        fprintf(out, "array %lldx%lld %s, tile_overlap %s, PE %lldx%lld bits, acc %lld\n",
+                (long long)c->array.rows, (long long)c->array.cols,
+                asim_dataflow_name((asim_dataflow_t)c->array.dataflow),
+                c->array.tile_overlap ? "on" : "off", (long long)c->array.act_bits,
+                (long long)c->array.weight_bits, (long long)c->array.acc_bits);
+    if (c->qmm.enabled)
+        fprintf(out, "qmm %lld DPUs x %lld lanes, activations %d-%d bits, B up to %lld bits, "
+                     "acc %lld\n",
+                (long long)c->qmm.dpus, (long long)c->qmm.lanes, 1 << c->qmm.min_act_bits,
+                1 << c->qmm.max_act_bits, (long long)c->qmm.max_b_bits,
+                (long long)c->qmm.acc_bits);
+    if (c->nonlinear.unit == ASIM_NL_PLACEHOLDER)
+        fprintf(out, "nonlinear: PLACEHOLDER unit, %lld lanes (docs/nonlinear-placeholder.md)\n",
+                (long long)c->nonlinear.lanes);
+    fprintf(out, "%g MHz; device %s (%s)\n\n", c->clock_mhz, c->device, r->device->part);
     fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11s %11s %6s %10s\n", "layer", "op",
             "unit", "shape (MxNxK | RxC)", "bits", "mode", "cycles", "start", "util",
             "energy_uJ");
