@@ -1,0 +1,52 @@
+/* nl_ref.c: exact double-precision references of the nonlinear functions. */
+#include <math.h>
+
+#include "nonlinear/nl_kernels.h"
+
+/* Softmax with the row max subtracted first (no overflow for any finite row). */
+void asim_nl_ref_softmax(const double *x, size_t n, double *y)
+{
+    double m = x[0], s = 0.0;
+    for (size_t i = 1; i < n; i++)
+        m = fmax(m, x[i]);
+    for (size_t i = 0; i < n; i++) {
+        y[i] = exp(x[i] - m);
+        s += y[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        y[i] /= s;
+}
+
+double asim_nl_ref_gelu(double x)
+{
+    return 0.5 * x * (1.0 + erf(x / sqrt(2.0)));
+}
+
+/* (x - mean) / sqrt(var), var the population variance (two-pass); var == 0 gives zeros. */
+void asim_nl_ref_layernorm(const double *x, size_t n, double *y)
+{
+    double mean = 0.0, var = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += x[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        var += (x[i] - mean) * (x[i] - mean);
+    var /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        y[i] = var > 0.0 ? (x[i] - mean) / sqrt(var) : 0.0;
+}
+
+double asim_nl_ref_exp(double x)
+{
+    return exp(x);
+}
+
+double asim_nl_ref_ln(double x)
+{
+    return log(x);
+}
+
+double asim_nl_ref_div(double a, double b)
+{
+    return a / b;
+}
