@@ -7,7 +7,7 @@
 #define ROWS 200
 
 static const size_t softmax_lengths[] = {1, 2, 16, 64, 197};
-static const size_t layernorm_lengths[] = {2, 16, 192, 768};
+static const size_t layernorm_lengths[] = {16, 64, 192, 768};
 
 /* splitmix64: a fixed, seeded sequence, the same on every platform. */
 static uint64_t next_u64(uint64_t *s)
@@ -80,7 +80,7 @@ asim_status_t asim_nl_measure(const asim_nl_op_t *op, unsigned bits, asim_nl_err
     if (!op || !e || bits < 4 || bits > 16)
         return ASIM_EARG;
     *e = (asim_nl_err_t){0};
-    asim_nl_fmt_t in = {bits, true, ldexp(1.0, 3 - (int)bits)};
+    asim_nl_fmt_t in = {bits, true, ldexp(1.0, 4 - (int)bits)};
     size_t codes = (size_t)1 << bits, cap = codes > 768 ? codes : 768;
     int32_t *x = malloc(2 * cap * sizeof *x), *y = malloc(cap * sizeof *y);
     double *v = malloc(2 * cap * sizeof *v);

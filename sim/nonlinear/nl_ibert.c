@@ -72,7 +72,7 @@ static int64_t ibert_exp16(const ibert_exp_t *k, int64_t d)
  * Softmax: exp16_i of x_i - x_max; s = sum exp16_i (32 bits); factor = floor(2^32 / s)
  * (33 bits; s >= 1 whenever the row max maps to a nonzero exp, else all outputs are 0);
  * y_i = sat(floor(exp16_i factor / 2^(32 - prob_bits)), 0, 2^prob_bits - 1), scale
- * 2^-prob_bits. The saturation is ours: a lone 1.0 would give 2^prob_bits.
+ * 2^-prob_bits. The saturation is ours: exp16_i = s dividing 2^32 would give 2^prob_bits.
  */
 asim_status_t asim_nl_softmax_ibert(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                     unsigned prob_bits, int32_t *y, asim_nl_fmt_t *out)

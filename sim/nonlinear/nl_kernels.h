@@ -163,12 +163,12 @@ typedef struct {
     size_t count;    /* outputs compared */
 } asim_nl_err_t;
 
-/* Error of op on `bits`-wide inputs at scale 2^(3 - bits) (the codes span [-8, 8)), against
+/* Error of op on `bits`-wide inputs at scale 2^(4 - bits) (the codes span [-8, 8)), against
  * the double reference of the same real inputs:
  *   EXP: every code <= 0; LN: every code > 0; DIV: every pair (a, b), a, b != 0 (relative error);
  *   GELU: every code, as one row (I-ViT's ShiftGELU uses the row max: the worst case);
  *   SOFTMAX: 200 seeded rows of uniform codes for each length 1, 2, 16, 64, 197;
- *   LAYERNORM: 200 seeded rows of uniform codes for each length 2, 16, 192, 768, and as many
+ *   LAYERNORM: 200 seeded rows of uniform codes for each length 16, 64, 192, 768, and as many
  *   "narrow" rows (codes in a window of 2^(bits-3) placed uniformly within the range).
  * Returns the kernel's status (ASIM_EUNSUPPORTED where the style has no such kernel). */
 asim_status_t asim_nl_measure(const asim_nl_op_t *op, unsigned bits, asim_nl_err_t *e);
