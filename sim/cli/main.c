@@ -11,6 +11,7 @@
 #include "asim/model.h"
 #include "asim/sim.h"
 #include "report/report.h"
+#include "sweep/cli.h"
 
 #define MAX_SETS 256
 
@@ -21,6 +22,7 @@ static const char usage[] =
     "       accelsim list models                       built-in models and parameters\n"
     "       accelsim config --help                     every configuration key\n"
     "       accelsim config --markdown                 the same, as docs/config.md\n"
+    "       accelsim sweep --help                      design-space sweeps (docs/sweeps.md)\n"
     "       accelsim --help | --version\n"
     "\n"
     "  --config FILE     accelerator configuration (YAML), e.g. configs/systolic_32x32.yaml\n"
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
         printf("accelsim %s\n", ASIM_VERSION);
         return 0;
     }
+    if (!strcmp(cmd, "sweep")) return asim_cli_sweep(argc, argv);
     if (!strcmp(cmd, "check"))
         return check(argc, argv);
     if (!strcmp(cmd, "list")) {
