@@ -141,16 +141,26 @@ static const char *axis_repeat(const asim_sweep_axis_t *ax, asim_error_t *err, b
     return dup;
 }
 
-/* Refuses a grid above the cap if axis `which` grew by `extra` values. */
+/* Refuses a grid above the cap if axis `which` grew by `extra` values, naming its size. */
 static asim_status_t check_cap(const asim_sweep_t *sw, size_t which, uint64_t extra,
                                const char *where, asim_error_t *err)
 {
     if (grid_size_with(sw, which, extra) <= ASIM_SWEEP_MAX_POINTS)
         return ASIM_OK;
+    char sizes[256] = "";
+    double total = 1;
+    for (size_t a = 0; a <= sw->n_axes && a < ASIM_SWEEP_MAX_AXES; a++) {
+        uint64_t n = (a < sw->n_axes ? sw->axes[a].n : 0) + (a == which ? extra : 0);
+        size_t used = strlen(sizes);
+        if (n > 0 && used < sizeof sizes)
+            snprintf(sizes + used, sizeof sizes - used, "%s%llu", used ? " x " : "",
+                     (unsigned long long)n);
+        total *= n > 0 ? (double)n : 1;
+    }
     return asim_error_set(err, ASIM_ERANGE, where,
-                          "the grid would have more than %u points, the most one sweep may "
-                          "have; split it or use coarser ranges",
-                          ASIM_SWEEP_MAX_POINTS);
+                          "the grid would have %.0f points (%s), more than the %u one sweep "
+                          "may have; split it or use coarser ranges",
+                          total, sizes, ASIM_SWEEP_MAX_POINTS);
 }
 
 static asim_status_t model_append(asim_sweep_t *sw, const char *spec, asim_error_t *err)

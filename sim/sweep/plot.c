@@ -34,6 +34,20 @@ static double axis_x(const asim_sweep_axis_t *ax, size_t i)
     return numeric_axis(ax) ? strtod(ax->values[i], NULL) : (double)i;
 }
 
+/* True if a numeric axis's values are positive and crowd towards the small end (mean
+ * below 3/8 of the span), as geometric ranges do: it is then drawn on a log scale. */
+static bool geometric_axis(const asim_sweep_axis_t *ax)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL, sum = 0;
+    for (size_t i = 0; i < ax->n; i++) {
+        double v = axis_x(ax, i);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        sum += v;
+    }
+    return lo > 0 && hi / lo >= 8 && sum / (double)ax->n - lo < 0.375 * (hi - lo);
+}
+
 /* Objective column j's label: "latency_ms" or "gops (larger is better)". */
 static void objective_label(FILE *out, asim_sweep_metric_t m)
 {
@@ -56,11 +70,11 @@ static void maybe_log(FILE *out, const char *axis, double lo, double hi)
  * prefix and fmt). */
 static void terminal(FILE *out, const char *name, int w, int h)
 {
-    fprintf(out, "  if (fmt eq \"svg\") { set terminal svg size %d,%d dynamic background "
-                 "\"white\" font \"Sans,10\" }\n"
+    fprintf(out, "  if (fmt eq \"svg\") { set terminal svg size %d,%d dynamic noenhanced "
+                 "background \"white\" font \"Sans,10\" }\n"
                  "  else { if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) "
-                 "{ set terminal pngcairo size %d,%d font \"Sans,10\" } "
-                 "else { set terminal png size %d,%d } }\n",
+                 "{ set terminal pngcairo size %d,%d noenhanced font \"Sans,10\" } "
+                 "else { set terminal png size %d,%d noenhanced } }\n",
             w, h, w, h, w, h);
     fprintf(out, "  set output sprintf(\"%%s.%s.%%s\", prefix, fmt)\n", name);
 }
@@ -200,7 +214,7 @@ static void write_trends_plot(FILE *out, const asim_sweep_t *sw, const asim_swee
             fputc('\n', out);
             if (numeric_axis(ax)) {
                 fprintf(out, "  set xtics autofreq\n  set offsets graph 0.05, graph 0.05, 0, 0\n");
-                maybe_log(out, "x", axis_x(ax, 0), axis_x(ax, ax->n - 1));
+                fprintf(out, geometric_axis(ax) ? "  set logscale x 2\n" : "  unset logscale x\n");
             } else {
                 fprintf(out, "  unset logscale x\n  set offsets 0.5, 0.5, 0, 0\n  set xtics (");
                 for (size_t i = 0; i < ax->n; i++) {

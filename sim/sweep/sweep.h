@@ -161,9 +161,10 @@ void asim_sweep_file_free(asim_sweep_file_t *f);
  * rows into f. */
 asim_status_t asim_sweep_read(const char *path, asim_sweep_t *sw, asim_sweep_file_t *f,
                               asim_error_t *err);
-/* Marks rows[i].pareto: the ok rows that no other ok row dominates on sw's objectives
- * (no worse on all, better on one). Rows equal on every objective are all on the front.
- * Cost: O(n log n + n * front size). */
+/* Marks rows[i].pareto: the ok rows that no other ok row of the same model dominates on
+ * sw's objectives (no worse on all, better on one); a model is the workload, not a design
+ * choice, so each model has its own front. Rows equal on every objective are all on the
+ * front. Cost: O(n log n + n * front size). */
 asim_status_t asim_sweep_pareto(const asim_sweep_t *sw, asim_sweep_row_t *rows, size_t n,
                                 asim_error_t *err);
 /* Sorts rows by point, marks the front and writes definition, header and rows to path
