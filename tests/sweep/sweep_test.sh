@@ -1,0 +1,103 @@
+#!/bin/sh
+# sweep_test.sh ACCELSIM SOURCE_DIR CASE: end-to-end checks of `accelsim sweep`, one CASE per
+# ctest test (tests/sweep/CMakeLists.txt). Each runs in a fresh temporary folder and prints
+# what differs on failure.
+set -eu
+accelsim=$1 src=$2 case=$3
+work=$(mktemp -d /tmp/asim_sweep_XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+cfg=$src/configs/systolic_32x32.yaml
+
+fail() { echo "FAIL: $*"; exit 1; }
+rows() { tail -n +3 "$1" | wc -l | tr -d ' '; }
+# No point index twice among the rows of $1.
+unique_points() {
+    dup=$(tail -n +3 "$1" | cut -d, -f1 | sort | uniq -d | head -3)
+    [ -z "$dup" ] || fail "$1 has points more than once: $dup"
+}
+
+case $case in
+j2_equals_j1)
+    # 2 models x 8 x 4 x 2 = 128 points.
+    set -- --config "$cfg" --model vit_tiny,bert_base:seq_len=64,layers=2 \
+        --set array.rows=4:32:+4 --set array.cols=8:64:x2 --set array.tile_overlap=true,false
+    "$accelsim" sweep "$@" --out one.csv -j 1
+    "$accelsim" sweep "$@" --out two.csv -j 2
+    [ "$(rows one.csv)" -eq 128 ] || fail "one.csv has $(rows one.csv) rows, want 128"
+    cmp one.csv two.csv || fail "-j 2 differs from -j 1"
+    ;;
+kill_resume)
+    # 4096 points; kill -9 the whole process group (parent and workers) at four moments,
+    # then once the parent alone (its workers orphaned), restarting each time.
+    set -- --config "$cfg" --model vit_tiny --set array.rows=1:64:+1 --set array.cols=1:32:+1 \
+        --set array.tile_overlap=true,false
+    "$accelsim" sweep "$@" --out ref.csv -j 2
+    total=$(rows ref.csv)
+    [ "$total" -eq 4096 ] || fail "ref.csv has $total rows"
+    kills=0
+    for at in 200 700 1500 2400 3200; do
+        setsid "$accelsim" sweep "$@" --out k.csv -j 2 &
+        pid=$!
+        while [ "$(rows k.csv 2>/dev/null || echo 0)" -lt "$at" ] && kill -0 "$pid" 2>/dev/null; do
+            sleep 0.01
+        done
+        # env kill: the kill program, which (unlike dash's builtin) takes a process group
+        if [ "$at" -eq 3200 ]; then kill -9 "$pid"; else env kill -9 -- "-$pid"; fi || true
+        wait "$pid" 2>/dev/null || true
+        n=$(rows k.csv)
+        [ "$n" -lt "$total" ] && kills=$((kills + 1))
+        unique_points k.csv
+    done
+    [ "$kills" -ge 3 ] || fail "only $kills of 5 kills hit an unfinished sweep"
+    "$accelsim" sweep "$@" --out k.csv -j 2
+    cmp ref.csv k.csv || fail "the resumed sweep differs from an uninterrupted one"
+    ;;
+parallel_shards)
+    # 4 shards through GNU parallel, merged; and the Slurm script's shards, merged.
+    set -- --config "$cfg" --model vit_tiny --set array.rows=4:64:+4 --set array.cols=4:64:x2 \
+        --set array.dataflow=os,ws,is --set array.tile_overlap=true,false
+    "$accelsim" sweep "$@" --out single.csv -j 2
+    ACCELSIM=$accelsim sh "$src/tools/sweep_parallel.sh" -n 4 --out par.csv -- "$@"
+    cmp single.csv par.csv || fail "4 shards through GNU parallel differ from the single run"
+    for i in 3 4 5; do
+        SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_MIN=3 SLURM_ARRAY_TASK_COUNT=3 \
+            ACCELSIM=$accelsim sh "$src/tools/sweep_slurm.sh" --out sl.csv -- "$@"
+    done
+    "$accelsim" sweep --merge sl.csv sl.shard0.csv sl.shard1.csv sl.shard2.csv
+    cmp single.csv sl.csv || fail "the Slurm script's shards differ from the single run"
+    ;;
+error_rows)
+    "$accelsim" sweep --config "$cfg" --model vit_tiny --set array.act_bits=2,8 --out e.csv
+    grep -q '^0,vit_tiny,2,error,".*A operand is 8 bits but array.act_bits is 2",' e.csv ||
+        fail "no error row for act_bits=2"
+    grep -q '^1,vit_tiny,8,ok,"",2072088,' e.csv || fail "no ok row for act_bits=8"
+    grep -q ',1$' e.csv || fail "the ok row is not on the front"
+    ;;
+resume_other_definition)
+    set -- --config "$cfg" --model vit_tiny --out r.csv
+    "$accelsim" sweep "$@" --set array.rows=8,16
+    cp r.csv before.csv
+    sh "$src/tests/cli/expect.sh" 2 \
+        "r\.csv:1: holds a different sweep: its definition has 'set=array\.rows=8,16' where this command has 'set=array\.rows=8,16,32'" \
+        "$accelsim" sweep "$@" --set array.rows=8,16,32
+    cmp before.csv r.csv || fail "the refused resume changed the file"
+    echo "point,model" >not_sweep.csv
+    sh "$src/tests/cli/expect.sh" 2 "not_sweep\.csv: exists and is not an accelsim sweep file" \
+        "$accelsim" sweep --config "$cfg" --model vit_tiny --out not_sweep.csv
+    ;;
+plot)
+    "$accelsim" sweep --config "$cfg" --model vit_tiny --set array.rows=8:32:x2 \
+        --set array.dataflow=os,ws --out p.csv
+    "$accelsim" sweep --plot p.csv >/dev/null
+    for f in p.pareto.svg p.pareto.png p.trends.svg p.trends.png; do
+        [ -s "$f" ] || fail "$f was not written"
+    done
+    head -c 8 p.pareto.png | od -An -c | grep -q 'P   N   G' || fail "p.pareto.png is not a PNG"
+    grep -q '<svg' p.trends.svg || fail "p.trends.svg is not an SVG"
+    ;;
+*)
+    fail "unknown case '$case'"
+    ;;
+esac
+echo "ok: $case"
