@@ -387,7 +387,7 @@ asim_status_t asim_sweep_run(const asim_sweep_t *sw, const char *path,
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
     if (fd < 0)
         return asim_error_set(err, ASIM_EIO, path, "cannot open: %s", strerror(errno));
-    bool *done = calloc(sw->n_points, sizeof *done);
+    bool *done = calloc(sw->n_points ? sw->n_points : 1, sizeof *done);
     uint64_t *todo = NULL, n_done = 0;
     asim_status_t st = done ? lock_file(fd, path, err)
                             : asim_error_set(err, ASIM_ENOMEM, "sweep", "out of memory");
