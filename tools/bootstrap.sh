@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential cmake ninja-build pkg-config libyaml-cpp-dev libcmocka-dev
-verilator libsystemc-dev yosys parallel gnuplot"
+verilator libsystemc-dev yosys parallel gnuplot clang libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $PKGS; do

@@ -329,24 +329,25 @@ static asim_status_t validate(const asim_config_t *cfg, asim_error_t *err)
     return ASIM_OK;
 }
 
-asim_status_t asim_config_load(const char *path, const char *const *sets, size_t n_sets,
-                               asim_config_t *cfg, asim_error_t *err)
+asim_status_t asim_config_parse(const char *name, const char *text, size_t len,
+                                const char *const *sets, size_t n_sets, asim_config_t *cfg,
+                                asim_error_t *err)
 {
     asim_config_defaults(cfg);
-    if (strlen(path) >= sizeof cfg->path)
+    if (strlen(name) >= sizeof cfg->path)
         return asim_error_set(err, ASIM_EARG, "--config", "path too long");
-    snprintf(cfg->path, sizeof cfg->path, "%s", path);
+    snprintf(cfg->path, sizeof cfg->path, "%s", name);
 
     asim_yaml_node_t *root;
-    asim_status_t st = asim_yaml_load(path, &root, err);
+    asim_status_t st = asim_yaml_parse(name, text, len, &root, err);
     if (st != ASIM_OK)
         return st;
-    loader_t L = {.file = path, .cfg = cfg, .err = err};
+    loader_t L = {.file = name, .cfg = cfg, .err = err};
     if (root->kind == ASIM_YAML_NULL)
-        st = asim_error_set(err, ASIM_ESYNTAX, path,
+        st = asim_error_set(err, ASIM_ESYNTAX, name,
                             "file is empty; expected a mapping of configuration keys");
     else if (root->kind != ASIM_YAML_MAP)
-        st = asim_error_at(err, ASIM_ESYNTAX, path, root->line, root->col,
+        st = asim_error_at(err, ASIM_ESYNTAX, name, root->line, root->col,
                            "expected a mapping of configuration keys, found %s",
                            asim_yaml_kind_name(root->kind));
     else
@@ -362,10 +363,23 @@ asim_status_t asim_config_load(const char *path, const char *const *sets, size_t
     }
     for (size_t i = 0; i < SCHEMA_LEN; i++)
         if (!schema[i].def && cfg->origin[i].source == ASIM_ORIGIN_DEFAULT)
-            return asim_error_set(err, ASIM_EMISSING, path,
+            return asim_error_set(err, ASIM_EMISSING, name,
                                   "missing required key '%s' (%s)", schema[i].key,
                                   schema[i].desc);
     return validate(cfg, err);
+}
+
+asim_status_t asim_config_load(const char *path, const char *const *sets, size_t n_sets,
+                               asim_config_t *cfg, asim_error_t *err)
+{
+    char *text;
+    size_t len;
+    asim_status_t st = asim_read_text_file(path, ASIM_YAML_MAX_BYTES, &text, &len, err);
+    if (st != ASIM_OK)
+        return st;
+    st = asim_config_parse(path, text, len, sets, n_sets, cfg, err);
+    free(text);
+    return st;
 }
 
 void asim_config_where(const asim_config_t *cfg, const char *key, char *buf, size_t n)

@@ -9,6 +9,17 @@
 
 #include "config/yaml.h"
 
+asim_status_t asim_text_check(const char *name, const char *text, size_t len,
+                              asim_error_t *err)
+{
+    const char *nul = memchr(text, '\0', len);
+    if (nul)
+        return asim_error_set(err, ASIM_ESYNTAX, name,
+                              "binary data (NUL byte at offset %zu); expected a text file",
+                              (size_t)(nul - text));
+    return ASIM_OK;
+}
+
 asim_status_t asim_read_text_file(const char *path, size_t max, char **text, size_t *len,
                                   asim_error_t *err)
 {
@@ -17,15 +28,19 @@ asim_status_t asim_read_text_file(const char *path, size_t max, char **text, siz
         return asim_error_set(err, ASIM_EIO, path, "cannot open: %s", strerror(errno));
     if (S_ISDIR(st.st_mode))
         return asim_error_set(err, ASIM_EIO, path, "is a directory, expected a file");
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
+        return asim_error_set(err, ASIM_ERANGE, path, "file is larger than %zu bytes", max);
     FILE *f = fopen(path, "rb");
     if (!f)
         return asim_error_set(err, ASIM_EIO, path, "cannot open: %s", strerror(errno));
-    char *buf = malloc(max + 1);
+    /* Regular files are read at their size (then checked for growth); others up to max. */
+    size_t cap = S_ISREG(st.st_mode) && (uint64_t)st.st_size <= max ? (size_t)st.st_size : max;
+    char *buf = malloc(cap + 2);
     if (!buf) {
         fclose(f);
         return asim_error_set(err, ASIM_ENOMEM, path, "out of memory");
     }
-    size_t n = fread(buf, 1, max + 1, f);
+    size_t n = fread(buf, 1, cap + 1, f);
     int failed = ferror(f);
     fclose(f);
     if (failed) {
@@ -36,13 +51,14 @@ asim_status_t asim_read_text_file(const char *path, size_t max, char **text, siz
         free(buf);
         return asim_error_set(err, ASIM_ERANGE, path, "file is larger than %zu bytes", max);
     }
-    const char *nul = memchr(buf, '\0', n);
-    if (nul) {
-        size_t offset = (size_t)(nul - buf);
+    if (n > cap) {
         free(buf);
-        return asim_error_set(err, ASIM_ESYNTAX, path,
-                              "binary data (NUL byte at offset %zu); expected a text file",
-                              offset);
+        return asim_error_set(err, ASIM_EIO, path, "file changed while being read");
+    }
+    asim_status_t checked = asim_text_check(path, buf, n, err);
+    if (checked != ASIM_OK) {
+        free(buf);
+        return checked;
     }
     buf[n] = '\0';
     *text = buf;

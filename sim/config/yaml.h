@@ -38,7 +38,7 @@ typedef struct asim_yaml_node {
 
 /* Parses the file at path; *root gets a tree to free with asim_yaml_free. */
 asim_status_t asim_yaml_load(const char *path, asim_yaml_node_t **root, asim_error_t *err);
-/* Parses len bytes of text; `name` names the input in messages. */
+/* Parses len bytes of text (refusing NUL bytes); `name` names the input in messages. */
 asim_status_t asim_yaml_parse(const char *name, const char *text, size_t len,
                               asim_yaml_node_t **root, asim_error_t *err);
 void asim_yaml_free(asim_yaml_node_t *root);
@@ -54,6 +54,9 @@ asim_status_t asim_parse_int(const char *text, int64_t min, int64_t max, int64_t
 /* Parses a whole finite decimal number; ASIM_ETYPE if it is not one, ASIM_ERANGE if outside
  * [min, max]. The one number parser of every input. */
 asim_status_t asim_parse_double(const char *text, double min, double max, double *out);
+
+/* Refuses text with NUL bytes (binary data), naming the offset. */
+asim_status_t asim_text_check(const char *name, const char *text, size_t len, asim_error_t *err);
 
 /* Reads a whole file (at most max bytes) into a NUL-terminated buffer the caller frees.
  * Refuses unreadable paths, directories, oversize and binary (NUL-containing) files. */

@@ -98,6 +98,12 @@ extern "C" asim_status_t asim_yaml_parse(const char *name, const char *text, siz
                                          asim_yaml_node_t **root, asim_error_t *err)
 {
     *root = nullptr;
+    asim_status_t checked = asim_text_check(name, text, len, err);
+    if (checked != ASIM_OK)
+        return checked;
+    if (len > ASIM_YAML_MAX_BYTES)
+        return asim_error_set(err, ASIM_ERANGE, name, "more than %u bytes of YAML",
+                              ASIM_YAML_MAX_BYTES);
     asim_yaml_node_t *top = static_cast<asim_yaml_node_t *>(std::calloc(1, sizeof *top));
     if (!top)
         return asim_error_set(err, ASIM_ENOMEM, name, "out of memory");

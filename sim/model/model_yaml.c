@@ -12,6 +12,7 @@
  * Every field is checked; unknown fields, missing fields and bad values are errors that
  * name the file, line and column.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "asim/model.h"
@@ -212,9 +213,22 @@ static asim_status_t load_defaults(yloader_t *L, const asim_yaml_node_t *n)
 
 asim_status_t asim_model_load_yaml(const char *path, asim_graph_t *g, asim_error_t *err)
 {
+    char *text;
+    size_t len;
+    asim_status_t st = asim_read_text_file(path, ASIM_YAML_MAX_BYTES, &text, &len, err);
+    if (st != ASIM_OK)
+        return st;
+    st = asim_model_parse_yaml(path, text, len, g, err);
+    free(text);
+    return st;
+}
+
+asim_status_t asim_model_parse_yaml(const char *path, const char *text, size_t len,
+                                    asim_graph_t *g, asim_error_t *err)
+{
     static const char *const keys[] = {"name", "defaults", "ops", NULL};
     asim_yaml_node_t *root;
-    asim_status_t st = asim_yaml_load(path, &root, err);
+    asim_status_t st = asim_yaml_parse(path, text, len, &root, err);
     if (st)
         return st;
     yloader_t L = {path, g, err, 8, 8, 8};

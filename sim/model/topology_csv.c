@@ -15,6 +15,9 @@
 #include "config/yaml.h"
 
 #define CSV_MAX_FIELDS 8
+#define CSV_MAX_BYTES (16u << 20)
+
+static asim_status_t parse_csv(const char *path, char *text, asim_graph_t *g, asim_error_t *err);
 
 static char *trim(char *s)
 {
@@ -97,9 +100,37 @@ asim_status_t asim_model_load_csv(const char *path, asim_graph_t *g, asim_error_
 {
     char *text;
     size_t len;
-    asim_status_t st = asim_read_text_file(path, 16u << 20, &text, &len, err);
+    asim_status_t st = asim_read_text_file(path, CSV_MAX_BYTES, &text, &len, err);
     if (st != ASIM_OK)
         return st;
+    st = parse_csv(path, text, g, err);
+    free(text);
+    return st;
+}
+
+asim_status_t asim_model_parse_csv(const char *path, const char *data, size_t len,
+                                   asim_graph_t *g, asim_error_t *err)
+{
+    asim_status_t st = asim_text_check(path, data, len, err);
+    if (st != ASIM_OK)
+        return st;
+    if (len > CSV_MAX_BYTES)
+        return asim_error_set(err, ASIM_ERANGE, path, "file is larger than %u bytes",
+                              CSV_MAX_BYTES);
+    char *text = malloc(len + 1);
+    if (!text)
+        return asim_error_set(err, ASIM_ENOMEM, path, "out of memory");
+    memcpy(text, data, len);
+    text[len] = '\0';
+    st = parse_csv(path, text, g, err);
+    free(text);
+    return st;
+}
+
+/* Parses NUL-terminated text, modifying it in place. */
+static asim_status_t parse_csv(const char *path, char *text, asim_graph_t *g, asim_error_t *err)
+{
+    asim_status_t st = ASIM_OK;
     const char *base = strrchr(path, '/');
     asim_graph_init(g, base ? base + 1 : path);
     char *dot = strrchr(g->name, '.');
@@ -127,7 +158,6 @@ asim_status_t asim_model_load_csv(const char *path, asim_graph_t *g, asim_error_
         }
         st = parse_row(path, line, f, n, g, err);
     }
-    free(text);
     if (st == ASIM_OK && g->len == 0)
         st = asim_error_set(err, ASIM_EMODEL, path, "no layers (expected a header "
                                                     "'Layer,M,N,K,' and one row per layer)");

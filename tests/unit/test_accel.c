@@ -16,7 +16,7 @@ static char *run_report(const char *model, const char **sets, size_t n_sets, asi
 {
     asim_config_t cfg;
     asim_graph_t g;
-    asim_sim_t *sim;
+    asim_sim_t *sim = NULL;
     asim_report_t rep;
     asim_error_t err;
     if (asim_config_load(src_path("configs/systolic_32x32.yaml"), sets, n_sets, &cfg, &err) ||
@@ -39,7 +39,7 @@ static void test_totals_are_consistent(void **state)
     (void)state;
     asim_config_t cfg;
     asim_graph_t g;
-    asim_sim_t *sim;
+    asim_sim_t *sim = NULL;
     asim_report_t rep;
     asim_error_t err;
     assert_int_equal(asim_config_load(src_path("configs/systolic_32x32.yaml"), NULL, 0, &cfg,
@@ -134,7 +134,7 @@ static void test_too_wide_operands_fail_before_the_run(void **state)
     (void)state;
     asim_config_t cfg;
     asim_graph_t g;
-    asim_sim_t *sim;
+    asim_sim_t *sim = NULL;
     asim_report_t rep;
     asim_error_t err;
     assert_int_equal(asim_config_load(src_path("configs/systolic_32x32.yaml"), NULL, 0, &cfg,
@@ -153,7 +153,7 @@ static void test_unknown_device_names_the_config_line(void **state)
 {
     (void)state;
     asim_config_t cfg;
-    asim_sim_t *sim;
+    asim_sim_t *sim = NULL;
     asim_error_t err;
     const char *sets[] = {"device=zcu999"};
     assert_int_equal(asim_config_load(src_path("configs/systolic_32x32.yaml"), sets, 1, &cfg,
@@ -167,7 +167,7 @@ static void test_unknown_device_names_the_config_line(void **state)
 static asim_sim_t *run_beta(const char *model, asim_report_t *rep, asim_graph_t *g)
 {
     asim_config_t cfg;
-    asim_sim_t *sim;
+    asim_sim_t *sim = NULL;
     asim_error_t err;
     if (asim_config_load(src_path("configs/beta.yaml"), NULL, 0, &cfg, &err) ||
         asim_model_load(model, g, &err) || asim_sim_create(&cfg, &sim, &err) ||

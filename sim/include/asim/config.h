@@ -81,6 +81,10 @@ void asim_config_defaults(asim_config_t *cfg);
 /* Loads and validates a YAML file, then applies `n_sets` "key=value" overrides. */
 asim_status_t asim_config_load(const char *path, const char *const *sets, size_t n_sets,
                                asim_config_t *cfg, asim_error_t *err);
+/* Same, from len bytes of YAML text; `name` names the input (and its folder resolves `tech`). */
+asim_status_t asim_config_parse(const char *name, const char *text, size_t len,
+                                const char *const *sets, size_t n_sets, asim_config_t *cfg,
+                                asim_error_t *err);
 /* Applies one "key=value" override (as typed after --set). */
 asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_error_t *err);
 /* "file:line:col", "--set key" or "default key" for a schema key, to name it in errors. */

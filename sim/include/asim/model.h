@@ -80,6 +80,11 @@ asim_status_t asim_model_load(const char *spec, asim_graph_t *g, asim_error_t *e
 asim_status_t asim_model_load_yaml(const char *path, asim_graph_t *g, asim_error_t *err);
 /* Reads a SCALE-Sim GEMM topology CSV (header `Layer,M,N,K,`; trailing comma optional). */
 asim_status_t asim_model_load_csv(const char *path, asim_graph_t *g, asim_error_t *err);
+/* Same two, from len bytes of text; `name` names the input in messages. */
+asim_status_t asim_model_parse_yaml(const char *name, const char *text, size_t len,
+                                    asim_graph_t *g, asim_error_t *err);
+asim_status_t asim_model_parse_csv(const char *name, const char *text, size_t len,
+                                   asim_graph_t *g, asim_error_t *err);
 /* Builds a built-in model; `params` is "" or "key=value,key=value". */
 asim_status_t asim_model_builtin(const char *name, const char *params, asim_graph_t *g,
                                  asim_error_t *err);
