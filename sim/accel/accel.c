@@ -236,6 +236,10 @@ static void account(asim_sim_t *s, asim_report_t *rep)
     rep->gops = seconds > 0 ? 2.0 * (double)rep->macs / seconds * 1e-9 : 0.0;
     rep->gops_per_w = rep->power_w > 0 ? rep->gops / rep->power_w : 0.0;
     unit_resources(s, rep);
+    const asim_device_t *d = s->device;
+    bool budget = d->lut > 0 || d->ff > 0 || d->dsp > 0 || d->bram36 > 0;
+    rep->fits = !budget || (rep->resources.lut <= d->lut && rep->resources.ff <= d->ff &&
+                            rep->resources.dsp <= d->dsp && rep->resources.bram36 <= d->bram36);
 }
 
 asim_status_t asim_sim_run(asim_sim_t *s, const asim_graph_t *g, asim_report_t *rep,

@@ -11,7 +11,7 @@
 #include "asim/model.h"
 #include "asim/sim.h"
 #include "report/report.h"
-#include "sweep/cli.h"
+#include "cli/sweep.h"
 
 #define MAX_SETS 256
 

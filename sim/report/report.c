@@ -39,15 +39,6 @@ static double pct(double used, double cap)
     return cap > 0 ? 100.0 * used / cap : 0.0;
 }
 
-static bool fits(const asim_report_t *r)
-{
-    const asim_device_t *d = r->device;
-    if (d->lut == 0 && d->ff == 0 && d->dsp == 0 && d->bram36 == 0)
-        return true; /* no budget (ASIC) */
-    return r->resources.lut <= d->lut && r->resources.ff <= d->ff &&
-           r->resources.dsp <= d->dsp && r->resources.bram36 <= d->bram36;
-}
-
 static void write_text(FILE *out, const asim_report_t *r)
 {
     const asim_config_t *c = r->cfg;
@@ -101,7 +92,7 @@ static void write_text(FILE *out, const asim_report_t *r)
             r->resources.lut, pct(r->resources.lut, d->lut), r->resources.ff,
             pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
             r->resources.bram36, pct(r->resources.bram36, d->bram36), d->part,
-            fits(r) ? "" : "  DOES NOT FIT");
+            r->fits ? "" : "  DOES NOT FIT");
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
         fprintf(out, "  %-14s LUT %.0f, FF %.0f, DSP %.0f, BRAM36 %.0f (%s)\n", u->name,
@@ -172,7 +163,7 @@ static void write_json(FILE *out, const asim_report_t *r)
     fprintf(out, "  \"resources\": {\"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f, "
                  "\"fits\": %s, \"device\": {\"name\": ",
             r->resources.lut, r->resources.ff, r->resources.dsp, r->resources.bram36,
-            fits(r) ? "true" : "false");
+            r->fits ? "true" : "false");
     json_string(out, d->name);
     fprintf(out, ", \"part\": ");
     json_string(out, d->part);
@@ -238,9 +229,9 @@ static void write_json(FILE *out, const asim_report_t *r)
     fprintf(out, "\n  ]\n}\n");
 }
 
-static void csv_field(FILE *out, const char *s)
+void asim_csv_field(FILE *out, const char *s, bool always_quote)
 {
-    if (!strpbrk(s, ",\"\n\r")) {
+    if (!always_quote && !strpbrk(s, ",\"\n\r")) {
         fputs(s, out);
         return;
     }
@@ -248,7 +239,7 @@ static void csv_field(FILE *out, const char *s)
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', out);
-        fputc(*s, out);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
     }
     fputc('"', out);
 }
@@ -260,13 +251,13 @@ static void write_csv(FILE *out, const asim_report_t *r)
     for (size_t i = 0; i < r->n_layers; i++) {
         const asim_layer_t *l = &r->layers[i];
         const asim_op_t *op = l->op;
-        csv_field(out, op->name);
+        asim_csv_field(out, op->name, false);
         fprintf(out, ",%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%d,",
                 asim_op_kind_name(op->kind), l->unit, l->supported ? "ok" : "unsupported",
                 (unsigned long long)op->m, (unsigned long long)op->n, (unsigned long long)op->k,
                 (unsigned long long)op->rows, (unsigned long long)op->cols,
                 (unsigned long long)op->count, op->a_bits, op->b_bits, op->out_bits);
-        csv_field(out, l->mode);
+        asim_csv_field(out, l->mode, false);
         fprintf(out, ",%llu,%llu,%.6f,%llu,%.9g\n", (unsigned long long)l->start, (unsigned long long)l->cycles, l->utilization,
                 (unsigned long long)l->act.macs, l->energy_pj * 1e-9);
     }

@@ -17,5 +17,8 @@ typedef enum { ASIM_FORMAT_TEXT, ASIM_FORMAT_JSON, ASIM_FORMAT_CSV } asim_format
 /* Parses "text", "json" or "csv"; false if none. */
 bool asim_format_parse(const char *name, asim_format_t *fmt);
 void asim_report_write(FILE *out, const asim_report_t *rep, asim_format_t fmt);
+/* Writes s as one CSV field (RFC 4180): quoted, with quotes doubled, if always_quote or if it
+ * holds a comma, quote or line break; line breaks become spaces so a row stays one line. */
+void asim_csv_field(FILE *out, const char *s, bool always_quote);
 
 #endif

@@ -37,11 +37,9 @@ asim_status_t asim_sweep_file_load(int fd, const char *name, asim_sweep_file_t *
         f->len += (size_t)got;
     }
     f->data[f->len] = '\0';
-    const char *nul = memchr(f->data, '\0', f->len);
-    if (nul)
-        return asim_error_set(err, ASIM_ESYNTAX, name,
-                              "binary data (NUL byte at offset %zu); not a sweep file",
-                              (size_t)(nul - f->data));
+    asim_status_t checked = asim_text_check(name, f->data, f->len, err);
+    if (checked != ASIM_OK)
+        return checked;
     f->complete = f->len;
     while (f->complete > 0 && f->data[f->complete - 1] != '\n')
         f->complete--;

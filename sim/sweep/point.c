@@ -5,24 +5,8 @@
 
 #include "asim/model.h"
 #include "asim/sim.h"
+#include "report/report.h"
 #include "sweep/sweep.h"
-
-/* Writes s as one CSV field: quoted (quotes doubled) if `always` or if it holds a comma or
- * a quote; line breaks become spaces so that a row is always one line. */
-static void csv_text(FILE *out, const char *s, bool always)
-{
-    if (!always && !strpbrk(s, ",\"\n\r")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
-    }
-    fputc('"', out);
-}
 
 /* "p,model,value,...": the point and key columns of point p. */
 static void key_columns(FILE *out, const asim_sweep_t *sw, uint64_t p)
@@ -32,7 +16,7 @@ static void key_columns(FILE *out, const asim_sweep_t *sw, uint64_t p)
     fprintf(out, "%llu", (unsigned long long)p);
     for (size_t a = 0; a < sw->n_axes; a++) {
         fputc(',', out);
-        csv_text(out, sw->axes[a].values[idx[a]], false);
+        asim_csv_field(out, sw->axes[a].values[idx[a]], false);
     }
 }
 
@@ -52,7 +36,7 @@ char *asim_sweep_error_row(const asim_sweep_t *sw, uint64_t p, const char *msg)
         return NULL;
     key_columns(out, sw, p);
     fputs(",error,", out);
-    csv_text(out, msg, true);
+    asim_csv_field(out, msg, true);
     for (int i = 0; i < ASIM_SWEEP_METRIC_COUNT + 2; i++) /* metrics, fits, unsupported_ops */
         fputc(',', out);
     return row_close(out, &buf);
@@ -65,17 +49,6 @@ static void number_field(FILE *out, double v)
         fprintf(out, ",%.9g", v);
     else
         fputc(',', out);
-}
-
-/* The report's rule: within every capacity of the device; a device with no budget (all
- * capacities 0, an ASIC) fits anything. */
-static bool report_fits(const asim_report_t *r)
-{
-    const asim_device_t *d = r->device;
-    if (d->lut == 0 && d->ff == 0 && d->dsp == 0 && d->bram36 == 0)
-        return true;
-    return r->resources.lut <= d->lut && r->resources.ff <= d->ff &&
-           r->resources.dsp <= d->dsp && r->resources.bram36 <= d->bram36;
 }
 
 static char *ok_row(const asim_sweep_t *sw, uint64_t p, const asim_report_t *r)
@@ -92,7 +65,7 @@ static char *ok_row(const asim_sweep_t *sw, uint64_t p, const asim_report_t *r)
     number_field(out, r->gops);
     number_field(out, r->gops_per_w);
     fprintf(out, ",%.0f,%.0f,%.0f,%.0f,%d,%zu", r->resources.lut, r->resources.ff,
-            r->resources.dsp, r->resources.bram36, report_fits(r) ? 1 : 0, r->n_unsupported);
+            r->resources.dsp, r->resources.bram36, r->fits ? 1 : 0, r->n_unsupported);
     return row_close(out, &buf);
 }
 

@@ -59,6 +59,8 @@ typedef struct {
     double latency_ms, energy_mj, power_w, gops, gops_per_w;
     asim_energy_t energy;
     asim_resources_t resources;   /* sum over the units */
+    bool fits;                    /* within every capacity of the device (always, for a device
+                                     with no budget such as an ASIC) */
     asim_unit_resources_t unit_resources[ASIM_MAX_UNITS];
     size_t n_units;
     bool has_flow;                /* QMM layers ran: the flow comparison below is filled */

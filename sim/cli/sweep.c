@@ -1,4 +1,4 @@
-/* cli.c: `accelsim sweep` (see cli.h and docs/sweeps.md). */
+/* sweep.c: `accelsim sweep` (see sweep.h and docs/sweeps.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "config/yaml.h"
-#include "sweep/cli.h"
+#include "cli/sweep.h"
 #include "sweep/sweep.h"
 
 extern char **environ;
