@@ -43,19 +43,7 @@ static asim_status_t measure_row(const asim_nl_op_t *op, const int32_t *x, const
     asim_status_t st = asim_nl_run(op, x, b, n, in, in, y, &out, &err);
     if (st != ASIM_OK)
         return st;
-    for (size_t i = 0; i < n; i++)
-        v[i] = in->scale * x[i];
-    switch (op->func) {
-    case ASIM_NL_SOFTMAX: asim_nl_ref_softmax(v, n, r); break;
-    case ASIM_NL_LAYERNORM: asim_nl_ref_layernorm(v, n, r); break;
-    case ASIM_NL_GELU: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_gelu(v[i]); break;
-    case ASIM_NL_EXP: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_exp(v[i]); break;
-    case ASIM_NL_LN: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_ln(v[i]); break;
-    default:
-        for (size_t i = 0; i < n; i++)
-            r[i] = asim_nl_ref_div(v[i], in->scale * b[i]);
-        break;
-    }
+    asim_nl_ref_codes(op->func, x, b, n, in->scale, in->scale, v, r);
     for (size_t i = 0; i < n; i++)
         add_err(e, op->func == ASIM_NL_DIV ? (out.scale * y[i] - r[i]) / r[i]
                                            : out.scale * y[i] - r[i]);

@@ -58,37 +58,22 @@ static asim_status_t run_exact(const asim_nl_op_t *op, const int32_t *x, const i
                                size_t n, const asim_nl_fmt_t *in, const asim_nl_fmt_t *in_b,
                                int32_t *y, asim_nl_fmt_t *out)
 {
+    for (size_t i = 0; i < n; i++)
+        if ((op->func == ASIM_NL_LN && x[i] <= 0) || (op->func == ASIM_NL_DIV && b[i] == 0))
+            return ASIM_EARG;
     double *v = malloc(2 * n * sizeof *v);
     if (!v)
         return ASIM_ENOMEM;
     double *r = v + n;
-    asim_status_t st = ASIM_OK;
-    for (size_t i = 0; i < n; i++) {
-        v[i] = in->scale * x[i];
-        if ((op->func == ASIM_NL_LN && x[i] <= 0) || (op->func == ASIM_NL_DIV && b[i] == 0))
-            st = ASIM_EARG;
-    }
-    if (st == ASIM_OK) {
-        switch (op->func) {
-        case ASIM_NL_SOFTMAX: asim_nl_ref_softmax(v, n, r); break;
-        case ASIM_NL_LAYERNORM: asim_nl_ref_layernorm(v, n, r); break;
-        case ASIM_NL_GELU: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_gelu(v[i]); break;
-        case ASIM_NL_EXP: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_exp(v[i]); break;
-        case ASIM_NL_LN: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_ln(v[i]); break;
-        default:
-            for (size_t i = 0; i < n; i++)
-                r[i] = asim_nl_ref_div(v[i], in_b->scale * b[i]);
-            break;
-        }
-        bool prob = op->func == ASIM_NL_SOFTMAX;
-        int frac = prob ? (int)op->prob_bits : 16;
-        for (size_t i = 0; i < n; i++)
-            y[i] = prob ? quantize(r[i], frac, 0, asim_fx_max(op->prob_bits, false))
-                        : quantize(r[i], frac, INT32_MIN, INT32_MAX);
-        asim_nl_set_fmt(out, prob ? op->prob_bits : 32, !prob, ldexp(1.0, -frac));
-    }
+    asim_nl_ref_codes(op->func, x, b, n, in->scale, in_b ? in_b->scale : 1.0, v, r);
+    bool prob = op->func == ASIM_NL_SOFTMAX;
+    int frac = prob ? (int)op->prob_bits : 16;
+    for (size_t i = 0; i < n; i++)
+        y[i] = prob ? quantize(r[i], frac, 0, asim_fx_max(op->prob_bits, false))
+                    : quantize(r[i], frac, INT32_MIN, INT32_MAX);
+    asim_nl_set_fmt(out, prob ? op->prob_bits : 32, !prob, ldexp(1.0, -frac));
     free(v);
-    return st;
+    return ASIM_OK;
 }
 
 asim_status_t asim_nl_run(const asim_nl_op_t *op, const int32_t *x, const int32_t *b, size_t n,

@@ -136,6 +136,10 @@ void asim_nl_ref_layernorm(const double *x, size_t n, double *y);
 double asim_nl_ref_exp(double x);
 double asim_nl_ref_ln(double x);
 double asim_nl_ref_div(double a, double b);
+/* r[i] = reference of func on the real inputs scale * x[i] (over scale_b * b[i] for DIV);
+ * v is scratch for n doubles. */
+void asim_nl_ref_codes(asim_nl_func_t func, const int32_t *x, const int32_t *b, size_t n,
+                       double scale, double scale_b, double *v, double *r);
 
 /* ---- Dispatch, so the simulator picks the style by configuration (nonlinear.impl) ---- */
 typedef struct {

@@ -50,3 +50,21 @@ double asim_nl_ref_div(double a, double b)
 {
     return a / b;
 }
+
+void asim_nl_ref_codes(asim_nl_func_t func, const int32_t *x, const int32_t *b, size_t n,
+                       double scale, double scale_b, double *v, double *r)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = scale * x[i];
+    switch (func) {
+    case ASIM_NL_SOFTMAX: asim_nl_ref_softmax(v, n, r); break;
+    case ASIM_NL_LAYERNORM: asim_nl_ref_layernorm(v, n, r); break;
+    case ASIM_NL_GELU: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_gelu(v[i]); break;
+    case ASIM_NL_EXP: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_exp(v[i]); break;
+    case ASIM_NL_LN: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_ln(v[i]); break;
+    default:
+        for (size_t i = 0; i < n; i++)
+            r[i] = asim_nl_ref_div(v[i], scale_b * b[i]);
+        break;
+    }
+}
