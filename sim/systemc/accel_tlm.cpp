@@ -1,0 +1,381 @@
+// accel_tlm.cpp: the TLM-2.0 wrapper around the C simulator (contract in accel_tlm.h).
+#include "accel_tlm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+extern "C" {
+#include "asim/config.h"
+#include "asim/model.h"
+#include "asim/sim.h"
+}
+
+namespace asim {
+
+namespace {
+
+// accelsim's own thread needs more than SystemC's default 64 KiB coroutine stack (the YAML
+// parser recurses; ASan enlarges every frame).
+constexpr std::size_t JOB_STACK_BYTES = 8u << 20;
+
+uint32_t get_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint64_t get_le64(const unsigned char *p)
+{
+    return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
+void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+void put_le64(unsigned char *p, uint64_t v)
+{
+    put_le32(p, (uint32_t)v);
+    put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+void put_le_double(unsigned char *p, double v)
+{
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    put_le64(p, bits);
+}
+
+// Owners of what the C API allocates, so every early return frees it.
+struct sim_deleter {
+    void operator()(asim_sim_t *s) const { asim_sim_free(s); }
+};
+struct graph_deleter {
+    void operator()(asim_graph_t *g) const
+    {
+        asim_graph_free(g);
+        delete g;
+    }
+};
+struct report_deleter {
+    void operator()(asim_report_t *r) const
+    {
+        asim_report_free(r);
+        delete r;
+    }
+};
+
+std::string hex(uint64_t v)
+{
+    char s[24];
+    std::snprintf(s, sizeof s, "0x%llx", (unsigned long long)v);
+    return s;
+}
+
+constexpr uint32_t version_value()
+{
+    return REG_MAP_VERSION << 24 | (uint32_t)ASIM_VERSION_MAJOR << 16 |
+           (uint32_t)ASIM_VERSION_MINOR << 8 | (uint32_t)ASIM_VERSION_PATCH;
+}
+
+}  // namespace
+
+accel_tlm::accel_tlm(sc_core::sc_module_name name)
+    : sc_core::sc_module(name), regs("regs"), dma("dma"), irq("irq")
+{
+    regs.register_b_transport(this, &accel_tlm::b_transport);
+    SC_THREAD(job_thread);
+    set_stack_size(JOB_STACK_BYTES);
+    SC_METHOD(irq_method);
+    sensitive << irq_ev_;
+    irq.initialize(false);
+}
+
+void accel_tlm::irq_method() { irq.write((irq_status_ & irq_enable_) != 0); }
+
+uint32_t accel_tlm::read_reg(uint32_t offset) const
+{
+    switch (offset) {
+    case reg::ID: return ID_VALUE;
+    case reg::VERSION: return version_value();
+    case reg::DESC_LO: return (uint32_t)desc_;
+    case reg::DESC_HI: return (uint32_t)(desc_ >> 32);
+    case reg::STATUS: return status_;
+    case reg::ERROR: return error_;
+    case reg::IRQ_ENABLE: return irq_enable_;
+    case reg::IRQ_STATUS: return irq_status_;
+    case reg::CYCLES_LO: return (uint32_t)cycles_;
+    case reg::CYCLES_HI: return (uint32_t)(cycles_ >> 32);
+    case reg::ENERGY_LO: return (uint32_t)energy_pj_;
+    case reg::ENERGY_HI: return (uint32_t)(energy_pj_ >> 32);
+    case reg::FAULT_LO: return (uint32_t)fault_;
+    case reg::FAULT_HI: return (uint32_t)(fault_ >> 32);
+    case reg::CLK_PERIOD: return period_ps_;
+    default: return 0;  // CTRL
+    }
+}
+
+tlm::tlm_response_status accel_tlm::write_reg(uint32_t offset, uint32_t value,
+                                              const sc_core::sc_time &delay)
+{
+    switch (offset) {
+    case reg::DESC_LO:
+        desc_ = (desc_ & ~0xFFFFFFFFull) | value;
+        return tlm::TLM_OK_RESPONSE;
+    case reg::DESC_HI:
+        desc_ = (desc_ & 0xFFFFFFFFull) | (uint64_t)value << 32;
+        return tlm::TLM_OK_RESPONSE;
+    case reg::CTRL:
+        if (!(value & CTRL_START))
+            return tlm::TLM_OK_RESPONSE;
+        if (status_ & STATUS_BUSY)
+            return tlm::TLM_GENERIC_ERROR_RESPONSE;
+        status_ = STATUS_BUSY;
+        job_desc_ = desc_;
+        start_ev_.notify(delay);
+        return tlm::TLM_OK_RESPONSE;
+    case reg::IRQ_ENABLE:
+        irq_enable_ = value & (IRQ_DONE | IRQ_ERROR);
+        irq_ev_.notify(delay);
+        return tlm::TLM_OK_RESPONSE;
+    case reg::IRQ_STATUS:
+        irq_status_ &= ~value;
+        irq_ev_.notify(delay);
+        return tlm::TLM_OK_RESPONSE;
+    default:
+        return tlm::TLM_COMMAND_ERROR_RESPONSE;  // read-only
+    }
+}
+
+void accel_tlm::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay)
+{
+    uint64_t addr = p.get_address();
+    tlm::tlm_command cmd = p.get_command();
+    if (cmd == tlm::TLM_IGNORE_COMMAND) {
+        p.set_response_status(tlm::TLM_OK_RESPONSE);
+        return;
+    }
+    if (addr >= reg::WINDOW || addr % 4 != 0) {
+        p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
+    if (p.get_data_length() != 4 || p.get_streaming_width() != 4) {
+        p.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+    if (p.get_byte_enable_ptr()) {
+        p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return;
+    }
+    uint32_t value;
+    if (cmd == tlm::TLM_READ_COMMAND) {
+        value = read_reg((uint32_t)addr);
+        std::memcpy(p.get_data_ptr(), &value, 4);
+        p.set_response_status(tlm::TLM_OK_RESPONSE);
+    } else {
+        std::memcpy(&value, p.get_data_ptr(), 4);
+        p.set_response_status(write_reg((uint32_t)addr, value, delay));
+    }
+}
+
+void accel_tlm::job_thread()
+{
+    for (;;) {
+        sc_core::wait(start_ev_);
+        run_job();
+    }
+}
+
+bool accel_tlm::dma_access(tlm::tlm_command cmd, uint64_t addr, unsigned char *data,
+                           uint32_t len, sc_core::sc_time &delay, outcome &o)
+{
+    tlm::tlm_generic_payload p;
+    p.set_command(cmd);
+    p.set_address(addr);
+    p.set_data_ptr(data);
+    p.set_data_length(len);
+    p.set_streaming_width(len);
+    p.set_byte_enable_ptr(nullptr);
+    p.set_dmi_allowed(false);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (addr + len >= addr)  // an access that wraps the address space is never issued
+        dma->b_transport(p, delay);
+    if (p.is_response_ok())
+        return true;
+    o.fault = addr;
+    o.error = ERR_DMA;
+    o.message = "DMA " + std::string(cmd == tlm::TLM_READ_COMMAND ? "read" : "write") + " of " +
+                std::to_string(len) + " bytes at " + hex(addr) + ": " + p.get_response_string();
+    return false;
+}
+
+// Reads a NUL-terminated string in pieces that stay within 64-byte blocks, so a short string
+// at the end of a memory is never read past that memory's end.
+bool accel_tlm::fetch_string(uint64_t start, std::string &s, sc_core::sc_time &delay,
+                             outcome &o)
+{
+    constexpr uint64_t BLOCK = 64;
+    uint64_t addr = start;
+    s.clear();
+    while (s.size() < STRING_MAX) {
+        unsigned char buf[BLOCK];
+        uint32_t len = (uint32_t)(BLOCK - addr % BLOCK);
+        if (!dma_access(tlm::TLM_READ_COMMAND, addr, buf, len, delay, o))
+            return false;
+        const void *nul = std::memchr(buf, 0, len);
+        std::size_t n = nul ? (std::size_t)((const unsigned char *)nul - buf) : len;
+        s.append((const char *)buf, n);
+        if (nul)
+            break;
+        addr += len;
+    }
+    if (s.empty() || s.size() >= STRING_MAX) {
+        o.error = ERR_BAD_STRING;
+        o.message = "string at " + hex(start) +
+                    (s.empty() ? " is empty" : " has no NUL within " + std::to_string(STRING_MAX) +
+                                                   " bytes");
+        return false;
+    }
+    return true;
+}
+
+// Runs config + model through accelsim, as the accelsim program does; fills the outcome.
+void accel_tlm::simulate(const std::string &config, const std::string &model, outcome &o)
+{
+    asim_error_t err;
+    asim_error_clear(&err);
+    auto cfg = std::make_unique<asim_config_t>();
+    if (asim_config_load(config.c_str(), nullptr, 0, cfg.get(), &err) != ASIM_OK) {
+        o.error = ERR_CONFIG;
+        o.message = err.msg;
+        return;
+    }
+    std::unique_ptr<asim_graph_t, graph_deleter> graph;
+    {
+        auto g = std::make_unique<asim_graph_t>();
+        if (asim_model_load(model.c_str(), g.get(), &err) != ASIM_OK) {
+            o.error = ERR_MODEL;
+            o.message = err.msg;
+            return;
+        }
+        graph.reset(g.release());
+    }
+    asim_sim_t *raw = nullptr;
+    if (asim_sim_create(cfg.get(), &raw, &err) != ASIM_OK) {
+        o.error = ERR_CONFIG;
+        o.message = err.msg;
+        return;
+    }
+    std::unique_ptr<asim_sim_t, sim_deleter> sim(raw);
+    std::unique_ptr<asim_report_t, report_deleter> rep(new asim_report_t());
+    if (asim_sim_run(sim.get(), graph.get(), rep.get(), &err) != ASIM_OK) {
+        o.error = ERR_SIM;
+        o.message = err.msg;
+        return;
+    }
+    sc_core::sc_time period(1.0 / cfg->clock_mhz, sc_core::SC_US);
+    o.cycles = rep->total_cycles;
+    o.period_ps = (uint64_t)std::llround(period.to_seconds() * 1e12);
+    o.macs = rep->macs;
+    o.latency_ms = rep->latency_ms;
+    o.energy_mj = rep->energy_mj;
+    o.gops = rep->gops;
+    o.gops_per_w = rep->gops_per_w;
+    o.layers = (uint32_t)rep->n_layers;
+    o.unsupported = (uint32_t)rep->n_unsupported;
+    for (std::size_t i = 0; i < rep->n_layers; i++) {
+        o.layer_records.push_back(rep->layers[i].start);
+        o.layer_records.push_back(rep->layers[i].cycles);
+    }
+    uint64_t ticks;
+    if (period == sc_core::SC_ZERO_TIME ||
+        __builtin_mul_overflow(o.cycles, period.value(), &ticks)) {
+        o.error = ERR_TIME_RANGE;
+        o.message = "clock period " + period.to_string() + " times " +
+                    std::to_string(o.cycles) + " cycles does not fit SystemC time";
+        return;
+    }
+    o.compute_time = sc_core::sc_time::from_value(ticks);
+}
+
+void accel_tlm::run_job()
+{
+    outcome o;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    unsigned char d[desc::SIZE];
+    std::string config, model;
+    bool have_desc = dma_access(tlm::TLM_READ_COMMAND, job_desc_, d, desc::SIZE, delay, o);
+    if (have_desc) {
+        if (get_le32(d + desc::MAGIC) != DESC_MAGIC) {
+            o.error = ERR_BAD_MAGIC;
+            o.message = "descriptor magic is not 0x444A5341";
+        } else if (get_le32(d + desc::VERSION) != DESC_VERSION ||
+                   get_le32(d + desc::RESERVED) != 0) {
+            o.error = ERR_BAD_VERSION;
+            o.message = "descriptor version is not 1 or its reserved word is not 0";
+        } else if (fetch_string(get_le64(d + desc::CONFIG), config, delay, o) &&
+                   fetch_string(get_le64(d + desc::MODEL), model, delay, o)) {
+            sc_core::wait(delay);
+            delay = sc_core::SC_ZERO_TIME;
+            simulate(config, model, o);
+            if (o.error == ERR_NONE)
+                sc_core::wait(o.compute_time);
+        }
+    }
+    if (have_desc)
+        write_back(get_le64(d + desc::RESULT), get_le64(d + desc::LAYERS),
+                   get_le32(d + desc::LAYERS_CAP), delay, o);
+    if (delay != sc_core::SC_ZERO_TIME)  // no extra delta: the job ends in its time's first
+        sc_core::wait(delay);
+    finish(o);
+}
+
+void accel_tlm::write_back(uint64_t result_addr, uint64_t layers_addr, uint32_t layers_cap,
+                           sc_core::sc_time &delay, outcome &o)
+{
+    std::size_t n = std::min<std::size_t>(layers_cap, o.layers);
+    if (layers_addr && n && o.error == ERR_NONE) {
+        std::vector<unsigned char> t(n * LAYER_RECORD_SIZE);
+        for (std::size_t i = 0; i < 2 * n; i++)
+            put_le64(&t[8 * i], o.layer_records[i]);
+        if (!dma_access(tlm::TLM_WRITE_COMMAND, layers_addr, t.data(),
+                        (uint32_t)t.size(), delay, o))
+            return;
+    }
+    if (!result_addr)
+        return;
+    unsigned char r[result::SIZE] = {};
+    put_le32(r + result::MAGIC, RESULT_MAGIC);
+    put_le32(r + result::ERROR, o.error);
+    put_le64(r + result::CYCLES, o.cycles);
+    put_le64(r + result::MACS, o.macs);
+    put_le_double(r + result::LATENCY_MS, o.latency_ms);
+    put_le_double(r + result::ENERGY_MJ, o.energy_mj);
+    put_le_double(r + result::GOPS, o.gops);
+    put_le_double(r + result::GOPS_PER_W, o.gops_per_w);
+    put_le32(r + result::LAYERS, o.layers);
+    put_le32(r + result::UNSUPPORTED, o.unsupported);
+    put_le64(r + result::PERIOD_PS, o.period_ps);
+    std::snprintf((char *)r + result::MESSAGE, result::MESSAGE_SIZE, "%s", o.message.c_str());
+    dma_access(tlm::TLM_WRITE_COMMAND, result_addr, r, result::SIZE, delay, o);
+}
+
+void accel_tlm::finish(const outcome &o)
+{
+    error_ = o.error;
+    fault_ = o.fault;
+    cycles_ = o.cycles;
+    energy_pj_ = (uint64_t)std::llround(o.energy_mj * 1e9);
+    period_ps_ = (uint32_t)o.period_ps;
+    message_ = o.message;
+    status_ = o.error != ERR_NONE ? STATUS_ERROR
+                                  : STATUS_DONE | (o.unsupported ? STATUS_INCOMPLETE : 0);
+    irq_status_ |= o.error != ERR_NONE ? IRQ_ERROR : IRQ_DONE;
+    irq_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+}  // namespace asim
