@@ -69,6 +69,14 @@ struct report_deleter {
     }
 };
 
+// Waits t; a zero t costs no delta cycle, so a job always completes in the first delta of
+// its completion time.
+void advance(const sc_core::sc_time &t)
+{
+    if (t != sc_core::SC_ZERO_TIME)
+        sc_core::wait(t);
+}
+
 std::string hex(uint64_t v)
 {
     char s[24];
@@ -308,29 +316,33 @@ void accel_tlm::run_job()
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     unsigned char d[desc::SIZE];
     std::string config, model;
-    bool have_desc = dma_access(tlm::TLM_READ_COMMAND, job_desc_, d, desc::SIZE, delay, o);
-    if (have_desc) {
+    // Only a descriptor with the right magic and version is trusted to name a result block.
+    bool trusted = false;
+    if (dma_access(tlm::TLM_READ_COMMAND, job_desc_, d, desc::SIZE, delay, o)) {
         if (get_le32(d + desc::MAGIC) != DESC_MAGIC) {
             o.error = ERR_BAD_MAGIC;
-            o.message = "descriptor magic is not 0x444A5341";
+            o.message = "descriptor at " + hex(job_desc_) + ": magic is not " + hex(DESC_MAGIC);
         } else if (get_le32(d + desc::VERSION) != DESC_VERSION ||
                    get_le32(d + desc::RESERVED) != 0) {
             o.error = ERR_BAD_VERSION;
-            o.message = "descriptor version is not 1 or its reserved word is not 0";
-        } else if (fetch_string(get_le64(d + desc::CONFIG), config, delay, o) &&
-                   fetch_string(get_le64(d + desc::MODEL), model, delay, o)) {
-            sc_core::wait(delay);
-            delay = sc_core::SC_ZERO_TIME;
-            simulate(config, model, o);
-            if (o.error == ERR_NONE)
-                sc_core::wait(o.compute_time);
+            o.message = "descriptor at " + hex(job_desc_) +
+                        ": version is not 1 or the reserved word is not 0";
+        } else {
+            trusted = true;
         }
     }
-    if (have_desc)
+    if (trusted && fetch_string(get_le64(d + desc::CONFIG), config, delay, o) &&
+        fetch_string(get_le64(d + desc::MODEL), model, delay, o)) {
+        advance(delay);
+        delay = sc_core::SC_ZERO_TIME;
+        simulate(config, model, o);
+        if (o.error == ERR_NONE)
+            advance(o.compute_time);
+    }
+    if (trusted)
         write_back(get_le64(d + desc::RESULT), get_le64(d + desc::LAYERS),
                    get_le32(d + desc::LAYERS_CAP), delay, o);
-    if (delay != sc_core::SC_ZERO_TIME)  // no extra delta: the job ends in its time's first
-        sc_core::wait(delay);
+    advance(delay);
     finish(o);
 }
 
