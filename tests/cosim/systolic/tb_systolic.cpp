@@ -2,7 +2,8 @@
 // (sim/units/systolic_step.c), with GEMM results checked against a plain C reference GEMM.
 //
 // One binary per array configuration (compile definitions SYS_R, SYS_C, SYS_AW, SYS_BW,
-// SYS_AS, SYS_BS, SYS_ACCW, SYS_TW, SYS_NAME). Stimulus, all from --seed: a directed prologue
+// SYS_AS, SYS_BS, SYS_ACCW, SYS_TW, SYS_NAME, and the Verilated class SYS_VCLASS declared in
+// SYS_VHEADER). Stimulus, all from --seed: a directed prologue
 // (full tiles of each dataflow, edge tiles, K = 1, T < R back to back, extreme values), then
 // random GEMM jobs of random dataflow and overlap with corner-heavy shapes, issued back to
 // back; random stalls on the command, A and B streams and on out_ready (backpressure), and
@@ -14,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "Vsystolic_array.h"
+#include SYS_VHEADER
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
@@ -119,7 +120,7 @@ public:
         free_models();
         ctx_ = std::make_unique<VerilatedContext>();
         ctx_->traceEverOn(true);
-        rtl_ = std::make_unique<Vsystolic_array>(ctx_.get());
+        rtl_ = std::make_unique<SYS_VCLASS>(ctx_.get());
         asim_systolic_params_t p = {R, C, AW, BW, AS, BS, ACCW, TW};
         asim_error_t err;
         if (asim_systolic_step_create(&p, &model_, &err) != ASIM_OK) {
@@ -210,7 +211,7 @@ public:
 
     void rtl_cycle(uint64_t cycle, const cosim::Words &in, cosim::Words &out) override
     {
-        Vsystolic_array &t = *rtl_;
+        SYS_VCLASS &t = *rtl_;
         vset(t.rst, in[P_RST]);
         vset(t.cmd_valid, in[P_CMD_VALID]);
         vset(t.cmd_stat, in[P_CMD_STAT]);
@@ -525,7 +526,7 @@ private:
     std::vector<cosim::Port> ports_;
     cosim::Rng rng_;
     std::unique_ptr<VerilatedContext> ctx_;
-    std::unique_ptr<Vsystolic_array> rtl_;
+    std::unique_ptr<SYS_VCLASS> rtl_;
     std::unique_ptr<VerilatedVcdC> trace_;
     asim_systolic_step_t *model_ = nullptr;
 
