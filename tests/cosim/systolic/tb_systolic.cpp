@@ -16,11 +16,10 @@
 #include <vector>
 
 #include SYS_VHEADER
-#include "verilated.h"
-#include "verilated_vcd_c.h"
 
 #include "cosim.hpp"
 #include "ref_gemm.h"
+#include "verilated_bench.hpp"
 
 extern "C" {
 #include "asim/fixed.h"
@@ -60,32 +59,6 @@ std::vector<cosim::Port> port_table()
     };
 }
 
-// Verilator port access for every C type it uses (CData .. QData, VlWide<N>).
-template <typename T> void vset(T &dst, const std::vector<uint32_t> &w)
-{
-    uint64_t v = w[0];
-    if (w.size() > 1)
-        v |= (uint64_t)w[1] << 32;
-    dst = (T)v;
-}
-template <std::size_t N> void vset(VlWide<N> &dst, const std::vector<uint32_t> &w)
-{
-    for (std::size_t i = 0; i < N; i++)
-        dst[i] = w[i];
-}
-template <typename T> void vget(const T &src, std::vector<uint32_t> &w)
-{
-    uint64_t v = src;
-    w[0] = (uint32_t)v;
-    if (w.size() > 1)
-        w[1] = (uint32_t)(v >> 32);
-}
-template <std::size_t N> void vget(const VlWide<N> &src, std::vector<uint32_t> &w)
-{
-    for (std::size_t i = 0; i < N; i++)
-        w[i] = src[i];
-}
-
 struct Job {
     unsigned id;
     asim_dataflow_t df;
@@ -107,20 +80,18 @@ struct Cmd {
     uint32_t len, rows, cols;
 };
 
-class SystolicBench : public cosim::Bench {
+class SystolicBench : public cosim::VerilatedBench<SYS_VCLASS> {
 public:
-    SystolicBench() : ports_(port_table()), rng_(1) {}
-    ~SystolicBench() override { free_models(); }
+    SystolicBench() : ports_(port_table()), rng_(1), hang_(100000) {}
+    ~SystolicBench() override { asim_systolic_step_free(model_); }
 
     const std::vector<cosim::Port> &ports() const override { return ports_; }
     uint64_t warmup() const override { return 1; }
 
     void restart(uint64_t seed) override
     {
-        free_models();
-        ctx_ = std::make_unique<VerilatedContext>();
-        ctx_->traceEverOn(true);
-        rtl_ = std::make_unique<SYS_VCLASS>(ctx_.get());
+        new_rtl();
+        asim_systolic_step_free(model_);
         asim_systolic_params_t p = {R, C, AW, BW, AS, BS, ACCW, TW};
         asim_error_t err;
         if (asim_systolic_step_create(&p, &model_, &err) != ASIM_OK) {
@@ -132,7 +103,7 @@ public:
         rst_left_ = 1;  // cycle 0: reset from power-on
         next_directed_ = 0;
         jobs_checked_ = tiles_ = resets_ = 0;
-        idle_cycles_ = 0;
+        hang_.reset();
         phase_left_ = 0;
     }
 
@@ -209,9 +180,9 @@ public:
         cosim::pack_lanes(out[P_OUT_DATA], o.out_data, C, ACCW);
     }
 
-    void rtl_cycle(uint64_t cycle, const cosim::Words &in, cosim::Words &out) override
+    void set_inputs(SYS_VCLASS &t, const cosim::Words &in) override
     {
-        SYS_VCLASS &t = *rtl_;
+        using cosim::vset;
         vset(t.rst, in[P_RST]);
         vset(t.cmd_valid, in[P_CMD_VALID]);
         vset(t.cmd_stat, in[P_CMD_STAT]);
@@ -225,10 +196,11 @@ public:
         vset(t.b_valid, in[P_B_VALID]);
         vset(t.b_data, in[P_B_DATA]);
         vset(t.out_ready, in[P_OUT_READY]);
-        t.clk = 0;
-        t.eval();
-        if (trace_)
-            trace_->dump(10 * cycle);
+    }
+
+    void get_outputs(SYS_VCLASS &t, cosim::Words &out) override
+    {
+        using cosim::vget;
         vget(t.cmd_ready, out[P_CMD_READY]);
         vget(t.a_ready, out[P_A_READY]);
         vget(t.b_ready, out[P_B_READY]);
@@ -236,10 +208,6 @@ public:
         vget(t.out_acc, out[P_OUT_ACC]);
         vget(t.out_data, out[P_OUT_DATA]);
         vget(t.busy, out[P_BUSY]);
-        t.clk = 1;
-        t.eval();
-        if (trace_)
-            trace_->dump(10 * cycle + 5);
     }
 
     bool observe(uint64_t cycle, const cosim::Words &in, const cosim::Words &out) override
@@ -283,27 +251,7 @@ public:
             if (--d.job->outstanding == 0 && !check_job(*d.job, cycle))
                 return false;
         }
-        idle_cycles_ = progress ? 0 : idle_cycles_ + 1;
-        if (idle_cycles_ > 100000) {
-            std::printf("cosim: cycle %llu: no handshake for 100000 cycles (hang)\n",
-                        (unsigned long long)cycle);
-            return false;
-        }
-        return true;
-    }
-
-    void rtl_trace_open(const std::string &path) override
-    {
-        trace_ = std::make_unique<VerilatedVcdC>();
-        rtl_->trace(trace_.get(), 99);
-        trace_->open(path.c_str());
-    }
-
-    void rtl_trace_close() override
-    {
-        if (trace_)
-            trace_->close();
-        trace_.reset();
+        return hang_.step(cycle, progress);
     }
 
     std::string summary() const override
@@ -333,15 +281,6 @@ private:
             lanes[i] = beat && (*beat)[i] != JUNK ? (*beat)[i]
                                                   : rng_.next() & asim_fx_mask(width);
         cosim::pack_lanes(w[port], lanes.data(), n, width);
-    }
-
-    void free_models()
-    {
-        rtl_trace_close();
-        rtl_.reset();
-        ctx_.reset();
-        asim_systolic_step_free(model_);
-        model_ = nullptr;
     }
 
     void clear_driver()
@@ -525,9 +464,7 @@ private:
 
     std::vector<cosim::Port> ports_;
     cosim::Rng rng_;
-    std::unique_ptr<VerilatedContext> ctx_;
-    std::unique_ptr<SYS_VCLASS> rtl_;
-    std::unique_ptr<VerilatedVcdC> trace_;
+    cosim::HangGuard hang_;
     asim_systolic_step_t *model_ = nullptr;
 
     std::deque<Cmd> cmds_;
@@ -535,7 +472,7 @@ private:
     std::vector<std::deque<Dest>> dests_;
     unsigned next_id_ = 0, rst_left_ = 0;
     size_t next_directed_ = 0;
-    uint64_t jobs_checked_ = 0, tiles_ = 0, resets_ = 0, idle_cycles_ = 0, phase_left_ = 0;
+    uint64_t jobs_checked_ = 0, tiles_ = 0, resets_ = 0, phase_left_ = 0;
     double p_cmd_ = 1, p_a_ = 1, p_b_ = 1, p_out_ = 1, p_reset_ = 0;
 };
 
