@@ -11,7 +11,8 @@
 
 static const char *const dataflow_choices[] = {"os", "ws", "is", NULL};
 static const char *const pow2_bits_choices[] = {"1", "2", "4", "8", NULL};
-static const char *const nonlinear_choices[] = {"none", "placeholder", NULL};
+static const char *const nonlinear_choices[] = {"none", "placeholder", "quark", NULL};
+static const char *const nl_impl_choices[] = {"quark", "ibert", "ivit", "exact", NULL};
 
 #define FIELD(f) offsetof(asim_config_t, f), sizeof(((asim_config_t *)0)->f)
 
@@ -59,10 +60,22 @@ static const asim_cfg_key_t schema[] = {
     {"qmm.acc_bits", ASIM_CFG_INT, FIELD(qmm.acc_bits), 8, 64, NULL, "32", "bit",
      "Accumulator width of a DPU."},
     {"nonlinear.unit", ASIM_CFG_ENUM, FIELD(nonlinear.unit), 0, 0, nonlinear_choices, "none",
-     "", "Unit for softmax, GELU, LayerNorm, tanh and adds: none (reported unsupported) or "
-     "placeholder (docs/nonlinear-placeholder.md)."},
+     "", "Unit for softmax, GELU, LayerNorm, tanh and adds: none (reported unsupported), "
+     "placeholder (docs/nonlinear-placeholder.md) or quark (the shared QUARK unit with its RTL "
+     "twin, docs/nonlinear.md)."},
     {"nonlinear.lanes", ASIM_CFG_INT, FIELD(nonlinear.lanes), 1, 4096, NULL, "16", "lane",
-     "Elements the nonlinear unit takes per cycle."},
+     "Elements the nonlinear unit takes per cycle (quark: N, even, 2..64; GELU, tanh and adds "
+     "take N/2)."},
+    {"nonlinear.shared", ASIM_CFG_BOOL, FIELD(nonlinear.shared), 0, 0, NULL, "true", "",
+     "quark: one unit shared by every nonlinear op (true) or three separate units, softmax, "
+     "GELU (+tanh) and LayerNorm (+add), each with nonlinear.lanes lanes (false)."},
+    {"nonlinear.impl", ASIM_CFG_ENUM, FIELD(nonlinear.impl), 0, 0, nl_impl_choices, "quark", "",
+     "Arithmetic the nonlinear values follow in functional runs: quark (bit-exact with the "
+     "RTL), ibert, ivit or exact (float); timing is the quark unit's for every choice."},
+    {"nonlinear.in_bits", ASIM_CFG_INT, FIELD(nonlinear.in_bits), 2, 16, NULL, "16", "bit",
+     "quark: width of the input codes (the RTL's IW; resources grow with it)."},
+    {"nonlinear.prob_bits", ASIM_CFG_INT, FIELD(nonlinear.prob_bits), 2, 16, NULL, "8", "bit",
+     "quark: width of the softmax probabilities it writes."},
 };
 
 #define SCHEMA_LEN (sizeof schema / sizeof schema[0])

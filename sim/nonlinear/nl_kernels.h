@@ -177,4 +177,24 @@ typedef struct {
  * Returns the kernel's status (ASIM_EUNSUPPORTED where the style has no such kernel). */
 asim_status_t asim_nl_measure(const asim_nl_op_t *op, unsigned bits, asim_nl_err_t *e);
 
+/* ---- QUARK additions for the shared unit (sim/units/nl_quark*, rtl/nonlinear/) ---- */
+#define ASIM_NL_QUARK_X_LIM (INT64_C(1) << 24) /* Appro-Exp input clamp, Q.14 */
+#define ASIM_NL_QUARK_GELU_K INT64_C(27886)    /* 1.702 in Q.14 (ReSoft-GELU) */
+#define ASIM_NL_QUARK_TANH_K INT64_C(32768)    /* 2.0 in Q.14: tanh x = 2 sigmoid(2x) - 1 */
+/* The unit's input requantizer: sat(dyadic_apply(code, d), +-ASIM_NL_QUARK_X_LIM), the Q.14
+ * value of scale * code when d = asim_nl_dyadic_from(scale * 2^14); |code| < 2^17. */
+int64_t asim_nl_quark_to_q14(int64_t code, asim_nl_dyadic_t d);
+/* ReSoft sigmoid: Softmax([0, z])_0 in Q.14 with z = rnd(-k * xf >> 14), xf the Q.14 input
+ * (|xf| <= 2^24, 0 < k <= 2^15): s = exp(-m) + exp(z - m), m = max(0, z), result
+ * exp(-m - ln(s)). asim_nl_gelu_quark is x * this with k = ASIM_NL_QUARK_GELU_K. */
+int64_t asim_nl_quark_sigmoid(int64_t xf, int64_t k);
+/* Host side: LayerNorm's mean multiplier R_N = rnd(2^46 / n), 1 <= n <= ASIM_NL_MAX_N. */
+int64_t asim_nl_quark_mean_recip(uint64_t n);
+/* Host side: asim_nl_ln_quark's ln_scale = rnd(ln(scale) * 2^14). */
+int64_t asim_nl_quark_ln_offset(double scale);
+/* tanh through the GELU path: 2 * sigmoid(2x) - 1, output Q.14 (16 bits signed, scale
+ * 2^-14). Same input contract as the other kernels. */
+asim_status_t asim_nl_tanh_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                 int32_t *y, asim_nl_fmt_t *out);
+
 #endif

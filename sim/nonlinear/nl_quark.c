@@ -249,3 +249,40 @@ asim_status_t asim_nl_div_quark(const int32_t *a, const int32_t *b, size_t n,
     asim_nl_set_fmt(out, 32, true, ldexp(in_a->scale / in_b->scale, -QF));
     return ASIM_OK;
 }
+
+/* ---- Additions for the shared unit (declared at the end of nl_kernels.h) ---- */
+
+int64_t asim_nl_quark_to_q14(int64_t code, asim_nl_dyadic_t d)
+{
+    return to_q14(code, d);
+}
+
+int64_t asim_nl_quark_sigmoid(int64_t xf, int64_t k)
+{
+    int64_t z = asim_fx_round_shr(-k * xf, QF);
+    int64_t m = z > 0 ? z : 0;
+    int64_t s = asim_nl_quark_exp(-m) + asim_nl_quark_exp(z - m);
+    return asim_nl_quark_exp(-m - asim_nl_quark_ln((uint64_t)s, QF));
+}
+
+int64_t asim_nl_quark_mean_recip(uint64_t n)
+{
+    return ((INT64_C(1) << 46) + (int64_t)(n / 2)) / (int64_t)n;
+}
+
+int64_t asim_nl_quark_ln_offset(double scale)
+{
+    return (int64_t)floor(log(scale) * (double)ONE + 0.5);
+}
+
+asim_status_t asim_nl_tanh_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                 int32_t *y, asim_nl_fmt_t *out)
+{
+    if (asim_nl_check_input(x, n, in) || !y || !out)
+        return ASIM_EARG;
+    asim_nl_dyadic_t d = q14_multiplier(in->scale);
+    for (size_t i = 0; i < n; i++)
+        y[i] = (int32_t)(2 * asim_nl_quark_sigmoid(to_q14(x[i], d), ASIM_NL_QUARK_TANH_K) - ONE);
+    asim_nl_set_fmt(out, 16, true, ldexp(1.0, -QF));
+    return ASIM_OK;
+}

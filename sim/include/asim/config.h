@@ -51,12 +51,16 @@ typedef struct {
     struct {
         int unit;                 /* asim_nl_unit_t */
         int64_t lanes;            /* elements per cycle */
+        bool shared;              /* quark: one shared unit (else softmax, GELU, LN units) */
+        int impl;                 /* asim_nl_impl_t: arithmetic the unit's values follow */
+        int64_t in_bits;          /* quark: width of the input codes, bits */
+        int64_t prob_bits;        /* quark: width of the softmax output, bits */
     } nonlinear;
     char path[ASIM_PATH_MAX];     /* file it was loaded from ("" if built in code) */
     asim_cfg_origin_t origin[ASIM_CFG_MAX_KEYS]; /* per schema entry */
 } asim_config_t;
 
-typedef enum { ASIM_NL_NONE, ASIM_NL_PLACEHOLDER } asim_nl_unit_t;
+typedef enum { ASIM_NL_NONE, ASIM_NL_PLACEHOLDER, ASIM_NL_UNIT_QUARK } asim_nl_unit_t;
 
 typedef enum {
     ASIM_CFG_INT, ASIM_CFG_FLOAT, ASIM_CFG_BOOL, ASIM_CFG_ENUM, ASIM_CFG_STRING

@@ -1,0 +1,296 @@
+/*
+ * test_nl_quark_props.c: the QUARK unit's job model (closed form, units/nl_quark.c) equals its
+ * step model (register level, units/nl_quark_step.c) on thousands of random jobs, corners
+ * included (cycles and every activity count); the step model's outputs equal the bit-exact
+ * kernels (asim_nl_run, impl quark) on random rows of every mode; the unit ops table.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "asim/fixed.h"
+#include "nonlinear/nl_kernels.h"
+#include "units/nl_quark.h"
+#include "units/nl_quark_step.h"
+
+static uint64_t rng_state = 0x9a4c;
+
+static uint64_t rng_next(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rng_below(uint64_t n)
+{
+    return rng_next() % n;
+}
+
+/* A row length around the beat size `per`: corners (1, per - 1, per, per + 1, 2 per, ...) or
+ * any length up to 5 beats, now and then a long row. */
+static uint64_t pick_len(unsigned per)
+{
+    uint64_t corners[] = {1, per > 1 ? per - 1u : 1, per, per + 1u, 2u * per, 2u * per + 1};
+    unsigned r = (unsigned)rng_below(10);
+    if (r < 4)
+        return corners[rng_below(sizeof corners / sizeof corners[0])];
+    if (r == 9)
+        return 1 + rng_below(2000);
+    return 1 + rng_below(5u * per);
+}
+
+static void check_job(const asim_nlq_params_t *p, asim_nlq_mode_t mode, uint64_t len,
+                      uint64_t rows)
+{
+    asim_nlq_counts_t job, step;
+    asim_error_t err;
+    asim_nlq_job(p->lanes, p->modes, mode, len, rows, &job);
+    assert_int_equal(asim_nlq_step_run_job(p, mode, len, rows, &step, &err), ASIM_OK);
+    if (memcmp(&job, &step, sizeof job) != 0) {
+        print_error("N=%u modes=0x%x %s len=%llu rows=%llu\n"
+                    "  job : cycles %llu rows %llu beats %llu in %llu out %llu exp %llu ln %llu "
+                    "mul %llu lanes %llu\n"
+                    "  step: cycles %llu rows %llu beats %llu in %llu out %llu exp %llu ln %llu "
+                    "mul %llu lanes %llu\n",
+                    p->lanes, p->modes, asim_nlq_mode_name(mode), (unsigned long long)len,
+                    (unsigned long long)rows, (unsigned long long)job.cycles,
+                    (unsigned long long)job.rows, (unsigned long long)job.beats,
+                    (unsigned long long)job.in_elems, (unsigned long long)job.out_elems,
+                    (unsigned long long)job.exp_ops, (unsigned long long)job.ln_ops,
+                    (unsigned long long)job.mul_ops, (unsigned long long)job.lane_uses,
+                    (unsigned long long)step.cycles, (unsigned long long)step.rows,
+                    (unsigned long long)step.beats, (unsigned long long)step.in_elems,
+                    (unsigned long long)step.out_elems, (unsigned long long)step.exp_ops,
+                    (unsigned long long)step.ln_ops, (unsigned long long)step.mul_ops,
+                    (unsigned long long)step.lane_uses);
+        fail();
+    }
+}
+
+/* 5000 random jobs: N = 2..16 even, every mode, shared and single-mode units (a job in a mode
+ * the unit lacks runs as one pass of zeros), 1..4 rows. */
+static void test_job_equals_step_random(void **state)
+{
+    (void)state;
+    static const unsigned mode_masks[] = {ASIM_NLQ_ALL_MODES, 1u << ASIM_NLQ_SOFTMAX,
+                                          (1u << ASIM_NLQ_GELU) | (1u << ASIM_NLQ_TANH),
+                                          (1u << ASIM_NLQ_LAYERNORM) | (1u << ASIM_NLQ_ADD)};
+    unsigned jobs = 0;
+    for (; jobs < 5000; jobs++) {
+        asim_nlq_params_t p = {.lanes = 2 * (1 + (unsigned)rng_below(8)), .in_bits = 8,
+                               .modes = mode_masks[rng_below(4)]};
+        if (rng_below(4) == 0)
+            p.modes = ASIM_NLQ_ALL_MODES;
+        asim_nlq_mode_t mode = (asim_nlq_mode_t)rng_below(ASIM_NLQ_MODE_COUNT);
+        unsigned per = asim_nlq_is_pair(mode) && ((p.modes >> mode) & 1u) ? p.lanes / 2 : p.lanes;
+        check_job(&p, mode, pick_len(per), 1 + rng_below(4));
+    }
+    print_message("%u random jobs: job model == step model\n", jobs);
+}
+
+/* Every mode at the extremes of the lane count and the row length. */
+static void test_job_equals_step_corners(void **state)
+{
+    (void)state;
+    const unsigned lanes[] = {2, 4, 64};
+    const uint64_t lens[] = {1, 2, 31, 32, 33, 64, 65, 197, 768, ASIM_NLQ_MAX_LEN};
+    for (size_t l = 0; l < sizeof lanes / sizeof lanes[0]; l++)
+        for (int m = 0; m < ASIM_NLQ_MODE_COUNT; m++)
+            for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+                asim_nlq_params_t p = {lanes[l], 16, ASIM_NLQ_ALL_MODES};
+                check_job(&p, (asim_nlq_mode_t)m, lens[k], lens[k] > 1000 ? 1 : 3);
+            }
+}
+
+/* The documented timing: one command cycle, passes x beats, the gaps, 4 cycles of latency. */
+static void test_timing_closed_form(void **state)
+{
+    (void)state;
+    asim_nlq_counts_t c;
+    asim_nlq_job(16, ASIM_NLQ_ALL_MODES, ASIM_NLQ_SOFTMAX, 197, 1, &c);
+    assert_int_equal(c.cycles, 1 + 3 * 13 + 2 + 4);
+    asim_nlq_job(16, ASIM_NLQ_ALL_MODES, ASIM_NLQ_LAYERNORM, 192, 2, &c);
+    assert_int_equal(c.cycles, 2 * (1 + 3 * 12 + 2) + 4);
+    asim_nlq_job(16, ASIM_NLQ_ALL_MODES, ASIM_NLQ_GELU, 768, 1, &c);
+    assert_int_equal(c.cycles, 1 + 96 + 4);
+    asim_nlq_job(16, 1u << ASIM_NLQ_SOFTMAX, ASIM_NLQ_GELU, 768, 1, &c);
+    assert_int_equal(c.cycles, 1 + 48 + 4); /* not enabled: N per beat, results 0 */
+    assert_int_equal(c.exp_ops, 0);
+}
+
+/* ---- values: step model == kernels ---- */
+
+typedef struct {
+    asim_nlq_step_t *s;
+    asim_nlq_in_t in;
+    uint64_t x[ASIM_NLQ_MAX_LANES];
+    asim_nlq_out_t out;
+} drive_t;
+
+static void edge(drive_t *d)
+{
+    asim_nlq_step(d->s, &d->in, &d->out);
+}
+
+/* Runs one row through the model (beats in pass order, random output stalls) and collects
+ * its outputs as signed 32-bit codes. */
+static void run_row(drive_t *d, const asim_nlq_params_t *p, asim_nlq_mode_t mode,
+                    const int32_t *x, const int32_t *b, size_t n, uint64_t cmd_k,
+                    asim_nl_dyadic_t dy, unsigned pb, int32_t *y)
+{
+    bool pair = asim_nlq_is_pair(mode);
+    unsigned per = pair ? p->lanes / 2 : p->lanes, passes = asim_nlq_passes(mode, p->modes);
+    size_t beats = (n + per - 1) / per, beat = 0, got = 0;
+    bool cmd_done = false;
+    d->in.cmd_mode = mode;
+    d->in.cmd_len = (uint32_t)n;
+    d->in.cmd_m = (uint32_t)dy.m;
+    d->in.cmd_e = dy.e;
+    d->in.cmd_pb = pb;
+    d->in.cmd_k = cmd_k;
+    for (unsigned guard = 0; got < n; guard++) {
+        assert_true(guard < 100000);
+        d->in.out_ready = rng_below(5) != 0;
+        d->in.cmd_valid = !cmd_done;
+        d->in.x_valid = cmd_done && beat < passes * beats && rng_below(4) != 0;
+        size_t e0 = (beat % beats) * per;
+        for (unsigned i = 0; i < p->lanes; i++) {
+            size_t e = e0 + (pair ? i % per : i);
+            int64_t v = (int64_t)rng_next(); /* junk past the row's end */
+            if (e < n)
+                v = pair && i >= per ? (b ? b[e] : 0) : x[e];
+            d->x[i] = asim_fx_wrap(v, p->in_bits);
+        }
+        edge(d);
+        if (d->in.cmd_valid && d->out.cmd_ready)
+            cmd_done = true;
+        else if (d->in.x_valid && d->out.x_ready)
+            beat++;
+        if (d->in.out_ready && d->out.y_valid) {
+            for (unsigned i = 0; i < d->out.y_count; i++)
+                y[got++] = (int32_t)asim_fx_value(d->out.y_data[i], 32, true);
+            assert_int_equal(d->out.y_last, got == n);
+        }
+    }
+}
+
+static void test_values_equal_kernels(void **state)
+{
+    (void)state;
+    asim_nlq_params_t p = {.lanes = 8, .in_bits = 8, .modes = ASIM_NLQ_ALL_MODES};
+    drive_t d = {.in = {.x_data = NULL}};
+    asim_error_t err;
+    assert_int_equal(asim_nlq_step_create(&p, &d.s, &err), ASIM_OK);
+    d.in.x_data = d.x;
+    d.in.rst = true;
+    d.in.out_ready = true;
+    edge(&d);
+    d.in.rst = false;
+    static const asim_nlq_mode_t modes[] = {ASIM_NLQ_SOFTMAX, ASIM_NLQ_GELU, ASIM_NLQ_LAYERNORM,
+                                            ASIM_NLQ_EXP, ASIM_NLQ_LN, ASIM_NLQ_DIV,
+                                            ASIM_NLQ_ADD, ASIM_NLQ_TANH};
+    unsigned rows = 0;
+    for (unsigned r = 0; r < 400; r++, rows++) {
+        asim_nlq_mode_t mode = modes[r % 8];
+        size_t n = 1 + rng_below(40);
+        int32_t x[64], b[64], want[64], got[64];
+        bool positive = mode == ASIM_NLQ_LN;
+        for (size_t i = 0; i < n; i++) {
+            x[i] = (int32_t)(rng_below(256) - 128);
+            b[i] = (int32_t)(rng_below(255) - 127);
+            if (positive && x[i] <= 0)
+                x[i] = 1 + (int32_t)rng_below(127);
+            if (b[i] == 0)
+                b[i] = 1;
+        }
+        asim_nl_fmt_t in = {8, true, ldexp(1.0, -(int)rng_below(6))}, out;
+        asim_nl_dyadic_t dy;
+        assert_int_equal(asim_nl_dyadic_from(ldexp(in.scale, ASIM_NL_QF), &dy), ASIM_OK);
+        uint64_t k = 0;
+        asim_status_t st = ASIM_OK;
+        if (mode == ASIM_NLQ_ADD) {
+            for (size_t i = 0; i < n; i++)
+                want[i] = x[i] + b[i];
+        } else if (mode == ASIM_NLQ_TANH) {
+            st = asim_nl_tanh_quark(x, n, &in, want, &out);
+        } else {
+            static const asim_nl_func_t func[] = {ASIM_NL_SOFTMAX, ASIM_NL_GELU,
+                                                  ASIM_NL_LAYERNORM, ASIM_NL_EXP, ASIM_NL_LN,
+                                                  ASIM_NL_DIV};
+            asim_nl_op_t op = {ASIM_NL_QUARK, func[mode], 8};
+            st = asim_nl_run(&op, x, b, n, &in, &in, want, &out, &err);
+        }
+        assert_int_equal(st, ASIM_OK);
+        if (mode == ASIM_NLQ_LN)
+            k = asim_fx_wrap(asim_nl_quark_ln_offset(in.scale), ASIM_NLQ_K_BITS);
+        if (mode == ASIM_NLQ_LAYERNORM)
+            k = (uint64_t)asim_nl_quark_mean_recip(n);
+        run_row(&d, &p, mode, x, b, n, k, dy, 8, got);
+        for (size_t i = 0; i < n; i++)
+            if (got[i] != want[i]) {
+                print_error("%s n=%zu element %zu: unit %d, kernel %d\n",
+                            asim_nlq_mode_name(mode), n, i, got[i], want[i]);
+                fail();
+            }
+    }
+    asim_nlq_step_free(d.s);
+    print_message("%u rows: step model outputs == kernels\n", rows);
+}
+
+/* The unit: can_run by kind, length and width; job fields from the closed form. */
+static void test_unit_ops(void **state)
+{
+    (void)state;
+    asim_config_t cfg;
+    asim_config_defaults(&cfg);
+    cfg.nonlinear.lanes = 16;
+    cfg.nonlinear.in_bits = 8;
+    asim_unit_t *u = asim_nl_quark_create(&cfg, asim_nlq_separate_kinds[0], "nl_softmax");
+    assert_non_null(u);
+    asim_tech_t tech = {.mult_8x8_pj = 1, .add_32_pj = 0.1, .mult_32_pj = 3};
+    u->tech = &tech;
+    char why[128];
+    asim_op_t op = {.kind = ASIM_OP_SOFTMAX, .rows = 197, .cols = 197, .count = 3,
+                    .a_bits = 8, .out_bits = 8};
+    assert_true(u->ops->can_run(u, &op, why, sizeof why));
+    op.kind = ASIM_OP_GELU;
+    assert_false(u->ops->can_run(u, &op, why, sizeof why));
+    op.kind = ASIM_OP_SOFTMAX;
+    op.a_bits = 16;
+    assert_false(u->ops->can_run(u, &op, why, sizeof why));
+    op.a_bits = 8;
+    asim_job_t job = {.op = &op};
+    u->ops->job(u, &job);
+    asim_nlq_counts_t c;
+    asim_nlq_job(16, asim_nlq_modes_for_kinds(asim_nlq_separate_kinds[0]), ASIM_NLQ_SOFTMAX,
+                 197, 3 * 197, &c);
+    assert_int_equal(job.cycles, c.cycles);
+    assert_int_equal(job.act.sram_read_bits, 3 * 197 * 197 * 3 * 8);
+    /* 3 passes x 197 elements on 16 lanes in 1 + 3 x 13 + 2 cycles per row */
+    assert_true(fabs(job.utilization - 591.0 * 591 / (16.0 * (double)c.cycles)) < 1e-12);
+    assert_true(job.compute_pj > 0);
+    u->ops->free(u);
+    assert_null(asim_nl_quark_create(&cfg, 1u << ASIM_OP_GEMM, "x"));
+    cfg.nonlinear.lanes = 7;
+    assert_int_equal(asim_nl_quark_check(&cfg, &(asim_error_t){0}), ASIM_ERANGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_job_equals_step_random),
+        cmocka_unit_test(test_job_equals_step_corners),
+        cmocka_unit_test(test_timing_closed_form),
+        cmocka_unit_test(test_values_equal_kernels),
+        cmocka_unit_test(test_unit_ops),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
