@@ -103,4 +103,21 @@ static inline int64_t asim_fx_div_floor(int64_t a, int64_t b)
     return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
+/* The QMM engine's rounding stage (rtl/qmm/qmm_post.v, stage 5): sat(round(sum / 2^shift))
+ * into a signed out_bits field, rounding to nearest with ties toward +infinity
+ * (asim_fx_round_shr); the caller keeps |sum| < 2^61 and shift <= 62. */
+static inline int64_t asim_fx_requant_round(int64_t sum, unsigned shift, unsigned out_bits)
+{
+    return asim_fx_sat(asim_fx_round_shr(sum, shift), asim_fx_min(out_bits, true),
+                       asim_fx_max(out_bits, true));
+}
+
+/* The QMM engine's requantizer, y = sat(round((dot * m0 + beta) / 2^shift)): the multiply-add
+ * of stage 4 and the rounding of stage 5; the caller keeps |dot * m0 + beta| < 2^61. */
+static inline int64_t asim_fx_requant(int64_t dot, int64_t m0, int64_t beta, unsigned shift,
+                                      unsigned out_bits)
+{
+    return asim_fx_requant_round(dot * m0 + beta, shift, out_bits);
+}
+
 #endif

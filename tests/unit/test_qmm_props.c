@@ -1,0 +1,167 @@
+/*
+ * test_qmm_props.c: the QMM job model (closed form, units/qmm.c) equals the step model
+ * (register level, units/qmm_step.c) on thousands of random jobs, corners included: cycles
+ * and every activity count of asim_qmm_counts_t.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+
+#include "units/qmm.h"
+#include "units/qmm_step.h"
+
+static uint64_t rng_state = 0x9a11u;
+
+static uint64_t rng_next(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rng_below(uint64_t n)
+{
+    return rng_next() % n;
+}
+
+/* A dimension folded `len` at a time: corners (1, exact multiples, one over, one under) or
+ * any value up to 3 * len. */
+static uint64_t pick_dim(uint64_t len)
+{
+    uint64_t corners[] = {1, len, len + 1, 2 * len, 2 * len + 1, len > 1 ? len - 1 : 1};
+    if (rng_below(3))
+        return corners[rng_below(sizeof corners / sizeof corners[0])];
+    return 1 + rng_below(3 * len);
+}
+
+static void check_job(const asim_qmm_geom_t *g, const asim_qmm_job_t *j)
+{
+    asim_qmm_counts_t job, step;
+    asim_error_t err;
+    asim_qmm_job(g, j, &job);
+    assert_int_equal(asim_qmm_step_run_job(g, j, &step, &err), ASIM_OK);
+    if (job.cycles != step.cycles || job.passes != step.passes || job.groups != step.groups ||
+        job.k_steps != step.k_steps || job.macs != step.macs ||
+        job.act_reads != step.act_reads || job.b_bit_reads != step.b_bit_reads ||
+        job.outputs != step.outputs) {
+        print_error("D %u L %u job m=%llu n=%llu k=%llu a%d b%d%s\n"
+                    "  job : cycles %llu passes %llu groups %llu k_steps %llu macs %llu "
+                    "act %llu b %llu out %llu\n"
+                    "  step: cycles %llu passes %llu groups %llu k_steps %llu macs %llu "
+                    "act %llu b %llu out %llu\n",
+                    g->dpus, g->lanes, (unsigned long long)j->m, (unsigned long long)j->n,
+                    (unsigned long long)j->k, j->act_bits, j->b_bits,
+                    j->b_binary ? " binary" : "", (unsigned long long)job.cycles,
+                    (unsigned long long)job.passes, (unsigned long long)job.groups,
+                    (unsigned long long)job.k_steps, (unsigned long long)job.macs,
+                    (unsigned long long)job.act_reads, (unsigned long long)job.b_bit_reads,
+                    (unsigned long long)job.outputs, (unsigned long long)step.cycles,
+                    (unsigned long long)step.passes, (unsigned long long)step.groups,
+                    (unsigned long long)step.k_steps, (unsigned long long)step.macs,
+                    (unsigned long long)step.act_reads, (unsigned long long)step.b_bit_reads,
+                    (unsigned long long)step.outputs);
+        fail();
+    }
+}
+
+static asim_qmm_job_t random_job(const asim_qmm_geom_t *g)
+{
+    int act_bits = 1 << rng_below(4);
+    bool binary = rng_below(2);
+    asim_qmm_job_t j = {
+        .m = 1 + rng_below(4),
+        .n = pick_dim(g->dpus),
+        .k = pick_dim(asim_qmm_elems_per_cycle(g, act_bits)),
+        .act_bits = act_bits,
+        .b_bits = binary ? 1 : 1 + (int)rng_below(8),
+        .b_binary = binary,
+    };
+    return j;
+}
+
+/* 5000 random jobs on engines from 1x1 to 16x8 (powers of two and not), every precision,
+ * binary and 1..8-bit B. */
+static void test_job_equals_step_random(void **state)
+{
+    (void)state;
+    unsigned jobs = 0;
+    for (; jobs < 5000; jobs++) {
+        asim_qmm_geom_t g = {1 + (uint32_t)rng_below(16), 1 + (uint32_t)rng_below(8)};
+        asim_qmm_job_t j = random_job(&g);
+        check_job(&g, &j);
+    }
+    print_message("job model == step model on %u random jobs\n", jobs);
+}
+
+/* The corners one at a time: K = 1, M = N = K = 1, K one over P(A), N one over D. */
+static void test_job_equals_step_corners(void **state)
+{
+    (void)state;
+    const asim_qmm_geom_t geoms[] = {{1, 1}, {2, 1}, {4, 2}, {8, 4}, {16, 2}, {3, 3}};
+    for (size_t i = 0; i < sizeof geoms / sizeof geoms[0]; i++) {
+        const asim_qmm_geom_t *g = &geoms[i];
+        for (int a = 1; a <= 8; a *= 2)
+            for (int b = 0; b <= 8; b++) {
+                uint64_t p = asim_qmm_elems_per_cycle(g, a);
+                bool bin = b == 0;
+                int bits = bin ? 1 : b;
+                check_job(g, &(asim_qmm_job_t){1, 1, 1, a, bits, bin});
+                check_job(g, &(asim_qmm_job_t){2, g->dpus + 1, p + 1, a, bits, bin});
+                check_job(g, &(asim_qmm_job_t){3, 2 * g->dpus, 2 * p, a, bits, bin});
+            }
+    }
+}
+
+/* One group of one step: the beat plus the pipeline, 1 + ASIM_QMM_PIPELINE = 6 cycles, and
+ * not one less or more; two groups back to back add exactly one cycle. */
+static void test_single_beat_latency(void **state)
+{
+    (void)state;
+    asim_qmm_geom_t g = {4, 2};
+    asim_qmm_counts_t c;
+    asim_error_t err;
+    assert_int_equal(asim_qmm_step_run_job(&g, &(asim_qmm_job_t){1, 4, 16, 1, 1, true}, &c, &err),
+                     ASIM_OK);
+    assert_int_equal(c.cycles, 6);
+    assert_true(c.cycles != 5 && c.cycles != 7);
+    assert_int_equal(asim_qmm_step_run_job(&g, &(asim_qmm_job_t){1, 5, 16, 1, 1, true}, &c, &err),
+                     ASIM_OK);
+    assert_int_equal(c.cycles, 7);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    asim_qmm_step_t *s;
+    asim_error_t err;
+    asim_qmm_params_t p = {.dpus = 4, .lanes = 2, .acc_bits = 10, .m0_bits = 16,
+                           .beta_bits = 32, .shift_bits = 5, .out_bits = 8, .m_bits = 16,
+                           .n_bits = 16, .k_bits = 16};
+    assert_int_equal(asim_qmm_step_create(&p, &s, &err), ASIM_ERANGE); /* ACCW <= 9 + 1 */
+    assert_null(s);
+    p.acc_bits = 11;
+    assert_int_equal(asim_qmm_step_create(&p, &s, &err), ASIM_OK);
+    asim_qmm_step_free(s);
+    asim_qmm_geom_t g = {4, 2};
+    asim_qmm_counts_t c;
+    assert_int_equal(asim_qmm_step_run_job(&g, &(asim_qmm_job_t){0, 4, 4, 8, 1, true}, &c, &err),
+                     ASIM_ERANGE);
+    assert_int_equal(asim_qmm_step_run_job(&g, &(asim_qmm_job_t){1, 4, 4, 3, 1, true}, &c, &err),
+                     ASIM_ERANGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_job_equals_step_random),
+        cmocka_unit_test(test_job_equals_step_corners),
+        cmocka_unit_test(test_single_beat_latency),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
