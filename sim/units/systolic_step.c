@@ -160,7 +160,7 @@ void asim_systolic_step_free(asim_systolic_step_t *s)
     free(s);
 }
 
-void asim_systolic_step_outputs(asim_systolic_step_t *s, asim_systolic_out_t *out)
+static void bind_outputs(asim_systolic_step_t *s, asim_systolic_out_t *out)
 {
     out->out_valid = s->out_valid;
     out->out_acc = s->out_acc;
@@ -365,7 +365,7 @@ void asim_systolic_step(asim_systolic_step_t *s, const asim_systolic_in_t *in,
     out->a_ready = en && c->st_v && (c->st.stat || in->b_valid);
     out->b_ready = en && ((c->ld_v && !c->ld_done) || (c->st_v && !c->st.stat && in->a_valid));
     out->busy = c->ld_v || c->st_v || c->since <= drain_cycles(p, c->mode);
-    asim_systolic_step_outputs(s, out);
+    bind_outputs(s, out);
     for (uint32_t j = 0; j < C; j++) {
         const pe_t *b = &s->pe[(R - 1) * C + j];
         out->out_valid[j] = b->out.val;

@@ -60,7 +60,8 @@ typedef struct {
     const uint64_t *b_data;     /* C raw lanes */
 } asim_systolic_in_t;
 
-/* Outputs during the cycle before the edge (registers and combinational paths). */
+/* Outputs during the cycle before the edge (registers and combinational paths); the lane
+ * arrays point into the model and stay valid until its next step or free. */
 typedef struct {
     bool cmd_ready, a_ready, b_ready, busy;
     bool *out_valid, *out_acc; /* C lanes, owned by the model */
@@ -76,8 +77,6 @@ void asim_systolic_step_free(asim_systolic_step_t *s);
 /* One clock edge: fills *out for the cycle ending at this edge, then updates the registers. */
 void asim_systolic_step(asim_systolic_step_t *s, const asim_systolic_in_t *in,
                         asim_systolic_out_t *out);
-/* The output lane buffers of this model, for asim_systolic_out_t. */
-void asim_systolic_step_outputs(asim_systolic_step_t *s, asim_systolic_out_t *out);
 /* Activity since creation or the last reset: cycles counts busy cycles, tiles counts tiles
  * started, the rest are elements crossing the array edges (a_reads: west port, b_reads:
  * north port) and useful MACs. */
