@@ -11,13 +11,14 @@
 #include "asim/model.h"
 #include "asim/sim.h"
 #include "report/report.h"
+#include "report/trace.h"
 #include "cli/sweep.h"
 
 #define MAX_SETS 256
 
 static const char usage[] =
     "usage: accelsim --config FILE --model NAME|FILE [--set key=value]...\n"
-    "                [--format text|json|csv] [--out FILE]\n"
+    "                [--format text|json|csv] [--out FILE] [--trace FILE] [--vcd FILE]\n"
     "       accelsim check FILE [--set key=value]...   validate a configuration\n"
     "       accelsim list models                       built-in models and parameters\n"
     "       accelsim config --help                     every configuration key\n"
@@ -31,11 +32,13 @@ static const char usage[] =
     "  --set key=value   override a configuration key; repeatable\n"
     "  --format FMT      report format: text (default), json, csv\n"
     "  --out FILE        write the report to FILE (replaced atomically) instead of stdout\n"
+    "  --trace FILE      write the timeline as a Chrome trace (open it in ui.perfetto.dev)\n"
+    "  --vcd FILE        write each unit's activity as a VCD (GTKWave)\n"
     "\n"
     "Exit status: 0 ok, 2 bad input, 1 other failure.\n";
 
 typedef struct {
-    const char *config, *model, *out;
+    const char *config, *model, *out, *trace, *vcd;
     const char *sets[MAX_SETS];
     size_t n_sets;
     asim_format_t format;
@@ -76,11 +79,12 @@ static int take_value(int argc, char **argv, int *i, const char *name, const cha
 /* Parses options from argv[first]; returns 0 or an exit status. */
 static int parse_options(int argc, char **argv, int first, options_t *o)
 {
-    static const char *const names[] = {"--config", "--model", "--set", "--format", "--out"};
+    static const char *const names[] = {"--config", "--model", "--set", "--format", "--out",
+                                        "--trace", "--vcd"};
     for (int i = first; i < argc; i++) {
         const char *v = NULL;
         int which = -1, r = 0;
-        for (int k = 0; k < 5 && which < 0; k++)
+        for (int k = 0; k < 7 && which < 0; k++)
             if ((r = take_value(argc, argv, &i, names[k], &v)) != 0)
                 which = k;
         if (r < 0)
@@ -98,6 +102,8 @@ static int parse_options(int argc, char **argv, int first, options_t *o)
                 return usage_error("unknown format '%s' (text, json, csv)", v);
             break;
         case 4: o->out = v; break;
+        case 5: o->trace = v; break;
+        case 6: o->vcd = v; break;
         default:
             return usage_error(argv[i][0] == '-' ? "unknown option '%s'"
                                                  : "unexpected argument '%s'", argv[i]);
@@ -106,8 +112,21 @@ static int parse_options(int argc, char **argv, int first, options_t *o)
     return 0;
 }
 
-/* Writes the report to path through a temporary file, so a failed run leaves no partial file. */
-static int write_report_file(const char *path, const asim_report_t *rep, asim_format_t fmt)
+typedef enum { OUT_REPORT, OUT_TRACE, OUT_VCD } output_t;
+
+static void write_output(FILE *f, const asim_report_t *rep, asim_format_t fmt, output_t what)
+{
+    if (what == OUT_TRACE)
+        asim_trace_write_chrome(f, rep);
+    else if (what == OUT_VCD)
+        asim_trace_write_vcd(f, rep);
+    else
+        asim_report_write(f, rep, fmt);
+}
+
+/* Writes to path through a temporary file, so a failed run leaves no partial file. */
+static int write_file(const char *path, const asim_report_t *rep, asim_format_t fmt,
+                      output_t what)
 {
     char tmp[ASIM_PATH_MAX + 16];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -116,7 +135,7 @@ static int write_report_file(const char *path, const asim_report_t *rep, asim_fo
         fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
         return 2;
     }
-    asim_report_write(f, rep, fmt);
+    write_output(f, rep, fmt, what);
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
         remove(tmp);
@@ -145,13 +164,19 @@ static int run(const options_t *o)
         return fail(&err);
     }
     int status = 0;
+    if (o->trace || o->vcd)
+        asim_sim_record_timeline(sim);
     if (asim_sim_run(sim, &g, &rep, &err) != ASIM_OK) {
         status = fail(&err);
     } else {
         if (o->out)
-            status = write_report_file(o->out, &rep, o->format);
+            status = write_file(o->out, &rep, o->format, OUT_REPORT);
         else
             asim_report_write(stdout, &rep, o->format);
+        if (o->trace && status == 0)
+            status = write_file(o->trace, &rep, o->format, OUT_TRACE);
+        if (o->vcd && status == 0)
+            status = write_file(o->vcd, &rep, o->format, OUT_VCD);
         if (rep.n_unsupported)
             fprintf(stderr, "accelsim: warning: %zu of %zu ops have no unit in %s; the "
                             "totals leave them out\n",

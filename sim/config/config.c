@@ -13,6 +13,8 @@ static const char *const dataflow_choices[] = {"os", "ws", "is", NULL};
 static const char *const pow2_bits_choices[] = {"1", "2", "4", "8", NULL};
 static const char *const nonlinear_choices[] = {"none", "placeholder", "quark", NULL};
 static const char *const nl_impl_choices[] = {"quark", "ibert", "ivit", "exact", NULL};
+static const char *const weights_choices[] = {"stream", "pinned", NULL};
+static const char *const memory_choices[] = {"bram", "uram", NULL};
 
 #define FIELD(f) offsetof(asim_config_t, f), sizeof(((asim_config_t *)0)->f)
 
@@ -76,6 +78,31 @@ static const asim_cfg_key_t schema[] = {
      "quark: width of the input codes (the RTL's IW; resources grow with it)."},
     {"nonlinear.prob_bits", ASIM_CFG_INT, FIELD(nonlinear.prob_bits), 2, 16, NULL, "8", "bit",
      "quark: width of the softmax probabilities it writes."},
+    {"buffers.act_kib", ASIM_CFG_INT, FIELD(buffers.act_kib), 1, 1048576, NULL, "512", "KiB",
+     "On-chip activation buffer (inputs and outputs of ops). A tensor up to half of it stays "
+     "on chip between ops; larger ones go through DRAM."},
+    {"buffers.weight_kib", ASIM_CFG_INT, FIELD(buffers.weight_kib), 1, 1048576, NULL, "256",
+     "KiB", "On-chip weight buffer."},
+    {"buffers.banks", ASIM_CFG_INT, FIELD(buffers.banks), 1, 1024, NULL, "8", "bank",
+     "Banks per buffer; each has one read and one write port of port_bits."},
+    {"buffers.port_bits", ASIM_CFG_INT, FIELD(buffers.port_bits), 8, 4096, NULL, "72", "bit",
+     "Width of one bank port, bits per cycle (72 = one BRAM36 in its widest mode)."},
+    {"buffers.double_buffer", ASIM_CFG_BOOL, FIELD(buffers.double_buffer), 0, 0, NULL, "true",
+     "", "Split each buffer in two halves so the next tile loads while this one computes."},
+    {"buffers.weights", ASIM_CFG_ENUM, FIELD(buffers.weights), 0, 0, weights_choices, "stream",
+     "", "stream: weights come from DRAM for every op; pinned: all weights live on chip for "
+     "the whole run (they must fit buffers.weight_kib), as in Okubo et al."},
+    {"buffers.memory", ASIM_CFG_ENUM, FIELD(buffers.memory), 0, 0, memory_choices, "bram", "",
+     "On-chip memory the buffers are built from: bram (BRAM36, 36 Kib) or uram (UltraRAM, "
+     "288 Kib)."},
+    {"dram.bandwidth_gbps", ASIM_CFG_FLOAT, FIELD(dram.bandwidth_gbps), 0.01, 10000, NULL,
+     "17.0", "GB/s", "Peak DRAM bandwidth (default: ZCU102 PS DDR4, 64-bit at 2133 MT/s)."},
+    {"dram.latency_ns", ASIM_CFG_FLOAT, FIELD(dram.latency_ns), 0, 100000, NULL, "100", "ns",
+     "Latency of one DMA transfer before its first byte."},
+    {"dram.burst_bytes", ASIM_CFG_INT, FIELD(dram.burst_bytes), 1, 65536, NULL, "64", "byte",
+     "Transfers are whole bursts (DDR4 BL8 x 64 bits = 64 bytes)."},
+    {"resources.enforce", ASIM_CFG_BOOL, FIELD(resources.enforce), 0, 0, NULL, "true", "",
+     "true: a design that does not fit the device is an error; false: report it anyway."},
 };
 
 #define SCHEMA_LEN (sizeof schema / sizeof schema[0])

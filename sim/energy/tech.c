@@ -17,6 +17,9 @@ static const energy_entry_t energy_entries[] = {
     {"fp32_add", "pJ", offsetof(asim_tech_t, fp32_add_pj)},
     {"sram_read_bit", "pJ/bit", offsetof(asim_tech_t, sram_read_pj_bit)},
     {"sram_write_bit", "pJ/bit", offsetof(asim_tech_t, sram_write_pj_bit)},
+    {"sram_ref_size", "KiB", offsetof(asim_tech_t, sram_ref_kib)},
+    {"sram_size_exponent", "1", offsetof(asim_tech_t, sram_size_exp)},
+    {"dram_bit", "pJ/bit", offsetof(asim_tech_t, dram_pj_bit)},
 };
 
 typedef struct {
@@ -27,6 +30,7 @@ typedef struct {
 static const device_entry_t device_entries[] = {
     {"lut", offsetof(asim_device_t, lut)},       {"ff", offsetof(asim_device_t, ff)},
     {"dsp", offsetof(asim_device_t, dsp)},       {"bram36", offsetof(asim_device_t, bram36)},
+    {"uram", offsetof(asim_device_t, uram)},
     {"static_w", offsetof(asim_device_t, static_w)},
 };
 

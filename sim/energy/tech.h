@@ -15,7 +15,7 @@
 
 typedef struct {
     char name[32], part[48];
-    double lut, ff, dsp, bram36;  /* capacity; all 0 = no budget (ASIC) */
+    double lut, ff, dsp, bram36, uram;  /* capacity; all 0 = no budget (ASIC) */
     double static_w;              /* W */
 } asim_device_t;
 
@@ -29,6 +29,9 @@ typedef struct {
     double fp32_add_pj;           /* pJ per FP32 add */
     double sram_read_pj_bit;      /* pJ per bit read from on-chip SRAM */
     double sram_write_pj_bit;     /* pJ per bit written */
+    double sram_ref_kib;          /* KiB of the SRAM those two figures are for */
+    double sram_size_exp;         /* energy per bit ~ (bank KiB / ref)^exp */
+    double dram_pj_bit;           /* pJ per bit moved to or from DRAM */
     asim_device_t devices[ASIM_TECH_MAX_DEVICES];
     size_t n_devices;
 } asim_tech_t;

@@ -27,6 +27,13 @@ static void unit_try_start(asim_unit_t *u, asim_cycle_t now)
     asim_job_t *job = asim_port_take(u->job_in);
     job->start = now;
     u->ops->job(u, job);
+    if (u->sram_bits_per_cycle) {
+        uint64_t need = (job->act.sram_read_bits + u->sram_bits_per_cycle - 1) /
+                        u->sram_bits_per_cycle;
+        job->stall_sram = need > job->cycles ? need - job->cycles : 0;
+        job->cycles += job->stall_sram;
+        u->stall_sram_ports += job->stall_sram;
+    }
     u->busy = true;
     u->current = job;
     u->jobs++;
@@ -58,6 +65,8 @@ asim_status_t asim_unit_register_common(asim_unit_t *u, asim_stats_t *reg, asim_
     struct { const char *leaf, *unit, *desc; const uint64_t *v; } items[] = {
         {"busy_cycles", "cycles", "cycles spent running jobs", &u->busy_cycles},
         {"jobs", "jobs", "jobs run", &u->jobs},
+        {"stall_sram_ports", "cycles", "cycles jobs ran longer for lack of buffer ports",
+         &u->stall_sram_ports},
         {"macs", "MAC", "multiply-accumulates", &u->total.macs},
         {"sram_read_bits", "bit", "bits read from on-chip buffers", &u->total.sram_read_bits},
         {"sram_write_bits", "bit", "bits written to on-chip buffers",

@@ -60,19 +60,21 @@ static void write_text(FILE *out, const asim_report_t *r)
         fprintf(out, "nonlinear: PLACEHOLDER unit, %lld lanes (docs/nonlinear-placeholder.md)\n",
                 (long long)c->nonlinear.lanes);
     fprintf(out, "%g MHz; device %s (%s)\n\n", c->clock_mhz, c->device, r->device->part);
-    fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11s %11s %6s %10s\n", "layer", "op",
-            "unit", "shape (MxNxK | RxC)", "bits", "mode", "cycles", "start", "util",
-            "energy_uJ");
+    fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11s %11s %6s %6s %10s %10s\n", "layer",
+            "op", "unit", "shape (MxNxK | RxC)", "bits", "mode", "cycles", "start", "util",
+            "tiles", "wait", "energy_uJ");
     for (size_t i = 0; i < r->n_layers; i++) {
         const asim_layer_t *l = &r->layers[i];
         char shape[48], bits[24];
         shape_text(l->op, shape, sizeof shape);
         bits_text(l->op, bits, sizeof bits);
         if (l->supported)
-            fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11llu %11llu %5.1f%% %10.3f\n",
+            fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11llu %11llu %5.1f%% %6llu %10llu "
+                         "%10.3f\n",
                     l->op->name, asim_op_kind_name(l->op->kind), l->unit, shape, bits, l->mode,
                     (unsigned long long)l->cycles, (unsigned long long)l->start,
-                    100.0 * l->utilization, l->energy_pj * 1e-6);
+                    100.0 * l->utilization, (unsigned long long)l->tiles,
+                    (unsigned long long)l->wait_operands, l->energy_pj * 1e-6);
         else
             fprintf(out, "%-18s %-9s %-14s %-22s %-8s UNSUPPORTED: %s\n", l->op->name,
                     asim_op_kind_name(l->op->kind), l->unit, shape, bits, l->note);
@@ -82,22 +84,34 @@ static void write_text(FILE *out, const asim_report_t *r)
     fprintf(out, "MACs           %llu (%.3f GOP at 2 ops/MAC)\n", (unsigned long long)r->macs,
             2e-9 * (double)r->macs);
     fprintf(out, "throughput     %.3f GOPS\n", r->gops);
-    fprintf(out, "energy         %.6f mJ (compute %.6f, sram %.6f, static %.6f)\n", r->energy_mj,
-            r->energy.compute_pj * 1e-9, r->energy.sram_pj * 1e-9, r->energy.static_pj * 1e-9);
+    fprintf(out, "energy         %.6f mJ (compute %.6f, sram %.6f, dram %.6f, static %.6f)\n",
+            r->energy_mj, r->energy.compute_pj * 1e-9, r->energy.sram_pj * 1e-9,
+            r->energy.dram_pj * 1e-9, r->energy.static_pj * 1e-9);
     fprintf(out, "power          %.4f W\n", r->power_w);
     fprintf(out, "efficiency     %.3f GOPS/W\n", r->gops_per_w);
     const asim_device_t *d = r->device;
     fprintf(out, "resources      LUT %.0f (%.1f%%), FF %.0f (%.1f%%), DSP %.0f (%.1f%%), "
-                 "BRAM36 %.0f (%.1f%%) of %s%s\n",
+                 "BRAM36 %.0f (%.1f%%), URAM %.0f (%.1f%%) of %s%s\n",
             r->resources.lut, pct(r->resources.lut, d->lut), r->resources.ff,
             pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
-            r->resources.bram36, pct(r->resources.bram36, d->bram36), d->part,
-            r->fits ? "" : "  DOES NOT FIT");
+            r->resources.bram36, pct(r->resources.bram36, d->bram36), r->resources.uram,
+            pct(r->resources.uram, d->uram), d->part, r->fits ? "" : "  DOES NOT FIT");
+    fprintf(out, "per unit       resources, and energy (compute + buffers; dma: DRAM + buffers)\n");
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
-        fprintf(out, "  %-14s LUT %.0f, FF %.0f, DSP %.0f, BRAM36 %.0f (%s)\n", u->name,
-                u->res.lut, u->res.ff, u->res.dsp, u->res.bram36, u->basis);
+        fprintf(out, "  %-14s LUT %.0f, FF %.0f, DSP %.0f, BRAM36 %.0f, URAM %.0f (%s); "
+                     "%.6f mJ\n",
+                u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36, u->res.uram,
+                u->basis, u->energy_pj * 1e-9);
     }
+    fprintf(out, "  %-14s %.6f mJ (%.3f W x latency)\n", "static", r->energy.static_pj * 1e-9,
+            r->static_w);
+    fprintf(out, "stalls         ");
+    for (size_t i = 0, n = 0; i < r->stats->len; i++)
+        if (strstr(r->stats->items[i].path, "wait") || strstr(r->stats->items[i].path, "stall"))
+            fprintf(out, "%s%s %llu", n++ ? ", " : "", r->stats->items[i].path,
+                    (unsigned long long)*r->stats->items[i].value);
+    fputc('\n', out);
     if (r->has_flow) {
         const asim_flow_cost_t *n = &r->flow_naive, *w = &r->flow_rewritten;
         fprintf(out, "computation flow on the QMM layers (docs/qmm.md):\n");
@@ -155,26 +169,33 @@ static void write_json(FILE *out, const asim_report_t *r)
     fprintf(out, "  \"total_cycles\": %llu,\n  \"latency_ms\": %.9g,\n  \"macs\": %llu,\n",
             (unsigned long long)r->total_cycles, r->latency_ms, (unsigned long long)r->macs);
     fprintf(out, "  \"energy_mj\": %.9g,\n  \"energy_breakdown_mj\": {\"compute\": %.9g, "
-                 "\"sram\": %.9g, \"static\": %.9g},\n",
+                 "\"sram\": %.9g, \"dram\": %.9g, \"static\": %.9g},\n",
             r->energy_mj, r->energy.compute_pj * 1e-9, r->energy.sram_pj * 1e-9,
-            r->energy.static_pj * 1e-9);
+            r->energy.dram_pj * 1e-9, r->energy.static_pj * 1e-9);
+    fprintf(out, "  \"energy_by_unit_mj\": {");
+    for (size_t i = 0; i < r->n_units; i++)
+        fprintf(out, "\"%s\": %.9g, ", r->unit_resources[i].name,
+                r->unit_resources[i].energy_pj * 1e-9);
+    fprintf(out, "\"static\": %.9g},\n  \"static_w\": %.9g,\n", r->energy.static_pj * 1e-9,
+            r->static_w);
     fprintf(out, "  \"power_w\": %.9g,\n  \"gops\": %.9g,\n  \"gops_per_w\": %.9g,\n", r->power_w,
             r->gops, r->gops_per_w);
     fprintf(out, "  \"resources\": {\"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f, "
-                 "\"fits\": %s, \"device\": {\"name\": ",
+                 "\"uram\": %.0f, \"fits\": %s, \"device\": {\"name\": ",
             r->resources.lut, r->resources.ff, r->resources.dsp, r->resources.bram36,
-            r->fits ? "true" : "false");
+            r->resources.uram, r->fits ? "true" : "false");
     json_string(out, d->name);
     fprintf(out, ", \"part\": ");
     json_string(out, d->part);
-    fprintf(out, ", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f}, \"units\": [",
-            d->lut, d->ff, d->dsp, d->bram36);
+    fprintf(out, ", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f, \"uram\": %.0f}, "
+                 "\"units\": [",
+            d->lut, d->ff, d->dsp, d->bram36, d->uram);
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
         fprintf(out, "%s{\"name\": \"%s\", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, "
-                     "\"bram\": %.0f, \"basis\": \"%s\"}",
+                     "\"bram\": %.0f, \"uram\": %.0f, \"basis\": \"%s\"}",
                 i ? ", " : "", u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36,
-                u->basis);
+                u->res.uram, u->basis);
     }
     fprintf(out, "]},\n");
     if (r->has_flow)
@@ -215,11 +236,22 @@ static void write_json(FILE *out, const asim_report_t *r)
             fprintf(out, ", \"mode\": ");
             json_string(out, l->mode);
         }
-        fprintf(out, ", \"status\": \"%s\", \"start_cycle\": %llu, \"cycles\": %llu, "
-                     "\"utilization\": %.6f, \"macs\": %llu, \"energy_mj\": %.9g",
+        fprintf(out, ", \"status\": \"%s\", \"start_cycle\": %llu, \"end_cycle\": %llu, "
+                     "\"cycles\": %llu, \"busy_cycles\": %llu, \"wait_operands\": %llu, "
+                     "\"utilization\": %.6f, \"macs\": %llu",
                 l->supported ? "ok" : "unsupported", (unsigned long long)l->start,
-                (unsigned long long)l->cycles, l->utilization, (unsigned long long)l->act.macs,
-                l->energy_pj * 1e-9);
+                (unsigned long long)l->end, (unsigned long long)l->cycles,
+                (unsigned long long)l->busy, (unsigned long long)l->wait_operands,
+                l->utilization, (unsigned long long)l->act.macs);
+        if (l->supported)
+            fprintf(out, ", \"tiles\": %llu, \"tile\": [%llu, %llu, %llu], \"dram_bits\": %llu",
+                    (unsigned long long)l->tiles, (unsigned long long)l->tm,
+                    (unsigned long long)l->tn, (unsigned long long)l->tk,
+                    (unsigned long long)l->dram_bits);
+        fprintf(out, ", \"energy_mj\": %.9g, \"energy_breakdown_mj\": {\"compute\": %.9g, "
+                     "\"sram\": %.9g, \"dram\": %.9g, \"static\": %.9g}",
+                l->energy_pj * 1e-9, l->energy.compute_pj * 1e-9, l->energy.sram_pj * 1e-9,
+                l->energy.dram_pj * 1e-9, l->energy.static_pj * 1e-9);
         if (!l->supported) {
             fprintf(out, ", \"note\": ");
             json_string(out, l->note);
@@ -247,7 +279,7 @@ void asim_csv_field(FILE *out, const char *s, bool always_quote)
 static void write_csv(FILE *out, const asim_report_t *r)
 {
     fprintf(out, "layer,op,unit,status,m,n,k,rows,cols,count,a_bits,b_bits,out_bits,mode,"
-                 "start_cycle,cycles,utilization,macs,energy_mj\n");
+                 "start_cycle,cycles,utilization,macs,tiles,wait_operands,dram_bits,energy_mj\n");
     for (size_t i = 0; i < r->n_layers; i++) {
         const asim_layer_t *l = &r->layers[i];
         const asim_op_t *op = l->op;
@@ -258,8 +290,10 @@ static void write_csv(FILE *out, const asim_report_t *r)
                 (unsigned long long)op->rows, (unsigned long long)op->cols,
                 (unsigned long long)op->count, op->a_bits, op->b_bits, op->out_bits);
         asim_csv_field(out, l->mode, false);
-        fprintf(out, ",%llu,%llu,%.6f,%llu,%.9g\n", (unsigned long long)l->start, (unsigned long long)l->cycles, l->utilization,
-                (unsigned long long)l->act.macs, l->energy_pj * 1e-9);
+        fprintf(out, ",%llu,%llu,%.6f,%llu,%llu,%llu,%llu,%.9g\n", (unsigned long long)l->start,
+                (unsigned long long)l->cycles, l->utilization, (unsigned long long)l->act.macs,
+                (unsigned long long)l->tiles, (unsigned long long)l->wait_operands,
+                (unsigned long long)l->dram_bits, l->energy_pj * 1e-9);
     }
 }
 

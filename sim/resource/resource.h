@@ -12,7 +12,7 @@
 #include "units/systolic.h"
 
 typedef struct {
-    double lut, ff, dsp, bram36;
+    double lut, ff, dsp, bram36, uram;
 } asim_resources_t;
 
 /* Resources of an R x C systolic array with a_bits x b_bits operands, acc_bits accumulators. */
@@ -23,5 +23,8 @@ void asim_resource_systolic(const asim_systolic_geom_t *g, int a_bits, int b_bit
 void asim_resource_qmm(const asim_qmm_geom_t *g, int acc_bits, asim_resources_t *out);
 /* Resources of the placeholder nonlinear unit with `lanes` lanes (a guess, no RTL). */
 void asim_resource_nl_placeholder(uint64_t lanes, asim_resources_t *out);
+
+/* On-chip memory of a buffer of `kib` KiB in `banks` banks of BRAM36 or URAM blocks. */
+void asim_resource_buffer(uint64_t kib, uint64_t banks, bool uram, asim_resources_t *out);
 
 #endif

@@ -56,11 +56,28 @@ typedef struct {
         int64_t in_bits;          /* quark: width of the input codes, bits */
         int64_t prob_bits;        /* quark: width of the softmax output, bits */
     } nonlinear;
+    struct {
+        int64_t act_kib, weight_kib;  /* capacities, KiB */
+        int64_t banks, port_bits;     /* per buffer; bits per port per cycle */
+        bool double_buffer;
+        int weights;                  /* asim_weights_t */
+        int memory;                   /* asim_memory_t */
+    } buffers;
+    struct {
+        double bandwidth_gbps;    /* GB/s */
+        double latency_ns;        /* ns */
+        int64_t burst_bytes;
+    } dram;
+    struct {
+        bool enforce;             /* does-not-fit is an error */
+    } resources;
     char path[ASIM_PATH_MAX];     /* file it was loaded from ("" if built in code) */
     asim_cfg_origin_t origin[ASIM_CFG_MAX_KEYS]; /* per schema entry */
 } asim_config_t;
 
 typedef enum { ASIM_NL_NONE, ASIM_NL_PLACEHOLDER, ASIM_NL_UNIT_QUARK } asim_nl_unit_t;
+typedef enum { ASIM_WEIGHTS_STREAM, ASIM_WEIGHTS_PINNED } asim_weights_t;
+typedef enum { ASIM_MEMORY_BRAM, ASIM_MEMORY_URAM } asim_memory_t;
 
 typedef enum {
     ASIM_CFG_INT, ASIM_CFG_FLOAT, ASIM_CFG_BOOL, ASIM_CFG_ENUM, ASIM_CFG_STRING

@@ -5,6 +5,8 @@
  * filled from a static const template. The controller never calls a unit: it sends jobs
  * on the unit's `job` port and receives them back, with cycles and activity filled in, on
  * the unit's `done` port. A unit's job model gives exact cycles and activity for one op.
+ * When a job reads its buffers faster than their ports allow (sram_bits_per_cycle), the
+ * kernel stretches it to the ports' pace and counts the extra cycles as a stall.
  */
 #ifndef ASIM_UNIT_H
 #define ASIM_UNIT_H
@@ -30,6 +32,10 @@ typedef struct {
     double compute_pj;           /* filled by the unit: its datapath's energy for the job */
     double utilization;          /* useful work / peak work over `cycles`, 0..1 */
     char mode[40];               /* filled by the unit: how it ran the op, e.g. "a4 x w1" */
+    uint64_t dma_bits;           /* DMA jobs: bits to move */
+    bool dma_store;              /* DMA jobs: buffer -> DRAM (else DRAM -> buffer) */
+    asim_cycle_t stall_sram;     /* filled by the kernel: cycles added by buffer ports */
+    uint64_t tag;                /* the controller's, carried unchanged */
 } asim_job_t;
 
 typedef struct asim_unit asim_unit_t;
@@ -52,9 +58,11 @@ struct asim_unit {
     asim_port_t *done_out;       /* finished jobs leave here */
     asim_eventq_t *q;
     const asim_tech_t *tech;     /* per-action energies */
+    uint64_t sram_bits_per_cycle;/* buffer read bandwidth it can draw; 0 = unlimited */
     bool busy;
     asim_job_t *current;
     uint64_t busy_cycles, jobs;  /* counters */
+    uint64_t stall_sram_ports;   /* counter: cycles a job ran longer for lack of buffer ports */
     asim_activity_t total;       /* counters */
 };
 

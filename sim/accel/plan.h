@@ -1,0 +1,66 @@
+/*
+ * plan.h: how each op of a graph is split into tiles that fit the on-chip buffers, and
+ * what each tile moves between DRAM and the buffers (docs/memory.md).
+ *
+ * Residency: an activation tensor (an op's A, an activation B, or its output) stays on chip
+ * between ops when it fits in half the activation buffer (the producer's output and the
+ * consumer's input must coexist); otherwise the producer stores it to DRAM and the consumer
+ * loads it. The model's input comes from DRAM and its final output goes to DRAM. Weights
+ * come from DRAM with every op (buffers.weights: stream) or live on chip for the whole run
+ * (pinned; the model's weights must then fit buffers.weight_kib).
+ *
+ * Tiling: a GEMM is cut into tm x tn x tk tiles, k innermost (partial sums stay on chip),
+ * then n, then m; each tile's streamed operands must fit one slot of their buffer (half the
+ * buffer with double buffering) and its partial sums a slot of the activation buffer. The
+ * search tries tile sizes from the whole dimension down by halves and keeps the one with the
+ * fewest estimated cycles (DMA and compute overlapped when double-buffered), then the least
+ * DRAM traffic. Vector ops are cut into groups of whole rows the same way.
+ */
+#ifndef ASIM_ACCEL_PLAN_H
+#define ASIM_ACCEL_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "asim/config.h"
+#include "asim/model.h"
+#include "asim/unit.h"
+
+typedef struct {
+    asim_op_t shape;          /* the part of the op this tile computes (count 1) */
+    uint64_t load_act_bits;   /* DRAM -> activation buffer before it computes */
+    uint64_t load_weight_bits;/* DRAM -> weight buffer before it computes */
+    uint64_t store_bits;      /* activation buffer -> DRAM after it computes */
+} asim_tile_t;
+
+typedef struct {
+    uint64_t tm, tn, tk;      /* GEMM tile (vector ops: tm rows, tn = cols) */
+    bool a_resident, b_resident, out_resident;
+    uint64_t n_tiles;
+    uint64_t dram_bits;       /* total DRAM traffic of the op */
+} asim_plan_t;
+
+/* Capacities and DRAM timing the planner needs, from the configuration. */
+typedef struct {
+    uint64_t act_bits, weight_bits;   /* buffer capacities */
+    uint64_t slots;                   /* 2 with double buffering, else 1 */
+    bool pinned;                      /* weights live on chip */
+    double cycles_per_byte;           /* DMA streaming cost */
+    double latency_cycles;            /* per transfer */
+    uint64_t burst_bytes;
+} asim_mem_params_t;
+
+void asim_mem_params_of(const asim_config_t *cfg, asim_mem_params_t *mp);
+/* Cycles of one DMA transfer of `bits` (whole bursts, plus the latency); 0 bits cost 0. */
+asim_cycle_t asim_dma_cycles(const asim_mem_params_t *mp, uint64_t bits);
+
+/* Chooses the tiling of op `index` of g (first and last ops talk to DRAM) on unit u. */
+void asim_plan_op(const asim_mem_params_t *mp, asim_unit_t *u, const asim_graph_t *g,
+                  size_t index, asim_plan_t *plan);
+/* The t-th tile of a plan (t < plan->n_tiles), edge tiles included. */
+void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index, uint64_t t,
+                    asim_tile_t *tile);
+/* Weight bits of the whole model (what pinning needs on chip). */
+uint64_t asim_graph_weight_bits(const asim_graph_t *g);
+
+#endif
