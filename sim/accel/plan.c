@@ -16,6 +16,12 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+/* Bits of an m x k slice of A as stored (see a_reuse in model.h). */
+static uint64_t a_stored_bits(const asim_op_t *op, uint64_t m, uint64_t k)
+{
+    return ceil_div(m * k * (uint64_t)op->a_bits, op->a_reuse ? op->a_reuse : 1);
+}
+
 void asim_mem_params_of(const asim_config_t *cfg, asim_mem_params_t *mp)
 {
     double bytes_per_ns = cfg->dram.bandwidth_gbps; /* GB/s = bytes per ns */
@@ -44,7 +50,7 @@ uint64_t asim_graph_weight_bits(const asim_graph_t *g)
     uint64_t bits = 0;
     for (size_t i = 0; i < g->len; i++) {
         const asim_op_t *op = &g->ops[i];
-        if (op->kind == ASIM_OP_GEMM && op->b_is_weight)
+        if (op->kind == ASIM_OP_GEMM && op->b_is_weight && !op->b_shared)
             bits += op->count * op->k * op->n * (uint64_t)op->b_bits;
     }
     return bits;
@@ -57,7 +63,7 @@ static void residency(const asim_mem_params_t *mp, const asim_graph_t *g, size_t
     const asim_op_t *op = &g->ops[index];
     uint64_t half = mp->act_bits / 2, c = op->count;
     bool gemm = op->kind == ASIM_OP_GEMM;
-    uint64_t in_bits = gemm ? c * op->m * op->k * (uint64_t)op->a_bits
+    uint64_t in_bits = gemm ? c * a_stored_bits(op, op->m, op->k)
                             : c * op->rows * op->cols * (uint64_t)op->a_bits;
     uint64_t out_bits = asim_op_outputs(op) * (uint64_t)op->out_bits;
     plan->a_resident = index > 0 && in_bits <= half;
@@ -96,17 +102,18 @@ static void tile_traffic(const asim_plan_t *p, const asim_op_t *op, uint64_t tm,
                          uint64_t tk, bool first_of_instance, bool last_k, asim_tile_t *t)
 {
     bool gemm = op->kind == ASIM_OP_GEMM;
-    uint64_t a = (uint64_t)op->a_bits, b = (uint64_t)op->b_bits, o = (uint64_t)op->out_bits;
+    uint64_t b = (uint64_t)op->b_bits, o = (uint64_t)op->out_bits;
     t->load_act_bits = t->load_weight_bits = t->store_bits = 0;
     if (!gemm) {
         uint64_t inputs = op->kind == ASIM_OP_ADD ? 2 : 1;
-        t->load_act_bits = p->a_resident ? 0 : inputs * tm * tn * a;
+        t->load_act_bits = p->a_resident ? 0 : inputs * tm * tn * (uint64_t)op->a_bits;
         t->store_bits = p->out_resident ? 0 : tm * tn * o;
         return;
     }
     bool whole_a = p->tm >= op->m && p->tk >= op->k, whole_b = p->tk >= op->k && p->tn >= op->n;
     if (!p->a_resident)
-        t->load_act_bits = whole_a ? (first_of_instance ? op->m * op->k * a : 0) : tm * tk * a;
+        t->load_act_bits = whole_a ? (first_of_instance ? a_stored_bits(op, op->m, op->k) : 0)
+                                   : a_stored_bits(op, tm, tk);
     if (!p->b_resident)
         t->load_weight_bits = whole_b ? (first_of_instance ? op->k * op->n * b : 0) : tk * tn * b;
     if (!p->out_resident && last_k)
@@ -123,7 +130,7 @@ static bool fits(const asim_mem_params_t *mp, const asim_plan_t *p, const asim_o
         uint64_t out = p->out_resident ? 0 : tm * tn * (uint64_t)op->out_bits;
         return in + out <= act_slot;
     }
-    uint64_t a = p->a_resident ? 0 : tm * tk * (uint64_t)op->a_bits;
+    uint64_t a = p->a_resident ? 0 : a_stored_bits(op, tm, tk);
     uint64_t psum = tk < op->k ? tm * tn * PSUM_BITS : 0;
     uint64_t out = p->out_resident ? 0 : tm * tn * (uint64_t)op->out_bits;
     uint64_t b = p->b_resident ? 0 : tk * tn * (uint64_t)op->b_bits;

@@ -14,7 +14,7 @@
 #include "asim/model.h"
 #include "config/yaml.h"
 
-typedef enum { FAMILY_VIT, FAMILY_BERT } family_t;
+typedef enum { FAMILY_VIT, FAMILY_BERT, FAMILY_ODE } family_t;
 
 typedef struct {
     int64_t layers, dim, heads, mlp;
@@ -23,6 +23,7 @@ typedef struct {
     int64_t classes;
     int64_t a_bits, w_bits;           /* GEMM activations and weights */
     int64_t v_bits;                   /* inputs and outputs of vector ops */
+    int64_t steps;                    /* ODE: Euler steps per ODE block (shared weights) */
 } transformer_t;
 
 typedef struct {
@@ -32,15 +33,15 @@ typedef struct {
     transformer_t p;
 } builtin_t;
 
-#define VIT_TINY(a, w) {12, 192, 3, 768, 224, 16, 3, 0, 1000, a, w, 8}
-#define BERT_BASE(a, w) {12, 768, 12, 3072, 0, 0, 0, 128, 2, a, w, 8}
+#define VIT_TINY(a, w) {12, 192, 3, 768, 224, 16, 3, 0, 1000, a, w, 8, 0}
+#define BERT_BASE(a, w) {12, 768, 12, 3072, 0, 0, 0, 128, 2, a, w, 8, 0}
 static const builtin_t builtins[] = {
     {"vit_tiny", FAMILY_VIT, "DeiT-Tiny: 224x224, patch 16, 197 tokens, dim 192, 3 heads",
      VIT_TINY(8, 8)},
     {"vit_small", FAMILY_VIT, "DeiT-Small: 224x224, patch 16, 197 tokens, dim 384, 6 heads",
-     {12, 384, 6, 1536, 224, 16, 3, 0, 1000, 8, 8, 8}},
+     {12, 384, 6, 1536, 224, 16, 3, 0, 1000, 8, 8, 8, 0}},
     {"vit_base", FAMILY_VIT, "ViT-B/16: 224x224, patch 16, 197 tokens, dim 768, 12 heads",
-     {12, 768, 12, 3072, 224, 16, 3, 0, 1000, 8, 8, 8}},
+     {12, 768, 12, 3072, 224, 16, 3, 0, 1000, 8, 8, 8, 0}},
     {"bert_base", FAMILY_BERT, "BERT-base encoder: dim 768, 12 heads, sequence 128",
      BERT_BASE(8, 8)},
     {"bert_base_w1a1", FAMILY_BERT, "binary BERT-base: 1-bit weights, 1-bit activations",
@@ -59,6 +60,8 @@ static const builtin_t builtins[] = {
      VIT_TINY(4, 1)},
     {"vit_tiny_w1a8", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 8-bit activations",
      VIT_TINY(8, 1)},
+    {"odeformer", FAMILY_ODE, "Neural-ODE CNN-transformer (Okubo et al.): 96x96, 3 ODE stages, "
+     "MHSA", {1, 64, 4, 0, 96, 2, 3, 0, 10, 8, 8, 8, 4}},
 };
 
 #define N_BUILTINS (sizeof builtins / sizeof builtins[0])
@@ -73,19 +76,21 @@ typedef struct {
 #define P(f) offsetof(transformer_t, f)
 #define VIT (1u << FAMILY_VIT)
 #define BERT (1u << FAMILY_BERT)
+#define ODE (1u << FAMILY_ODE)
 static const param_t params[] = {
     {"layers", P(layers), 1, 1024, VIT | BERT},
-    {"dim", P(dim), 1, 65536, VIT | BERT},
-    {"heads", P(heads), 1, 1024, VIT | BERT},
+    {"dim", P(dim), 1, 65536, VIT | BERT | ODE},
+    {"heads", P(heads), 1, 1024, VIT | BERT | ODE},
     {"mlp", P(mlp), 1, 262144, VIT | BERT},
-    {"image", P(image), 1, 16384, VIT},
-    {"patch", P(patch), 1, 1024, VIT},
-    {"channels", P(channels), 1, 1024, VIT},
+    {"image", P(image), 1, 16384, VIT | ODE},
+    {"patch", P(patch), 1, 1024, VIT | ODE},
+    {"channels", P(channels), 1, 1024, VIT | ODE},
     {"seq_len", P(seq_len), 1, 1 << 20, BERT},
-    {"classes", P(classes), 1, 1 << 20, VIT | BERT},
-    {"a_bits", P(a_bits), 1, 32, VIT | BERT},
-    {"w_bits", P(w_bits), 1, 32, VIT | BERT},
-    {"v_bits", P(v_bits), 1, 32, VIT | BERT},
+    {"classes", P(classes), 1, 1 << 20, VIT | BERT | ODE},
+    {"a_bits", P(a_bits), 1, 32, VIT | BERT | ODE},
+    {"w_bits", P(w_bits), 1, 32, VIT | BERT | ODE},
+    {"v_bits", P(v_bits), 1, 32, VIT | BERT | ODE},
+    {"steps", P(steps), 1, 1024, ODE},
 };
 #define N_PARAMS (sizeof params / sizeof params[0])
 
@@ -98,6 +103,8 @@ void asim_model_list(FILE *out)
     fprintf(out, "        (a_bits: GEMM activations, w_bits: weights, v_bits: vector ops)\n");
     fprintf(out, "  vit:  image patch channels (tokens = (image/patch)^2 + 1)\n");
     fprintf(out, "  bert: seq_len\n");
+    fprintf(out, "  odeformer: dim (stage-1 channels) heads image patch (stem stride) channels "
+                 "steps\n");
     fprintf(out, "Files: --model path.yaml (docs/model-format.md) or path.csv "
                  "(SCALE-Sim Layer,M,N,K,)\n");
 }
@@ -128,10 +135,11 @@ static asim_status_t parse_params(const builtin_t *b, const char *text, transfor
                                   "%s: %s = '%s' must be an integer from %lld to %lld", b->name,
                                   item, eq + 1, (long long)par->min, (long long)par->max);
     }
-    if (p->dim % p->heads != 0)
+    int64_t attn_dim = b->family == FAMILY_ODE ? 4 * p->dim : p->dim;
+    if (attn_dim % p->heads != 0)
         return asim_error_set(err, ASIM_ERANGE, "--model", "%s: dim %lld is not a multiple of "
-                              "heads %lld", b->name, (long long)p->dim, (long long)p->heads);
-    if (b->family == FAMILY_VIT && p->image % p->patch != 0)
+                              "heads %lld", b->name, (long long)attn_dim, (long long)p->heads);
+    if (b->family != FAMILY_BERT && p->image % p->patch != 0)
         return asim_error_set(err, ASIM_ERANGE, "--model", "%s: image %lld is not a multiple "
                               "of patch %lld", b->name, (long long)p->image,
                               (long long)p->patch);
@@ -203,8 +211,62 @@ static void emit_block(emitter_t *e, int index, uint64_t t)
     emit(e, vec(pre, "add2", ASIM_OP_ADD, t, d, 1));
 }
 
+/* One 3x3 convolution as an im2col GEMM on an h x h map: m = output pixels. */
+static asim_op_t conv3x3(const char *pre, const char *name, uint64_t h_out, uint64_t c_in,
+                         uint64_t c_out)
+{
+    asim_op_t op = gemm(pre, name, h_out * h_out, c_out, 9 * c_in, 1, true);
+    op.a_reuse = 9;
+    return op;
+}
+
+/*
+ * The Neural-ODE CNN-transformer of Okubo et al. as we reconstruct it (docs/models.md): the
+ * stem (a stride-`patch` 3x3 convolution) and the classifier run in software on the PS and
+ * are not listed. Three ODE stages at dim, 2 dim and 4 dim channels on h, h/2 and h/4 maps;
+ * each ODE block iterates `steps` Euler steps x += conv(relu(conv(x))) with one set of shared
+ * weights; stride-2 3x3 convolutions downsample between stages; then one BoTNet-style MHSA
+ * block (heads heads) on the last map's pixels as tokens.
+ */
+static void emit_odeformer(emitter_t *e)
+{
+    const transformer_t *p = e->p;
+    uint64_t h = (uint64_t)(p->image / p->patch), c = (uint64_t)p->dim;
+    for (int stage = 0; stage < 3; stage++) {
+        char pre[32];
+        if (stage > 0) {
+            snprintf(pre, sizeof pre, "down%d.", stage);
+            h = (h + 1) / 2;
+            emit(e, conv3x3(pre, "conv", h, c, 2 * c));
+            emit(e, vec(pre, "relu", ASIM_OP_RELU, h * h, 2 * c, 1));
+            c *= 2;
+        }
+        for (int step = 0; step < p->steps; step++) {
+            snprintf(pre, sizeof pre, "ode%d.step%d.", stage, step);
+            asim_op_t conv1 = conv3x3(pre, "conv1", h, c, c), conv2 = conv3x3(pre, "conv2", h, c, c);
+            conv1.b_shared = conv2.b_shared = step > 0; /* one set of weights per ODE block */
+            emit(e, conv1);
+            emit(e, vec(pre, "relu", ASIM_OP_RELU, h * h, c, 1));
+            emit(e, conv2);
+            emit(e, vec(pre, "euler_add", ASIM_OP_ADD, h * h, c, 1));
+        }
+    }
+    uint64_t t = h * h, dh = c / (uint64_t)p->heads;
+    emit(e, gemm("mhsa.", "qkv", t, 3 * c, c, 1, true));
+    emit(e, gemm("mhsa.", "qk", t, t, dh, (uint64_t)p->heads, false));
+    emit(e, vec("mhsa.", "softmax", ASIM_OP_SOFTMAX, t, t, (uint64_t)p->heads));
+    emit(e, gemm("mhsa.", "av", t, dh, t, (uint64_t)p->heads, false));
+    emit(e, gemm("mhsa.", "proj", t, c, c, 1, true));
+    emit(e, vec("mhsa.", "add", ASIM_OP_ADD, t, c, 1));
+    emit(e, vec("mhsa.", "relu", ASIM_OP_RELU, t, c, 1));
+}
+
 static void emit_transformer(emitter_t *e, family_t family)
 {
+    if (family == FAMILY_ODE) {
+        emit_odeformer(e);
+        return;
+    }
     const transformer_t *p = e->p;
     uint64_t d = (uint64_t)p->dim, t;
     if (family == FAMILY_VIT) {

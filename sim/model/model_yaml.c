@@ -103,7 +103,7 @@ static asim_status_t load_ops(yloader_t *L, const asim_yaml_node_t *seq, const c
 static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char *prefix)
 {
     static const char *const gemm_keys[] = {"name", "op", "m", "n", "k", "count", "a_bits",
-                                            "b_bits", "out_bits", "b", NULL};
+                                            "b_bits", "out_bits", "b", "a_reuse", NULL};
     static const char *const vec_keys[] = {"name", "op", "rows", "cols", "count", "a_bits",
                                            "out_bits", NULL};
     const asim_yaml_node_t *f;
@@ -120,13 +120,13 @@ static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char
         return st;
     if (!asim_op_kind_parse(kind, &op.kind))
         return asim_error_at(L->err, ASIM_EMODEL, L->file, f->line, f->col,
-                             "unknown op '%s' (gemm, softmax, gelu, layernorm, add, tanh)",
+                             "unknown op '%s' (gemm, softmax, gelu, layernorm, add, tanh, relu)",
                              kind);
     bool is_gemm = op.kind == ASIM_OP_GEMM;
     if ((st = check_keys(L, n, is_gemm ? gemm_keys : vec_keys,
                          is_gemm ? "a gemm op" : "a vector op")))
         return st;
-    int64_t v[3], count = 1, a = op.a_bits, b = op.b_bits, o = op.out_bits;
+    int64_t v[3], count = 1, a = op.a_bits, b = op.b_bits, o = op.out_bits, reuse = 1;
     const char *const dims[3] = {is_gemm ? "m" : "rows", is_gemm ? "n" : "cols", "k"};
     for (int i = 0; i < (is_gemm ? 3 : 2); i++)
         if ((st = require(L, n, dims[i], &f)) ||
@@ -134,13 +134,20 @@ static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char
             return st;
     if ((st = opt_int(L, n, "count", 1, ASIM_MODEL_MAX_COUNT, &count)) ||
         (st = opt_int(L, n, "a_bits", 1, 32, &a)) || (st = opt_int(L, n, "b_bits", 1, 32, &b)) ||
-        (st = opt_int(L, n, "out_bits", 1, 32, &o)))
+        (st = opt_int(L, n, "out_bits", 1, 32, &o)) ||
+        (st = opt_int(L, n, "a_reuse", 1, 1024, &reuse)))
         return st;
+    op.a_reuse = (uint32_t)reuse;
     if ((f = asim_yaml_get(n, "b"))) {
-        if (f->kind != ASIM_YAML_SCALAR ||
-            (strcmp(f->text, "weight") != 0 && strcmp(f->text, "activation") != 0))
-            return node_error(L, f, ASIM_ETYPE, "b: expected 'weight' or 'activation'");
-        op.b_is_weight = strcmp(f->text, "weight") == 0;
+        bool weight = f->kind == ASIM_YAML_SCALAR && strcmp(f->text, "weight") == 0;
+        bool shared = f->kind == ASIM_YAML_SCALAR && strcmp(f->text, "shared") == 0;
+        if (!weight && !shared &&
+            (f->kind != ASIM_YAML_SCALAR || strcmp(f->text, "activation") != 0))
+            return node_error(L, f, ASIM_ETYPE,
+                              "b: expected 'weight', 'shared' (an earlier op's weight) or "
+                              "'activation'");
+        op.b_is_weight = weight || shared;
+        op.b_shared = shared;
     }
     if (is_gemm) {
         op.m = (uint64_t)v[0], op.n = (uint64_t)v[1], op.k = (uint64_t)v[2];

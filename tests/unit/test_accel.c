@@ -11,6 +11,14 @@
 #include "testutil.h"
 #include "units/systolic_unit.h"
 
+static uint64_t total_macs(const asim_graph_t *g)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < g->len; i++)
+        sum += asim_op_macs(&g->ops[i]);
+    return sum;
+}
+
 /* Runs model on the shipped 32x32 config with sets; returns the report in fmt (malloc'd). */
 static char *run_report(const char *model, const char **sets, size_t n_sets, asim_format_t fmt)
 {
@@ -224,6 +232,50 @@ static void test_beta_runs_multibit_weights_bit_serially(void **state)
     asim_graph_free(&g);
 }
 
+/* Every shipped configuration runs every built-in model, or refuses it before the run with a
+ * message naming the model and what is missing; a run that happens is complete. */
+static void test_every_config_runs_every_model_it_can_map(void **state)
+{
+    (void)state;
+    const char *configs[] = {"configs/systolic_32x32.yaml", "configs/beta.yaml",
+                             "configs/odeformer.yaml"};
+    const char *models[] = {"vit_tiny", "vit_small", "vit_base", "bert_base", "bert_base_w1a1",
+                            "bert_base_w1a2", "bert_base_w1a4", "bert_base_w1a8",
+                            "vit_tiny_w1a1", "vit_tiny_w1a4", "odeformer"};
+    int ran = 0, refused = 0;
+    for (size_t c = 0; c < sizeof configs / sizeof configs[0]; c++)
+        for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
+            asim_config_t cfg;
+            asim_graph_t g;
+            asim_sim_t *sim = NULL;
+            asim_report_t rep;
+            asim_error_t err;
+            assert_int_equal(asim_config_load(src_path(configs[c]), NULL, 0, &cfg, &err),
+                             ASIM_OK);
+            assert_int_equal(asim_model_load(models[m], &g, &err), ASIM_OK);
+            assert_int_equal(asim_sim_create(&cfg, &sim, &err), ASIM_OK);
+            asim_status_t st = asim_sim_run(sim, &g, &rep, &err);
+            if (st == ASIM_OK) {
+                ran++;
+                assert_true(rep.total_cycles > 0 && rep.energy_mj > 0 && rep.fits);
+                assert_int_equal(rep.macs, total_macs(&g));
+                asim_report_free(&rep);
+            } else {
+                refused++;
+                assert_int_equal(st, ASIM_EUNSUPPORTED);
+                char want[96];
+                snprintf(want, sizeof want, "model '%s'", models[m]);
+                assert_non_null(strstr(err.msg, want));
+            }
+            asim_sim_free(sim);
+            asim_graph_free(&g);
+        }
+    /* systolic and BETA map everything; the ODE design pins weights, so only models whose
+     * weights fit its 2304 KiB run there. */
+    assert_true(ran >= 23);
+    assert_true(refused >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_unknown_device_names_the_config_line),
         cmocka_unit_test(test_beta_binary_bert_cycles_fall_with_precision),
         cmocka_unit_test(test_beta_runs_multibit_weights_bit_serially),
+        cmocka_unit_test(test_every_config_runs_every_model_it_can_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

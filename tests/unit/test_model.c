@@ -152,7 +152,7 @@ static void test_bad_yaml_models(void **state)
     expect_yaml_error("name: m\nops:\n  - {name: a, op: add, rows: 1, cols: 2, k: 3}\n",
                       ASIM_EKEY, "unknown field 'k' in a vector op");
     expect_yaml_error("name: m\nops:\n  - {name: a, op: gemm, m: 1, n: 2, k: 3, b: both}\n",
-                      ASIM_ETYPE, "expected 'weight' or 'activation'");
+                      ASIM_ETYPE, "expected 'weight', 'shared'");
     expect_yaml_error("name: m\nops:\n  - 5\n", ASIM_ETYPE, "an op must be a mapping");
     expect_yaml_error("name: m\nops:\n  - repeat: 100000\n    name: b\n    ops:\n"
                       "      - repeat: 100000\n        name: c\n        ops:\n"

@@ -2,7 +2,8 @@
  * model.h: workloads as a list of ops with shapes and bit widths (asim_graph_t).
  *
  * Matmul convention: C[m x n] = A[m x k] * B[k x n]; B is a weight or an activation.
- * Vector ops (softmax, gelu, layernorm, add, tanh) work on `rows` rows of `cols` elements.
+ * Vector ops (softmax, gelu, layernorm, add, tanh, relu) work on `rows` rows of `cols`
+ * elements.
  * `count` independent instances of an op run one after another (e.g. one per head).
  * Ops run in list order; each depends on the one before.
  *
@@ -34,7 +35,8 @@
     X(GELU, "gelu")      \
     X(LAYERNORM, "layernorm") \
     X(ADD, "add")        \
-    X(TANH, "tanh")
+    X(TANH, "tanh")      \
+    X(RELU, "relu")
 
 typedef enum {
 #define ASIM_OP_ENUM(e, s) ASIM_OP_##e,
@@ -52,6 +54,11 @@ typedef struct {
     int a_bits, b_bits;       /* operand widths (vector ops: a_bits = input width) */
     int out_bits;             /* result width */
     bool b_is_weight;         /* GEMM: B is a weight (else an activation, e.g. K^T) */
+    bool b_shared;            /* GEMM: B is the weight of an earlier op, used again (the steps
+                                 of a Neural-ODE block); it is stored once */
+    uint32_t a_reuse;         /* GEMM: each stored element of A appears a_reuse times in the
+                                 m x k matrix (9 for a 3x3 convolution lowered by im2col from
+                                 a line buffer); its footprint is m * k / a_reuse. 0 = 1 */
 } asim_op_t;
 
 typedef struct {
