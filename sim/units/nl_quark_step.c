@@ -83,7 +83,11 @@ static unsigned row_passes(unsigned mode)
 
 static unsigned pass_gap(unsigned mode, unsigned pass)
 {
+#ifdef ASIM_MUTATE_NLQ_GAP /* tests/cosim: a softmax that does not wait for ln(sum) enough */
+    return mode == ASIM_NLQ_SOFTMAX ? (pass == 0 ? 0 : 1) : 1;
+#else
     return mode == ASIM_NLQ_SOFTMAX ? (pass == 0 ? 0 : 2) : 1;
+#endif
 }
 
 asim_status_t asim_nlq_step_create(const asim_nlq_params_t *p, asim_nlq_step_t **out,
