@@ -46,6 +46,10 @@ static const asim_cfg_key_t schema[] = {
      "Widest weight (B) operand a PE accepts."},
     {"array.acc_bits", ASIM_CFG_INT, FIELD(array.acc_bits), 8, 64, NULL, "32", "bit",
      "Accumulator width of a PE; at least act_bits + weight_bits."},
+    {"array.dequantize_first", ASIM_CFG_BOOL, FIELD(array.dequantize_first), 0, 0, NULL,
+     "false", "", "false: integerized flow, the PEs multiply each op's own integer codes and "
+     "scales apply once per output (Lin & Shah); true: operands are dequantized to the PE "
+     "width first and every MAC runs at act_bits x weight_bits (docs/integerization.md)."},
     {"qmm.enabled", ASIM_CFG_BOOL, FIELD(qmm.enabled), 0, 0, NULL, "false", "",
      "Whether the accelerator has the binary/multi-precision QMM engine (BETA)."},
     {"qmm.dpus", ASIM_CFG_INT, FIELD(qmm.dpus), 1, 4096, NULL, "64", "DPU",

@@ -9,6 +9,7 @@ typedef struct {
     asim_unit_t base;
     asim_systolic_geom_t geom;
     int act_bits, weight_bits, acc_bits;
+    bool dequantize_first;            /* the dequantize-first flow, else integerized */
     uint64_t tiles;                   /* counter: folds run */
 } systolic_unit_t;
 
@@ -41,6 +42,14 @@ double asim_systolic_mac_pj(const asim_tech_t *tech, int a_bits, int b_bits, int
  * Buffer traffic, first-order: operands are read at their own width; outputs are written
  * at out_bits, or at acc_bits when K is folded and partial sums go back to the buffer.
  */
+/*
+ * The two flows of a quantized GEMM (Lin & Shah, docs/integerization.md):
+ *   integer (default): the PEs multiply the op's own b-bit integer codes; the scales are
+ *     applied once per output after the matmul, one 32-bit multiply-add each;
+ *   dequantize first (array.dequantize_first): every operand element is turned into the PE
+ *     width (act_bits x weight_bits) once, one 32-bit multiply-add each, and every MAC and
+ *     buffer access then works at that width.
+ */
 static void systolic_job(asim_unit_t *u, asim_job_t *job)
 {
     systolic_unit_t *s = (systolic_unit_t *)u;
@@ -49,19 +58,22 @@ static void systolic_job(asim_unit_t *u, asim_job_t *job)
     asim_systolic_counts_t c;
     asim_systolic_job(&s->geom, &shape, &c);
     uint64_t n = op->count;
+    int a = s->dequantize_first ? s->act_bits : op->a_bits;
+    int b = s->dequantize_first ? s->weight_bits : op->b_bits;
     uint64_t out_bits = c.psum_reads ? (uint64_t)s->acc_bits : (uint64_t)op->out_bits;
     job->cycles = n * c.cycles;
     job->act.macs = n * c.macs;
-    job->act.sram_read_bits = n * (c.a_reads * (uint64_t)op->a_bits +
-                                   c.b_reads * (uint64_t)op->b_bits +
+    job->act.sram_read_bits = n * (c.a_reads * (uint64_t)a + c.b_reads * (uint64_t)b +
                                    c.psum_reads * (uint64_t)s->acc_bits);
     job->act.sram_write_bits = n * c.c_writes * out_bits;
     job->utilization =
         (double)job->act.macs / ((double)s->geom.rows * s->geom.cols * (double)job->cycles);
-    job->compute_pj = (double)job->act.macs * asim_systolic_mac_pj(u->tech, op->a_bits,
-                                                                   op->b_bits, s->acc_bits);
-    snprintf(job->mode, sizeof job->mode, "%s a%d x b%d", asim_dataflow_name(s->geom.dataflow),
-             op->a_bits, op->b_bits);
+    uint64_t scale_ops = s->dequantize_first ? n * (op->m * op->k + op->k * op->n)
+                                             : n * op->m * op->n;
+    job->compute_pj = (double)job->act.macs * asim_systolic_mac_pj(u->tech, a, b, s->acc_bits) +
+                      (double)scale_ops * (u->tech->mult_32_pj + u->tech->add_32_pj);
+    snprintf(job->mode, sizeof job->mode, "%s a%d x b%d%s", asim_dataflow_name(s->geom.dataflow),
+             a, b, s->dequantize_first ? " (dequantized)" : "");
     s->tiles += n * c.tiles;
 }
 
@@ -105,5 +117,6 @@ asim_unit_t *asim_systolic_unit_create(const asim_config_t *cfg)
     s->act_bits = (int)cfg->array.act_bits;
     s->weight_bits = (int)cfg->array.weight_bits;
     s->acc_bits = (int)cfg->array.acc_bits;
+    s->dequantize_first = cfg->array.dequantize_first;
     return &s->base;
 }

@@ -276,6 +276,35 @@ static void test_every_config_runs_every_model_it_can_map(void **state)
     assert_true(refused >= 1);
 }
 
+/* The number that follows `key` in a JSON report. */
+static double json_number(const char *json, const char *key)
+{
+    const char *p = strstr(json, key);
+    assert_non_null(p);
+    return strtod(p + strlen(key), NULL);
+}
+
+/* Lin & Shah: the integerized flow has the same timing as dequantize-first on the same
+ * array, but narrower PEs and cheaper MACs; the scale work moves from every operand to
+ * every output. */
+static void test_integerized_flow_saves_energy_not_cycles(void **state)
+{
+    (void)state;
+    const char *integer[] = {"array.act_bits=4", "array.weight_bits=4"};
+    const char *dequant[] = {"array.act_bits=16", "array.weight_bits=16",
+                             "array.dequantize_first=true"};
+    char *a = run_report("vit_tiny:a_bits=4,w_bits=4", integer, 2, ASIM_FORMAT_JSON);
+    char *b = run_report("vit_tiny:a_bits=4,w_bits=4", dequant, 3, ASIM_FORMAT_JSON);
+    assert_true(json_number(a, "\"total_cycles\": ") == json_number(b, "\"total_cycles\": "));
+    double ea = json_number(a, "\"energy_breakdown_mj\": {\"compute\": ");
+    double eb = json_number(b, "\"energy_breakdown_mj\": {\"compute\": ");
+    assert_true(ea > 0 && ea < 0.5 * eb);
+    assert_non_null(strstr(b, "\"mode\": \"os a16 x b16 (dequantized)\""));
+    assert_non_null(strstr(a, "\"mode\": \"os a4 x b4\""));
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_beta_binary_bert_cycles_fall_with_precision),
         cmocka_unit_test(test_beta_runs_multibit_weights_bit_serially),
         cmocka_unit_test(test_every_config_runs_every_model_it_can_map),
+        cmocka_unit_test(test_integerized_flow_saves_energy_not_cycles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,7 @@ typedef struct {
         int64_t act_bits;         /* widest A operand a PE takes, bits */
         int64_t weight_bits;      /* widest B operand a PE takes, bits */
         int64_t acc_bits;         /* accumulator width, bits */
+        bool dequantize_first;    /* dequantize-first flow (else integerized) */
     } array;
     struct {
         bool enabled;
