@@ -108,10 +108,8 @@ unsigned asim_nlq_modes_for_kinds(unsigned kinds)
         if (((kinds >> k) & 1u) && asim_nlq_mode_of_kind((asim_op_kind_t)k, &m))
             modes |= 1u << m;
     }
-    /* The softmax core's exp, ln and divide come with the softmax. */
-    if (modes & (1u << ASIM_NLQ_SOFTMAX))
-        modes |= (1u << ASIM_NLQ_EXP) | (1u << ASIM_NLQ_LN) | (1u << ASIM_NLQ_DIV);
-    return modes;
+    /* The shared unit also offers its sub-circuits as exp, ln and divide. */
+    return (kinds & ASIM_NLQ_KINDS_SHARED) == ASIM_NLQ_KINDS_SHARED ? ASIM_NLQ_ALL_MODES : modes;
 }
 
 /*

@@ -79,7 +79,8 @@ void asim_nlq_job(unsigned lanes, unsigned modes, asim_nlq_mode_t mode, uint64_t
 
 /* The mode an op kind runs in; false for GEMM. */
 bool asim_nlq_mode_of_kind(asim_op_kind_t kind, asim_nlq_mode_t *mode);
-/* The RTL mode mask (MODES parameter) a unit serving the op kinds `kinds` needs. */
+/* The RTL mode mask (MODES parameter) a unit serving the op kinds `kinds` needs: every mode
+ * for the shared unit (all of ASIM_NLQ_KINDS_SHARED), else just the kinds' own modes. */
 unsigned asim_nlq_modes_for_kinds(unsigned kinds);
 
 /* Op kinds of the shared unit, and of the three separate units (softmax; GELU with tanh;

@@ -1,0 +1,80 @@
+#!/bin/sh
+# calibrate_nonlinear.sh: Yosys resource calibration of rtl/nonlinear (synth_xilinx -family
+# xcup, hierarchical: each Appro-Exp / Appro-LN width is mapped once; docs/nonlinear.md,
+# "Resources").
+#
+#   tools/calibrate_nonlinear.sh [-j N] [OUT.csv]
+#       synthesizes the grid below, N points at a time (default 2), and writes OUT.csv
+#       (default traces/calibration/nonlinear_yosys.csv); then refit with
+#       tools/fit_nonlinear_resource.py and paste its coefficients into
+#       sim/resource/nonlinear_resource.c.
+#   tools/calibrate_nonlinear.sh --point N IW MODES
+#       synthesizes one point (MODES: decimal mask of enabled modes) and prints its CSV row.
+#   tools/calibrate_nonlinear.sh --check N IW MODES [CSV]
+#       synthesizes one point and fails unless LUT, FF and DSP equal the CSV's row
+#       (so a change to the RTL cannot silently leave the calibration stale).
+#
+# Columns: lanes,in_bits,modes, lut (LUT1..LUT6 + INV), ff (FDRE/FDSE/FDCE/FDPE), dsp
+# (DSP48E2), carry4, muxf (MUXF7..9), srl (SRL16E/SRLC32E, counted as LUTs by the model).
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CSV_DEFAULT="$ROOT/traces/calibration/nonlinear_yosys.csv"
+HEADER="lanes,in_bits,modes,lut,ff,dsp,carry4,muxf,srl"
+
+# Grid: the shared unit (255) at N = 2, 4, 8 and 8/16-bit inputs; the three separate units
+# (softmax 1, GELU + tanh 130, LayerNorm + add 68) at N = 2, 4, 8 with 8-bit inputs and at
+# N = 4 with 16-bit inputs.
+grid() {
+    for n in 2 4 8; do
+        for iw in 8 16; do echo "$n $iw 255"; done
+        for m in 1 130 68; do echo "$n 8 $m"; done
+    done
+    for m in 1 130 68; do echo "4 16 $m"; done
+}
+
+point() {
+    n=$1; iw=$2; modes=$3
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    yosys -q -l "$tmp/log" -p "read_verilog -sv $ROOT/rtl/nonlinear/nlq_unit.v \
+        $ROOT/rtl/nonlinear/nlq_exp.v $ROOT/rtl/nonlinear/nlq_ln.v; \
+        chparam -set N $n -set IW $iw -set MODES $modes nlq_unit; \
+        synth_xilinx -family xcup -top nlq_unit -noiopad -noclkbuf; \
+        tee -q -o $tmp/stat.json stat -json -tech xilinx" >/dev/null 2>&1 ||
+        { cat "$tmp/log" >&2; exit 1; }
+    python3 - "$tmp/stat.json" "$n,$iw,$modes" <<'PY'
+import json, sys
+cells = json.load(open(sys.argv[1]))["design"]["num_cells_by_type"]
+def total(names):
+    return sum(cells.get(n, 0) for n in names)
+lut = total(["LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6", "INV"])
+ff = total(["FDRE", "FDSE", "FDCE", "FDPE"])
+print(f"{sys.argv[2]},{lut},{ff},{total(['DSP48E2'])},{total(['CARRY4'])},"
+      f"{total(['MUXF7', 'MUXF8', 'MUXF9'])},{total(['SRL16E', 'SRLC32E'])}")
+PY
+}
+
+case "${1:-}" in
+--point)
+    shift
+    point "$@"
+    ;;
+--check)
+    shift
+    csv=${4:-$CSV_DEFAULT}
+    key="$1,$2,$3"
+    want=$(grep "^$key," "$csv" | cut -d, -f4-6) || { echo "no row $key in $csv"; exit 1; }
+    got=$(point "$1" "$2" "$3" | cut -d, -f4-6)
+    echo "yosys $key: lut,ff,dsp = $got; $csv: $want"
+    [ "$got" = "$want" ] || { echo "FAIL: RTL changed, rerun tools/calibrate_nonlinear.sh"; exit 1; }
+    echo "PASS"
+    ;;
+*)
+    jobs=2
+    if [ "${1:-}" = "-j" ]; then jobs=$2; shift 2; fi
+    out=${1:-$CSV_DEFAULT}
+    rows=$(grid | xargs -P "$jobs" -L 1 "$0" --point | sort -t, -n -k1,1 -k2,2 -k3,3)
+    { echo "$HEADER"; echo "$rows"; } > "$out"
+    echo "wrote $(echo "$rows" | wc -l) points to $out"
+    ;;
+esac
