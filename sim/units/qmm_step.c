@@ -394,7 +394,9 @@ asim_status_t asim_qmm_step_run_job(const asim_qmm_geom_t *g, const asim_qmm_job
                         .cmd_bsigned = true, .in_valid = true, .in_act = act, .in_b = b,
                         .in_beta = beta};
     asim_qmm_out_t o;
-    for (;;) {
+    /* Any job takes at most m * n * k * 8 beats (one element, one column, 8 passes each). */
+    uint64_t limit = j->m * j->n * j->k * 8 + 64, cycle = 0;
+    for (; cycle < limit; cycle++) {
         bool taken = !in.cmd_valid;
         asim_qmm_step(s, &in, &o);
         if (in.cmd_valid && o.cmd_ready)
@@ -417,5 +419,10 @@ asim_status_t asim_qmm_step_run_job(const asim_qmm_geom_t *g, const asim_qmm_job
     free(b);
     free(beta);
     asim_qmm_step_free(s);
+    if (cycle == limit)
+        return asim_error_set(err, ASIM_ERANGE, "QMM step model",
+                              "job %llux%llux%llu did not finish in %llu cycles",
+                              (unsigned long long)j->m, (unsigned long long)j->n,
+                              (unsigned long long)j->k, (unsigned long long)limit);
     return ASIM_OK;
 }

@@ -106,7 +106,7 @@ const asim_qmm_step_counts_t *asim_qmm_step_counts(const asim_qmm_step_t *s);
  * valid, out_ready high and zero operands, until it is idle. Fills *out in the job model's
  * terms: cycles, groups, passes per group, steps per pass, MACs, activation elements, B bits
  * and outputs. ASIM_ERANGE if the job cannot be stepped (a dimension 0 or >= 2^16, act_bits
- * not 1/2/4/8, b_bits not 1..8).
+ * not 1/2/4/8, b_bits not 1..8) or does not finish within m * n * k * 8 + 64 cycles.
  */
 asim_status_t asim_qmm_step_run_job(const asim_qmm_geom_t *g, const asim_qmm_job_t *j,
                                     asim_qmm_counts_t *out, asim_error_t *err);
