@@ -25,10 +25,13 @@
 #include "asim/sim.h"
 #include "units/dma.h"
 #include "units/nl_placeholder.h"
+#include "units/nl_quark.h"
 #include "units/qmm_unit.h"
 #include "units/systolic_unit.h"
 
-enum { UNIT_ARRAY, UNIT_QMM, UNIT_NL, UNIT_DMA, UNIT_COUNT };
+/* Unit slots. The nonlinear slots hold the placeholder or the shared QUARK unit (NL), or the
+ * three separate QUARK units (NL, NL2, NL3: softmax; GELU + tanh; LayerNorm + add). */
+enum { UNIT_ARRAY, UNIT_QMM, UNIT_NL, UNIT_NL2, UNIT_NL3, UNIT_DMA, UNIT_COUNT };
 #define RING 4 /* ring of tiles loaded ahead of their compute: > the 2 slots of double buffers */
 
 typedef struct {
@@ -59,6 +62,7 @@ struct asim_sim {
     asim_eventq_t q;
     asim_stats_t stats;
     asim_unit_t *units[UNIT_COUNT];          /* NULL when the configuration has none */
+    unsigned kinds[UNIT_COUNT];              /* op kinds a nonlinear unit serves (1u << kind) */
     asim_port_t job_port[UNIT_COUNT], done_port[UNIT_COUNT];
     char port_name[UNIT_COUNT][2][40];
     asim_resources_t unit_res[UNIT_COUNT], buffer_res;
@@ -90,8 +94,12 @@ static void controller_issue(asim_sim_t *s, asim_cycle_t now);
 
 static asim_unit_t *unit_for(const asim_sim_t *s, const asim_op_t *op)
 {
-    if (op->kind != ASIM_OP_GEMM)
-        return s->units[UNIT_NL];
+    if (op->kind != ASIM_OP_GEMM) {
+        for (int i = UNIT_NL; i <= UNIT_NL3; i++)
+            if (s->units[i] && (s->kinds[i] & (1u << op->kind)))
+                return s->units[i];
+        return s->units[UNIT_NL]; /* its can_run says why it cannot */
+    }
     if (s->units[UNIT_QMM] && (op->b_bits == 1 || !s->units[UNIT_ARRAY]))
         return s->units[UNIT_QMM];
     return s->units[UNIT_ARRAY];
@@ -373,8 +381,15 @@ static void unit_resources(asim_sim_t *s)
         asim_qmm_geom_t geom = asim_qmm_geom_of(c);
         asim_resource_qmm(&geom, (int)c->qmm.acc_bits, &s->unit_res[UNIT_QMM]);
     }
-    if (s->units[UNIT_NL])
-        asim_resource_nl_placeholder((uint64_t)c->nonlinear.lanes, &s->unit_res[UNIT_NL]);
+    for (int i = UNIT_NL; i <= UNIT_NL3; i++) {
+        if (!s->units[i])
+            continue;
+        if (c->nonlinear.unit == ASIM_NL_PLACEHOLDER)
+            asim_resource_nl_placeholder((uint64_t)c->nonlinear.lanes, &s->unit_res[i]);
+        else
+            asim_resource_nl_quark((uint64_t)c->nonlinear.lanes, (int)c->nonlinear.in_bits,
+                                   asim_nlq_modes_for_kinds(s->kinds[i]), &s->unit_res[i]);
+    }
     asim_resources_t a, w;
     bool uram = c->buffers.memory == ASIM_MEMORY_URAM;
     asim_resource_buffer((uint64_t)c->buffers.act_kib, (uint64_t)c->buffers.banks, uram, &a);
@@ -421,6 +436,63 @@ static void overflow_text(const asim_resources_t *r, const asim_device_t *d, cha
                                     100.0 * (used[i] - cap[i]) / cap[i] : INFINITY);
 }
 
+/* The unit for slot i, or NULL if the configuration has none there (*oom on failure). */
+static asim_unit_t *make_unit(asim_sim_t *s, int i, bool *oom)
+{
+    const asim_config_t *c = &s->cfg;
+    asim_unit_t *u = NULL;
+    bool quark = c->nonlinear.unit == ASIM_NL_UNIT_QUARK;
+    *oom = false;
+    int nl = i - UNIT_NL;
+    switch (i) {
+    case UNIT_ARRAY: u = c->array.enabled ? asim_systolic_unit_create(c) : NULL; break;
+    case UNIT_QMM: u = c->qmm.enabled ? asim_qmm_unit_create(c) : NULL; break;
+    case UNIT_DMA: u = asim_dma_create(&s->mp); break;
+    default:
+        if (c->nonlinear.unit == ASIM_NL_PLACEHOLDER && nl == 0) {
+            s->kinds[i] = ~0u & ~(1u << ASIM_OP_GEMM);
+            u = asim_nl_placeholder_create(c);
+        } else if (quark && c->nonlinear.shared && nl == 0) {
+            s->kinds[i] = ASIM_NLQ_KINDS_SHARED;
+            u = asim_nl_quark_create(c, s->kinds[i], "nl_shared");
+        } else if (quark && !c->nonlinear.shared) {
+            s->kinds[i] = asim_nlq_separate_kinds[nl];
+            u = asim_nl_quark_create(c, s->kinds[i], asim_nlq_separate_names[nl]);
+        } else {
+            return NULL;
+        }
+        break;
+    }
+    bool wanted = i == UNIT_DMA || (i == UNIT_ARRAY && c->array.enabled) ||
+                  (i == UNIT_QMM && c->qmm.enabled) || (i >= UNIT_NL && i <= UNIT_NL3);
+    *oom = wanted && !u;
+    return u;
+}
+
+/* Builds, wires and registers every unit the configuration asks for. */
+static asim_status_t create_units(asim_sim_t *s, asim_error_t *err)
+{
+    asim_status_t st;
+    if (s->cfg.nonlinear.unit == ASIM_NL_UNIT_QUARK &&
+        (st = asim_nl_quark_check(&s->cfg, err)) != ASIM_OK)
+        return st;
+    for (int i = 0; i < UNIT_COUNT; i++) {
+        bool oom;
+        s->units[i] = make_unit(s, i, &oom);
+        if (oom)
+            return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory");
+        if (!s->units[i])
+            continue;
+        wire(s, i, i == UNIT_DMA ? on_dma_done : on_compute_done);
+        if (i != UNIT_DMA)
+            s->units[i]->sram_bits_per_cycle =
+                2 * (uint64_t)s->cfg.buffers.banks * (uint64_t)s->cfg.buffers.port_bits;
+        if ((st = s->units[i]->ops->stats(s->units[i], &s->stats, err)))
+            return st;
+    }
+    return ASIM_OK;
+}
+
 asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **out, asim_error_t *err)
 {
     *out = NULL;
@@ -440,27 +512,9 @@ asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **out, asim_e
     s->sram_scale = pow(bank_kib / s->tech.sram_ref_kib, s->tech.sram_size_exp);
     asim_eventq_init(&s->q);
     asim_stats_init(&s->stats);
-    bool wanted[UNIT_COUNT] = {cfg->array.enabled, cfg->qmm.enabled,
-                               cfg->nonlinear.unit == ASIM_NL_PLACEHOLDER, true};
-    for (int i = 0; i < UNIT_COUNT; i++) {
-        if (!wanted[i])
-            continue;
-        s->units[i] = i == UNIT_ARRAY ? asim_systolic_unit_create(&s->cfg)
-                      : i == UNIT_QMM ? asim_qmm_unit_create(&s->cfg)
-                      : i == UNIT_NL  ? asim_nl_placeholder_create(&s->cfg)
-                                      : asim_dma_create(&s->mp);
-        if (!s->units[i]) {
-            asim_sim_free(s);
-            return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory");
-        }
-        wire(s, i, i == UNIT_DMA ? on_dma_done : on_compute_done);
-        if (i != UNIT_DMA)
-            s->units[i]->sram_bits_per_cycle =
-                2 * (uint64_t)s->cfg.buffers.banks * (uint64_t)s->cfg.buffers.port_bits;
-        if ((st = s->units[i]->ops->stats(s->units[i], &s->stats, err))) {
-            asim_sim_free(s);
-            return st;
-        }
+    if ((st = create_units(s, err)) != ASIM_OK) {
+        asim_sim_free(s);
+        return st;
     }
     struct { const char *path, *unit, *desc; const uint64_t *v; } counters[] = {
         {"controller.unsupported_ops", "ops", "ops with no unit in this configuration",
@@ -609,8 +663,10 @@ static void account(asim_sim_t *s, asim_report_t *rep)
     rep->gops = seconds > 0 ? 2.0 * (double)rep->macs / seconds * 1e-9 : 0.0;
     rep->gops_per_w = rep->power_w > 0 ? rep->gops / rep->power_w : 0.0;
 
-    static const char *const basis[UNIT_COUNT] = {"calibrated (Yosys)", "first-order",
-                                                  "placeholder guess", "none (no logic modelled)"};
+    const char *nl_basis = s->cfg.nonlinear.unit == ASIM_NL_PLACEHOLDER ? "placeholder guess"
+                                                                         : "calibrated (Yosys)";
+    const char *const basis[UNIT_COUNT] = {"calibrated (Yosys)", "first-order", nl_basis,
+                                           nl_basis, nl_basis, "none (no logic modelled)"};
     for (int i = 0; i < UNIT_COUNT; i++) {
         if (!s->units[i])
             continue;

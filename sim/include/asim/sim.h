@@ -63,7 +63,7 @@ typedef struct {
     const char *what;             /* "compute", "load", "store" */
 } asim_span_t;
 
-#define ASIM_MAX_UNITS 6
+#define ASIM_MAX_UNITS 8
 
 typedef struct {
     const char *name;             /* unit instance, e.g. "qmm" */
