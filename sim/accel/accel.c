@@ -665,7 +665,7 @@ static void account(asim_sim_t *s, asim_report_t *rep)
 
     const char *nl_basis = s->cfg.nonlinear.unit == ASIM_NL_PLACEHOLDER ? "placeholder guess"
                                                                          : "calibrated (Yosys)";
-    const char *const basis[UNIT_COUNT] = {"calibrated (Yosys)", "first-order", nl_basis,
+    const char *const basis[UNIT_COUNT] = {"calibrated (Yosys)", "calibrated (Yosys)", nl_basis,
                                            nl_basis, nl_basis, "none (no logic modelled)"};
     for (int i = 0; i < UNIT_COUNT; i++) {
         if (!s->units[i])

@@ -1,22 +1,51 @@
 /*
- * qmm_resource.c: resources of the QMM engine and of the placeholder nonlinear unit,
- * FIRST-ORDER until calibrated against Yosys runs of their RTL twins.
+ * qmm_resource.c: resources of the QMM engine, CALIBRATED against Yosys 0.23 synth_xilinx
+ * (-family xcup, hierarchical) runs of its RTL twin rtl/qmm (tools/calibrate_qmm.sh writes
+ * traces/calibration/qmm_yosys.csv, tools/fit_qmm_resource.py fits the coefficients below;
+ * docs/qmm.md gives the error table), and of the placeholder nonlinear unit, a guess.
  *
- * QMM, per DPU: an adder tree over L*8 activation bits with per-element conditional
- * negate/gate (about 2 LUT per activation bit), an accumulator and its double buffer (acc
- * LUT, 2 acc FF), input registers (L*8 FF), and one DSP for the post-processing multiply.
+ * QMM, at the RTL's default requantizer widths (M0W 16, BTW 32, SHW 5, OW 8) and 16-bit
+ * command fields:
+ *   FF  the registers counted off the RTL (exact at every calibration point): per DPU the B
+ *       and column-constant registers, the lane-sum tree, accumulator and double buffer, the
+ *       requantizer's sum and output; the shared pipeline registers; the controller.
+ *   DSP one DSP48E2 per DPU for the requantizer multiply (ACCW x 16), two when ACCW > 27.
+ *   LUT fitted (minimax on relative error): per lane of each DPU (unfolding, gate/negate,
+ *       lane sums), per lane and tree level, per accumulator bit (accumulator adder and the
+ *       requantizer's widths follow ACCW), per DPU, per shared lane, and the controller.
  * Placeholder nonlinear unit, per lane: a 32-bit multiply (one DSP) and about 200 LUT and
  * 200 FF of exp/divide/normalise logic, a guess with no RTL behind it.
  */
 #include "resource/resource.h"
 
+/* ceil(log2(x)) for x >= 1. */
+static double clog2(uint64_t x)
+{
+    unsigned b = 0;
+    while ((UINT64_C(1) << b) < x)
+        b++;
+    return b;
+}
+
+/* Registers of rtl/qmm (tools/fit_qmm_resource.py ff_count()). */
+static double qmm_ff(uint64_t d, uint64_t l, double acc)
+{
+    const double m0w = 16, btw = 32, shw = 5, ow = 8, dimw = 16;
+    double trw = 9 + clog2(l), sw = (acc + m0w > btw ? acc + m0w : btw) + 1;
+    double per_dpu = 8.0 * l + 3 * btw + trw + 2 * acc + sw + ow;
+    double shared = 5 + 8.0 * l + clog2(8 * l + 1) + 14 + 5 * clog2(d + 1) + 3 * m0w + 4 * shw;
+    double ctrl = 23 + 8 * dimw + 2 * (m0w + shw);
+    return (double)d * per_dpu + shared + ctrl;
+}
+
 void asim_resource_qmm(const asim_qmm_geom_t *g, int acc_bits, asim_resources_t *out)
 {
-    double d = g->dpus, bits = 8.0 * g->lanes;
+    double d = g->dpus, l = g->lanes, acc = acc_bits;
     *out = (asim_resources_t){
-        .lut = d * (2.0 * bits + acc_bits),
-        .ff = d * (bits + 2.0 * acc_bits),
-        .dsp = d,
+        .lut = 124.05 * d * l + 26.739 * d * l * clog2(2u * g->lanes) + 4.7596 * d * acc +
+               382.95 * d - 0.469 * l + 251.43,
+        .ff = qmm_ff(g->dpus, g->lanes, acc),
+        .dsp = d * (acc_bits <= 27 ? 1.0 : 2.0),
         .bram36 = 0.0,
     };
 }
