@@ -33,12 +33,13 @@ def structure(r, c, aw, bw, acc):
 
 
 def dsp_multiplier(aw, bw):
-    """Yosys 0.23 synth_xilinx maps a multiplier to a DSP48E2 only when both (sign-extended)
-    operands are wider than this; narrower products stay in LUTs."""
-    return min(aw, bw) + 1 > DSP_MIN_WIDTH
+    """Yosys 0.23 synth_xilinx maps the PE's multiplier to a DSP48E2 when the operand widths
+    add up to more than DSP_SOFT_MAX_SUM (2 x 8 and 4 x 8 go to a DSP, 4 x 4 does not);
+    smaller products stay in LUTs."""
+    return aw + bw > DSP_SOFT_MAX_SUM
 
 
-DSP_MIN_WIDTH = 4  # refined below from the data: the smallest width seen in a DSP
+DSP_SOFT_MAX_SUM = 8  # set from the data in main(): the largest a + b seen without a DSP
 
 
 def features(kind, r, c, aw, bw, acc):
@@ -79,17 +80,17 @@ def solve(rows, targets):
 
 
 def main():
-    global DSP_MIN_WIDTH
+    global DSP_SOFT_MAX_SUM
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         root, "traces", "calibration", "systolic_yosys.csv")
     data = [{k: int(v) for k, v in row.items()} for row in csv.DictReader(open(path))]
-    with_dsp = [min(d["a_bits"], d["b_bits"]) for d in data if d["dsp"] > 0]
-    without = [min(d["a_bits"], d["b_bits"]) for d in data if d["dsp"] == 0]
-    DSP_MIN_WIDTH = max(without) + 1 if without else 1
-    if with_dsp and min(with_dsp) + 1 <= DSP_MIN_WIDTH:
-        sys.exit("DSP mapping is not a width threshold: %s / %s" % (with_dsp, without))
-    print("DSP when min(a_bits, b_bits) + 1 > %d" % DSP_MIN_WIDTH)
+    with_dsp = [d["a_bits"] + d["b_bits"] for d in data if d["dsp"] > 0]
+    without = [d["a_bits"] + d["b_bits"] for d in data if d["dsp"] == 0]
+    DSP_SOFT_MAX_SUM = max(without) if without else 0
+    if with_dsp and min(with_dsp) <= DSP_SOFT_MAX_SUM:
+        sys.exit("DSP mapping is not a threshold on a + b: %s / %s" % (with_dsp, without))
+    print("DSP when a_bits + b_bits > %d" % DSP_SOFT_MAX_SUM)
     key = lambda d: (d["rows"], d["cols"], d["a_bits"], d["b_bits"], d["acc_bits"])
     coef = {}
     for kind in ("lut", "ff"):
