@@ -19,11 +19,10 @@
 #include <vector>
 
 #include QMM_VHEADER
-#include "verilated.h"
-#include "verilated_vcd_c.h"
 
 #include "cosim.hpp"
 #include "ref_gemm.h"
+#include "verilated_bench.hpp"
 
 extern "C" {
 #include "asim/fixed.h"
@@ -56,32 +55,6 @@ std::vector<cosim::Port> port_table()
     };
 }
 
-// Verilator port access for every C type it uses (CData .. QData, VlWide<N>).
-template <typename T> void vset(T &dst, const std::vector<uint32_t> &w)
-{
-    uint64_t v = w[0];
-    if (w.size() > 1)
-        v |= (uint64_t)w[1] << 32;
-    dst = (T)v;
-}
-template <std::size_t N> void vset(VlWide<N> &dst, const std::vector<uint32_t> &w)
-{
-    for (std::size_t i = 0; i < N; i++)
-        dst[i] = w[i];
-}
-template <typename T> void vget(const T &src, std::vector<uint32_t> &w)
-{
-    uint64_t v = src;
-    w[0] = (uint32_t)v;
-    if (w.size() > 1)
-        w[1] = (uint32_t)(v >> 32);
-}
-template <std::size_t N> void vget(const VlWide<N> &src, std::vector<uint32_t> &w)
-{
-    for (std::size_t i = 0; i < N; i++)
-        w[i] = src[i];
-}
-
 struct Cmd {
     uint32_t m, n, k;
     unsigned amode, bbits, shift;
@@ -109,20 +82,18 @@ struct Beat {
     std::vector<uint64_t> beta;    // D raw fields
 };
 
-class QmmBench : public cosim::Bench {
+class QmmBench : public cosim::VerilatedBench<QMM_VCLASS> {
 public:
-    QmmBench() : ports_(port_table()), rng_(1) {}
-    ~QmmBench() override { free_models(); }
+    QmmBench() : ports_(port_table()), rng_(1), hang_(100000) {}
+    ~QmmBench() override { asim_qmm_step_free(model_); }
 
     const std::vector<cosim::Port> &ports() const override { return ports_; }
     uint64_t warmup() const override { return 1; }
 
     void restart(uint64_t seed) override
     {
-        free_models();
-        ctx_ = std::make_unique<VerilatedContext>();
-        ctx_->traceEverOn(true);
-        rtl_ = std::make_unique<QMM_VCLASS>(ctx_.get());
+        new_rtl();
+        asim_qmm_step_free(model_);
         asim_qmm_params_t p = {D, L, ACCW, M0W, BTW, SHW, OW, DIMW, DIMW, DIMW};
         asim_error_t err;
         if (asim_qmm_step_create(&p, &model_, &err) != ASIM_OK) {
@@ -133,8 +104,8 @@ public:
         clear_driver();
         rst_left_ = 1;  // cycle 0: reset from power-on
         next_directed_ = 0;
-        jobs_checked_ = groups_checked_ = beats_ = resets_ = idle_cycles_ = phase_left_ = 0;
-        saturated_ = 0;
+        jobs_checked_ = groups_checked_ = beats_ = resets_ = phase_left_ = saturated_ = 0;
+        hang_.reset();
     }
 
     void drive(uint64_t cycle, cosim::Words &in) override
@@ -219,40 +190,35 @@ public:
         cosim::pack_lanes(out[P_OUT_DATA], o.out_data, D, OW);
     }
 
-    void rtl_cycle(uint64_t cycle, const cosim::Words &in, cosim::Words &out) override
+    void set_inputs(QMM_VCLASS &t, const cosim::Words &in) override
     {
-        QMM_VCLASS &t = *rtl_;
-        vset(t.rst, in[P_RST]);
-        vset(t.cmd_valid, in[P_CMD_VALID]);
-        vset(t.cmd_m, in[P_CMD_M]);
-        vset(t.cmd_n, in[P_CMD_N]);
-        vset(t.cmd_k, in[P_CMD_K]);
-        vset(t.cmd_amode, in[P_CMD_AMODE]);
-        vset(t.cmd_asigned, in[P_CMD_ASIGNED]);
-        vset(t.cmd_bbin, in[P_CMD_BBIN]);
-        vset(t.cmd_bbits, in[P_CMD_BBITS]);
-        vset(t.cmd_bsigned, in[P_CMD_BSIGNED]);
-        vset(t.cmd_m0, in[P_CMD_M0]);
-        vset(t.cmd_shift, in[P_CMD_SHIFT]);
-        vset(t.in_valid, in[P_IN_VALID]);
-        vset(t.in_act, in[P_IN_ACT]);
-        vset(t.in_b, in[P_IN_B]);
-        vset(t.in_beta, in[P_IN_BETA]);
-        vset(t.out_ready, in[P_OUT_READY]);
-        t.clk = 0;
-        t.eval();
-        if (trace_)
-            trace_->dump(10 * cycle);
-        vget(t.cmd_ready, out[P_CMD_READY]);
-        vget(t.in_ready, out[P_IN_READY]);
-        vget(t.out_valid, out[P_OUT_VALID]);
-        vget(t.out_keep, out[P_OUT_KEEP]);
-        vget(t.out_data, out[P_OUT_DATA]);
-        vget(t.busy, out[P_BUSY]);
-        t.clk = 1;
-        t.eval();
-        if (trace_)
-            trace_->dump(10 * cycle + 5);
+        cosim::vset(t.rst, in[P_RST]);
+        cosim::vset(t.cmd_valid, in[P_CMD_VALID]);
+        cosim::vset(t.cmd_m, in[P_CMD_M]);
+        cosim::vset(t.cmd_n, in[P_CMD_N]);
+        cosim::vset(t.cmd_k, in[P_CMD_K]);
+        cosim::vset(t.cmd_amode, in[P_CMD_AMODE]);
+        cosim::vset(t.cmd_asigned, in[P_CMD_ASIGNED]);
+        cosim::vset(t.cmd_bbin, in[P_CMD_BBIN]);
+        cosim::vset(t.cmd_bbits, in[P_CMD_BBITS]);
+        cosim::vset(t.cmd_bsigned, in[P_CMD_BSIGNED]);
+        cosim::vset(t.cmd_m0, in[P_CMD_M0]);
+        cosim::vset(t.cmd_shift, in[P_CMD_SHIFT]);
+        cosim::vset(t.in_valid, in[P_IN_VALID]);
+        cosim::vset(t.in_act, in[P_IN_ACT]);
+        cosim::vset(t.in_b, in[P_IN_B]);
+        cosim::vset(t.in_beta, in[P_IN_BETA]);
+        cosim::vset(t.out_ready, in[P_OUT_READY]);
+    }
+
+    void get_outputs(QMM_VCLASS &t, cosim::Words &out) override
+    {
+        cosim::vget(t.cmd_ready, out[P_CMD_READY]);
+        cosim::vget(t.in_ready, out[P_IN_READY]);
+        cosim::vget(t.out_valid, out[P_OUT_VALID]);
+        cosim::vget(t.out_keep, out[P_OUT_KEEP]);
+        cosim::vget(t.out_data, out[P_OUT_DATA]);
+        cosim::vget(t.busy, out[P_BUSY]);
     }
 
     bool observe(uint64_t cycle, const cosim::Words &in, const cosim::Words &out) override
@@ -274,27 +240,7 @@ public:
             if (!check_group(cycle, out))
                 return false;
         }
-        idle_cycles_ = progress ? 0 : idle_cycles_ + 1;
-        if (idle_cycles_ > 100000) {
-            std::printf("cosim: cycle %llu: no handshake for 100000 cycles (hang)\n",
-                        (unsigned long long)cycle);
-            return false;
-        }
-        return true;
-    }
-
-    void rtl_trace_open(const std::string &path) override
-    {
-        trace_ = std::make_unique<VerilatedVcdC>();
-        rtl_->trace(trace_.get(), 99);
-        trace_->open(path.c_str());
-    }
-
-    void rtl_trace_close() override
-    {
-        if (trace_)
-            trace_->close();
-        trace_.reset();
+        return hang_.step(cycle, progress);
     }
 
     std::string summary() const override
@@ -333,15 +279,6 @@ private:
     {
         for (size_t i = 0; i < bytes.size(); i++)
             bytes[i] = (uint8_t)(w[i / 4] >> (8 * (i % 4)));
-    }
-
-    void free_models()
-    {
-        rtl_trace_close();
-        rtl_.reset();
-        ctx_.reset();
-        asim_qmm_step_free(model_);
-        model_ = nullptr;
     }
 
     void clear_driver()
@@ -581,18 +518,16 @@ private:
 
     std::vector<cosim::Port> ports_;
     cosim::Rng rng_;
-    std::unique_ptr<VerilatedContext> ctx_;
-    std::unique_ptr<QMM_VCLASS> rtl_;
-    std::unique_ptr<VerilatedVcdC> trace_;
     asim_qmm_step_t *model_ = nullptr;
+    cosim::HangGuard hang_;
 
     std::deque<Cmd> cmds_;
     std::deque<Beat> beats_q_;
     std::deque<Group> groups_;
     unsigned next_id_ = 0, rst_left_ = 0;
     size_t next_directed_ = 0;
-    uint64_t jobs_checked_ = 0, groups_checked_ = 0, beats_ = 0, resets_ = 0,
-             idle_cycles_ = 0, phase_left_ = 0, saturated_ = 0;
+    uint64_t jobs_checked_ = 0, groups_checked_ = 0, beats_ = 0, resets_ = 0, phase_left_ = 0,
+             saturated_ = 0;
     double p_cmd_ = 1, p_in_ = 1, p_out_ = 1, p_reset_ = 0;
 };
 
