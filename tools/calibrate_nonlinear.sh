@@ -21,15 +21,15 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CSV_DEFAULT="$ROOT/traces/calibration/nonlinear_yosys.csv"
 HEADER="lanes,in_bits,modes,lut,ff,dsp,carry4,muxf,srl"
 
-# Grid: the shared unit (255) at N = 2, 4, 8 and 8/16-bit inputs; the three separate units
-# (softmax 1, GELU + tanh 130, LayerNorm + add 68) at N = 2, 4, 8 with 8-bit inputs and at
-# N = 4 with 16-bit inputs.
+# Grid, most informative first (points stream into OUT.csv.part as they finish): the shared
+# unit (255) and the three separate units (softmax 1, GELU + tanh 130, LayerNorm + add 68)
+# at N = 2 and 4 with 8-bit inputs, then at N = 2 with 16-bit inputs, then N = 8.
 grid() {
-    for n in 2 4 8; do
-        for iw in 8 16; do echo "$n $iw 255"; done
-        for m in 1 130 68; do echo "$n 8 $m"; done
+    for n in 2 4; do
+        for m in 255 1 130 68; do echo "$n 8 $m"; done
     done
-    for m in 1 130 68; do echo "4 16 $m"; done
+    for m in 255 1 130 68; do echo "2 16 $m"; done
+    for m in 255 1 130 68; do echo "8 8 $m"; done
 }
 
 point() {
@@ -73,8 +73,10 @@ case "${1:-}" in
     jobs=2
     if [ "${1:-}" = "-j" ]; then jobs=$2; shift 2; fi
     out=${1:-$CSV_DEFAULT}
-    rows=$(grid | xargs -P "$jobs" -L 1 "$0" --point | sort -t, -n -k1,1 -k2,2 -k3,3)
+    grid | xargs -P "$jobs" -L 1 "$0" --point > "$out.part"
+    rows=$(sort -t, -n -k1,1 -k2,2 -k3,3 "$out.part")
     { echo "$HEADER"; echo "$rows"; } > "$out"
+    rm -f "$out.part"
     echo "wrote $(echo "$rows" | wc -l) points to $out"
     ;;
 esac

@@ -27,4 +27,13 @@ void asim_resource_nl_placeholder(uint64_t lanes, asim_resources_t *out);
 /* On-chip memory of a buffer of `kib` KiB in `banks` banks of BRAM36 or URAM blocks. */
 void asim_resource_buffer(uint64_t kib, uint64_t banks, bool uram, asim_resources_t *out);
 
+/* Resources of a QUARK nonlinear unit (rtl/nonlinear/nlq_unit.v) with `lanes` lanes,
+ * `in_bits`-bit inputs and the RTL mode mask `modes` (asim_nlq_modes_for_kinds), fitted to
+ * tools/calibrate_nonlinear.sh; masks other than the four calibrated ones (shared 255,
+ * softmax 1, GELU + tanh 130, LayerNorm + add 68) take the smallest calibrated unit that
+ * contains them (docs/nonlinear.md, "Resources"). */
+void asim_resource_nl_quark(uint64_t lanes, int in_bits, unsigned modes, asim_resources_t *out);
+/* The three separate units (softmax, GELU + tanh, LayerNorm + add) together. */
+void asim_resource_nl_quark_separate(uint64_t lanes, int in_bits, asim_resources_t *out);
+
 #endif

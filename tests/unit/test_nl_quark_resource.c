@@ -1,0 +1,100 @@
+/*
+ * test_nl_quark_resource.c: the QUARK unit's resource model (resource/nonlinear_resource.c)
+ * against every Yosys point of its calibration (traces/calibration/nonlinear_yosys.csv): LUT,
+ * FF and DSP within 10 % everywhere; prints the worst error of each. Also the mask lookup
+ * and the separate units' sum.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "resource/resource.h"
+#include "units/nl_quark.h"
+
+#define CSV_PATH ASIM_SOURCE_DIR "/traces/calibration/nonlinear_yosys.csv"
+#define TOLERANCE 0.10
+
+typedef struct {
+    double err;  /* relative, signed */
+    char at[48]; /* "N=.. IW=.. modes=.." */
+} worst_t;
+
+static void track(worst_t *w, double model, double yosys, const char *at)
+{
+    double err = yosys > 0 ? (model - yosys) / yosys : (model == 0 ? 0.0 : INFINITY);
+    if (fabs(err) >= fabs(w->err)) {
+        w->err = err;
+        snprintf(w->at, sizeof w->at, "%s", at);
+    }
+}
+
+static void test_model_matches_yosys_grid(void **state)
+{
+    (void)state;
+    FILE *f = fopen(CSV_PATH, "r");
+    assert_non_null(f);
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_int_equal(strncmp(line, "lanes,in_bits,modes,lut,ff,dsp,carry4,muxf,srl", 46), 0);
+    worst_t lut = {0}, ff = {0}, dsp = {0};
+    unsigned points = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned n, modes;
+        int iw;
+        double y_lut, y_ff, y_dsp, carry, muxf, srl;
+        assert_int_equal(sscanf(line, "%u,%d,%u,%lf,%lf,%lf,%lf,%lf,%lf", &n, &iw, &modes,
+                                &y_lut, &y_ff, &y_dsp, &carry, &muxf, &srl),
+                         9);
+        asim_resources_t m;
+        asim_resource_nl_quark(n, iw, modes, &m);
+        char at[48];
+        snprintf(at, sizeof at, "N=%u IW=%d modes=%u", n, iw, modes);
+        track(&lut, m.lut, y_lut + srl, at);
+        track(&ff, m.ff, y_ff, at);
+        track(&dsp, m.dsp, y_dsp, at);
+        points++;
+    }
+    fclose(f);
+    print_message("%u Yosys points; worst error: LUT %+.2f %% (%s), FF %+.2f %% (%s), "
+                  "DSP %+.2f %% (%s)\n",
+                  points, 100 * lut.err, lut.at, 100 * ff.err, ff.at, 100 * dsp.err, dsp.at);
+    assert_true(points >= 12);
+    assert_true(fabs(lut.err) <= TOLERANCE);
+    assert_true(fabs(ff.err) <= TOLERANCE);
+    assert_true(fabs(dsp.err) <= TOLERANCE);
+}
+
+/* Masks: a subset of a separate unit's modes costs that unit; anything wider costs the shared
+ * unit; the shared unit is smaller than the three separate ones and grows with N and IW. */
+static void test_masks_and_separate(void **state)
+{
+    (void)state;
+    asim_resources_t sm, sm_only, shared, shared_wide, shared_big, sep, mixed;
+    asim_resource_nl_quark(8, 8, 1u << ASIM_NLQ_SOFTMAX, &sm);
+    asim_resource_nl_quark(8, 8, asim_nlq_modes_for_kinds(1u << ASIM_OP_SOFTMAX), &sm_only);
+    asim_resource_nl_quark(8, 8, ASIM_NLQ_ALL_MODES, &shared);
+    asim_resource_nl_quark(8, 16, ASIM_NLQ_ALL_MODES, &shared_wide);
+    asim_resource_nl_quark(16, 8, ASIM_NLQ_ALL_MODES, &shared_big);
+    asim_resource_nl_quark(8, 8, (1u << ASIM_NLQ_SOFTMAX) | (1u << ASIM_NLQ_GELU), &mixed);
+    asim_resource_nl_quark_separate(8, 8, &sep);
+    assert_true(sm.lut == sm_only.lut && sm.dsp == sm_only.dsp);
+    assert_true(mixed.lut == shared.lut);
+    assert_true(shared.lut < sep.lut && shared.ff < sep.ff && shared.dsp < sep.dsp);
+    assert_true(shared_wide.lut > shared.lut && shared_big.lut > shared.lut);
+    assert_true(shared.bram36 == 0.0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_model_matches_yosys_grid),
+        cmocka_unit_test(test_masks_and_separate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
