@@ -387,7 +387,7 @@ void asim_nlq_step(asim_nlq_step_t *s, const asim_nlq_in_t *in, asim_nlq_out_t *
 
     /* Everything below reads the registers before this edge and writes the next values. */
     stage_c(s, &s->s3);
-    stage_t s3n, s2n, s1n;
+    stage_t s3n, s2n = {0}, s1n = {0}; /* fields of an invalid stage stay defined */
     stage_b(s, &s->s2, &s3n);
     uint64_t racc = s->racc;
     unsigned fin = FIN_NONE;
