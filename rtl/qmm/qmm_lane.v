@@ -1,6 +1,6 @@
-// qmm_lane: one 8-bit activation lane of a DPU with lane unfolding (step model: lane terms
-// in dpu_tree() of sim/units/qmm_step.c). Every lane is identical, so hierarchical synthesis
-// maps it once.
+// qmm_lane: one 8-bit activation lane of a DPU with lane unfolding (step model: dpu_tree()
+// in sim/units/qmm_step.c, which sums the same terms element by element). Every lane is
+// identical, so hierarchical synthesis maps it once.
 //
 // At activation precision A = 1 << amode the lane holds 8/A activations, element i in
 // a[i*A +: A]; b[i] is element i's B bit of this pass (bits 8/A..7 are unused). Element i
@@ -9,6 +9,14 @@
 //                 x = +1 when the bit is 1 and -1 when it is 0 (XNOR-popcount encoding);
 //   term:         b ? x : (bbin ? -x : 0)   (binary B negates, a multi-bit plane gates).
 // sum is the exact sum of the terms, |sum| <= 255, as 9-bit two's complement.
+//
+// One tree serves every precision. A negated element is its one's complement plus a
+// correction (+1 if signed, 1 - 2^A if unsigned), so every activation bit p becomes a leaf
+// in {-1, 0, +1}: its bit (flipped if its element is negated), weight -1 for the sign bit of
+// a signed element, 0 if its element does not take part. The tree adds bit pairs, then
+// pairs of pairs, then the two halves, shifting the upper operand of a level by the level's
+// span when both operands belong to one element (A wider than the span), which gives every
+// bit its weight 2^(p mod A). The corrections are added at the end.
 module qmm_lane (
     input [7:0] a,
     input [7:0] b,
@@ -18,47 +26,50 @@ module qmm_lane (
     input bbin,
     output [8:0] sum
 );
-    // Element i takes part (g) unless it is invalid or gated off by a 0 bit of a multi-bit
-    // plane; it is negated (ng) for a 0 bit of binary B. A negation is done as the one's
-    // complement plus one, the ones counted once per lane (nneg). Per precision the sums
-    // are exact in their widths: 8 terms of 2 bits in 6, 4 of 3 in 6, 2 of 5 in 6.
-    wire [7:0] g, ng;
-    wire [1:0] t1 [0:7];
-    wire [2:0] t2 [0:3];
-    wire [4:0] t4 [0:1];
+    wire [7:0] ng;             // per element: negated
+    wire [1:0] leaf [0:7];     // per bit: -1, 0, +1
+    wire a1s = amode == 2'd0 & asigned;
+    wire [3:0] vbits = nv << amode;                 // valid bits: nv * A <= 8
+    wire [2:0] top = (3'd1 << amode) - 3'd1;        // A - 1 (A = 8: 7)
     genvar i;
     generate
-        for (i = 0; i < 8; i = i + 1) begin : e1
+        for (i = 0; i < 8; i = i + 1) begin : el
             localparam [3:0] I = i;
-            wire ok = I < nv;
-            assign g[i] = ok & (b[i] | bbin);
-            assign ng[i] = ok & ~b[i] & bbin;
-            wire [1:0] x = asigned ? {~a[i], 1'b1} : {1'b0, a[i]};
-            assign t1[i] = g[i] ? x ^ {2{ng[i]}} : 2'd0;
-        end
-        for (i = 0; i < 4; i = i + 1) begin : e2
-            wire [2:0] x = {asigned & a[2*i+1], a[2*i +: 2]};
-            assign t2[i] = g[i] ? x ^ {3{ng[i]}} : 3'd0;
-        end
-        for (i = 0; i < 2; i = i + 1) begin : e4
-            wire [4:0] x = {asigned & a[4*i+3], a[4*i +: 4]};
-            assign t4[i] = g[i] ? x ^ {5{ng[i]}} : 5'd0;
+            localparam [2:0] P = i;
+            assign ng[i] = I < nv & ~b[i] & bbin;
+            wire bb = b[P >> amode];                    // B bit of bit i's element
+            wire ok = I < vbits;
+            wire take = ok & (bb | bbin);
+            wire y = a[i] ^ (ok & ~bb & bbin);
+            wire sign_bit = asigned & (amode != 2'd0) & ((P & top) == top);
+            assign leaf[i] = ~take ? 2'b00 :
+                             a1s ? (y ? 2'b01 : 2'b11) :
+                             y ? (sign_bit ? 2'b11 : 2'b01) : 2'b00;
         end
     endgenerate
-    wire [8:0] x8 = {asigned & a[7], a};
-    wire [8:0] t8 = g[0] ? x8 ^ {9{ng[0]}} : 9'd0;
-    `define QMM_SX6(v, w) {{(6 - (w)){v[(w)-1]}}, v}
-    wire [5:0] s1 = ((`QMM_SX6(t1[0], 2) + `QMM_SX6(t1[1], 2)) +
-                     (`QMM_SX6(t1[2], 2) + `QMM_SX6(t1[3], 2))) +
-                    ((`QMM_SX6(t1[4], 2) + `QMM_SX6(t1[5], 2)) +
-                     (`QMM_SX6(t1[6], 2) + `QMM_SX6(t1[7], 2)));
-    wire [5:0] s2 = (`QMM_SX6(t2[0], 3) + `QMM_SX6(t2[1], 3)) +
-                    (`QMM_SX6(t2[2], 3) + `QMM_SX6(t2[3], 3));
-    wire [5:0] s4 = `QMM_SX6(t4[0], 5) + `QMM_SX6(t4[1], 5);
-    `undef QMM_SX6
-    wire [5:0] s_low = amode == 2'd2 ? s4 : amode == 2'd1 ? s2 : s1;
-    wire [8:0] s = amode == 2'd3 ? t8 : {{3{s_low[5]}}, s_low};
+
+    wire [2:0] pair [0:3];
+    wire [4:0] quad [0:1];
+    generate
+        for (i = 0; i < 4; i = i + 1) begin : pr
+            wire [2:0] lo = {leaf[2*i][1], leaf[2*i]};
+            wire [2:0] hi = {leaf[2*i+1][1], leaf[2*i+1]};
+            assign pair[i] = lo + (amode != 2'd0 ? {hi[1:0], 1'b0} : hi);
+        end
+        for (i = 0; i < 2; i = i + 1) begin : qd
+            wire [4:0] lo = {{2{pair[2*i][2]}}, pair[2*i]};
+            wire [4:0] hi = {{2{pair[2*i+1][2]}}, pair[2*i+1]};
+            assign quad[i] = lo + (amode[1] ? {hi[2:0], 2'b00} : hi);
+        end
+    endgenerate
+    wire [8:0] q0 = {{4{quad[0][4]}}, quad[0]};
+    wire [8:0] q1 = {{4{quad[1][4]}}, quad[1]};
+    wire [8:0] tree = q0 + (amode == 2'd3 ? {q1[4:0], 4'b0000} : q1);
+
+    // corrections: nneg negated elements, each +1 (signed, A > 1) or 1 - 2^A (unsigned)
     wire [3:0] nneg = ({3'd0, ng[0]} + {3'd0, ng[1]} + {3'd0, ng[2]} + {3'd0, ng[3]}) +
                       ({3'd0, ng[4]} + {3'd0, ng[5]} + {3'd0, ng[6]} + {3'd0, ng[7]});
-    assign sum = s + {5'd0, nneg};
+    wire [8:0] nneg9 = {5'd0, nneg};
+    wire [8:0] corr = a1s ? 9'd0 : asigned ? nneg9 : nneg9 - (nneg9 << (4'd1 << amode));
+    assign sum = tree + corr;
 endmodule

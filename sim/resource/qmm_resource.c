@@ -42,8 +42,8 @@ void asim_resource_qmm(const asim_qmm_geom_t *g, int acc_bits, asim_resources_t 
 {
     double d = g->dpus, l = g->lanes, acc = acc_bits;
     *out = (asim_resources_t){
-        .lut = 124.05 * d * l + 26.739 * d * l * clog2(2u * g->lanes) + 4.7596 * d * acc +
-               382.95 * d - 0.469 * l + 251.43,
+        .lut = 112.48 * d * l + 11.409 * d * l * clog2(2u * g->lanes) + 5.7974 * d * acc +
+               304.38 * d + 13.926 * l + 367.56,
         .ff = qmm_ff(g->dpus, g->lanes, acc),
         .dsp = d * (acc_bits <= 27 ? 1.0 : 2.0),
         .bram36 = 0.0,
