@@ -228,8 +228,10 @@ private:
         if (!wait_irq(b.what))
             return;
         sc_time dma = pf_.mem.annotated - mem_before;
+        sc_time period(1.0 / good_.clock_mhz, SC_US);  /* as tb_vp computes it */
         sc_time expect = t0 + dma +
-                         (b.ran ? sc_time(5, SC_NS) * (double)good_.cycles : SC_ZERO_TIME);
+                         (b.ran ? sc_time::from_value(good_.cycles * period.value())
+                                : SC_ZERO_TIME);
         check(sc_time_stamp() == expect, "%s: irq at %s, want %s", b.what,
               sc_time_stamp().to_string().c_str(), expect.to_string().c_str());
         using namespace asim::reg;
