@@ -15,25 +15,10 @@
 #include <string.h>
 
 #include "resource/resource.h"
+#include "resource_fit.h"
 #include "units/nl_quark.h"
 
 #define CSV_PATH ASIM_SOURCE_DIR "/traces/calibration/nonlinear_yosys.csv"
-#define TOLERANCE 0.10
-
-typedef struct {
-    double err;  /* relative, signed */
-    char at[48]; /* "N=.. IW=.. modes=.." */
-} worst_t;
-
-static void track(worst_t *w, double model, double yosys, const char *at)
-{
-    double err = yosys > 0 ? (model - yosys) / yosys : (model == 0 ? 0.0 : INFINITY);
-    if (fabs(err) >= fabs(w->err)) {
-        w->err = err;
-        snprintf(w->at, sizeof w->at, "%s", at);
-    }
-}
-
 static void test_model_matches_yosys_grid(void **state)
 {
     (void)state;
@@ -42,8 +27,7 @@ static void test_model_matches_yosys_grid(void **state)
     char line[256];
     assert_non_null(fgets(line, sizeof line, f));
     assert_int_equal(strncmp(line, "lanes,in_bits,modes,lut,ff,dsp,carry4,muxf,srl", 46), 0);
-    worst_t lut = {0}, ff = {0}, dsp = {0};
-    unsigned points = 0;
+    resource_fit_t fit = {0};
     while (fgets(line, sizeof line, f)) {
         unsigned n, modes;
         int iw;
@@ -55,19 +39,10 @@ static void test_model_matches_yosys_grid(void **state)
         asim_resource_nl_quark(n, iw, modes, &m);
         char at[48];
         snprintf(at, sizeof at, "N=%u IW=%d modes=%u", n, iw, modes);
-        track(&lut, m.lut, y_lut + srl, at);
-        track(&ff, m.ff, y_ff, at);
-        track(&dsp, m.dsp, y_dsp, at);
-        points++;
+        resource_fit_add(&fit, m.lut, m.ff, m.dsp, y_lut + srl, y_ff, y_dsp, at);
     }
     fclose(f);
-    print_message("%u Yosys points; worst error: LUT %+.2f %% (%s), FF %+.2f %% (%s), "
-                  "DSP %+.2f %% (%s)\n",
-                  points, 100 * lut.err, lut.at, 100 * ff.err, ff.at, 100 * dsp.err, dsp.at);
-    assert_true(points >= 12);
-    assert_true(fabs(lut.err) <= TOLERANCE);
-    assert_true(fabs(ff.err) <= TOLERANCE);
-    assert_true(fabs(dsp.err) <= TOLERANCE);
+    resource_fit_check(&fit, 12);
 }
 
 /* Masks: a subset of a separate unit's modes costs that unit; anything wider costs the shared

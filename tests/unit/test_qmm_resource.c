@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "resource/resource.h"
+#include "resource_fit.h"
 #include "testutil.h"
 
 typedef struct {
@@ -40,40 +41,21 @@ static size_t read_points(const char *path, point_t *pts, size_t cap)
     return n;
 }
 
-static double rel_err(double model, double measured)
-{
-    return (model - measured) / measured;
-}
-
 static void test_model_within_ten_percent_of_yosys(void **state)
 {
     (void)state;
     static point_t pts[256];
     size_t n = read_points(src_path("traces/calibration/qmm_yosys.csv"), pts, 256);
-    assert_true(n >= 20);
-    const char *names[3] = {"LUT", "FF", "DSP"};
-    double worst[3] = {0}, worst_at[3][3] = {{0}};
+    resource_fit_t fit = {0};
     for (size_t i = 0; i < n; i++) {
         const point_t *p = &pts[i];
         asim_resources_t r;
+        char at[64];
         asim_resource_qmm(&(asim_qmm_geom_t){p->dpus, p->lanes}, (int)p->acc, &r);
-        double e[3] = {rel_err(r.lut, p->lut), rel_err(r.ff, p->ff), rel_err(r.dsp, p->dsp)};
-        for (int k = 0; k < 3; k++) {
-            if (fabs(e[k]) > 0.10)
-                fail_msg("D %u L %u ACCW %u: %s model %.0f, Yosys %.0f (%+.1f%%)", p->dpus,
-                         p->lanes, p->acc, names[k], k == 0 ? r.lut : k == 1 ? r.ff : r.dsp,
-                         k == 0 ? p->lut : k == 1 ? p->ff : p->dsp, 100.0 * e[k]);
-            if (i == 0 || fabs(e[k]) > fabs(worst[k])) {
-                worst[k] = e[k];
-                worst_at[k][0] = p->dpus;
-                worst_at[k][1] = p->lanes;
-                worst_at[k][2] = p->acc;
-            }
-        }
+        snprintf(at, sizeof at, "D %u L %u ACCW %u", p->dpus, p->lanes, p->acc);
+        resource_fit_add(&fit, r.lut, r.ff, r.dsp, p->lut, p->ff, p->dsp, at);
     }
-    for (int k = 0; k < 3; k++)
-        print_message("%zu points: worst %s error %+.2f%% at D %g L %g ACCW %g\n", n, names[k],
-                      100.0 * worst[k], worst_at[k][0], worst_at[k][1], worst_at[k][2]);
+    resource_fit_check(&fit, 20);
 }
 
 /* Monotone in every parameter: more DPUs, lanes or accumulator bits never cost less. */

@@ -14,24 +14,9 @@
 #include <string.h>
 
 #include "resource/resource.h"
+#include "resource_fit.h"
 
 #define CSV_PATH ASIM_SOURCE_DIR "/traces/calibration/systolic_yosys.csv"
-#define TOLERANCE 0.10
-
-typedef struct {
-    double err;   /* relative, signed */
-    char at[64];  /* "RxC aW bW accW" */
-} worst_t;
-
-static void track(worst_t *w, double model, double yosys, const char *at)
-{
-    double err = yosys > 0 ? (model - yosys) / yosys : (model == 0 ? 0.0 : INFINITY);
-    if (fabs(err) >= fabs(w->err)) {
-        w->err = err;
-        snprintf(w->at, sizeof w->at, "%s", at);
-    }
-}
-
 static void test_model_matches_yosys_grid(void **state)
 {
     (void)state;
@@ -41,8 +26,7 @@ static void test_model_matches_yosys_grid(void **state)
     assert_non_null(fgets(line, sizeof line, f));
     static const char header[] = "rows,cols,a_bits,b_bits,acc_bits,lut,ff,dsp,";
     assert_int_equal(strncmp(line, header, sizeof header - 1), 0);
-    worst_t lut = {0}, ff = {0}, dsp = {0};
-    unsigned points = 0;
+    resource_fit_t fit = {0};
     while (fgets(line, sizeof line, f)) {
         unsigned r, c;
         int aw, bw, acc;
@@ -55,19 +39,10 @@ static void test_model_matches_yosys_grid(void **state)
         asim_resource_systolic(&g, aw, bw, acc, &m);
         char at[64];
         snprintf(at, sizeof at, "%ux%u a%d b%d acc%d", r, c, aw, bw, acc);
-        track(&lut, m.lut, y_lut, at);
-        track(&ff, m.ff, y_ff, at);
-        track(&dsp, m.dsp, y_dsp, at);
-        points++;
+        resource_fit_add(&fit, m.lut, m.ff, m.dsp, y_lut, y_ff, y_dsp, at);
     }
     fclose(f);
-    print_message("%u Yosys points; worst error: LUT %+.2f %% (%s), FF %+.2f %% (%s), "
-                  "DSP %+.2f %% (%s)\n",
-                  points, 100 * lut.err, lut.at, 100 * ff.err, ff.at, 100 * dsp.err, dsp.at);
-    assert_true(points >= 30);
-    assert_true(fabs(lut.err) <= TOLERANCE);
-    assert_true(fabs(ff.err) <= TOLERANCE);
-    assert_true(fabs(dsp.err) <= TOLERANCE);
+    resource_fit_check(&fit, 30);
 }
 
 /* The model grows with the array and with the widths, and has no BRAM. */
