@@ -22,23 +22,15 @@ static uint64_t total_macs(const asim_graph_t *g)
 /* Runs model on the shipped 32x32 config with sets; returns the report in fmt (malloc'd). */
 static char *run_report(const char *model, const char **sets, size_t n_sets, asim_format_t fmt)
 {
-    asim_config_t cfg;
     asim_graph_t g;
-    asim_sim_t *sim = NULL;
     asim_report_t rep;
-    asim_error_t err;
-    if (asim_config_load(src_path("configs/systolic_32x32.yaml"), sets, n_sets, &cfg, &err) ||
-        asim_model_load(model, &g, &err) || asim_sim_create(&cfg, &sim, &err) ||
-        asim_sim_run(sim, &g, &rep, &err))
-        fail_msg("%s", err.msg);
+    asim_sim_t *sim = test_run("configs/systolic_32x32.yaml", model, sets, n_sets, &rep, &g);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     asim_report_write(f, &rep, fmt);
     fclose(f);
-    asim_report_free(&rep);
-    asim_sim_free(sim);
-    asim_graph_free(&g);
+    test_run_free(sim, &rep, &g);
     return buf;
 }
 
@@ -102,9 +94,7 @@ static void test_totals_are_consistent(void **state)
                 1e-9 * rep.gops);
     assert_true(*asim_stats_find(rep.stats, "array.busy_cycles")->value <= rep.total_cycles);
     assert_int_equal(*asim_stats_find(rep.stats, "controller.unsupported_ops")->value, 74);
-    asim_report_free(&rep);
-    asim_sim_free(sim);
-    asim_graph_free(&g);
+    test_run_free(sim, &rep, &g);
 }
 
 static void test_same_inputs_same_bytes(void **state)
@@ -178,19 +168,6 @@ static void test_unknown_device_names_the_config_line(void **state)
     assert_non_null(strstr(err.msg, "(devices: zcu102, zcu104, u250)"));
 }
 
-/* Runs model on configs/beta.yaml; fills rep (caller frees with the returned sim). */
-static asim_sim_t *run_beta(const char *model, asim_report_t *rep, asim_graph_t *g)
-{
-    asim_config_t cfg;
-    asim_sim_t *sim = NULL;
-    asim_error_t err;
-    if (asim_config_load(src_path("configs/beta.yaml"), NULL, 0, &cfg, &err) ||
-        asim_model_load(model, g, &err) || asim_sim_create(&cfg, &sim, &err) ||
-        asim_sim_run(sim, g, rep, &err))
-        fail_msg("%s", err.msg);
-    return sim;
-}
-
 static void test_beta_binary_bert_cycles_fall_with_precision(void **state)
 {
     (void)state;
@@ -200,7 +177,7 @@ static void test_beta_binary_bert_cycles_fall_with_precision(void **state)
     for (int i = 0; i < 4; i++) {
         asim_report_t rep;
         asim_graph_t g;
-        asim_sim_t *sim = run_beta(models[i], &rep, &g);
+        asim_sim_t *sim = test_run("configs/beta.yaml", models[i], NULL, 0, &rep, &g);
         assert_true(rep.total_cycles < prev);
         prev = rep.total_cycles;
         assert_int_equal(rep.n_unsupported, 0); /* BETA runs every op */
@@ -211,9 +188,7 @@ static void test_beta_binary_bert_cycles_fall_with_precision(void **state)
         for (size_t l = 0; l < rep.n_layers; l++)
             if (rep.layers[l].op->kind == ASIM_OP_GEMM)
                 assert_string_equal(rep.layers[l].unit, "qmm");
-        asim_report_free(&rep);
-        asim_sim_free(sim);
-        asim_graph_free(&g);
+        test_run_free(sim, &rep, &g);
     }
 }
 
@@ -222,14 +197,12 @@ static void test_beta_runs_multibit_weights_bit_serially(void **state)
     (void)state;
     asim_report_t rep;
     asim_graph_t g;
-    asim_sim_t *sim = run_beta("vit_tiny", &rep, &g);
+    asim_sim_t *sim = test_run("configs/beta.yaml", "vit_tiny", NULL, 0, &rep, &g);
     assert_int_equal(rep.n_unsupported, 0);
     assert_string_equal(rep.layers[0].op->name, "patch_embed");
     assert_string_equal(rep.layers[0].mode, "a8 x w8 (8 passes)");
     assert_string_equal(rep.layers[1].unit, "nl_placeholder");
-    asim_report_free(&rep);
-    asim_sim_free(sim);
-    asim_graph_free(&g);
+    test_run_free(sim, &rep, &g);
 }
 
 /* Every shipped configuration runs every built-in model, or refuses it before the run with a

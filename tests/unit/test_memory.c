@@ -23,25 +23,11 @@ static uint64_t stat(const asim_report_t *r, const char *path)
     return *st->value;
 }
 
-/* Runs model on configs/systolic_32x32.yaml with sets; the caller frees rep, sim and g. */
+/* Runs model on configs/systolic_32x32.yaml with sets. */
 static asim_sim_t *run(const char *model, const char **sets, size_t n_sets, asim_report_t *rep,
                        asim_graph_t *g)
 {
-    asim_config_t cfg;
-    asim_sim_t *sim = NULL;
-    asim_error_t err;
-    if (asim_config_load(src_path("configs/systolic_32x32.yaml"), sets, n_sets, &cfg, &err) ||
-        asim_model_load(model, g, &err) || asim_sim_create(&cfg, &sim, &err) ||
-        asim_sim_run(sim, g, rep, &err))
-        fail_msg("%s", err.msg);
-    return sim;
-}
-
-static void done(asim_sim_t *sim, asim_report_t *rep, asim_graph_t *g)
-{
-    asim_report_free(rep);
-    asim_sim_free(sim);
-    asim_graph_free(g);
+    return test_run("configs/systolic_32x32.yaml", model, sets, n_sets, rep, g);
 }
 
 static void test_single_buffer_serialises_dma_and_compute(void **state)
@@ -57,7 +43,7 @@ static void test_single_buffer_serialises_dma_and_compute(void **state)
     /* Load, compute, store, load, ...: nothing overlaps, so the run is exactly the sum. */
     assert_int_equal(rep.total_cycles,
                      stat(&rep, "array.busy_cycles") + stat(&rep, "dma.busy_cycles"));
-    done(sim, &rep, &g);
+    test_run_free(sim, &rep, &g);
 }
 
 static void test_double_buffering_overlaps_dma_with_compute(void **state)
@@ -75,8 +61,8 @@ static void test_double_buffering_overlaps_dma_with_compute(void **state)
     assert_true(r2.total_cycles < r1.total_cycles);
     assert_true(r2.total_cycles >= (compute > dma ? compute : dma));
     assert_true(r2.total_cycles < compute + dma); /* some DMA hid behind compute */
-    done(s1, &r1, &g1);
-    done(s2, &r2, &g2);
+    test_run_free(s1, &r1, &g1);
+    test_run_free(s2, &r2, &g2);
 }
 
 static void test_starved_bandwidth_stalls_compute(void **state)
@@ -96,8 +82,8 @@ static void test_starved_bandwidth_stalls_compute(void **state)
     uint64_t dram_bytes = (stat(&r2, "dma.load_bits") + stat(&r2, "dma.store_bits")) / 8;
     double min_cycles = (double)dram_bytes / 0.05 * 0.2; /* bytes / (GB/s) ns x 200 MHz */
     assert_true((double)r2.total_cycles >= min_cycles);
-    done(s1, &r1, &g1);
-    done(s2, &r2, &g2);
+    test_run_free(s1, &r1, &g1);
+    test_run_free(s2, &r2, &g2);
 }
 
 static void test_buffer_ports_limit_reads(void **state)
@@ -110,7 +96,7 @@ static void test_buffer_ports_limit_reads(void **state)
     asim_graph_t g;
     asim_sim_t *sim = run(model, narrow, 4, &rep, &g);
     assert_true(stat(&rep, "array.stall_sram_ports") > 0);
-    done(sim, &rep, &g);
+    test_run_free(sim, &rep, &g);
 }
 
 static void expect_create_error(const char **sets, size_t n, const char *needle)
@@ -137,7 +123,7 @@ static void test_does_not_fit_says_by_how_much(void **state)
     asim_graph_t g;
     asim_sim_t *sim = run("vit_tiny", anyway, 3, &rep, &g);
     assert_false(rep.fits);
-    done(sim, &rep, &g);
+    test_run_free(sim, &rep, &g);
 }
 
 static void test_pinned_weights_need_room_and_skip_dram(void **state)
@@ -167,8 +153,8 @@ static void test_pinned_weights_need_room_and_skip_dram(void **state)
     asim_sim_t *s1 = run("vit_tiny", roomy, 4, &r1, &g1), *s2 = run("vit_tiny", streamed, 3, &r2, &g2);
     assert_true(stat(&r1, "dma.load_bits") + 8 * 1000000 < stat(&r2, "dma.load_bits"));
     assert_true(r1.total_cycles <= r2.total_cycles);
-    done(s1, &r1, &g1);
-    done(s2, &r2, &g2);
+    test_run_free(s1, &r1, &g1);
+    test_run_free(s2, &r2, &g2);
 }
 
 static void test_timeline_covers_every_tile(void **state)
@@ -198,7 +184,7 @@ static void test_timeline_covers_every_tile(void **state)
     }
     assert_int_equal(computes, tiles);
     assert_int_equal(dma, stat(&rep, "dma.jobs"));
-    done(sim, &rep, &g);
+    test_run_free(sim, &rep, &g);
 }
 
 int main(void)

@@ -18,19 +18,11 @@
 /* Total cycles of a plain `accelsim --config config --model model` run, in process. */
 static uint64_t direct_cycles(const char *config, const char *model)
 {
-    asim_config_t cfg;
     asim_graph_t g;
-    asim_sim_t *sim = NULL;
     asim_report_t rep;
-    asim_error_t err;
-    if (asim_config_load(src_path(config), NULL, 0, &cfg, &err) ||
-        asim_model_load(model, &g, &err) || asim_sim_create(&cfg, &sim, &err) ||
-        asim_sim_run(sim, &g, &rep, &err))
-        fail_msg("%s", err.msg);
+    asim_sim_t *sim = test_run(config, model, NULL, 0, &rep, &g);
     uint64_t cycles = rep.total_cycles;
-    asim_report_free(&rep);
-    asim_sim_free(sim);
-    asim_graph_free(&g);
+    test_run_free(sim, &rep, &g);
     return cycles;
 }
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asim/sim.h"
+
 /* Writes text to a new file with the given suffix in a fresh temporary folder; returns its
  * path (valid for the next 7 calls). */
 static inline const char *tmp_file(const char *suffix, const char *text)
@@ -33,6 +35,29 @@ static inline const char *src_path(const char *rel)
     char *p = path[next++ % 4];
     snprintf(p, 512, "%s/%s", ASIM_SOURCE_DIR, rel);
     return p;
+}
+
+/* Loads `config` (relative to the source folder) with the `--set`s, the model, builds and
+ * runs the accelerator; fails the test on any error. Free with test_run_free. Include after
+ * <cmocka.h>. */
+static inline asim_sim_t *test_run(const char *config, const char *model, const char **sets,
+                                   size_t n_sets, asim_report_t *rep, asim_graph_t *g)
+{
+    asim_config_t cfg;
+    asim_sim_t *sim = NULL;
+    asim_error_t err;
+    if (asim_config_load(src_path(config), sets, n_sets, &cfg, &err) ||
+        asim_model_load(model, g, &err) || asim_sim_create(&cfg, &sim, &err) ||
+        asim_sim_run(sim, g, rep, &err))
+        fail_msg("%s", err.msg);
+    return sim;
+}
+
+static inline void test_run_free(asim_sim_t *sim, asim_report_t *rep, asim_graph_t *g)
+{
+    asim_report_free(rep);
+    asim_sim_free(sim);
+    asim_graph_free(g);
 }
 
 #endif
