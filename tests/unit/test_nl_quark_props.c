@@ -18,21 +18,7 @@
 #include "nonlinear/nl_kernels.h"
 #include "units/nl_quark.h"
 #include "units/nl_quark_step.h"
-
-static uint64_t rng_state = 0x9a4c;
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(uint64_t n)
-{
-    return rng_next() % n;
-}
+#include "test_rng.h"
 
 /* A row length around the beat size `per`: corners (1, per - 1, per, per + 1, 2 per, ...) or
  * any length up to 5 beats, now and then a long row. */
@@ -285,6 +271,7 @@ static void test_unit_ops(void **state)
 
 int main(void)
 {
+    *test_rng_seed() = 0x9a4c;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_job_equals_step_random),
         cmocka_unit_test(test_job_equals_step_corners),

@@ -13,21 +13,7 @@
 
 #include "units/qmm.h"
 #include "units/qmm_step.h"
-
-static uint64_t rng_state = 0x9a11u;
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(uint64_t n)
-{
-    return rng_next() % n;
-}
+#include "test_rng.h"
 
 /* A dimension folded `len` at a time: corners (1, exact multiples, one over, one under) or
  * any value up to 3 * len. */
@@ -157,6 +143,7 @@ static void test_bad_input(void **state)
 
 int main(void)
 {
+    *test_rng_seed() = 0x9a11u;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_job_equals_step_random),
         cmocka_unit_test(test_job_equals_step_corners),
