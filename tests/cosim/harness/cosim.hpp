@@ -45,6 +45,38 @@ private:
     uint64_t s_;
 };
 
+// Reset pulses of a random stimulus: one cycle from power-on, then, with probability p per
+// cycle, a new pulse of 1 to 3 cycles. next() says whether reset is asserted this cycle and
+// sets `began` on a random pulse's first cycle, when the bench must drop its pending
+// stimulus. Draws from the bench's Rng only when no pulse is running.
+class ResetSchedule {
+public:
+    void power_on()
+    {
+        left_ = 1;
+        pulses_ = 0;
+    }
+    bool next(Rng &rng, double p, bool &began)
+    {
+        began = false;
+        if (left_ > 0) {
+            left_--;
+            return true;
+        }
+        if (!rng.chance(p))
+            return false;
+        began = true;
+        left_ = (unsigned)rng.below(3);
+        pulses_++;
+        return true;
+    }
+    uint64_t pulses() const { return pulses_; }
+
+private:
+    unsigned left_ = 0;
+    uint64_t pulses_ = 0;
+};
+
 struct Port {
     std::string name;  // the RTL port name
     unsigned width;    // bits

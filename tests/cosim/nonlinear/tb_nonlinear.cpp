@@ -92,11 +92,11 @@ public:
         }
         rng_ = cosim::Rng(seed);
         clear_driver();
-        rst_left_ = 1;
+        reset_.power_on();
         next_directed_ = 0;
         for (auto &c : rows_checked_)
             c = 0;
-        resets_ = phase_left_ = 0;
+        phase_left_ = 0;
         guard_.reset();
     }
 
@@ -106,15 +106,10 @@ public:
         if (phase_left_ == 0)
             new_phase();
         phase_left_--;
-        bool rst = rst_left_ > 0;
-        if (rst) {
-            rst_left_--;
-        } else if (rng_.chance(p_reset_)) {
-            rst = true;
+        bool began;
+        bool rst = reset_.next(rng_, p_reset_, began);
+        if (began)
             clear_driver();
-            rst_left_ = (unsigned)rng_.below(3);
-            resets_++;
-        }
         if (!rst && cmds_.size() < 2)
             new_row();
         put(in, P_RST, rst);
@@ -198,7 +193,7 @@ public:
             s += b;
         }
         char b[40];
-        std::snprintf(b, sizeof b, "; %llu resets", (unsigned long long)resets_);
+        std::snprintf(b, sizeof b, "; %llu resets", (unsigned long long)reset_.pulses());
         return s + b;
     }
 
@@ -242,7 +237,6 @@ private:
         cmds_.clear();
         beats_.clear();
         rows_.clear();
-        rst_left_ = 0;
     }
 
     // Phases of a few thousand cycles: no stalls, light stalls, heavy stalls.
@@ -411,9 +405,10 @@ private:
     std::deque<Cmd> cmds_;
     std::deque<std::vector<uint64_t>> beats_;
     std::deque<Row> rows_;
-    unsigned next_id_ = 0, rst_left_ = 0;
+    unsigned next_id_ = 0;
+    cosim::ResetSchedule reset_;
     size_t next_directed_ = 0;
-    uint64_t rows_checked_[ASIM_NLQ_MODE_COUNT] = {}, resets_ = 0, phase_left_ = 0;
+    uint64_t rows_checked_[ASIM_NLQ_MODE_COUNT] = {}, phase_left_ = 0;
     double p_cmd_ = 1, p_x_ = 1, p_out_ = 1, p_reset_ = 0;
 };
 

@@ -102,9 +102,9 @@ public:
         }
         rng_ = cosim::Rng(seed);
         clear_driver();
-        rst_left_ = 1;  // cycle 0: reset from power-on
+        reset_.power_on();  // cycle 0: reset from power-on
         next_directed_ = 0;
-        jobs_checked_ = groups_checked_ = beats_ = resets_ = phase_left_ = saturated_ = 0;
+        jobs_checked_ = groups_checked_ = beats_ = phase_left_ = saturated_ = 0;
         hang_.reset();
     }
 
@@ -114,15 +114,10 @@ public:
         if (phase_left_ == 0)
             new_phase();
         phase_left_--;
-        bool rst = rst_left_ > 0;
-        if (rst) {
-            rst_left_--;
-        } else if (rng_.chance(p_reset_)) {
-            rst = true;
+        bool began;
+        bool rst = reset_.next(rng_, p_reset_, began);
+        if (began)
             clear_driver();
-            rst_left_ = (unsigned)rng_.below(3);
-            resets_++;
-        }
         if (!rst && cmds_.size() < 2 && beats_q_.size() < 4096)
             new_job();
         put(in, P_RST, rst);
@@ -251,7 +246,7 @@ public:
                       "requantizer (%llu outputs saturated), %llu beats, %llu resets",
                       (unsigned long long)jobs_checked_, (unsigned long long)groups_checked_,
                       (unsigned long long)saturated_, (unsigned long long)beats_,
-                      (unsigned long long)resets_);
+                      (unsigned long long)reset_.pulses());
         return s;
     }
 
@@ -286,7 +281,6 @@ private:
         cmds_.clear();
         beats_q_.clear();
         groups_.clear();
-        rst_left_ = 0;
     }
 
     // Stall/backpressure phases of a few thousand cycles: no stalls, light, heavy.
@@ -524,9 +518,10 @@ private:
     std::deque<Cmd> cmds_;
     std::deque<Beat> beats_q_;
     std::deque<Group> groups_;
-    unsigned next_id_ = 0, rst_left_ = 0;
+    unsigned next_id_ = 0;
+    cosim::ResetSchedule reset_;
     size_t next_directed_ = 0;
-    uint64_t jobs_checked_ = 0, groups_checked_ = 0, beats_ = 0, resets_ = 0, phase_left_ = 0,
+    uint64_t jobs_checked_ = 0, groups_checked_ = 0, beats_ = 0, phase_left_ = 0,
              saturated_ = 0;
     double p_cmd_ = 1, p_in_ = 1, p_out_ = 1, p_reset_ = 0;
 };

@@ -100,9 +100,9 @@ public:
         }
         rng_ = cosim::Rng(seed);
         clear_driver();
-        rst_left_ = 1;  // cycle 0: reset from power-on
+        reset_.power_on();  // cycle 0: reset from power-on
         next_directed_ = 0;
-        jobs_checked_ = tiles_ = resets_ = 0;
+        jobs_checked_ = tiles_ = 0;
         hang_.reset();
         phase_left_ = 0;
     }
@@ -113,15 +113,10 @@ public:
         if (phase_left_ == 0)
             new_phase();
         phase_left_--;
-        bool rst = rst_left_ > 0;
-        if (rst) {
-            rst_left_--;
-        } else if (rng_.chance(p_reset_)) {
-            rst = true;
+        bool began;
+        bool rst = reset_.next(rng_, p_reset_, began);
+        if (began)
             clear_driver();
-            rst_left_ = (unsigned)rng_.below(3);
-            resets_++;
-        }
         if (!rst && cmds_.size() < 2)
             new_job();
         put(in, P_RST, rst);
@@ -261,7 +256,7 @@ public:
                       "%llu GEMM jobs checked against the reference GEMM, %llu tiles, "
                       "%llu resets",
                       (unsigned long long)jobs_checked_, (unsigned long long)tiles_,
-                      (unsigned long long)resets_);
+                      (unsigned long long)reset_.pulses());
         return s;
     }
 
@@ -289,7 +284,6 @@ private:
         abeats_.clear();
         bbeats_.clear();
         dests_.assign(C, {});
-        rst_left_ = 0;
     }
 
     // Stall/backpressure phases of a few thousand cycles: no stalls, light, heavy.
@@ -470,9 +464,10 @@ private:
     std::deque<Cmd> cmds_;
     std::deque<std::vector<uint64_t>> abeats_, bbeats_;
     std::vector<std::deque<Dest>> dests_;
-    unsigned next_id_ = 0, rst_left_ = 0;
+    unsigned next_id_ = 0;
+    cosim::ResetSchedule reset_;
     size_t next_directed_ = 0;
-    uint64_t jobs_checked_ = 0, tiles_ = 0, resets_ = 0, phase_left_ = 0;
+    uint64_t jobs_checked_ = 0, tiles_ = 0, phase_left_ = 0;
     double p_cmd_ = 1, p_a_ = 1, p_b_ = 1, p_out_ = 1, p_reset_ = 0;
 };
 
