@@ -4,7 +4,8 @@
 set -eu
 
 PKGS="build-essential cmake ninja-build pkg-config libyaml-cpp-dev libcmocka-dev
-verilator libsystemc-dev yosys parallel gnuplot clang libclang-rt-14-dev valgrind"
+verilator libsystemc-dev yosys parallel gnuplot clang libclang-rt-14-dev valgrind
+python3"
 
 missing=""
 for p in $PKGS; do

@@ -42,16 +42,7 @@ point() {
         synth_xilinx -family xcup -top systolic_array -noiopad -noclkbuf; \
         tee -q -o $tmp/stat.json stat -json -tech xilinx" >/dev/null 2>&1 ||
         { cat "$tmp/log" >&2; exit 1; }
-    python3 - "$tmp/stat.json" "$r,$c,$aw,$bw,$acc" <<'PY'
-import json, sys
-cells = json.load(open(sys.argv[1]))["design"]["num_cells_by_type"]
-def total(names):
-    return sum(cells.get(n, 0) for n in names)
-lut = total(["LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6", "INV"])
-ff = total(["FDRE", "FDSE", "FDCE", "FDPE"])
-print(f"{sys.argv[2]},{lut},{ff},{total(['DSP48E2'])},{total(['CARRY4'])},"
-      f"{total(['MUXF7', 'MUXF8', 'MUXF9'])}")
-PY
+    python3 "$ROOT/tools/yosys_cells.py" "$tmp/stat.json" "$r,$c,$aw,$bw,$acc"
 }
 
 case "${1:-}" in
