@@ -603,11 +603,7 @@ static void plan_all(asim_sim_t *s, const asim_graph_t *g)
             continue;
         asim_plan_op(&s->mp, o->unit, g, i, &o->plan);
         first += o->plan.n_tiles;
-        for (uint64_t t = 0; t < o->plan.n_tiles; t++) {
-            asim_tile_t tile;
-            asim_plan_tile(&o->plan, g, i, t, &tile);
-            o->stores_left += tile.store_bits > 0;
-        }
+        o->stores_left = o->plan.n_stores;
     }
     s->n_tiles = first;
 }

@@ -206,8 +206,9 @@ void asim_plan_op(const asim_mem_params_t *mp, asim_unit_t *u, const asim_graph_
         *plan = p;
     }
     uint64_t count = gemm ? op->count : 1;
-    plan->n_tiles = count * ceil_div(dm, plan->tm) * ceil_div(dn, plan->tn) *
-                    ceil_div(dk, plan->tk);
+    uint64_t fk = ceil_div(dk, plan->tk);
+    plan->n_tiles = count * ceil_div(dm, plan->tm) * ceil_div(dn, plan->tn) * fk;
+    plan->n_stores = plan->out_resident ? 0 : plan->n_tiles / fk;
     plan->dram_bits = best_bits;
 }
 

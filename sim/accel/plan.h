@@ -37,6 +37,8 @@ typedef struct {
     uint64_t tm, tn, tk;      /* GEMM tile (vector ops: tm rows, tn = cols) */
     bool a_resident, b_resident, out_resident;
     uint64_t n_tiles;
+    uint64_t n_stores;        /* tiles that store results to DRAM: the last k step of each
+                                 output tile, when the output does not stay on chip */
     uint64_t dram_bits;       /* total DRAM traffic of the op */
 } asim_plan_t;
 
