@@ -9,7 +9,8 @@
     X(asim_qmm_block)             \
     X(asim_nl_placeholder_block)  \
     X(asim_quark_block)           \
-    X(asim_dram_block)
+    X(asim_dram_block)            \
+    /* one line per block, each ending in a backslash */
 
 #define ASIM_BLOCK_DECLARE(b) extern const asim_block_t b;
 ASIM_BLOCK_LIST(ASIM_BLOCK_DECLARE)
