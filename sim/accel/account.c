@@ -22,12 +22,13 @@ static void account_layers(asim_sim_t *s, asim_report_t *rep)
     for (size_t i = 0; i < rep->n_layers; i++) {
         asim_layer_t *l = &rep->layers[i];
         const op_state_t *o = &s->ops[i];
+        const asim_plan_t *plan = &s->prog.plans[i];
         l->op = &s->graph->ops[i];
-        l->supported = o->unit != NULL;
+        l->supported = s->prog.op_queue[i] >= 0;
         if (l->supported) {
-            l->unit = o->unit->name;
-            l->tiles = o->plan.n_tiles;
-            l->tm = o->plan.tm, l->tn = o->plan.tn, l->tk = o->plan.tk;
+            l->unit = s->units[s->prog.queues[s->prog.op_queue[i]].unit]->name;
+            l->tiles = plan->n_tiles;
+            l->tm = plan->tm, l->tn = plan->tn, l->tk = plan->tk;
             l->utilization = l->busy ? l->utilization / (double)l->busy : 0.0;
         } else {
             l->unit = "-";

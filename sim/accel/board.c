@@ -204,8 +204,10 @@ void asim_sim_free(asim_sim_t *s)
     free(s->unit_res);
     asim_eventq_free(&s->q);
     asim_stats_free(&s->stats);
+    asim_program_free(&s->prog);
     free(s->ops);
-    free(s->stores);
+    free(s->qs);
+    free(s->tokens);
     free(s->spans);
     free(s);
 }
