@@ -160,8 +160,8 @@ def last_digit(text):
 
 def check_coefficients(path, coefficients, fmt):
     """The differences between the committed coefficient CSV and the fit's coefficients, as
-    messages: each value must match within one unit of its last printed digit (integers
-    exactly), and the names must be the same."""
+    messages: each value must match within one unit of the last digit the model's format
+    prints (integers exactly), and the names must be the same."""
     committed = read_coefficients(path)
     problems = []
     for name, value in coefficients:
@@ -172,7 +172,7 @@ def check_coefficients(path, coefficients, fmt):
         old = committed.pop(name)
         if old == fresh:
             continue
-        tolerance = 0.0 if isinstance(value, int) else last_digit(old) * (1 + 1e-9)
+        tolerance = 0.0 if isinstance(value, int) else last_digit(fresh) * (1 + 1e-9)
         try:
             close = abs(float(old) - value) <= tolerance
         except ValueError:
