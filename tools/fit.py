@@ -12,9 +12,10 @@ coefficients the build compiles into the simulator (docs/testing.md, "Calibratio
 
 A block's model module defines COLUMNS (the CSV's parameter columns), MEASURED (the columns
 it reads besides them), FORMAT (the printf format of its real coefficients), fit(points) ->
-[(name, value)], and model(coef, point) -> {"lut", "ff", "dsp"}: the resources the C model
-computes from the coefficients as written (name -> value). Errors are reported with the
-written coefficients, so they are the C model's errors.
+[(name, value)] (integer values are written exactly), model(coef, point) -> {"lut", "ff",
+"dsp"}: the resources the C model computes from the coefficients as written (name -> value),
+and optionally measured(point) -> {"lut", "ff", "dsp"} (default: those columns). Errors are
+reported with the written coefficients, so they are the C model's errors.
 """
 import argparse
 import importlib.util
@@ -40,14 +41,19 @@ def load_model(block):
     return module
 
 
+def measured_columns(p):
+    return {k: p[k] for k in KINDS}
+
+
 def report(model, points, coefficients):
-    """Prints the error of every point with the coefficients as written; returns the worst."""
+    """Prints the error of every point with the coefficients as written, and the worst."""
     written = {n: float(fitlib.format_value(v, model.FORMAT)) for n, v in coefficients}
+    measured = getattr(model, "measured", measured_columns)
     worst = {k: (0.0, None) for k in KINDS}
     print(",".join(model.COLUMNS) + "," + ",".join("%s,%s_err%%" % (k, k) for k in KINDS))
     for p in points:
         got = model.model(written, p)
-        want = model.measured(p)
+        want = measured(p)
         cells = []
         for k in KINDS:
             err = fitlib.relative_error(got[k], want[k])

@@ -51,7 +51,3 @@ def model(coef, p):
     d, l, acc = (p[k] for k in COLUMNS)
     return {"lut": predict([coef["lut[%d]" % i] for i in range(6)], lut_features(p)),
             "ff": ff_count(d, l, acc), "dsp": dsp_count(d, acc)}
-
-
-def measured(p):
-    return {k: p[k] for k in MEASURED}

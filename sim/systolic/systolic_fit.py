@@ -71,7 +71,3 @@ def model(coef, p):
     dsp = p["rows"] * p["cols"] if p["a_bits"] + p["b_bits"] > limit else 0
     return {"ff": predict(coefficients(coef, "ff", 3), ff_features(p)),
             "lut": predict(coefficients(coef, "lut", 6), lut_features(p, limit)), "dsp": dsp}
-
-
-def measured(p):
-    return {k: p[k] for k in MEASURED}
