@@ -41,6 +41,7 @@ block=$1
 shift
 conf="$ROOT/rtl/$block/calibration.sh"
 [ -f "$conf" ] || die "no rtl/$block/calibration.sh; blocks with a calibration: $(blocks)"
+# shellcheck source=/dev/null # rtl/<block>/calibration.sh, data only
 . "$conf"
 nparams=$(echo "$CAL_PARAMS" | wc -w)
 csv_default="$ROOT/traces/calibration/${block}_yosys.csv"
@@ -98,13 +99,14 @@ case "${1:-}" in
     csv=$csv_default
     [ $# -eq "$nparams" ] || eval "csv=\${$#}"
     [ -f "$csv" ] || die "no file $csv"
-    key=$(echo $pt | tr ' ' ',')
+    key=$(echo "$pt" | sed 's/ $//' | tr ' ' ',')
     from=$((nparams + 1))
     to=$((nparams + 3))
     row=$(grep "^$key," "$csv") || die "no row $key in $csv"
     want=$(echo "$row" | cut -d, -f$from-$to)
     # shellcheck disable=SC2086 # the point's integers, word-split on purpose
-    got=$(point $pt | cut -d, -f$from-$to)
+    now=$(point $pt) || { echo "FAIL: Yosys failed on $block $key"; exit 1; }
+    got=$(echo "$now" | cut -d, -f$from-$to)
     echo "yosys $block $key: lut,ff,dsp = $got; $csv: $want"
     [ "$got" = "$want" ] || { echo "FAIL: RTL changed, rerun $ME $block"; exit 1; }
     echo "PASS"
@@ -112,10 +114,15 @@ case "${1:-}" in
 *)
     jobs=2
     if [ "${1:-}" = "-j" ]; then
-        [ $# -ge 2 ] || die "-j needs a number"
+        case ${2:-} in
+        '' | *[!0-9]*) die "-j needs a number of parallel points" ;;
+        esac
         jobs=$2
         shift 2
     fi
+    case ${1:-} in
+    -*) die "unknown option $1; usage: $ME $block [-j N] [OUT.csv]" ;;
+    esac
     [ $# -le 1 ] || die "usage: $ME $block [-j N] [OUT.csv]"
     out=${1:-$csv_default}
     cal_grid | xargs -P "$jobs" -L 1 "$0" "$block" --point >"$out.part"

@@ -1,6 +1,7 @@
 # rtl/qmm/calibration.sh: what tools/calibrate.sh synthesizes for the QMM engine (sourced;
 # the variables are described in tools/calibrate.sh). Hierarchical synthesis maps the lane,
 # the DPU and the requantizer once each (docs/qmm.md, "Resources").
+# shellcheck shell=sh disable=SC2034 # variables for tools/calibrate.sh, which sources this file
 CAL_TOP=qmm_engine
 CAL_RTL="qmm_engine.v qmm_ctrl.v qmm_dpu.v qmm_lane.v qmm_post.v"
 CAL_READ="read_verilog"

@@ -1,6 +1,7 @@
 # rtl/quark/calibration.sh: what tools/calibrate.sh synthesizes for the QUARK nonlinear unit
 # (sourced; the variables are described in tools/calibrate.sh). Hierarchical synthesis maps
 # each Appro-Exp / Appro-LN width once (docs/nonlinear.md, "Resources").
+# shellcheck shell=sh disable=SC2034 # variables for tools/calibrate.sh, which sources this file
 CAL_TOP=quark_unit
 CAL_RTL="quark_unit.v quark_exp.v quark_ln.v"
 CAL_READ="read_verilog -sv"

@@ -1,6 +1,7 @@
 # rtl/systolic/calibration.sh: what tools/calibrate.sh synthesizes for the systolic array
 # (sourced; the variables are described in tools/calibrate.sh). Hierarchical synthesis maps
 # the PE once (docs/systolic.md, "Resources").
+# shellcheck shell=sh disable=SC2034 # variables for tools/calibrate.sh, which sources this file
 CAL_TOP=systolic_array
 CAL_RTL="systolic_array.v sys_ctrl.v sys_pe.v sys_skew.v"
 CAL_READ="read_verilog -sv"
