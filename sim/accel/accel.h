@@ -79,6 +79,9 @@ bool asim_board_total(const asim_sim_t *s, asim_resources_t *t);
 /* Compiles g for the board into a program (program/compile.c). */
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
                            asim_program_t *p, asim_error_t *err);
+/* Runs prog (taken over: the simulator frees it) for g, after checking it (execute.c). */
+asim_status_t asim_execute(asim_sim_t *s, const asim_graph_t *g, asim_program_t *prog,
+                           asim_report_t *rep, asim_error_t *err);
 /* Fills the report from the finished run (account.c). */
 asim_status_t asim_account(asim_sim_t *s, asim_report_t *rep, asim_error_t *err);
 /* On-chip memory of a buffer of `kib` KiB in `banks` banks of BRAM36 or URAM blocks. */

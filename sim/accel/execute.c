@@ -294,18 +294,11 @@ static void place_unsupported(asim_sim_t *s)
     }
 }
 
-asim_status_t asim_sim_run(asim_sim_t *s, const asim_graph_t *g, asim_report_t *rep,
-                           asim_error_t *err)
+/* Runs s->prog for g and fills rep. */
+static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t *rep,
+                             asim_error_t *err)
 {
-    ASIM_ASSERT(!s->ran); /* one run per simulator */
-    memset(rep, 0, sizeof *rep);
-    asim_status_t st = check_mapping(s, g, err);
-    if (st != ASIM_OK)
-        return st;
-    s->ran = true;
-    s->graph = g;
-    if ((st = asim_compile(s, g, (asim_schedule_t)s->cfg.schedule, &s->prog, err)))
-        return st;
+    asim_status_t st;
     s->ops = calloc(g->len ? g->len : 1, sizeof *s->ops);
     s->qs = calloc(s->prog.n_queues, sizeof *s->qs);
     s->tokens = calloc(s->prog.n_channels ? s->prog.n_channels : 1, sizeof *s->tokens);
@@ -332,6 +325,8 @@ asim_status_t asim_sim_run(asim_sim_t *s, const asim_graph_t *g, asim_report_t *
             asim_report_free(rep);
             return deadlock(s, err);
         }
+    for (size_t c = 0; c < s->prog.n_channels; c++)
+        ASIM_ASSERT(s->tokens[c] == 0); /* a checked program balances */
     place_unsupported(s);
     rep->cfg = &s->cfg;
     rep->device = s->device;
@@ -341,4 +336,106 @@ asim_status_t asim_sim_run(asim_sim_t *s, const asim_graph_t *g, asim_report_t *
     rep->spans = s->spans;
     rep->n_spans = s->n_spans;
     return asim_account(s, rep, err);
+}
+
+/* Checks the mapping and claims the simulator for its one run. */
+static asim_status_t begin(asim_sim_t *s, const asim_graph_t *g, asim_report_t *rep,
+                           asim_error_t *err)
+{
+    ASIM_ASSERT(!s->ran); /* one run per simulator */
+    if (rep)
+        memset(rep, 0, sizeof *rep);
+    asim_status_t st = check_mapping(s, g, err);
+    if (st != ASIM_OK)
+        return st;
+    s->ran = true;
+    s->graph = g;
+    return ASIM_OK;
+}
+
+asim_status_t asim_execute(asim_sim_t *s, const asim_graph_t *g, asim_program_t *prog,
+                           asim_report_t *rep, asim_error_t *err)
+{
+    asim_status_t st = begin(s, g, rep, err);
+    s->prog = *prog;
+    memset(prog, 0, sizeof *prog);
+    if (st == ASIM_OK)
+        st = asim_program_check(&s->prog, "program", err);
+    return st == ASIM_OK ? execute(s, g, rep, err) : st;
+}
+
+asim_status_t asim_sim_run(asim_sim_t *s, const asim_graph_t *g, asim_report_t *rep,
+                           asim_error_t *err)
+{
+    asim_status_t st = begin(s, g, rep, err);
+    if (st == ASIM_OK)
+        st = asim_compile(s, g, (asim_schedule_t)s->cfg.schedule, &s->prog, err);
+    return st == ASIM_OK ? execute(s, g, rep, err) : st;
+}
+
+/* A fingerprint of the effective configuration (every key's value, not its file's path). */
+static uint64_t config_fingerprint(const asim_config_t *cfg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return 0;
+    asim_config_t c = *cfg;
+    c.path[0] = '\0';
+    asim_config_write_yaml(f, &c);
+    fclose(f);
+    uint64_t h = asim_fnv1a(text, len, ASIM_FNV_OFFSET);
+    free(text);
+    return h;
+}
+
+asim_status_t asim_sim_compile(asim_sim_t *s, const asim_graph_t *g, const char *path,
+                               asim_error_t *err)
+{
+    asim_status_t st = begin(s, g, NULL, err);
+    if (st == ASIM_OK)
+        st = asim_compile(s, g, (asim_schedule_t)s->cfg.schedule, &s->prog, err);
+    if (st == ASIM_OK)
+        st = asim_program_write(path, &s->prog, g, config_fingerprint(&s->cfg), err);
+    return st;
+}
+
+asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const char *path,
+                                   asim_report_t *rep, asim_error_t *err)
+{
+    asim_program_info_t info;
+    asim_status_t st = begin(s, g, rep, err);
+    if (st == ASIM_OK)
+        st = asim_program_read(path, &s->prog, &info, err);
+    if (st != ASIM_OK)
+        return st;
+    if (info.config_fp != config_fingerprint(&s->cfg))
+        st = asim_error_set(err, ASIM_EPROGRAM, path, "compiled for another configuration "
+                            "than %s (with these --set values): compile it again", s->cfg.path);
+    else if (info.graph_fp != asim_graph_fingerprint(g) || s->prog.n_ops != g->len)
+        st = asim_error_set(err, ASIM_EPROGRAM, path, "compiled for another model than '%s'",
+                            g->name);
+    for (size_t q = 0; st == ASIM_OK && q < s->prog.n_queues; q++) {
+        const asim_queue_t *qu = &s->prog.queues[q];
+        if (qu->unit >= s->n_units ||
+            (q >= 2 && strcmp(qu->name, s->units[qu->unit]->name) != 0))
+            st = asim_error_set(err, ASIM_EPROGRAM, path, "queue '%s' names a unit this "
+                                "configuration does not have", qu->name);
+    }
+    free(info.names);
+    return st == ASIM_OK ? execute(s, g, rep, err) : st;
+}
+
+asim_status_t asim_program_dump_file(const char *path, FILE *out, asim_error_t *err)
+{
+    asim_program_t p;
+    asim_program_info_t info;
+    asim_status_t st = asim_program_read(path, &p, &info, err);
+    if (st != ASIM_OK)
+        return st;
+    asim_program_dump(out, &p, (const char (*)[64])info.names);
+    asim_program_free(&p);
+    free(info.names);
+    return ASIM_OK;
 }

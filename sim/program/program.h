@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "accel/plan.h"
 #include "asim/model.h"
@@ -95,8 +96,32 @@ typedef struct {
 
 enum { ASIM_QUEUE_LOAD = 0, ASIM_QUEUE_STORE = 1 };
 
+/* What a program file says besides the program: what it was compiled for, and its op names. */
+typedef struct {
+    uint64_t config_fp, graph_fp; /* fingerprints of the configuration and the graph */
+    char (*names)[64];            /* per op */
+} asim_program_info_t;
+
+#define ASIM_FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+
 void asim_program_free(asim_program_t *p);
 /* Instructions over every queue. */
 size_t asim_program_len(const asim_program_t *p);
+/* FNV-1a over n bytes, continuing from h (ASIM_FNV_OFFSET to start). */
+uint64_t asim_fnv1a(const void *data, size_t n, uint64_t h);
+/* A fingerprint of every op's name, shape, widths and inputs. */
+uint64_t asim_graph_fingerprint(const asim_graph_t *g);
+/* Writes p, compiled from g for a configuration with fingerprint cfg_fp, to path. */
+asim_status_t asim_program_write(const char *path, const asim_program_t *p,
+                                 const asim_graph_t *g, uint64_t cfg_fp, asim_error_t *err);
+/* Reads and checks a program file; info->names is the caller's to free. */
+asim_status_t asim_program_read(const char *path, asim_program_t *p, asim_program_info_t *info,
+                                asim_error_t *err);
+/* Checks that p is well formed: each instruction in its kind's queue, naming a tile of a
+ * supported op, waiting on channels into its queue and pushing on channels out of it; every
+ * channel balanced (pushes = pops). It can still deadlock; the executor reports that. */
+asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim_error_t *err);
+/* A readable listing: header, channels, then every queue's instructions. */
+void asim_program_dump(FILE *out, const asim_program_t *p, const char (*names)[64]);
 
 #endif

@@ -32,7 +32,8 @@ extern "C" {
     X(EBUSY, "port busy")                                                \
     X(ENOMEM, "out of memory")                                           \
     X(EARG, "bad argument")                                              \
-    X(EDEADLOCK, "program cannot finish")
+    X(EDEADLOCK, "program cannot finish")                                \
+    X(EPROGRAM, "bad program file")
 
 typedef enum {
 #define ASIM_STATUS_ENUM(code, text) ASIM_##code,

@@ -18,6 +18,7 @@
 #define ASIM_SIM_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "asim/config.h"
 #include "asim/error.h"
@@ -140,6 +141,16 @@ void asim_sim_record_timeline(asim_sim_t *sim);
 /* Runs g; rep stays valid until asim_report_free and asim_sim_free. */
 asim_status_t asim_sim_run(asim_sim_t *sim, const asim_graph_t *g, asim_report_t *rep,
                            asim_error_t *err);
+/* Compiles g into the accelerator program for this configuration (its `schedule`) and writes
+ * it to path (docs/program.md). */
+asim_status_t asim_sim_compile(asim_sim_t *sim, const asim_graph_t *g, const char *path,
+                               asim_error_t *err);
+/* Runs the program file at path instead of compiling g; the file must have been compiled for
+ * this configuration and this graph. */
+asim_status_t asim_sim_run_program(asim_sim_t *sim, const asim_graph_t *g, const char *path,
+                                   asim_report_t *rep, asim_error_t *err);
+/* Writes a readable listing of the program file at path. */
+asim_status_t asim_program_dump_file(const char *path, FILE *out, asim_error_t *err);
 void asim_report_free(asim_report_t *rep);
 void asim_sim_free(asim_sim_t *sim);
 
