@@ -60,6 +60,12 @@ struct asim_sim {
     op_state_t *ops;
     queue_state_t *qs;
     uint32_t *tokens;                        /* per channel */
+    size_t *first;                           /* per queue: global id of its first instruction */
+    asim_cycle_t *issued_at, *done_at;       /* per instruction (global id) */
+    int64_t *pred;                           /* per instruction: what it waited on last */
+    uint32_t **pushers;                      /* per channel: pushing instructions, in order */
+    size_t *pops;                            /* per channel: tokens taken so far */
+    int64_t last_dma;                        /* the DMA channel's last instruction */
     bool dma_busy;
     int dma_queue;                           /* queue whose transfer is in flight */
     bool oom;

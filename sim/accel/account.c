@@ -67,12 +67,12 @@ static void account_units(asim_sim_t *s, asim_report_t *rep)
         asim_energy_t e = {0};
         asim_energy_of(&s->prices, u->actions, &e);
         *ur = (asim_unit_resources_t){u->name, s->unit_res[i], u->block->basis, energy_sum(&e),
-                                      ""};
+                                      "", u->busy_cycles};
         if (u->block->describe)
             u->block->describe(u->self, ur->summary, sizeof ur->summary);
     }
     rep->unit_resources[rep->n_units++] = (asim_unit_resources_t){
-        "buffers", s->buffer_res, "block count of the configured capacities", 0.0, ""};
+        "buffers", s->buffer_res, "block count of the configured capacities", 0.0, "", 0};
     rep->fits = asim_board_total(s, &rep->resources);
 }
 
@@ -108,5 +108,6 @@ void asim_report_free(asim_report_t *rep)
     free(rep->layers);
     free(rep->unit_resources);
     free(rep->sections);
+    free(rep->critical_path);
     memset(rep, 0, sizeof *rep);
 }

@@ -55,6 +55,12 @@ static void layer_end(asim_sim_t *s, size_t op, asim_cycle_t now)
         s->layers[op].end = now;
 }
 
+/* Global id of instruction i of queue q. */
+static size_t gid(const asim_sim_t *s, int q, size_t i)
+{
+    return s->first[q] + i;
+}
+
 static void push_tokens(asim_sim_t *s, const asim_insn_t *insn)
 {
     for (unsigned k = 0; k < insn->n_pushes; k++)
@@ -81,6 +87,7 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
         record_span(s, s->dma->name, op, job->start, now, job->work.store ? "store" : "load");
     if (job->work.store)
         layer_end(s, op, now);
+    s->done_at[gid(s, q, s->qs[q].head - 1)] = now;
     push_tokens(s, insn);
     s->dma_busy = false;
     issue_all(s, now);
@@ -108,6 +115,7 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     o->computed++;
     o->last_compute_end = now;
     layer_end(s, op, now);
+    s->done_at[gid(s, q, qs->head - 1)] = now;
     push_tokens(s, insn);
     qs->busy = false;
     issue_all(s, now);
@@ -151,14 +159,30 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
     bool dma = q == ASIM_QUEUE_LOAD || q == ASIM_QUEUE_STORE;
     if (qs->head >= qu->len || (!dma && qs->busy) || (dma && s->dma_busy))
         return false;
+    size_t id = gid(s, q, qs->head);
     const asim_insn_t *insn = &qu->insns[qs->head++];
-    for (unsigned k = 0; k < insn->n_waits; k++)
-        s->tokens[insn->waits[k]]--;
+    /* what it waited on last: its queue's previous instruction, the pushers of its tokens,
+     * and, on the DMA channel, the transfer before it */
+    int64_t pred = qs->head > 1 ? (int64_t)id - 1 : -1;
+    if (dma && s->last_dma >= 0 &&
+        (pred < 0 || s->done_at[s->last_dma] > s->done_at[pred]))
+        pred = s->last_dma;
+    for (unsigned k = 0; k < insn->n_waits; k++) {
+        uint16_t c = insn->waits[k];
+        s->tokens[c]--;
+        int64_t from = s->pushers[c][s->pops[c]++];
+        if (pred < 0 || s->done_at[from] > s->done_at[pred])
+            pred = from;
+    }
+    s->pred[id] = pred;
+    s->issued_at[id] = now;
     if (dma && insn->bits == 0) { /* a slot turn: nothing to move, done at once */
+        s->done_at[id] = now;
         push_tokens(s, insn);
         return true;
     }
     if (dma) {
+        s->last_dma = (int64_t)id;
         s->dma_busy = true;
         s->dma_queue = q;
         qs->job = (asim_job_t){.work = {.bits = insn->bits,
@@ -294,6 +318,66 @@ static void place_unsupported(asim_sim_t *s)
     }
 }
 
+/* Per-instruction timing, and each channel's pushers in the order their tokens are taken. */
+static bool timing_alloc(asim_sim_t *s)
+{
+    const asim_program_t *p = &s->prog;
+    size_t n = asim_program_len(p) + 1, *counts;
+    s->first = calloc(p->n_queues, sizeof *s->first);
+    s->issued_at = calloc(n, sizeof *s->issued_at);
+    s->done_at = calloc(n, sizeof *s->done_at);
+    s->pred = calloc(n, sizeof *s->pred);
+    s->pushers = calloc(p->n_channels + 1, sizeof *s->pushers);
+    s->pops = calloc(p->n_channels + 1, sizeof *s->pops);
+    counts = calloc(p->n_channels + 1, sizeof *counts);
+    bool ok = s->first && s->issued_at && s->done_at && s->pred && s->pushers && s->pops && counts;
+    for (size_t q = 1; ok && q < p->n_queues; q++)
+        s->first[q] = s->first[q - 1] + p->queues[q - 1].len;
+    for (size_t q = 0; ok && q < p->n_queues; q++)
+        for (size_t i = 0; i < p->queues[q].len; i++)
+            for (unsigned k = 0; k < p->queues[q].insns[i].n_pushes; k++)
+                counts[p->queues[q].insns[i].pushes[k]]++;
+    for (size_t c = 0; ok && c < p->n_channels; c++) {
+        s->pushers[c] = malloc((counts[c] ? counts[c] : 1) * sizeof **s->pushers);
+        ok = s->pushers[c] != NULL;
+        counts[c] = 0;
+    }
+    for (size_t q = 0; ok && q < p->n_queues; q++)
+        for (size_t i = 0; i < p->queues[q].len; i++)
+            for (unsigned k = 0; k < p->queues[q].insns[i].n_pushes; k++) {
+                uint16_t c = p->queues[q].insns[i].pushes[k];
+                s->pushers[c][counts[c]++] = (uint32_t)(s->first[q] + i);
+            }
+    free(counts);
+    s->last_dma = -1;
+    return ok;
+}
+
+/* The critical path: from the last completion back along what each instruction waited on
+ * last; each queue's share is the running time of its instructions on the path. */
+static asim_status_t critical_path(asim_sim_t *s, asim_report_t *rep, asim_error_t *err)
+{
+    const asim_program_t *p = &s->prog;
+    rep->critical_path = calloc(p->n_queues, sizeof *rep->critical_path);
+    if (!rep->critical_path)
+        return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory");
+    rep->n_path_parts = p->n_queues;
+    for (size_t q = 0; q < p->n_queues; q++)
+        rep->critical_path[q].queue = p->queues[q].name;
+    size_t n = asim_program_len(p);
+    int64_t at = -1;
+    for (size_t i = 0; i < n; i++)
+        if (at < 0 || s->done_at[i] >= s->done_at[at])
+            at = (int64_t)i;
+    for (; at >= 0; at = s->pred[at]) {
+        size_t q = 0;
+        while (q + 1 < p->n_queues && s->first[q + 1] <= (size_t)at)
+            q++;
+        rep->critical_path[q].cycles += s->done_at[at] - s->issued_at[at];
+    }
+    return ASIM_OK;
+}
+
 /* Runs s->prog for g and fills rep. */
 static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t *rep,
                              asim_error_t *err)
@@ -303,7 +387,7 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     s->qs = calloc(s->prog.n_queues, sizeof *s->qs);
     s->tokens = calloc(s->prog.n_channels ? s->prog.n_channels : 1, sizeof *s->tokens);
     rep->layers = calloc(g->len ? g->len : 1, sizeof *rep->layers);
-    if (!s->ops || !s->qs || !s->tokens || !rep->layers) {
+    if (!s->ops || !s->qs || !s->tokens || !rep->layers || !timing_alloc(s)) {
         asim_report_free(rep);
         return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory for %zu ops", g->len);
     }
@@ -335,6 +419,11 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     rep->stats = &s->stats;
     rep->spans = s->spans;
     rep->n_spans = s->n_spans;
+    rep->schedule = s->prog.schedule == ASIM_SCHEDULE_SERIAL ? "serial" : "pipelined";
+    if ((st = critical_path(s, rep, err)) != ASIM_OK) {
+        asim_report_free(rep);
+        return st;
+    }
     return asim_account(s, rep, err);
 }
 

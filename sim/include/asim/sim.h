@@ -83,7 +83,15 @@ typedef struct {
     const char *basis;            /* "calibrated (Yosys)" or "first-order" */
     double energy_pj;             /* its compute and buffer energy over the run */
     char summary[160];            /* its line in the report header, or "" */
+    asim_cycle_t busy;            /* cycles it ran jobs (buffers: 0) */
 } asim_unit_resources_t;
+
+/* One queue's share of the critical path: the chain of instructions, each waiting last on the
+ * one before it, that ends with the run's last completion. */
+typedef struct {
+    const char *queue;            /* "load", "store" or a unit */
+    asim_cycle_t cycles;          /* cycles its instructions on the path ran */
+} asim_path_part_t;
 
 /* A block's own report section (e.g. the QMM computation-flow comparison): groups of
  * numbers, written as a JSON object of objects and as text lines. */
@@ -128,6 +136,9 @@ typedef struct {
     double static_w;              /* device static power used, W */
     asim_report_section_t *sections; /* blocks' own sections */
     size_t n_sections;
+    asim_path_part_t *critical_path; /* per queue; the rest of total_cycles is waits */
+    size_t n_path_parts;
+    const char *schedule;         /* "serial" or "pipelined" */
     const asim_stats_t *stats;
     const asim_span_t *spans;     /* the timeline, when recorded (asim_sim_record_timeline) */
     size_t n_spans;
