@@ -108,15 +108,6 @@ module sys_dma #(
             wr_addr <= {1'b1, {(AW-1){1'b0}}};
             w_addr <= {AW{1'b0}};
         end else begin
-            if (go) begin
-                active <= 1'b1;
-                store <= go_store;
-                req_left <= go_bursts[BYTESW-1:0];
-                resp_left <= go_bursts[BYTESW-1:0];
-                w_owed <= 0;
-                w_beat <= 9'd0;
-                w_addr <= wr_addr;
-            end
             if (ar_fire) begin
                 req_left <= req_left - 1'b1;
                 rd_addr <= rd_addr + burst_bytes;
@@ -137,6 +128,16 @@ module sys_dma #(
                 resp_left <= resp_left - 1'b1;
                 if (done)
                     active <= 1'b0;
+            end
+            // last: a transfer may start in its predecessor's completion cycle
+            if (go) begin
+                active <= 1'b1;
+                store <= go_store;
+                req_left <= go_bursts[BYTESW-1:0];
+                resp_left <= go_bursts[BYTESW-1:0];
+                w_owed <= 0;
+                w_beat <= 9'd0;
+                w_addr <= wr_addr;
             end
         end
     end
