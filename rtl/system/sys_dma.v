@@ -7,8 +7,9 @@
 //     direction. Loads read from a running address from 0, stores write to one from 2^(AW-1);
 //     every burst is aligned to its size, so none crosses a 4 KiB boundary.
 //   - The first AR or AW is presented the cycle after go (the request register), then one
-//     burst per cycle while the slave is ready; W beats follow the AWs already sent, one per
-//     cycle. rready and bready are always high.
+//     burst per cycle while the slave is ready; W beats stream from that same cycle, one per
+//     cycle while the slave is ready (AXI lets write data lead its address). rready and
+//     bready are always high.
 //   - done is high, combinationally, in the cycle of the last burst's last R beat (loads) or
 //     its B response (stores): that cycle is the transfer's completion cycle.
 //   - Data is not modelled yet: R data is dropped and W data is the beat's address.
@@ -57,7 +58,7 @@ module sys_dma #(
 
     reg              active, store;
     reg [BYTESW-1:0] req_left, resp_left;   // bursts still to request, still to complete
-    reg [BYTESW-1:0] w_owed;                // bursts whose AW went out but whose W has not
+    reg [BYTESW-1:0] w_left;                // bursts whose W beats are still to send
     reg [8:0]        w_beat;                // beats of the current W burst sent
     reg [AW-1:0]     rd_addr, wr_addr, w_addr;
 
@@ -90,7 +91,7 @@ module sys_dma #(
     assign awlen = len;
     assign awsize = DSHIFT[2:0];
     assign awburst = 2'b01;
-    assign wvalid = active && store && w_owed != 0;
+    assign wvalid = active && store && w_left != 0;
     assign wdata = {(DBYTES*8/AW){w_addr}};
     assign wstrb = {DBYTES{1'b1}};
     assign wlast = w_beat == beats - 9'd1;
@@ -102,7 +103,7 @@ module sys_dma #(
             store <= 1'b0;
             req_left <= 0;
             resp_left <= 0;
-            w_owed <= 0;
+            w_left <= 0;
             w_beat <= 9'd0;
             rd_addr <= {AW{1'b0}};
             wr_addr <= {1'b1, {(AW-1){1'b0}}};
@@ -116,10 +117,8 @@ module sys_dma #(
                 req_left <= req_left - 1'b1;
                 wr_addr <= wr_addr + burst_bytes;
             end
-            if (aw_fire && !(w_fire && wlast))
-                w_owed <= w_owed + 1'b1;
-            else if (!aw_fire && w_fire && wlast)
-                w_owed <= w_owed - 1'b1;
+            if (w_fire && wlast)
+                w_left <= w_left - 1'b1;
             if (w_fire) begin
                 w_beat <= wlast ? 9'd0 : w_beat + 9'd1;
                 w_addr <= w_addr + DBYTES[AW-1:0];
@@ -135,7 +134,7 @@ module sys_dma #(
                 store <= go_store;
                 req_left <= go_bursts[BYTESW-1:0];
                 resp_left <= go_bursts[BYTESW-1:0];
-                w_owed <= 0;
+                w_left <= go_store ? go_bursts[BYTESW-1:0] : 0;
                 w_beat <= 9'd0;
                 w_addr <= wr_addr;
             end

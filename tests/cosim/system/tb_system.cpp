@@ -18,6 +18,7 @@
 // other than its instruction's whole bursts, and the total cycles. The first mismatch prints
 // the cycle, queue, instruction, op, expected and actual, then the run is replayed with a VCD
 // of the RTL's ports (system_<name>.rtl.vcd in --vcd-dir) up to two cycles past it.
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -532,6 +533,22 @@ private:
     uint64_t xfer_start_ = 0, xfer_bytes_ = 0;
 };
 
+// Cycles in which two or more jobs (computes, transfers) complete in the C run: where the
+// order the completions are handled in can matter.
+size_t shared_completion_cycles(const World &w)
+{
+    std::vector<uint64_t> ends;
+    for (size_t q = 0; q < w.prog.n_queues; q++)
+        for (size_t i = 0; i < w.prog.queues[q].len; i++)
+            if (q >= 2 || w.prog.queues[q].insns[i].bits)
+                ends.push_back(w.ref->done_at[w.first[q] + i]);
+    std::sort(ends.begin(), ends.end());
+    size_t n = 0;
+    for (size_t i = 1; i < ends.size(); i++)
+        n += ends[i] == ends[i - 1] && (i < 2 || ends[i - 2] != ends[i]);
+    return n;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -552,8 +569,9 @@ int main(int argc, char **argv)
         return 1;
     }
     std::printf("cosim: %s: %zu instructions over %zu queues, every issue and completion "
-                "cycle and the total (%llu cycles) match the C executor\n", name.c_str(),
-                asim_program_len(&w.prog), w.prog.n_queues,
-                (unsigned long long)run.rtl_total());
+                "cycle and the total (%llu cycles) match the C executor; %zu cycles with two "
+                "or more completions\n", name.c_str(), asim_program_len(&w.prog),
+                w.prog.n_queues, (unsigned long long)run.rtl_total(),
+                shared_completion_cycles(w));
     return 0;
 }
