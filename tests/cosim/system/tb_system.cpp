@@ -48,12 +48,17 @@ constexpr uint64_t NOT_YET = ~0ull;
 struct Args {
     std::string config, model, vcd_dir = ".";
     std::vector<std::string> sets;
+    bool tie = false;  // run the tie program instead of the compiled one
 };
 
 bool parse_args(int argc, char **argv, Args &a)
 {
     for (int i = 1; i < argc; i++) {
         std::string k = argv[i];
+        if (k == "--tie") {
+            a.tie = true;
+            continue;
+        }
         if (i + 1 >= argc) {
             std::fprintf(stderr, "tb_system: %s needs a value\n", k.c_str());
             return false;
@@ -69,7 +74,7 @@ bool parse_args(int argc, char **argv, Args &a)
             a.vcd_dir = v;
         else {
             std::fprintf(stderr, "tb_system: unknown argument '%s' (--config F --model M "
-                                 "[--set k=v]... [--vcd-dir D])\n", k.c_str());
+                                 "[--set k=v]... [--tie] [--vcd-dir D])\n", k.c_str());
             return false;
         }
     }
@@ -124,6 +129,89 @@ double config_value(const asim_config_t &cfg, const char *key)
     return v;
 }
 
+// Cycles the unit of queue q takes for a tile: its block's cost, stretched to the buffer
+// ports' pace as sim/block/unit.c does (reads / port bits per cycle, rounded up).
+uint64_t unit_cycles(const World &w, const asim_program_t &p, unsigned q, uint32_t op,
+                     uint64_t tile)
+{
+    asim_tile_t tl;
+    asim_plan_tile(&p.plans[op], &w.g, op, tile, &tl);
+    asim_work_t work{};
+    work.op = &tl.shape;
+    asim_cost_t cost;
+    asim_unit_cost(w.tb->units[p.queues[q].unit], &work, &cost);
+    uint64_t bpc = w.port_bits_per_cycle;
+    uint64_t need = (cost.actions[ASIM_ACT_SRAM_READ_BITS] + bpc - 1) / bpc;
+    return need > cost.cycles ? need : cost.cycles;
+}
+
+asim_insn_t insn(asim_insn_kind_t kind, const asim_insn_t &like, uint64_t bits, int wait,
+                 int push)
+{
+    asim_insn_t in{};
+    in.kind = (uint8_t)kind;
+    in.op = like.op;
+    in.tile = like.tile;
+    in.bits = bits;
+    if (wait >= 0)
+        in.waits[in.n_waits++] = (uint16_t)wait;
+    if (push >= 0)
+        in.pushes[in.n_pushes++] = (uint16_t)push;
+    return in;
+}
+
+void set_queue(asim_queue_t &q, std::vector<asim_insn_t> insns)
+{
+    free(q.insns);
+    q.insns = (asim_insn_t *)calloc(insns.size() + 1, sizeof *q.insns);
+    std::copy(insns.begin(), insns.end(), q.insns);
+    q.len = q.cap = insns.size();
+}
+
+// The tie program (--tie), built from a compiled program's ops and tiles:
+//   load   L0 (1 burst, pushes c0), L1 (n bursts), L2 (1 burst)
+//   store  S (1 burst, waits c1)
+//   unit   C0 (waits c0, pushes c1), on the first compute queue; the others empty
+// with n chosen so that L1 takes as long as C0. L1 and C0 issue in the cycle L0 completes (L1
+// first: loads are tried before computes) and complete together. The C executor handles L1's
+// completion first, while S still lacks its token, so L2 takes the DMA channel and S waits:
+// a controller that handles the two completions at once, or newest first, issues S instead.
+bool make_tie(const World &w, asim_program_t *p)
+{
+    if (!p->queues[0].len || !p->queues[1].len) {
+        std::printf("tb_system: --tie needs a compiled program with a load and a store\n");
+        return false;
+    }
+    uint64_t bb = w.dram.burst_bytes, n = 0;
+    const asim_insn_t ld = p->queues[0].insns[0], st = p->queues[1].insns[0];
+    asim_insn_t cp{};
+    for (size_t i = 0; !n && i < p->queues[2].len; i++) {
+        cp = p->queues[2].insns[i];
+        uint64_t c = unit_cycles(w, *p, 2, cp.op, cp.tile);
+        for (uint64_t k = 1; !n && w.dram.cycles(k * bb) <= c; k++)
+            if (w.dram.cycles(k * bb) == c)
+                n = k;
+    }
+    if (!n) {
+        std::printf("tb_system: --tie: no compute of queue 2 lasts as long as some whole number "
+                    "of bursts\n");
+        return false;
+    }
+    set_queue(p->queues[0], {insn(ASIM_INSN_LOAD, ld, 8 * bb, -1, 0),
+                             insn(ASIM_INSN_LOAD, ld, 8 * n * bb, -1, -1),
+                             insn(ASIM_INSN_LOAD, ld, 8 * bb, -1, -1)});
+    set_queue(p->queues[1], {insn(ASIM_INSN_STORE, st, 8 * bb, 1, -1)});
+    set_queue(p->queues[2], {insn(ASIM_INSN_COMPUTE, cp, 0, 0, 1)});
+    for (size_t q = 3; q < p->n_queues; q++)
+        set_queue(p->queues[q], {});
+    free(p->channels);
+    p->channels = (asim_channel_t *)calloc(2, sizeof *p->channels);
+    p->channels[0] = {ASIM_QUEUE_LOAD, 2, ASIM_CAUSE_OPERAND};
+    p->channels[1] = {2, ASIM_QUEUE_STORE, ASIM_CAUSE_RESULT};
+    p->n_channels = 2;
+    return true;
+}
+
 bool build_world(const Args &a, World &w)
 {
     asim_error_t err;
@@ -142,13 +230,17 @@ bool build_world(const Args &a, World &w)
     if (asim_compile(w.ref, &w.g, sched, &ref_prog, &err) != ASIM_OK ||
         asim_compile(w.tb, &w.g, sched, &w.prog, &err) != ASIM_OK)
         return fail_c("compile", err);
-    if (asim_execute(w.ref, &w.g, &ref_prog, &w.rep, &err) != ASIM_OK)
-        return fail_c("C executor", err);
     double f = config_value(w.cfg, "clock_mhz") / 1000.0; /* cycles per ns */
     w.dram = {config_value(w.cfg, "dram.latency_ns") * f,
               f / config_value(w.cfg, "dram.bandwidth_gbps"),
               (uint64_t)config_value(w.cfg, "dram.burst_bytes")};
     w.port_bits_per_cycle = 2 * (uint64_t)w.cfg.buffers.banks * (uint64_t)w.cfg.buffers.port_bits;
+    if (a.tie && (!make_tie(w, &ref_prog) || !make_tie(w, &w.prog))) {
+        asim_program_free(&ref_prog);
+        return false;
+    }
+    if (asim_execute(w.ref, &w.g, &ref_prog, &w.rep, &err) != ASIM_OK)
+        return fail_c("C executor", err);
     size_t n = 0;
     for (size_t q = 0; q < w.prog.n_queues; q++) {
         w.first.push_back(n);
@@ -444,16 +536,7 @@ private:
             return fail_at(t, "queue %u '%s' instruction %zu: job op %u tile %u, expected op %u "
                            "tile %llu", q, w_.prog.queues[q].name, i, op, tile, in.op,
                            (unsigned long long)in.tile);
-        asim_tile_t tl;
-        asim_plan_tile(&w_.prog.plans[in.op], &w_.g, in.op, in.tile, &tl);
-        asim_work_t work{};
-        work.op = &tl.shape;
-        asim_cost_t cost;
-        asim_unit_cost(w_.tb->units[w_.prog.queues[q].unit], &work, &cost);
-        uint64_t cycles = cost.cycles, bpc = w_.port_bits_per_cycle;
-        uint64_t need = (cost.actions[ASIM_ACT_SRAM_READ_BITS] + bpc - 1) / bpc;
-        if (need > cycles)
-            cycles = need;
+        uint64_t cycles = unit_cycles(w_, w_.prog, q, in.op, in.tile);
         if (cycles == 0)
             return fail_at(t, "queue %u instruction %zu costs 0 cycles: the unit model needs "
                            "at least 1", q, i);
