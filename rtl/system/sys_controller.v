@@ -184,44 +184,45 @@ module sys_controller #(
                 b[pick] = 1'b0;
                 obs_done[pick*8 +: 8] = obs_done[pick*8 +: 8] + 8'd1;
             end
-            for (pass = 0; found && pass <= PASSES; pass = pass + 1)
-                for (i = 0; i < NQ; i = i + 1) begin
-                    q = queue_at(i);
-                    a = base[q] + h[q][PW-1:0];
-                    can = h[q] < len[q] && !(q < 2 ? (b[0] || b[1]) : b[q]);
-                    for (k = 0; k < NW; k = k + 1)
-                        if (k < {28'd0, m_nw[a]} && t[chan(m_w[a], k)] == {TOKW{1'b0}})
-                            can = 1'b0;
-                    if (can && pass == PASSES)
-                        passes_over = 1'b1;
-                    else if (can) begin
+            for (pass = 0; pass <= PASSES; pass = pass + 1)
+                if (found)
+                    for (i = 0; i < NQ; i = i + 1) begin
+                        q = queue_at(i);
+                        a = base[q] + h[q][PW-1:0];
+                        can = h[q] < len[q] && !(q < 2 ? (b[0] || b[1]) : b[q]);
                         for (k = 0; k < NW; k = k + 1)
-                            if (k < {28'd0, m_nw[a]})
-                                t[chan(m_w[a], k)] = t[chan(m_w[a], k)] - 1'b1;
-                        h[q] = h[q] + 1'b1;
-                        obs_issued[q*8 +: 8] = obs_issued[q*8 +: 8] + 8'd1;
-                        if (q < 2 && m_bits[a] == {BITSW{1'b0}}) begin
-                            // nothing to move: done as it issues
+                            if (k < {28'd0, m_nw[a]} && t[chan(m_w[a], k)] == {TOKW{1'b0}})
+                                can = 1'b0;
+                        if (can && pass == PASSES)
+                            passes_over = 1'b1;
+                        else if (can) begin
                             for (k = 0; k < NW; k = k + 1)
-                                if (k < {28'd0, m_np[a]})
-                                    t[chan(m_p[a], k)] = t[chan(m_p[a], k)] + 1'b1;
-                            obs_done[q*8 +: 8] = obs_done[q*8 +: 8] + 8'd1;
-                        end else begin
-                            b[q] = 1'b1;
-                            s[q] = sn;
-                            sn = sn + 1'b1;
-                            if (q < 2) begin
-                                dma_go = 1'b1;
-                                dma_go_store = m_kind[a] == 2'd2;
-                                dma_go_bits = m_bits[a];
+                                if (k < {28'd0, m_nw[a]})
+                                    t[chan(m_w[a], k)] = t[chan(m_w[a], k)] - 1'b1;
+                            h[q] = h[q] + 1'b1;
+                            obs_issued[q*8 +: 8] = obs_issued[q*8 +: 8] + 8'd1;
+                            if (q < 2 && m_bits[a] == {BITSW{1'b0}}) begin
+                                // nothing to move: done as it issues
+                                for (k = 0; k < NW; k = k + 1)
+                                    if (k < {28'd0, m_np[a]})
+                                        t[chan(m_p[a], k)] = t[chan(m_p[a], k)] + 1'b1;
+                                obs_done[q*8 +: 8] = obs_done[q*8 +: 8] + 8'd1;
                             end else begin
-                                job_valid[q-2] = 1'b1;
-                                job_op[(q-2)*32 +: 32] = m_op[a];
-                                job_tile[(q-2)*32 +: 32] = m_tile[a];
+                                b[q] = 1'b1;
+                                s[q] = sn;
+                                sn = sn + 1'b1;
+                                if (q < 2) begin
+                                    dma_go = 1'b1;
+                                    dma_go_store = m_kind[a] == 2'd2;
+                                    dma_go_bits = m_bits[a];
+                                end else begin
+                                    job_valid[q-2] = 1'b1;
+                                    job_op[(q-2)*32 +: 32] = m_op[a];
+                                    job_tile[(q-2)*32 +: 32] = m_tile[a];
+                                end
                             end
                         end
                     end
-                end
         end
     end
 
