@@ -14,7 +14,7 @@
 //     its B response (stores): that cycle is the transfer's completion cycle.
 //   - Data is not modelled yet: R data is dropped and W data is the beat's address.
 // The burst has 2^(burst_shift - log2(DBYTES)) beats; burst_shift must be at least
-// log2(DBYTES) and at most log2(DBYTES) + 8 (AXI4 INCR: 256 beats).
+// log2(DBYTES) and at most 12 (an AXI burst may not cross 4 KiB; at most 256 beats).
 module sys_dma #(
     parameter AW = 32,          // AXI address bits
     parameter DBYTES = 64,      // AXI data bytes per beat (a power of two)

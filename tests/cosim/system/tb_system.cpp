@@ -253,10 +253,10 @@ bool build_world(const Args &a, World &w)
         return false;
     }
     uint64_t bb = w.dram.burst_bytes;
-    if ((bb & (bb - 1)) || bb < DBYTES || bb > 256 * DBYTES) {
+    if ((bb & (bb - 1)) || bb < DBYTES || bb > 4096) {
         std::printf("tb_system: dram.burst_bytes %llu: the DMA needs a power of two from %u to "
-                    "%u (64-byte beats, up to 256 per burst)\n", (unsigned long long)bb,
-                    DBYTES, 256 * DBYTES);
+                    "4096 (%u-byte beats; an AXI burst may not cross 4 KiB)\n",
+                    (unsigned long long)bb, DBYTES, DBYTES);
         return false;
     }
     return true;
