@@ -37,7 +37,7 @@ for r, j in zip(layers, rep["layers"]):
                      ("cycles", "cycles"), ("busy_cycles", "busy_cycles"),
                      ("macs", "macs"), ("sram_read_bits", "sram_read_bits"),
                      ("sram_write_bits", "sram_write_bits")):
-        assert int(r[col]) == j[key], f"{r['name']}.{col}: {r[col]} != {j[key]}"
+        assert int(r[col]) == j.get(key, 0), f"{r['name']}.{col}: {r[col]} != {j.get(key, 0)}"
     close(r["energy_mj"], j["energy_mj"], r["name"] + ".energy_mj")
     cyc = int(r["cycles"])
     want = int(r["dram_bits"]) * mhz / (8e3 * cyc) if cyc else 0
