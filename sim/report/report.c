@@ -111,6 +111,27 @@ static void text_config(FILE *out, const asim_config_t *cfg)
     }
 }
 
+/* A block's section as text: its title, then one line per group. */
+static void write_section_text(FILE *out, const asim_report_section_t *sec)
+{
+    fprintf(out, "%s:\n", sec->title);
+    for (size_t g = 0; g < sec->n_groups; g++) {
+        const asim_report_group_t *grp = &sec->groups[g];
+        fprintf(out, "  %-10s", grp->key);
+        for (size_t i = 0; i < grp->n_items; i++) {
+            const asim_report_item_t *it = &grp->items[i];
+            fprintf(out, "%s %s ", i ? "," : "", it->label);
+            if (it->integer)
+                fprintf(out, "%llu", (unsigned long long)it->u);
+            else
+                fprintf(out, "%.6f", it->d);
+            if (it->unit[0])
+                fprintf(out, " %s", it->unit);
+        }
+        fprintf(out, "%s\n", grp->note);
+    }
+}
+
 static void write_text(FILE *out, const asim_report_t *r)
 {
     const asim_config_t *c = r->cfg;
@@ -122,21 +143,9 @@ static void write_text(FILE *out, const asim_report_t *r)
     fprintf(out, "accelsim %s: model %s on %s (%s", ASIM_VERSION, model, name, path);
     text_overrides(out, c);
     fprintf(out, ")\n");
-    if (c->array.enabled)
-        fprintf(out, "array %lldx%lld %s, tile_overlap %s, PE %lldx%lld bits, acc %lld\n",
-                (long long)c->array.rows, (long long)c->array.cols,
-                asim_dataflow_name((asim_dataflow_t)c->array.dataflow),
-                c->array.tile_overlap ? "on" : "off", (long long)c->array.act_bits,
-                (long long)c->array.weight_bits, (long long)c->array.acc_bits);
-    if (c->qmm.enabled)
-        fprintf(out, "qmm %lld DPUs x %lld lanes, activations %d-%d bits, B up to %lld bits, "
-                     "acc %lld\n",
-                (long long)c->qmm.dpus, (long long)c->qmm.lanes, 1 << c->qmm.min_act_bits,
-                1 << c->qmm.max_act_bits, (long long)c->qmm.max_b_bits,
-                (long long)c->qmm.acc_bits);
-    if (c->nonlinear.unit == ASIM_NL_PLACEHOLDER)
-        fprintf(out, "nonlinear: PLACEHOLDER unit, %lld lanes (docs/nonlinear-placeholder.md)\n",
-                (long long)c->nonlinear.lanes);
+    for (size_t i = 0; i < r->n_units; i++)
+        if (r->unit_resources[i].summary[0])
+            fprintf(out, "%s\n", r->unit_resources[i].summary);
     fprintf(out, "%g MHz; device %s (%s)\n\n", c->clock_mhz, dev, r->device->part);
     fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11s %11s %6s %6s %10s %10s\n", "layer",
             "op", "unit", "shape (MxNxK | RxC)", "bits", "mode", "cycles", "start", "util",
@@ -192,16 +201,8 @@ static void write_text(FILE *out, const asim_report_t *r)
             fprintf(out, "%s%s %llu", n++ ? ", " : "", r->stats->items[i].path,
                     (unsigned long long)*r->stats->items[i].value);
     fputc('\n', out);
-    if (r->has_flow) {
-        const asim_flow_cost_t *n = &r->flow_naive, *w = &r->flow_rewritten;
-        fprintf(out, "computation flow on the QMM layers (docs/qmm.md):\n");
-        fprintf(out, "  naive      FP ops %llu, cycles %llu, FP energy %.6f mJ\n",
-                (unsigned long long)(n->fp_mults + n->fp_adds), (unsigned long long)n->cycles,
-                n->fp_pj * 1e-9);
-        fprintf(out, "  rewritten  FP ops %llu, cycles %llu, FP energy %.6f mJ (simulated)\n",
-                (unsigned long long)(w->fp_mults + w->fp_adds), (unsigned long long)w->cycles,
-                w->fp_pj * 1e-9);
-    }
+    for (size_t i = 0; i < r->n_sections; i++)
+        write_section_text(out, &r->sections[i]);
     if (r->n_unsupported)
         fprintf(out, "\nINCOMPLETE: %zu of %zu ops have no unit in this configuration and are "
                      "not in the totals (marked UNSUPPORTED above).\n",
@@ -209,13 +210,26 @@ static void write_text(FILE *out, const asim_report_t *r)
     text_config(out, c);
 }
 
+/* Length of key's section ("array" of "array.rows"); 0 for a top-level key. */
+static size_t section_len(const char *key)
+{
+    const char *dot = strchr(key, '.');
+    return dot ? (size_t)(dot - key) : 0;
+}
+
+static bool same_section(const char *a, const char *b)
+{
+    size_t n = section_len(a);
+    return n == section_len(b) && strncmp(a, b, n) == 0;
+}
+
 /* "config": the file's path, the --set overrides, then every schema key nested by section as
- * in the YAML file, so the object is the effective configuration. */
+ * in the YAML file (a section's keys together, wherever the schema lists them), so the object
+ * is the effective configuration. */
 static void json_config(FILE *out, const asim_config_t *cfg)
 {
-    size_t n, section_len = 0;
+    size_t n;
     const asim_cfg_key_t *schema = asim_config_schema(&n);
-    const char *section = "";
     fprintf(out, "  \"config\": {\"path\": ");
     asim_put_json_string(out, cfg->path);
     fprintf(out, ", \"overrides\": {");
@@ -226,21 +240,46 @@ static void json_config(FILE *out, const asim_config_t *cfg)
         }
     fputc('}', out);
     for (size_t i = 0; i < n; i++) {
-        const char *key = schema[i].key, *dot = strchr(key, '.');
-        size_t len = dot ? (size_t)(dot - key) : 0;
-        if (len != section_len || strncmp(key, section, len) != 0) {
-            fprintf(out, "%s", section_len ? "}" : "");
-            if (len)
-                fprintf(out, ",\n    \"%.*s\": {", (int)len, key);
-            section = key;
-            section_len = len;
-        } else if (len) {
-            fprintf(out, ", ");
+        const char *key = schema[i].key;
+        size_t len = section_len(key), first = 0;
+        while (first < i && !(len && same_section(schema[first].key, key)))
+            first++;
+        if (first < i)
+            continue; /* written with the first key of its section */
+        if (!len) {
+            fprintf(out, ",\n    \"%s\": ", key);
+            config_value(out, &schema[i], cfg, true);
+            continue;
         }
-        fprintf(out, "%s\"%s\": ", len ? "" : ",\n    ", dot ? dot + 1 : key);
-        config_value(out, &schema[i], cfg, true);
+        fprintf(out, ",\n    \"%.*s\": {", (int)len, key);
+        for (size_t j = i, k = 0; j < n; j++)
+            if (same_section(schema[j].key, key)) {
+                fprintf(out, "%s\"%s\": ", k++ ? ", " : "", schema[j].key + len + 1);
+                config_value(out, &schema[j], cfg, true);
+            }
+        fputc('}', out);
     }
-    fprintf(out, "%s},\n", section_len ? "}" : "");
+    fprintf(out, "},\n");
+}
+
+/* A block's section as a JSON object of objects, one per group. */
+static void write_section_json(FILE *out, const asim_report_section_t *sec)
+{
+    fprintf(out, "  \"%s\": {", sec->key);
+    for (size_t g = 0; g < sec->n_groups; g++) {
+        const asim_report_group_t *grp = &sec->groups[g];
+        fprintf(out, "%s\"%s\": {", g ? ", " : "", grp->key);
+        for (size_t i = 0; i < grp->n_items; i++) {
+            const asim_report_item_t *it = &grp->items[i];
+            fprintf(out, "%s\"%s\": ", i ? ", " : "", it->key);
+            if (it->integer)
+                fprintf(out, "%llu", (unsigned long long)it->u);
+            else
+                fprintf(out, "%.9g", it->d);
+        }
+        fputc('}', out);
+    }
+    fprintf(out, "},\n");
 }
 
 static void write_json(FILE *out, const asim_report_t *r)
@@ -288,16 +327,8 @@ static void write_json(FILE *out, const asim_report_t *r)
                 u->res.uram, u->basis);
     }
     fprintf(out, "]},\n");
-    if (r->has_flow)
-        fprintf(out, "  \"flow\": {\"naive\": {\"fp_mults\": %llu, \"fp_adds\": %llu, "
-                     "\"cycles\": %llu, \"fp_energy_mj\": %.9g}, \"rewritten\": {\"fp_mults\": "
-                     "%llu, \"fp_adds\": %llu, \"cycles\": %llu, \"fp_energy_mj\": %.9g}},\n",
-                (unsigned long long)r->flow_naive.fp_mults,
-                (unsigned long long)r->flow_naive.fp_adds,
-                (unsigned long long)r->flow_naive.cycles, r->flow_naive.fp_pj * 1e-9,
-                (unsigned long long)r->flow_rewritten.fp_mults,
-                (unsigned long long)r->flow_rewritten.fp_adds,
-                (unsigned long long)r->flow_rewritten.cycles, r->flow_rewritten.fp_pj * 1e-9);
+    for (size_t i = 0; i < r->n_sections; i++)
+        write_section_json(out, &r->sections[i]);
     fprintf(out, "  \"stats\": {");
     for (size_t i = 0; i < r->stats->len; i++) {
         fprintf(out, "%s\n    ", i ? "," : "");
