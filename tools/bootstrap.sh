@@ -7,6 +7,13 @@ PKGS="build-essential cmake ninja-build pkg-config libyaml-cpp-dev libcmocka-dev
 verilator libsystemc-dev yosys parallel gnuplot clang libclang-rt-14-dev valgrind
 python3"
 
+# TEST: packages only the tests need, not the simulator (issue 16: the real single-node
+# Slurm of tests/slurm/slurm_test.sh, GNU parallel over a local sshd in
+# tests/slurm/parallel_ssh_test.sh, which --return needs rsync for). The lead splits the run
+# and test lists; these belong to the test list.
+TEST_PKGS="slurm-wlm munge openssh-server openssh-client rsync"
+PKGS="$PKGS $TEST_PKGS"
+
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
