@@ -20,13 +20,13 @@ config_echo)
     # The JSON config is the whole effective configuration: rerunning it as a YAML file (JSON
     # is YAML) gives the same run, and the --set overrides are listed.
     "$accelsim" --config configs/beta.yaml --model vit_tiny:layers=1 --set qmm.dpus=32 \
-        --set dram.bandwidth_gbps=4 --set "clock_mhz=187.3" --format json > "$tmp/a.json"
+        --set dram.bandwidth_gbps=4.123456789 --set "clock_mhz=187.3" --format json > "$tmp/a.json"
     "$accelsim" config --markdown | sed -n 's/^| `\([a-z_.]*\)` .*/\1/p' > "$tmp/keys"
     python3 - "$tmp/a.json" "$tmp/keys" "$tmp/echo.yaml" "$root/configs" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1]))
 cfg = rep["config"]
-want = {"qmm.dpus": 32, "dram.bandwidth_gbps": 4, "clock_mhz": 187.3}
+want = {"qmm.dpus": 32, "dram.bandwidth_gbps": 4.123456789, "clock_mhz": 187.3}
 assert cfg["overrides"] == want, f"overrides {cfg['overrides']} != {want}"
 assert cfg["path"] == "configs/beta.yaml", cfg["path"]
 keys = open(sys.argv[2]).read().split()
@@ -38,7 +38,7 @@ def get(key):
     return node
 missing = [k for k in keys if not isinstance(get(k), (int, float, str, bool))]
 assert not missing, f"keys missing from the echo: {missing}"
-assert get("qmm.dpus") == 32 and get("dram.bandwidth_gbps") == 4 and get("clock_mhz") == 187.3
+assert get("qmm.dpus") == 32 and get("dram.bandwidth_gbps") == 4.123456789 and get("clock_mhz") == 187.3
 echo = {k: v for k, v in cfg.items() if k not in ("path", "overrides")}
 echo["tech"] = sys.argv[4] + "/" + echo["tech"]
 json.dump(echo, open(sys.argv[3], "w"))
