@@ -1,5 +1,4 @@
 /* registry.c: the list of blocks (see registry.h). Adding a block adds one line here. */
-#include <stdalign.h>
 
 #include "block/registry.h"
 
@@ -9,7 +8,8 @@
     X(asim_qmm_block)             \
     X(asim_nl_placeholder_block)  \
     X(asim_quark_block)           \
-    X(asim_dram_block)
+    X(asim_dram_block)            \
+    /* one line per block, each ending in a backslash */
 
 #define ASIM_BLOCK_DECLARE(b) extern const asim_block_t b;
 ASIM_BLOCK_LIST(ASIM_BLOCK_DECLARE)
@@ -24,9 +24,10 @@ const asim_block_t *const *asim_blocks(size_t *n)
     return blocks;
 }
 
+/* Block params need at most 8-byte alignment (int64_t, double, pointers). */
 static size_t align_up(size_t v)
 {
-    return (v + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t);
+    return (v + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t);
 }
 
 size_t asim_block_params_offset(const asim_block_t *b)
@@ -45,7 +46,7 @@ size_t asim_block_params_offset(const asim_block_t *b)
 
 const void *asim_block_params(const asim_config_t *cfg, const asim_block_t *b)
 {
-    return cfg->blocks + asim_block_params_offset(b);
+    return (const char *)cfg->blocks + asim_block_params_offset(b);
 }
 
 static const char *const action_names[] = {

@@ -88,7 +88,6 @@ static void dram_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
     out->actions[ASIM_ACT_DRAM_BITS] = w->bits;
     out->actions[w->store ? ASIM_ACT_SRAM_READ_BITS : ASIM_ACT_SRAM_WRITE_BITS] = w->bits;
     out->counters[w->store ? COUNTER_STORE_BITS : COUNTER_LOAD_BITS] = w->bits;
-    snprintf(out->mode, sizeof out->mode, "%s", w->store ? "store" : "load");
 }
 
 static void dram_resources(const void *self, asim_resources_t *r)

@@ -50,7 +50,7 @@ typedef struct {
     struct {
         bool enforce;             /* does-not-fit is an error */
     } resources;
-    _Alignas(16) unsigned char blocks[ASIM_CFG_BLOCK_BYTES]; /* each block's params struct */
+    uint64_t blocks[ASIM_CFG_BLOCK_BYTES / 8]; /* each block's params struct, 8-byte aligned */
     char path[ASIM_PATH_MAX];     /* file it was loaded from ("" if built in code) */
     asim_cfg_origin_t origin[ASIM_CFG_MAX_KEYS]; /* per schema entry */
 } asim_config_t;
