@@ -205,7 +205,17 @@ void asim_sim_free(asim_sim_t *s)
     asim_eventq_free(&s->q);
     asim_stats_free(&s->stats);
     free(s->ops);
-    free(s->stores);
+    free(s->qs);
+    free(s->tokens);
+    for (size_t c = 0; s->pushers && c < s->prog.n_channels; c++)
+        free(s->pushers[c]);
+    free(s->pushers);
+    free(s->pops);
+    free(s->first);
+    free(s->issued_at);
+    free(s->done_at);
+    free(s->pred);
+    asim_program_free(&s->prog);
     free(s->spans);
     free(s);
 }

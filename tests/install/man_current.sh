@@ -8,7 +8,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 help=$("$accelsim" --help; "$accelsim" sweep --help)
 page=$(sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' -e 's/\\e/\\/g' "$man")
 opts() { grep -oE '(^|[^A-Za-z0-9-])(--[a-z][a-z-]*[a-z]|-j)\b' | sed 's/^[^-]*//' | sort -u; }
-subs() { grep -oE 'accelsim (check|list|config|sweep)' | sort -u; }
+subs() { grep -oE 'accelsim [a-z]+' | sort -u; }
 if [ "$(echo "$help" | opts)" != "$(echo "$page" | opts)" ]; then
     echo "options only in --help:"; echo "$help" | opts >/tmp/asim_man_h.$$
     echo "$page" | opts | comm -13 - /tmp/asim_man_h.$$
