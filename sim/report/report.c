@@ -481,7 +481,9 @@ static void csv_unit(FILE *out, const asim_unit_resources_t *u)
     csv_skip(out, 1); /* op */
     fputc(',', out);
     asim_csv_field(out, u->name, false);
-    csv_skip(out, 27); /* status .. dram_gbps */
+    csv_skip(out, 14); /* status .. cycles */
+    fprintf(out, ",%llu", (unsigned long long)u->busy);
+    csv_skip(out, 12); /* wait_operands .. dram_gbps */
     fprintf(out, ",%.9g", u->energy_pj * 1e-9);
     csv_skip(out, 4); /* energy by kind */
     csv_resources(out, &u->res);

@@ -58,6 +58,8 @@ for col, key in (("lut", "lut"), ("ff", "ff"), ("dsp", "dsp"), ("bram", "bram"),
     # Each figure is printed rounded to a whole cell: the sum may be off by half a cell each.
     got = sum(float(r[col]) for r in units)
     assert abs(got - float(total[col])) <= 0.5 * len(units), f"units' {col}: {got} != {total[col]}"
+for r, u in zip(units, rep["resources"]["units"]):
+    assert r["name"] == u["name"] and int(r["busy_cycles"]) == u["busy_cycles"], (r["name"], u)
 assert total["fits"] == ("1" if rep["resources"]["fits"] else "0")
 print(f"ok: {len(header)} columns; {len(layers)} layers, {len(units)} units and the total agree "
       f"with the JSON report")
