@@ -14,6 +14,10 @@
  * counted under the cause of the first empty channel in the order order, buffer, data,
  * result, operand: a compute counts an operand wait only when its load is all it lacks.
  *
+ * Buffer ports. The buffers' banks give every cycle 2 x banks x port_bits bits of reads; a
+ * compute job that starts while n others run gets 1/(n+1) of them for its whole run (the
+ * unit stretches it and counts a port stall when its reads need more).
+ *
  * Deadlock. When no event is left and a queue has not finished, the program cannot finish
  * (tokens that can never arrive): the run fails naming each stuck queue, its instruction and
  * the channels it waits on, instead of hanging.
@@ -194,6 +198,11 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
     if (s->ops[insn->op].computed == 0 && l->busy == 0)
         l->start = now;
     asim_plan_tile(&s->prog.plans[insn->op], s->graph, insn->op, insn->tile, &qs->tile);
+    /* the buffers' ports are shared: a job gets an equal share with the jobs running beside it */
+    unsigned running = 0;
+    for (size_t k = 2; k < s->prog.n_queues; k++)
+        running += s->qs[k].busy;
+    s->units[qu->unit]->sram_bits_per_cycle = s->sram_port_bits / (1 + running);
     qs->busy = true;
     qs->job = (asim_job_t){.work = {.op = &qs->tile.shape}, .tag = (uint64_t)q};
     send(s->units[qu->unit], &qs->job);

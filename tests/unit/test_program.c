@@ -43,6 +43,32 @@ static void test_pipelined_overlaps(void **state)
                 cycles("configs/quark.yaml", "vit_tiny", "schedule=serial") * 8);
 }
 
+static uint64_t stat_of(const char *schedule, const char *path)
+{
+    const char *sets[] = {schedule, "buffers.banks=2", "buffers.port_bits=64"};
+    asim_report_t rep;
+    asim_graph_t g;
+    asim_sim_t *sim = test_run("configs/quark.yaml", "vit_tiny", sets, 3, &rep, &g);
+    const asim_stat_t *st = asim_stats_find(rep.stats, path);
+    assert_non_null(st);
+    uint64_t v = *st->value;
+    test_run_free(sim, &rep, &g);
+    return v;
+}
+
+/* Units that run at once share the buffers' ports: with narrow ports, the pipelined program
+ * stalls the array on them more than the serial one, where the array reads alone. */
+static void test_units_share_buffer_ports(void **state)
+{
+    (void)state;
+    uint64_t serial = stat_of("schedule=serial", "array.stall_sram_ports");
+    uint64_t piped = stat_of("schedule=pipelined", "array.stall_sram_ports");
+    print_message("array port stalls: serial %llu, pipelined %llu\n",
+                  (unsigned long long)serial, (unsigned long long)piped);
+    assert_true(serial > 0);
+    assert_true(piped > serial);
+}
+
 /* Builds the simulator and graph of a run, without running. */
 static asim_sim_t *setup(const char *config, const char *schedule, asim_graph_t *g)
 {
@@ -198,6 +224,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pipelined_overlaps),
+        cmocka_unit_test(test_units_share_buffer_ports),
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_deadlock_is_reported),
