@@ -97,30 +97,39 @@ static void test_file_round_trip(void **state)
     assert_int_equal(back.n_channels, a->prog.n_channels);
     assert_int_equal(asim_program_len(&back), asim_program_len(&a->prog));
     for (size_t q = 0; q < back.n_queues; q++)
-        for (size_t i = 0; i < back.queues[q].len; i++)
-            assert_memory_equal(&back.queues[q].insns[i], &a->prog.queues[q].insns[i],
-                                sizeof(asim_insn_t));
+        for (size_t i = 0; i < back.queues[q].len; i++) {
+            const asim_insn_t *x = &back.queues[q].insns[i], *y = &a->prog.queues[q].insns[i];
+            assert_true(x->kind == y->kind && x->op == y->op && x->tile == y->tile &&
+                        x->bits == y->bits && x->n_waits == y->n_waits &&
+                        x->n_pushes == y->n_pushes);
+            assert_memory_equal(x->waits, y->waits, x->n_waits * sizeof x->waits[0]);
+            assert_memory_equal(x->pushes, y->pushes, x->n_pushes * sizeof x->pushes[0]);
+        }
     assert_string_equal(info.names[3], g.ops[3].name);
     asim_program_free(&back);
     free(info.names);
     /* the file runs to the same cycles as compiling in place */
     asim_report_t r1, r2;
-    asim_sim_t *b = setup("configs/quark.yaml", "schedule=pipelined", &g);
-    asim_sim_t *c = setup("configs/quark.yaml", "schedule=pipelined", &g);
-    assert_int_equal(asim_sim_run_program(b, &g, path, &r1, &err), ASIM_OK);
-    assert_int_equal(asim_sim_run(c, &g, &r2, &err), ASIM_OK);
+    asim_graph_t gb, gc, gd;
+    asim_sim_t *b = setup("configs/quark.yaml", "schedule=pipelined", &gb);
+    asim_sim_t *c = setup("configs/quark.yaml", "schedule=pipelined", &gc);
+    assert_int_equal(asim_sim_run_program(b, &gb, path, &r1, &err), ASIM_OK);
+    assert_int_equal(asim_sim_run(c, &gc, &r2, &err), ASIM_OK);
     assert_int_equal(r1.total_cycles, r2.total_cycles);
     asim_report_free(&r1);
     asim_report_free(&r2);
     /* another configuration refuses it */
-    asim_sim_t *d = setup("configs/quark.yaml", "schedule=serial", &g);
-    assert_int_equal(asim_sim_run_program(d, &g, path, &r1, &err), ASIM_EPROGRAM);
+    asim_sim_t *d = setup("configs/quark.yaml", "schedule=serial", &gd);
+    assert_int_equal(asim_sim_run_program(d, &gd, path, &r1, &err), ASIM_EPROGRAM);
     assert_non_null(strstr(err.msg, "compiled for another configuration"));
     asim_sim_free(a);
     asim_sim_free(b);
     asim_sim_free(c);
     asim_sim_free(d);
     asim_graph_free(&g);
+    asim_graph_free(&gb);
+    asim_graph_free(&gc);
+    asim_graph_free(&gd);
 }
 
 /* Rewrites byte `at` of a file. */
