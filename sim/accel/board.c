@@ -186,6 +186,12 @@ asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **out, asim_e
     return ASIM_OK;
 }
 
+void asim_sim_set_dma_timer(asim_sim_t *s, asim_dma_timer_fn fn, void *ctx)
+{
+    s->dma_timer = fn;
+    s->dma_timer_ctx = ctx;
+}
+
 void asim_sim_record_timeline(asim_sim_t *s)
 {
     s->record = true;

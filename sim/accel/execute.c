@@ -196,8 +196,10 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         s->last_dma = (int64_t)id;
         s->dma_busy = true;
         s->dma_queue = q;
-        qs->job = (asim_job_t){.work = {.bits = insn->bits,
-                                        .store = insn->kind == ASIM_INSN_STORE}};
+        bool store = insn->kind == ASIM_INSN_STORE;
+        qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store}};
+        if (s->dma_timer)
+            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, store, insn->bits);
         send(s->dma, &qs->job);
         return true;
     }

@@ -57,6 +57,8 @@ typedef struct {
     const asim_op_t *op;          /* compute blocks: the tile (count instances) */
     uint64_t bits;                /* DMA: bits to move */
     bool store;                   /* DMA: buffer -> DRAM (else DRAM -> buffer) */
+    asim_cycle_t at_least;        /* DMA: the transfer takes at least this long (a platform's
+                                     memory slower than the DRAM model, asim_sim_set_dma_timer) */
     bool describe;                /* fill asim_cost_t.mode too (it is the same for every tile
                                      of an op; the planner's many calls skip it) */
 } asim_work_t;

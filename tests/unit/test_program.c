@@ -69,6 +69,53 @@ static void test_units_share_buffer_ports(void **state)
     assert_true(piped > serial);
 }
 
+typedef struct {
+    uint64_t calls, bits;
+    asim_cycle_t cycles;
+} slow_memory_t;
+
+static asim_cycle_t slow_memory(void *ctx, bool store, uint64_t bits)
+{
+    slow_memory_t *m = ctx;
+    (void)store;
+    m->calls++;
+    m->bits += bits;
+    return m->cycles;
+}
+
+/* A platform's memory times the DMA transfers: every transfer asks it, and a slow one makes
+ * the run longer; one faster than the DRAM model changes nothing. */
+static void test_dma_timer(void **state)
+{
+    (void)state;
+    asim_cycle_t total[3];
+    for (int i = 0; i < 3; i++) {
+        asim_config_t cfg;
+        asim_graph_t g;
+        asim_sim_t *sim;
+        asim_report_t rep;
+        asim_error_t err;
+        slow_memory_t mem = {0, 0, i == 0 ? 0 : i == 1 ? 1 : 20000};
+        if (asim_config_load(src_path("configs/quark.yaml"), NULL, 0, &cfg, &err) ||
+            asim_model_load("vit_tiny:layers=2", &g, &err) || asim_sim_create(&cfg, &sim, &err))
+            fail_msg("%s", err.msg);
+        if (i)
+            asim_sim_set_dma_timer(sim, slow_memory, &mem);
+        assert_int_equal(asim_sim_run(sim, &g, &rep, &err), ASIM_OK);
+        total[i] = rep.total_cycles;
+        if (i) {
+            assert_int_equal(mem.calls, *asim_stats_find(rep.stats, "dma.jobs")->value);
+            assert_int_equal(mem.bits, *asim_stats_find(rep.stats, "dma.load_bits")->value +
+                                           *asim_stats_find(rep.stats, "dma.store_bits")->value);
+        }
+        asim_report_free(&rep);
+        asim_sim_free(sim);
+        asim_graph_free(&g);
+    }
+    assert_int_equal(total[1], total[0]); /* a 1-cycle memory: the DRAM model is slower */
+    assert_true(total[2] > total[0]);
+}
+
 /* Builds the simulator and graph of a run, without running. */
 static asim_sim_t *setup(const char *config, const char *schedule, asim_graph_t *g)
 {
@@ -234,6 +281,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pipelined_overlaps),
         cmocka_unit_test(test_units_share_buffer_ports),
+        cmocka_unit_test(test_dma_timer),
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_deadlock_is_reported),
