@@ -86,7 +86,16 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
     const asim_insn_t *insn = in_flight(s, q);
     size_t op = insn->op;
     add_actions(&s->ops[op], &job->cost);
-    s->layers[op].dram_bits += job->work.bits;
+    asim_layer_t *l = &s->layers[op];
+    l->dram_bits += job->work.bits;
+    if (job->work.store) {
+        l->dram_store_bits += job->work.bits;
+    } else {
+        asim_tile_t tile;
+        asim_plan_tile(&s->prog.plans[op], s->graph, op, insn->tile, &tile);
+        l->dram_load_a_bits += tile.load_act_bits;
+        l->dram_load_b_bits += tile.load_weight_bits;
+    }
     if (job->work.bits)
         record_span(s, s->dma->name, op, job->start, now, job->work.store ? "store" : "load");
     if (job->work.store)
@@ -112,6 +121,8 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     l->act.macs += c->macs;
     l->act.sram_read_bits += c->actions[ASIM_ACT_SRAM_READ_BITS];
     l->act.sram_write_bits += c->actions[ASIM_ACT_SRAM_WRITE_BITS];
+    l->sram_read_a_bits += c->read_a_bits;
+    l->sram_read_b_bits += c->read_b_bits;
     l->busy += c->cycles;
     l->utilization += c->utilization * (double)c->cycles; /* weighted; divided at the end */
     if (job->work.describe)

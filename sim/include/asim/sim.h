@@ -63,6 +63,11 @@ typedef struct {
     uint64_t tiles;
     uint64_t tm, tn, tk;          /* tile chosen by the planner */
     uint64_t dram_bits;           /* loaded + stored */
+    uint64_t dram_load_a_bits;    /* of which loads of A (a vector op's inputs) */
+    uint64_t dram_load_b_bits;    /* loads of B (weights or an activation B) */
+    uint64_t dram_store_bits;     /* stores of its results */
+    uint64_t sram_read_a_bits;    /* of act.sram_read_bits: reads of A (a vector op's first input) */
+    uint64_t sram_read_b_bits;    /* reads of B (an add's second input); the rest: partial sums */
     double utilization;           /* useful work / unit peak over `busy`, 0..1 */
     asim_activity_t act;          /* of its compute unit */
     asim_energy_t energy;         /* its compute, buffer and DRAM energy, and static power
