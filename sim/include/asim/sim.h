@@ -82,6 +82,12 @@ typedef struct {
     const char *what;             /* "compute", "load", "store" */
 } asim_span_t;
 
+/* The on-chip buffers' occupancy from `at` on: bits loaded for tiles not computed yet. */
+typedef struct {
+    asim_cycle_t at;
+    uint64_t bits;
+} asim_sample_t;
+
 typedef struct {
     const char *name;             /* unit instance, e.g. "qmm" */
     asim_resources_t res;
@@ -147,6 +153,8 @@ typedef struct {
     const asim_stats_t *stats;
     const asim_span_t *spans;     /* the timeline, when recorded (asim_sim_record_timeline) */
     size_t n_spans;
+    const asim_sample_t *occupancy; /* buffer occupancy at each change, when recorded */
+    size_t n_occupancy;
 } asim_report_t;
 
 /* Builds the accelerator; refuses a design that does not fit its device (by how much) unless
