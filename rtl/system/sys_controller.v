@@ -10,9 +10,11 @@
 // Cycle convention. `start` is cycle 0. An instruction that issues in cycle t takes its tokens
 // in t; a compute job's first cycle is t (job_valid is high in t, combinationally, and the
 // unit must take it: job_ready is checked, not waited for); a transfer's first cycle is t
-// (its first AXI request is in t + 1). An instruction completes in the cycle its unit reports
-// done (unit_done, or the DMA's last R beat / B response) and its tokens are usable in that
-// same cycle. A 0-bit load or store issues and completes in one cycle without the DMA.
+// (its first AXI request is in t + 1). job_shared counts the other compute units running as
+// the job starts (the C executor gives the job 1/(job_shared + 1) of the buffer ports). An
+// instruction completes in the cycle its unit reports done (unit_done, or the DMA's last R
+// beat / B response) and its tokens are usable in that same cycle. A 0-bit load or store
+// issues and completes in one cycle without the DMA.
 //
 // Issue rule, exactly the C executor's. The C executor handles the completions of one cycle
 // one at a time, oldest job first (its event order), and after each one tries every queue
@@ -63,6 +65,7 @@ module sys_controller #(
     input  wire [NQ-3:0]          job_ready,
     output reg  [(NQ-2)*32-1:0]   job_op,
     output reg  [(NQ-2)*32-1:0]   job_tile,
+    output reg  [(NQ-2)*8-1:0]    job_shared,   // other units running as the job starts
     input  wire [NQ-3:0]          unit_done,
     // AXI4 master (sys_dma.v)
     output wire                   m_arvalid,
@@ -160,6 +163,7 @@ module sys_controller #(
         job_valid = {(NQ-2){1'b0}};
         job_op = {((NQ-2)*32){1'b0}};
         job_tile = {((NQ-2)*32){1'b0}};
+        job_shared = {((NQ-2)*8){1'b0}};
         pick = 0;
         a = {PW{1'b0}};
         can = 1'b0;
@@ -219,6 +223,10 @@ module sys_controller #(
                                     job_valid[q-2] = 1'b1;
                                     job_op[(q-2)*32 +: 32] = m_op[a];
                                     job_tile[(q-2)*32 +: 32] = m_tile[a];
+                                    for (k = 2; k < NQ; k = k + 1)
+                                        if (k != q && b[k])
+                                            job_shared[(q-2)*8 +: 8] =
+                                                job_shared[(q-2)*8 +: 8] + 8'd1;
                                 end
                             end
                         end

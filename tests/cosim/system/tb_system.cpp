@@ -11,7 +11,8 @@
 //     clock: the C DRAM formula from the same keys, per burst as the bytes arrive;
 //   - each compute unit: a job taken in cycle t is done in cycle t + its block's cost of the
 //     tile (asim_plan_tile, asim_unit_cost) stretched to the buffer ports' pace (the rule of
-//     sim/block/unit.c: reads / (2 x banks x port_bits) cycles at least).
+//     sim/block/unit.c: reads / its share of 2 x banks x port_bits cycles at least; the share
+//     is 1 / (job_shared + 1), job_shared being the other units the RTL says run beside it).
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
 // and an instruction the C executor issued or completed by now that the RTL has not is a
 // mismatch too; so are a job whose op or tile is not its instruction's, a transfer that moves
@@ -129,10 +130,12 @@ double config_value(const asim_config_t &cfg, const char *key)
     return v;
 }
 
-// Cycles the unit of queue q takes for a tile: its block's cost, stretched to the buffer
-// ports' pace as sim/block/unit.c does (reads / port bits per cycle, rounded up).
+// Cycles the unit of queue q takes for a tile when `shared` other units run beside it: its
+// block's cost, stretched to the buffer ports' pace as sim/block/unit.c does (reads / its
+// share of the ports' bits per cycle, rounded up; the share is 1/(shared + 1), as the C
+// executor gives it).
 uint64_t unit_cycles(const World &w, const asim_program_t &p, unsigned q, uint32_t op,
-                     uint64_t tile)
+                     uint64_t tile, unsigned shared)
 {
     asim_tile_t tl;
     asim_plan_tile(&p.plans[op], &w.g, op, tile, &tl);
@@ -140,7 +143,7 @@ uint64_t unit_cycles(const World &w, const asim_program_t &p, unsigned q, uint32
     work.op = &tl.shape;
     asim_cost_t cost;
     asim_unit_cost(w.tb->units[p.queues[q].unit], &work, &cost);
-    uint64_t bpc = w.port_bits_per_cycle;
+    uint64_t bpc = w.port_bits_per_cycle / (shared + 1);
     uint64_t need = (cost.actions[ASIM_ACT_SRAM_READ_BITS] + bpc - 1) / bpc;
     return need > cost.cycles ? need : cost.cycles;
 }
@@ -187,7 +190,7 @@ bool make_tie(const World &w, asim_program_t *p)
     asim_insn_t cp{};
     for (size_t i = 0; !n && i < p->queues[2].len; i++) {
         cp = p->queues[2].insns[i];
-        uint64_t c = unit_cycles(w, *p, 2, cp.op, cp.tile);
+        uint64_t c = unit_cycles(w, *p, 2, cp.op, cp.tile, 0);
         for (uint64_t k = 1; !n && w.dram.cycles(k * bb) <= c; k++)
             if (w.dram.cycles(k * bb) == c)
                 n = k;
@@ -528,7 +531,7 @@ private:
         return true;
     }
 
-    bool start_job(uint64_t t, unsigned q, uint32_t op, uint32_t tile)
+    bool start_job(uint64_t t, unsigned q, uint32_t op, uint32_t tile, unsigned shared)
     {
         size_t i = issued_[q] - 1;
         const asim_insn_t &in = w_.prog.queues[q].insns[i];
@@ -536,7 +539,7 @@ private:
             return fail_at(t, "queue %u '%s' instruction %zu: job op %u tile %u, expected op %u "
                            "tile %llu", q, w_.prog.queues[q].name, i, op, tile, in.op,
                            (unsigned long long)in.tile);
-        uint64_t cycles = unit_cycles(w_, w_.prog, q, in.op, in.tile);
+        uint64_t cycles = unit_cycles(w_, w_.prog, q, in.op, in.tile, shared);
         if (cycles == 0)
             return fail_at(t, "queue %u instruction %zu costs 0 cycles: the unit model needs "
                            "at least 1", q, i);
@@ -564,11 +567,13 @@ private:
             return fail_at(t, "the RTL ran out of issue passes (err_passes): raise PASSES");
         if (r.err_job)
             return fail_at(t, "the RTL offered a job to a unit that was not ready (err_job)");
-        std::vector<uint32_t> wi(2), wd(2), wop(2 * (NQ - 2)), wtile(2 * (NQ - 2));
+        std::vector<uint32_t> wi(2), wd(2), wop(2 * (NQ - 2)), wtile(2 * (NQ - 2)), wsh(2);
         cosim::vget(r.obs_issued, wi);
         cosim::vget(r.obs_done, wd);
         cosim::vget(r.job_op, wop);
         cosim::vget(r.job_tile, wtile);
+        cosim::vget(r.job_shared, wsh);
+        uint64_t shared = wsh[0] | (uint64_t)wsh[1] << 32;
         uint64_t iss = wi[0] | (uint64_t)wi[1] << 32, dn = wd[0] | (uint64_t)wd[1] << 32;
         if (!dram_cycle(t))
             return false;
@@ -590,7 +595,8 @@ private:
                 bool real = ni && job;
                 if (ni != (unsigned)job)
                     return fail_at(t, "queue %u: %u issued but job_valid %u", q, ni, job);
-                if (real && !start_job(t, q, wop[q - 2], wtile[q - 2]))
+                if (real && !start_job(t, q, wop[q - 2], wtile[q - 2],
+                                       (unsigned)(shared >> (8 * (q - 2))) & 0xff))
                     return false;
             }
         }
