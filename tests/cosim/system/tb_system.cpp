@@ -279,7 +279,7 @@ struct Burst {
 
 class Run {
 public:
-    Run(World &w, const std::string &name) : w_(w), name_(name) {}
+    explicit Run(World &w) : w_(w) {}
 
     // Runs from reset. With a trace (the replay), prints nothing and writes the VCD up to two
     // cycles past cycle `stop` of the program. Returns 0 when everything matched.
@@ -611,7 +611,6 @@ private:
     }
 
     World &w_;
-    std::string name_;
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<V> rtl_;
     uint64_t start_ = 0, bad_cycle_ = 0, rtl_total_ = 0;
@@ -649,10 +648,10 @@ int main(int argc, char **argv)
     if (!build_world(a, w))
         return 1;
     std::string name = std::string("system_") + SYS_NAME;
-    Run run(w, name);
+    Run run(w);
     if (run.run(nullptr, ~0ull) != 0) {
         std::string vcd = a.vcd_dir + "/" + name + ".rtl.vcd";
-        Run replay(w, name);
+        Run replay(w);
         replay.run(&vcd, run.mismatch_cycle());
         std::printf("cosim: %s FAILED (RTL ports in %s)\n", name.c_str(), vcd.c_str());
         return 1;
