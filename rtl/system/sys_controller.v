@@ -93,7 +93,6 @@ module sys_controller #(
     output wire                   m_bready
 );
     localparam PW = $clog2(DEPTH);
-    localparam CHB = $clog2(NCH);
     localparam SEQW = 32;
 
     // ---- program memory and queue registers ----
@@ -139,9 +138,16 @@ module sys_controller #(
         queue_at = (idx == 0) ? 1 : (idx == 1) ? 0 : idx;
     endfunction
 
-    // Channel id idx of a packed wait or push list.
-    function [CHB-1:0] chan(input [NW*8-1:0] v, input integer idx);
-        chan = v[idx*8 +: CHB];
+    // Whether channel ch is among the first n ids of a packed wait or push list (a program
+    // lists a channel at most once per instruction).
+    function lists(input [NW*8-1:0] v, input [3:0] n, input integer ch);
+        integer j;
+        begin
+            lists = 1'b0;
+            for (j = 0; j < NW; j = j + 1)
+                if (j < {28'd0, n} && {24'd0, v[j*8 +: 8]} == ch)
+                    lists = 1'b1;
+        end
     endfunction
 
     always @* begin
@@ -182,9 +188,9 @@ module sys_controller #(
                 found = 1'b1;
                 applied[pick] = 1'b1;
                 a = base[pick] + h[pick][PW-1:0] - 1'b1;
-                for (k = 0; k < NW; k = k + 1)
-                    if (k < {28'd0, m_np[a]})
-                        t[chan(m_p[a], k)] = t[chan(m_p[a], k)] + 1'b1;
+                for (k = 0; k < NCH; k = k + 1)
+                    if (lists(m_p[a], m_np[a], k))
+                        t[k] = t[k] + 1'b1;
                 b[pick] = 1'b0;
                 obs_done[pick*8 +: 8] = obs_done[pick*8 +: 8] + 8'd1;
             end
@@ -194,22 +200,22 @@ module sys_controller #(
                         q = queue_at(i);
                         a = base[q] + h[q][PW-1:0];
                         can = h[q] < len[q] && !(q < 2 ? (b[0] || b[1]) : b[q]);
-                        for (k = 0; k < NW; k = k + 1)
-                            if (k < {28'd0, m_nw[a]} && t[chan(m_w[a], k)] == {TOKW{1'b0}})
+                        for (k = 0; k < NCH; k = k + 1)
+                            if (lists(m_w[a], m_nw[a], k) && t[k] == {TOKW{1'b0}})
                                 can = 1'b0;
                         if (can && pass == PASSES)
                             passes_over = 1'b1;
                         else if (can) begin
-                            for (k = 0; k < NW; k = k + 1)
-                                if (k < {28'd0, m_nw[a]})
-                                    t[chan(m_w[a], k)] = t[chan(m_w[a], k)] - 1'b1;
+                            for (k = 0; k < NCH; k = k + 1)
+                                if (lists(m_w[a], m_nw[a], k))
+                                    t[k] = t[k] - 1'b1;
                             h[q] = h[q] + 1'b1;
                             obs_issued[q*8 +: 8] = obs_issued[q*8 +: 8] + 8'd1;
                             if (q < 2 && m_bits[a] == {BITSW{1'b0}}) begin
                                 // nothing to move: done as it issues
-                                for (k = 0; k < NW; k = k + 1)
-                                    if (k < {28'd0, m_np[a]})
-                                        t[chan(m_p[a], k)] = t[chan(m_p[a], k)] + 1'b1;
+                                for (k = 0; k < NCH; k = k + 1)
+                                    if (lists(m_p[a], m_np[a], k))
+                                        t[k] = t[k] + 1'b1;
                                 obs_done[q*8 +: 8] = obs_done[q*8 +: 8] + 8'd1;
                             end else begin
                                 b[q] = 1'b1;

@@ -215,6 +215,20 @@ bool make_tie(const World &w, asim_program_t *p)
     return true;
 }
 
+// Whether an instruction names each channel at most once among its waits, and among its pushes.
+bool distinct_channels(const asim_insn_t &in)
+{
+    for (unsigned i = 0; i < in.n_waits; i++)
+        for (unsigned j = i + 1; j < in.n_waits; j++)
+            if (in.waits[i] == in.waits[j])
+                return false;
+    for (unsigned i = 0; i < in.n_pushes; i++)
+        for (unsigned j = i + 1; j < in.n_pushes; j++)
+            if (in.pushes[i] == in.pushes[j])
+                return false;
+    return true;
+}
+
 bool build_world(const Args &a, World &w)
 {
     asim_error_t err;
@@ -255,6 +269,13 @@ bool build_world(const Args &a, World &w)
                     w.prog.n_channels, n, NQ, NCH, DEPTH);
         return false;
     }
+    for (size_t q = 0; q < w.prog.n_queues; q++)
+        for (size_t i = 0; i < w.prog.queues[q].len; i++)
+            if (!distinct_channels(w.prog.queues[q].insns[i])) {
+                std::printf("tb_system: queue %zu instruction %zu lists a channel twice; the RTL "
+                            "takes or pushes one token per channel and instruction\n", q, i);
+                return false;
+            }
     uint64_t bb = w.dram.burst_bytes;
     if ((bb & (bb - 1)) || bb < DBYTES || bb > 4096) {
         std::printf("tb_system: dram.burst_bytes %llu: the DMA needs a power of two from %u to "
