@@ -9,6 +9,7 @@
 
 #include "asim/config.h"
 #include "asim/model.h"
+#include "asim/outfile.h"
 #include "asim/sim.h"
 #include "report/report.h"
 #include "report/trace.h"
@@ -31,7 +32,7 @@ static const char usage[] =
     "                    (models/*.yaml) or a SCALE-Sim GEMM topology (Layer,M,N,K, .csv)\n"
     "  --set key=value   override a configuration key; repeatable\n"
     "  --format FMT      report format: text (default), json, csv\n"
-    "  --out FILE        write the report to FILE (replaced atomically) instead of stdout\n"
+    "  --out FILE        write the report to FILE (replaced atomically; - is stdout)\n"
     "  --trace FILE      write the timeline as a Chrome trace (open it in ui.perfetto.dev)\n"
     "  --vcd FILE        write each unit's activity as a VCD (GTKWave)\n"
     "\n"
@@ -124,23 +125,31 @@ static void write_output(FILE *f, const asim_report_t *rep, asim_format_t fmt, o
         asim_report_write(f, rep, fmt);
 }
 
-/* Writes to path through a temporary file, so a failed run leaves no partial file. */
+/* Writes one output through asim_outfile (asim/outfile.h): never a partial or clobbered file. */
 static int write_file(const char *path, const asim_report_t *rep, asim_format_t fmt,
                       output_t what)
 {
-    char tmp[ASIM_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
-        return 2;
-    }
-    write_output(f, rep, fmt, what);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
-        remove(tmp);
-        return 2;
-    }
+    asim_outfile_t out;
+    asim_error_t err;
+    if (asim_outfile_open(&out, path, &err) != ASIM_OK)
+        return fail(&err);
+    write_output(out.f, rep, fmt, what);
+    return asim_outfile_commit(&out, false, &err) == ASIM_OK ? 0 : fail(&err);
+}
+
+/* Refuses, before the run, an output that is an input (config, model, technology table) or
+ * another output. */
+static int check_outputs(const options_t *o, const asim_config_t *cfg)
+{
+    char dir[ASIM_PATH_MAX], tech[2 * ASIM_PATH_MAX + 2];
+    asim_config_dir(cfg, dir, sizeof dir);
+    snprintf(tech, sizeof tech, "%s%s%s", cfg->tech[0] == '/' ? "" : dir,
+             cfg->tech[0] == '/' ? "" : "/", cfg->tech);
+    const char *outputs[] = {o->out ? o->out : "-", o->trace, o->vcd};
+    const char *inputs[] = {o->config, o->model, tech};
+    asim_error_t err;
+    if (asim_outfile_check_distinct(outputs, 3, inputs, 3, &err) != ASIM_OK)
+        return fail(&err);
     return 0;
 }
 
@@ -157,22 +166,21 @@ static int run(const options_t *o)
     asim_report_t rep;
     if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
         return fail(&err);
+    int status = check_outputs(o, &cfg);
+    if (status)
+        return status;
     if (asim_model_load(o->model, &g, &err) != ASIM_OK)
         return fail(&err);
     if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
         asim_graph_free(&g);
         return fail(&err);
     }
-    int status = 0;
     if (o->trace || o->vcd)
         asim_sim_record_timeline(sim);
     if (asim_sim_run(sim, &g, &rep, &err) != ASIM_OK) {
         status = fail(&err);
     } else {
-        if (o->out)
-            status = write_file(o->out, &rep, o->format, OUT_REPORT);
-        else
-            asim_report_write(stdout, &rep, o->format);
+        status = write_file(o->out ? o->out : "-", &rep, o->format, OUT_REPORT);
         if (o->trace && status == 0)
             status = write_file(o->trace, &rep, o->format, OUT_TRACE);
         if (o->vcd && status == 0)
@@ -210,7 +218,21 @@ static int check(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Exit status after flushing standard output: a write error there (a full disk, a closed
+ * pipe) is an error of the command. */
+static int finish_stdout(int status)
+{
+    bool failed = fflush(stdout) != 0 || ferror(stdout);
+    failed = fclose(stdout) != 0 || failed;
+    if (failed && status == 0) {
+        fprintf(stderr, "accelsim: error: standard output: cannot write: %s\n",
+                strerror(errno ? errno : EIO));
+        return 1;
+    }
+    return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
@@ -243,4 +265,9 @@ int main(int argc, char **argv)
     options_t o = {0};
     int st = parse_options(argc, argv, 1, &o);
     return st ? st : run(&o);
+}
+
+int main(int argc, char **argv)
+{
+    return finish_stdout(dispatch(argc, argv));
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asim/outfile.h"
 #include "config/yaml.h"
 #include "cli/sweep.h"
 #include "sweep/sweep.h"
@@ -291,13 +292,13 @@ static int plot(const sweep_args_t *A)
         snprintf(prefix, sizeof prefix, "%.*s",
                  (int)(len > 4 && !strcmp(A->plot + len - 4, ".csv") ? len - 4 : len), A->plot);
     snprintf(script, sizeof script, "%s.gp", prefix);
-    FILE *out = st == ASIM_OK ? fopen(script, "w") : NULL;
-    if (st == ASIM_OK && !out)
-        st = asim_error_set(&err, ASIM_EIO, script, "cannot write: %s", strerror(errno));
-    if (out) {
-        asim_sweep_plot_script(out, &sw, &f, prefix);
-        if (fclose(out) != 0)
-            st = asim_error_set(&err, ASIM_EIO, script, "cannot write: %s", strerror(errno));
+    const char *script_path = script;
+    asim_outfile_t out;
+    if (st == ASIM_OK)
+        st = asim_outfile_check_distinct(&script_path, 1, &A->plot, 1, &err);
+    if (st == ASIM_OK && (st = asim_outfile_open(&out, script, &err)) == ASIM_OK) {
+        asim_sweep_plot_script(out.f, &sw, &f, prefix);
+        st = asim_outfile_commit(&out, false, &err);
     }
     asim_sweep_file_free(&f);
     asim_sweep_free(&sw);

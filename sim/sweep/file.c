@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "asim/outfile.h"
 #include "config/yaml.h"
 #include "sweep/sweep.h"
 
@@ -282,31 +283,17 @@ asim_status_t asim_sweep_write_final(const asim_sweep_t *sw, asim_sweep_row_t *r
     if (st != ASIM_OK)
         return st;
     char *def = asim_sweep_definition(sw), *hdr = asim_sweep_header(sw);
-    size_t tmp_len = strlen(path) + 8;
-    char *tmp = malloc(tmp_len);
-    FILE *out = NULL;
-    if (!def || !hdr || !tmp) {
+    asim_outfile_t out;
+    if (!def || !hdr)
         st = asim_error_set(err, ASIM_ENOMEM, path, "out of memory");
-        goto done;
+    else if ((st = asim_outfile_open(&out, path, err)) == ASIM_OK) {
+        fprintf(out.f, "%s\n%s\n", def, hdr);
+        for (size_t i = 0; i < n; i++)
+            fprintf(out.f, "%s,%d\n", rows[i].text, rows[i].pareto ? 1 : 0);
+        st = asim_outfile_commit(&out, true, err);
     }
-    snprintf(tmp, tmp_len, "%s.tmp", path);
-    if (!(out = fopen(tmp, "w"))) {
-        st = asim_error_set(err, ASIM_EIO, path, "cannot write %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    fprintf(out, "%s\n%s\n", def, hdr);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s,%d\n", rows[i].text, rows[i].pareto ? 1 : 0);
-    bool ok = fflush(out) == 0 && fsync(fileno(out)) == 0;
-    ok = fclose(out) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        st = asim_error_set(err, ASIM_EIO, path, "cannot write: %s", strerror(errno));
-        remove(tmp);
-    }
-done:
     free(def);
     free(hdr);
-    free(tmp);
     return st;
 }
 
@@ -356,7 +343,8 @@ asim_status_t asim_sweep_merge(const char *out, const char *const *inputs, size_
     uint32_t *owner = NULL;
     asim_sweep_row_t *all = NULL;
     size_t n_all = 0;
-    asim_status_t st = files ? ASIM_OK : asim_error_set(err, ASIM_ENOMEM, out, "out of memory");
+    asim_status_t st = files ? asim_outfile_check_distinct(&out, 1, inputs, n, err)
+                             : asim_error_set(err, ASIM_ENOMEM, out, "out of memory");
     for (size_t i = 0; i < n && st == ASIM_OK; i++) {
         st = load_path(inputs[i], &files[i], err);
         if (st == ASIM_OK && i == 0)

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "asim/outfile.h"
 #include "sweep/sweep.h"
 
 typedef struct {
@@ -384,6 +385,13 @@ asim_status_t asim_sweep_run(const asim_sweep_t *sw, const char *path,
     memset(sum, 0, sizeof *sum);
     if (opts->shards == 0 || opts->shard >= opts->shards || opts->jobs < 1)
         return asim_error_set(err, ASIM_EARG, "sweep", "bad shard or job count");
+    const char *config = sw->config;
+    asim_status_t distinct = asim_outfile_check_distinct(&path, 1, &config, 1, err);
+    for (size_t i = 0; distinct == ASIM_OK && i < sw->axes[0].n; i++)
+        distinct = asim_outfile_check_distinct(
+            &path, 1, (const char *const *)&sw->axes[0].values[i], 1, err);
+    if (distinct != ASIM_OK)
+        return distinct;
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
     if (fd < 0)
         return asim_error_set(err, ASIM_EIO, path, "cannot open: %s", strerror(errno));

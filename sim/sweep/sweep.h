@@ -168,11 +168,13 @@ asim_status_t asim_sweep_read(const char *path, asim_sweep_t *sw, asim_sweep_fil
 asim_status_t asim_sweep_pareto(const asim_sweep_t *sw, asim_sweep_row_t *rows, size_t n,
                                 asim_error_t *err);
 /* Sorts rows by point, marks the front and writes definition, header and rows to path
- * through a temporary file renamed over it (fsync'd first), so path is always whole. */
+ * through asim_outfile (fsync'd before the rename), so path is always whole; a symbolic
+ * link at path stays and its target is replaced. */
 asim_status_t asim_sweep_write_final(const asim_sweep_t *sw, asim_sweep_row_t *rows, size_t n,
                                      const char *path, asim_error_t *err);
 /* Joins the files of one sweep (shards) into out: same definition and header in all,
- * no point twice, every point present; the front is recomputed over the union. */
+ * no point twice, every point present; the front is recomputed over the union. out must
+ * not be one of the inputs. */
 asim_status_t asim_sweep_merge(const char *out, const char *const *inputs, size_t n,
                                asim_error_t *err);
 
@@ -199,7 +201,7 @@ typedef struct {
 } asim_sweep_summary_t;
 
 /* Runs the sweep into path: creates it, or resumes it (refusing a file of another
- * definition, or one another sweep holds), appends one row per finished point with a
+ * definition, or one another sweep holds, or the config or a model file itself), appends one row per finished point with a
  * single write(), and when every point of the shard is there rewrites it sorted with the
  * front marked. Workers are fork()ed, one point at a time each. */
 asim_status_t asim_sweep_run(const asim_sweep_t *sw, const char *path,
