@@ -294,6 +294,10 @@ static asim_status_t load_entry(loader_t *L, const asim_yaml_node_t *node, const
         return asim_error_at(L->err, node->kind == ASIM_YAML_NULL ? ASIM_EMISSING : ASIM_ETYPE,
                              L->file, node->line, node->col, "%s: expected %s, found %s", key,
                              type_name(k), asim_yaml_kind_name(node->kind));
+    const asim_cfg_origin_t *was = &L->cfg->origin[k - schema];
+    if (was->source == ASIM_ORIGIN_FILE) /* "array.rows" beside "array: {rows: ...}" */
+        return asim_error_at(L->err, ASIM_ESYNTAX, L->file, node->key_line, node->key_col,
+                             "%s is set twice (first at line %d)", key, was->line);
     char why[256];
     asim_status_t st = parse_value(k, node->text, L->cfg, why, sizeof why);
     if (st != ASIM_OK)
