@@ -96,7 +96,7 @@ public:
     {
         size_t nul = value.find('\0');
         if (nul != std::string::npos)
-            fail(mark, ASIM_ESYNTAX, "NUL character (\\0) inside a %s, at character %zu",
+            fail(mark, ASIM_ESYNTAX, "a NUL character inside a %s (at character %zu)",
                  expecting_key() ? "key" : "value", nul + 1);
         if (expecting_key()) {
             Frame &f = stack_.back();
