@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "asim/checked.h"
 #include "asim/unit.h"
 
 static void unit_try_start(asim_unit_t *u, asim_cycle_t now);
@@ -41,9 +42,17 @@ static void unit_try_start(asim_unit_t *u, asim_cycle_t now)
     u->total.macs += job->act.macs;
     u->total.sram_read_bits += job->act.sram_read_bits;
     u->total.sram_write_bits += job->act.sram_write_bits;
-    asim_status_t st = asim_eventq_schedule(u->q, now + job->cycles, ASIM_PRIO_UNIT,
-                                            unit_finish, u, NULL);
-    ASIM_ASSERT(st == ASIM_OK);
+    asim_cycle_t end;
+    if (!asim_add_u64(now, job->cycles, &end)) {
+        asim_eventq_fail(u->q, ASIM_ERANGE, u->name,
+                         "a job of %llu cycles started at cycle %llu would end past the "
+                         "64-bit cycle count",
+                         (unsigned long long)job->cycles, (unsigned long long)now);
+        return;
+    }
+    if (asim_eventq_schedule(u->q, end, ASIM_PRIO_UNIT, unit_finish, u, &u->q->fault) !=
+        ASIM_OK)
+        return; /* out of memory: recorded in the queue's fault, which stops the run */
 }
 
 void asim_unit_on_job(void *unit, asim_port_t *port, asim_cycle_t now)

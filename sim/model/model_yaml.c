@@ -23,6 +23,7 @@ typedef struct {
     asim_graph_t *g;
     asim_error_t *err;
     int a_bits, b_bits, out_bits;   /* defaults */
+    uint64_t expansions;            /* repeat bodies expanded so far, empty ones included */
 } yloader_t;
 
 static asim_status_t node_error(yloader_t *L, const asim_yaml_node_t *n, asim_status_t st,
@@ -176,6 +177,13 @@ static asim_status_t load_repeat(yloader_t *L, const asim_yaml_node_t *n, const 
         (st = require(L, n, "ops", &ops)))
         return st;
     for (int64_t i = 0; i < times; i++) {
+        /* Bodies count against the op cap too, so "repeat: N" around an empty or nested
+         * repeat stops here instead of looping N^depth times. */
+        if (++L->expansions + L->g->len > ASIM_MODEL_MAX_OPS)
+            return asim_error_at(L->err, ASIM_ERANGE, L->file, n->line, n->col,
+                                 "repeat: the model expands to more than %d ops and repeat "
+                                 "bodies (empty bodies count too)",
+                                 ASIM_MODEL_MAX_OPS);
         char sub[128];
         snprintf(sub, sizeof sub, "%s%s%lld.", prefix, name, (long long)i);
         if ((st = load_ops(L, ops, sub)))
@@ -238,7 +246,7 @@ asim_status_t asim_model_parse_yaml(const char *path, const char *text, size_t l
     asim_status_t st = asim_yaml_parse(path, text, len, &root, err);
     if (st)
         return st;
-    yloader_t L = {path, g, err, 8, 8, 8};
+    yloader_t L = {path, g, err, 8, 8, 8, 0};
     const asim_yaml_node_t *f;
     char name[64];
     asim_graph_init(g, "");

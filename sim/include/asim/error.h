@@ -31,7 +31,8 @@ extern "C" {
     X(EPAST, "event scheduled in the past")                              \
     X(EBUSY, "port busy")                                                \
     X(ENOMEM, "out of memory")                                           \
-    X(EARG, "bad argument")
+    X(EARG, "bad argument")                                              \
+    X(ELIMIT, "work bound reached")
 
 typedef enum {
 #define ASIM_STATUS_ENUM(code, text) ASIM_##code,
