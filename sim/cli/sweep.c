@@ -20,6 +20,7 @@ extern char **environ;
 static const char usage[] =
     "usage: accelsim sweep --config FILE --model LIST [--set key=LIST]... --out FILE\n"
     "                      [-j N] [--shard I/N] [--objectives LIST] [--fsync]\n"
+    "                      [--point-timeout SECONDS]\n"
     "       accelsim sweep --merge OUT SHARD.csv...\n"
     "       accelsim sweep --plot FILE.csv [--plot-prefix PREFIX]\n"
     "\n"
@@ -32,6 +33,7 @@ static const char usage[] =
     "  --objectives LIST  Pareto objectives (default " ASIM_SWEEP_DEFAULT_OBJECTIVES ");\n"
     "                     gops and gops_per_w are maximized, the others minimized\n"
     "  --fsync            fsync the CSV after every row (survives power loss, slower)\n"
+    "  --point-timeout S  a point that runs longer than S seconds gets an error row\n"
     "  --merge OUT IN...  join the CSVs of a sharded sweep into OUT\n"
     "  --plot FILE.csv    draw the front and trends with gnuplot into PREFIX.{pareto,trends}\n"
     "                     .{svg,png} (PREFIX: FILE without .csv) and keep PREFIX.gp\n"
@@ -116,7 +118,10 @@ typedef struct {
     asim_sweep_opts_t opts;
 } sweep_args_t;
 
-enum { OPT_SHARD = 256, OPT_OBJECTIVES, OPT_FSYNC, OPT_MERGE, OPT_PLOT, OPT_PLOT_PREFIX };
+enum {
+    OPT_SHARD = 256, OPT_OBJECTIVES, OPT_FSYNC, OPT_MERGE, OPT_PLOT, OPT_PLOT_PREFIX,
+    OPT_POINT_TIMEOUT
+};
 
 /* Parses argv (argv[0] is "sweep"); returns 0, or the exit status of a usage error, or -1
  * after printing the help. */
@@ -131,6 +136,7 @@ static int parse_args(int argc, char **argv, sweep_args_t *A)
         {"shard", required_argument, NULL, OPT_SHARD},
         {"objectives", required_argument, NULL, OPT_OBJECTIVES},
         {"fsync", no_argument, NULL, OPT_FSYNC},
+        {"point-timeout", required_argument, NULL, OPT_POINT_TIMEOUT},
         {"merge", required_argument, NULL, OPT_MERGE},
         {"plot", required_argument, NULL, OPT_PLOT},
         {"plot-prefix", required_argument, NULL, OPT_PLOT_PREFIX},
@@ -162,6 +168,11 @@ static int parse_args(int argc, char **argv, sweep_args_t *A)
             break;
         case OPT_OBJECTIVES: A->objectives = optarg; break;
         case OPT_FSYNC: A->opts.fsync_rows = true; break;
+        case OPT_POINT_TIMEOUT:
+            if (asim_parse_double(optarg, 0.001, 1e6, &A->opts.point_timeout_s) != ASIM_OK)
+                return usage_error("--point-timeout: '%s' must be a number of seconds from "
+                                   "0.001 to 1000000", optarg);
+            break;
         case OPT_MERGE: A->merge = optarg; break;
         case OPT_PLOT: A->plot = optarg; break;
         case OPT_PLOT_PREFIX: A->plot_prefix = optarg; break;
@@ -170,7 +181,8 @@ static int parse_args(int argc, char **argv, sweep_args_t *A)
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    bool running = A->config || A->n_models || A->n_sets || A->out || A->objectives;
+    bool running = A->config || A->n_models || A->n_sets || A->out || A->objectives ||
+                   A->opts.point_timeout_s > 0;
     if ((A->merge != NULL) + (A->plot != NULL) + running > 1)
         return usage_error("%s", "--merge, --plot and running a sweep are separate commands");
     if (A->plot_prefix && !A->plot)

@@ -184,6 +184,7 @@ typedef struct {
     int jobs;                       /* worker processes, >= 1 */
     uint64_t shard, shards;         /* run the points with p % shards == shard */
     bool fsync_rows;                /* fsync after every row */
+    double point_timeout_s;         /* a point running longer gets an error row; 0 = none */
     /* Called in the parent after each row is on disk (may be NULL). */
     void (*progress)(void *ctx, uint64_t done, uint64_t todo);
     void *ctx;

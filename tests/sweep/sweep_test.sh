@@ -88,6 +88,20 @@ resume_other_definition)
     sh "$src/tests/cli/expect.sh" 2 "not_sweep\.csv: exists and is not an accelsim sweep file" \
         "$accelsim" sweep --config "$cfg" --model vit_tiny --out not_sweep.csv
     ;;
+point_timeout)
+    # A point over --point-timeout becomes an error row; the quick points are unaffected.
+    printf 'name: huge\nops:\n  - {name: big, op: gemm, m: 16777216, n: 16777216, k: 4}\n' \
+        >huge.yaml
+    start=$(date +%s)
+    "$accelsim" sweep --config "$cfg" --model vit_tiny,huge.yaml --set array.rows=8,16 \
+        --point-timeout 1 --out t.csv -j 2
+    [ $(($(date +%s) - start)) -lt 30 ] || fail "the sweep took over 30 s"
+    for p in 2 3; do
+        grep -q "^$p,huge.yaml,[0-9]*,error,\"the point ran longer than --point-timeout (1 s) and was stopped\"," t.csv ||
+            fail "no timeout row for point $p: $(cat t.csv)"
+    done
+    [ "$(grep -c ',ok,' t.csv)" -eq 2 ] || fail "the vit_tiny points are not ok"
+    ;;
 plot)
     "$accelsim" sweep --config "$cfg" --model vit_tiny --set array.rows=8:32:x2 \
         --set array.dataflow=os,ws --out p.csv
