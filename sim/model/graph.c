@@ -1,4 +1,5 @@
 /* graph.c: the op list every model source produces (see model.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,4 +94,21 @@ asim_status_t asim_op_check(const asim_op_t *op, char *why, size_t n)
         return ASIM_ERANGE;
     }
     return ASIM_OK;
+}
+
+asim_status_t asim_graph_check_shared(const asim_graph_t *g, const asim_op_t *op, char *why,
+                                      size_t n)
+{
+    if (op->kind != ASIM_OP_GEMM || !op->b_shared)
+        return ASIM_OK;
+    for (size_t i = g->len; i-- > 0;) {
+        const asim_op_t *w = &g->ops[i];
+        if (w->kind == ASIM_OP_GEMM && w->b_is_weight && !w->b_shared && w->k == op->k &&
+            w->n == op->n)
+            return ASIM_OK;
+    }
+    snprintf(why, n, "op '%s': b: shared, but no earlier op has a %llu x %llu weight (k x n) "
+                     "to share",
+             op->name, (unsigned long long)op->k, (unsigned long long)op->n);
+    return ASIM_EMODEL;
 }

@@ -157,7 +157,8 @@ static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char
     }
     op.count = (uint64_t)count, op.a_bits = (int)a, op.b_bits = (int)b, op.out_bits = (int)o;
     char why[160];
-    if ((st = asim_op_check(&op, why, sizeof why)))
+    if ((st = asim_op_check(&op, why, sizeof why)) ||
+        (st = asim_graph_check_shared(L->g, &op, why, sizeof why)))
         return node_error(L, n, st, why);
     if ((st = asim_graph_add(L->g, &op, NULL)))
         return node_error(L, n, st, "too many ops (the limit is 100000)");
