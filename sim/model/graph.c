@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asim/checked.h"
 #include "asim/model.h"
 
 static const char *const op_kind_names[] = {
@@ -83,8 +84,9 @@ asim_status_t asim_op_check(const asim_op_t *op, char *why, size_t n)
         snprintf(why, n, "op '%s': count must be 1 to %u", op->name, ASIM_MODEL_MAX_COUNT);
         return ASIM_ERANGE;
     }
-    /* Each factor is below 2^24 and count below 2^17, so compare by division. */
-    if (d1 * d2 > ASIM_MODEL_MAX_WORK / d3 / op->count) {
+    uint64_t work;
+    if (!asim_mul3_u64(d1, d2, d3, &work) || !asim_mul_u64(work, op->count, &work) ||
+        work > ASIM_MODEL_MAX_WORK) {
         snprintf(why, n, "op '%s': more than 2^50 MACs or elements", op->name);
         return ASIM_ERANGE;
     }

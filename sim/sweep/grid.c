@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asim/checked.h"
 #include "asim/model.h"
 #include "config/yaml.h"
 #include "sweep/sweep.h"
@@ -71,9 +72,8 @@ static uint64_t grid_size_with(const asim_sweep_t *sw, size_t which, uint64_t ex
         uint64_t n = (a < sw->n_axes ? sw->axes[a].n : 0) + (a == which ? extra : 0);
         if (n == 0)
             continue;
-        if (n > ASIM_SWEEP_MAX_POINTS || total * n > ASIM_SWEEP_MAX_POINTS)
+        if (!asim_mul_u64(total, n, &total) || total > ASIM_SWEEP_MAX_POINTS)
             return ASIM_SWEEP_MAX_POINTS + 1;
-        total *= n;
     }
     return total;
 }
