@@ -246,6 +246,12 @@ static asim_status_t parse_value(const asim_cfg_key_t *k, const char *text, asim
             snprintf(why, n, "%s must be 1 to %zu characters long", k->key, k->size - 1);
             return ASIM_ERANGE;
         }
+        for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+            if (*c < ' ' || *c == 0x7f) { /* it would reach terminals, CSV and JSON raw */
+                snprintf(why, n, "%s has a control character (0x%02x at character %zu)",
+                         k->key, *c, (size_t)((const char *)c - text) + 1);
+                return ASIM_ETYPE;
+            }
         memcpy(field, text, strlen(text) + 1);
         return ASIM_OK;
     }

@@ -25,6 +25,11 @@ asim_status_t asim_sweep_file_load(int fd, const char *name, asim_sweep_file_t *
     struct stat st;
     if (fstat(fd, &st) != 0)
         return asim_error_set(err, ASIM_EIO, name, "cannot read: %s", strerror(errno));
+    if ((uint64_t)st.st_size > ASIM_SWEEP_MAX_FILE_BYTES)
+        return asim_error_set(err, ASIM_ERANGE, name,
+                              "is %llu bytes, more than the %llu a sweep file may have",
+                              (unsigned long long)st.st_size,
+                              (unsigned long long)ASIM_SWEEP_MAX_FILE_BYTES);
     size_t size = (size_t)st.st_size;
     if (!(f->data = malloc(size + 1)))
         return asim_error_set(err, ASIM_ENOMEM, name, "out of memory");
@@ -136,6 +141,69 @@ static void first_difference(const char *a, const char *b, const char *b_name, c
     }
 }
 
+/* True if text is a whole number in its one canonical form: digits, no sign, no leading
+ * zero (the form the sweep writes), at most max. */
+static bool canonical_count(const char *text, uint64_t max, uint64_t *out)
+{
+    int64_t v;
+    if (text[0] < '0' || text[0] > '9' || (text[0] == '0' && text[1] != '\0') ||
+        asim_parse_int(text, 0, max > INT64_MAX ? INT64_MAX : (int64_t)max, &v) != ASIM_OK)
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+/* Checks the result columns (error, metrics, fits, unsupported_ops) of a row against its
+ * status, as the sweep writes them: an error row has its message and nothing else; an ok
+ * row has no message, whole non-negative counts (cycles, resources, unsupported ops), fits
+ * 0 or 1, and non-negative numbers or empty (not finite) for the rest. Writes the problem
+ * into why. */
+static bool results_ok(const asim_sweep_t *sw, char **fields, bool failed, char *why, size_t n)
+{
+    static const bool is_count[ASIM_SWEEP_METRIC_COUNT] = {
+        [ASIM_SWEEP_TOTAL_CYCLES] = true, [ASIM_SWEEP_LUT] = true, [ASIM_SWEEP_FF] = true,
+        [ASIM_SWEEP_DSP] = true, [ASIM_SWEEP_BRAM] = true};
+    const char *error = fields[2 + sw->n_axes];
+    const char *fits = fields[METRIC_FIELD(sw, ASIM_SWEEP_METRIC_COUNT)];
+    const char *unsupported = fields[METRIC_FIELD(sw, ASIM_SWEEP_METRIC_COUNT) + 1];
+    uint64_t count;
+    if (failed) {
+        for (int f = METRIC_FIELD(sw, 0); f <= METRIC_FIELD(sw, ASIM_SWEEP_METRIC_COUNT) + 1; f++)
+            if (fields[f][0] != '\0') {
+                snprintf(why, n, "an error row with results ('%.40s' in column %d)", fields[f],
+                         f + 1);
+                return false;
+            }
+        if (error[0] == '\0')
+            snprintf(why, n, "an error row without its message");
+        return error[0] != '\0';
+    }
+    if (error[0] != '\0') {
+        snprintf(why, n, "an ok row with an error message");
+        return false;
+    }
+    for (int m = 0; m < ASIM_SWEEP_METRIC_COUNT; m++) {
+        const char *v = fields[METRIC_FIELD(sw, m)];
+        double d;
+        bool good = is_count[m] ? canonical_count(v, UINT64_MAX, &count)
+                                : v[0] == '\0' || asim_parse_double(v, 0, HUGE_VAL, &d) == ASIM_OK;
+        if (!good) {
+            snprintf(why, n, "%s = '%.40s' is not %s", asim_sweep_metric_name(m), v,
+                     is_count[m] ? "a whole number" : "a number of at least 0");
+            return false;
+        }
+    }
+    if (strcmp(fits, "0") != 0 && strcmp(fits, "1") != 0) {
+        snprintf(why, n, "fits = '%.40s' is not 0 or 1", fits);
+        return false;
+    }
+    if (!canonical_count(unsupported, UINT64_MAX, &count)) {
+        snprintf(why, n, "unsupported_ops = '%.40s' is not a whole number", unsupported);
+        return false;
+    }
+    return true;
+}
+
 /* Parses one row (line `lineno`, len bytes at line) into row, checking it against sw. */
 static asim_status_t parse_row(const asim_sweep_t *sw, const char *line, size_t len,
                                const char *name, size_t lineno, asim_sweep_row_t *row,
@@ -156,13 +224,15 @@ static asim_status_t parse_row(const asim_sweep_t *sw, const char *line, size_t 
                            n < 0 ? "a malformed one" : "another number");
         goto done;
     }
-    if (asim_parse_int(fields[0], 0, (int64_t)sw->n_points - 1, &p) != ASIM_OK) {
+    uint64_t point;
+    if (!canonical_count(fields[0], sw->n_points - 1, &point)) {
         st = asim_error_at(err, ASIM_ESYNTAX, name, (int)lineno, 0,
                            "point '%s' is not a point of this sweep (0 to %llu)", fields[0],
                            (unsigned long long)sw->n_points - 1);
         goto done;
     }
-    row->point = (uint64_t)p;
+    p = (int64_t)point;
+    row->point = point;
     asim_sweep_decode(sw, row->point, idx);
     for (size_t a = 0; a < sw->n_axes; a++)
         if (strcmp(fields[1 + a], sw->axes[a].values[idx[a]]) != 0) {
@@ -184,6 +254,12 @@ static asim_status_t parse_row(const asim_sweep_t *sw, const char *line, size_t 
         goto done;
     }
     row->failed = strcmp(status, "error") == 0;
+    char why[160];
+    if (!results_ok(sw, fields, row->failed, why, sizeof why)) {
+        st = asim_error_at(err, ASIM_ESYNTAX, name, (int)lineno, 0, "point %lld: %s",
+                           (long long)p, why);
+        goto done;
+    }
     row->ok = !row->failed;
     for (size_t j = 0; j < sw->n_objectives && row->ok; j++) {
         const char *v = fields[METRIC_FIELD(sw, sw->objectives[j])];

@@ -41,6 +41,9 @@
 #define ASIM_SWEEP_MAX_POINTS 1000000u
 #define ASIM_SWEEP_MAX_AXES (ASIM_CFG_MAX_KEYS + 1)
 #define ASIM_SWEEP_FORMAT "accelsim-sweep/1"
+/* Largest sweep file read (resume, merge, plot): 1 GiB, about 2000 bytes for each of the
+ * most points a sweep has; larger files are refused before anything is read. */
+#define ASIM_SWEEP_MAX_FILE_BYTES (1ull << 30)
 
 /* Result columns, in CSV order after status and error. X(id, column name, maximize?) */
 #define ASIM_SWEEP_METRICS(X)          \
@@ -153,7 +156,7 @@ asim_status_t asim_sweep_file_parse(const asim_sweep_t *sw, asim_sweep_file_t *f
 /* True if the file holds nothing but a prefix of sw's definition and header lines (an
  * empty file, or one whose creation was cut short): it can be started afresh. */
 bool asim_sweep_file_is_fresh(const asim_sweep_t *sw, const asim_sweep_file_t *f);
-/* Reads fd from offset 0 into f->data. */
+/* Reads fd from offset 0 into f->data; refuses files over ASIM_SWEEP_MAX_FILE_BYTES. */
 asim_status_t asim_sweep_file_load(int fd, const char *name, asim_sweep_file_t *f,
                                    asim_error_t *err);
 void asim_sweep_file_free(asim_sweep_file_t *f);

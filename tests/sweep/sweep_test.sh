@@ -102,6 +102,41 @@ point_timeout)
     done
     [ "$(grep -c ',ok,' t.csv)" -eq 2 ] || fail "the vit_tiny points are not ok"
     ;;
+resume_strict)
+    # Resume reads rows exactly as the sweep writes them; anything else is refused.
+    set -- --config "$cfg" --model vit_tiny --set array.rows=8,16 --out r.csv -j 1
+    "$accelsim" sweep "$@"
+    cp r.csv good.csv
+    # corrupt FIELD VALUE REGEX: row 0 with FIELD set to VALUE must be refused with REGEX.
+    corrupt() {
+        awk -F, -v OFS=, -v f="$1" -v v="$2" 'NR == 3 { $f = v } { print }' good.csv >r.csv
+        sh "$src/tests/cli/expect.sh" 2 "$3" "$accelsim" sweep --config "$cfg" \
+            --model vit_tiny --set array.rows=8,16 --out r.csv -j 1 ||
+            fail "field $1 = '$2' was not refused"
+    }
+    corrupt 1 +0 "r\.csv:3: point '\+0' is not a point of this sweep"
+    corrupt 1 00 "r\.csv:3: point '00' is not a point of this sweep"
+    corrupt 4 error "r\.csv:3: point 0: an error row with results"
+    corrupt 11 1.5 "r\.csv:3: point 0: lut = '1\.5' is not a whole number"
+    corrupt 15 2 "r\.csv:3: point 0: fits = '2' is not 0 or 1"
+    corrupt 6 -5 "r\.csv:3: point 0: total_cycles = '-5' is not a whole number"
+    corrupt 7 -1.5 "r\.csv:3: point 0: latency_ms = '-1\.5' is not a number of at least 0"
+    corrupt 5 oops "r\.csv:3: point 0: an ok row with an error message"
+    cp good.csv r.csv
+    "$accelsim" sweep "$@"
+    cmp good.csv r.csv || fail "resuming the good file changed it"
+    ;;
+oversize_files)
+    # A 4 GiB sparse file is refused by size before it is read, by resume, merge and plot.
+    truncate -s 4G big.csv
+    re="big\\.csv: is 4294967296 bytes, more than the 1073741824 a sweep file may have"
+    for cmd in "--config $cfg --model vit_tiny --out big.csv" "--merge m.csv big.csv" \
+        "--plot big.csv"; do
+        # shellcheck disable=SC2086
+        (ulimit -v 1048576 && exec sh "$src/tests/cli/expect.sh" 2 "$re" "$accelsim" sweep $cmd) ||
+            fail "sweep $cmd did not refuse the 4 GiB file"
+    done
+    ;;
 plot)
     "$accelsim" sweep --config "$cfg" --model vit_tiny --set array.rows=8:32:x2 \
         --set array.dataflow=os,ws --out p.csv
