@@ -11,6 +11,7 @@
 #include "asim/model.h"
 #include "asim/outfile.h"
 #include "asim/sim.h"
+#include "config/yaml.h"
 #include "report/report.h"
 #include "report/trace.h"
 #include "cli/sweep.h"
@@ -232,6 +233,19 @@ static int finish_stdout(int status)
     return status;
 }
 
+static const char *const commands[] = {"sweep", "check", "list", "config"};
+
+/* "WHAT 'word' (did you mean 'x'?)" for a word that is none of the n names. */
+static int unknown_word(const char *what, const char *word, const char *const *names, size_t n)
+{
+    const char *best = asim_closest_name(word, names, n, sizeof *names);
+    fprintf(stderr, "accelsim: error: %s '%s'", what, word);
+    if (best)
+        fprintf(stderr, " (did you mean '%s'?)", best);
+    fprintf(stderr, " (see accelsim --help)\n");
+    return 2;
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
@@ -251,8 +265,10 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "check"))
         return check(argc, argv);
     if (!strcmp(cmd, "list")) {
+        static const char *const lists[] = {"models"};
         if (argc != 3 || strcmp(argv[2], "models") != 0)
-            return usage_error("%s", "usage: accelsim list models");
+            return argc == 3 ? unknown_word("list: unknown list", argv[2], lists, 1)
+                             : usage_error("%s", "usage: accelsim list models");
         asim_model_list(stdout);
         return 0;
     }
@@ -262,6 +278,8 @@ static int dispatch(int argc, char **argv)
         asim_config_write_docs(stdout, !strcmp(argv[2], "--markdown"));
         return 0;
     }
+    if (cmd[0] != '-')
+        return unknown_word("unknown command", cmd, commands, sizeof commands / sizeof *commands);
     options_t o = {0};
     int st = parse_options(argc, argv, 1, &o);
     return st ? st : run(&o);

@@ -2,9 +2,11 @@
  * config.c: the schema table and everything it drives: YAML parsing, validation,
  * --set overrides, documentation and the YAML dump of the effective configuration.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "asim/config.h"
 #include "config/yaml.h"
@@ -136,47 +138,11 @@ static bool schema_is_section(const char *section)
     return false;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return SIZE_MAX;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* " (did you mean 'x'?)" for the closest key within 3 edits, or "". */
 static void suggest_key(const char *key, char *buf, size_t n)
 {
-    const char *best = NULL;
-    size_t best_d = 4;
-    for (size_t i = 0; i < SCHEMA_LEN; i++) {
-        size_t d = edit_distance(key, schema[i].key);
-        if (d < best_d) {
-            best_d = d;
-            best = schema[i].key;
-        }
-    }
-    if (best)
-        snprintf(buf, n, " (did you mean '%s'?)", best);
-    else
-        buf[0] = '\0';
+    const char *best = asim_closest_name(key, &schema[0].key, SCHEMA_LEN, sizeof schema[0]);
+    snprintf(buf, n, best ? " (did you mean '%s'?)" : "", best);
 }
 
 static const char *type_name(const asim_cfg_key_t *k)
@@ -328,27 +294,49 @@ static asim_status_t load_map(loader_t *L, const asim_yaml_node_t *map, const ch
     return ASIM_OK;
 }
 
-asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_error_t *err)
+/* Splits "key=value" at the first '=', dropping blanks around both (so "qmm.dpus = 32"
+ * works); false if there is no '=' or no key, or a part does not fit its buffer. */
+static bool split_assignment(const char *assignment, char *key, size_t key_size, char *value,
+                             size_t value_size)
 {
     const char *eq = strchr(assignment, '=');
-    if (!eq || eq == assignment)
+    if (!eq)
+        return false;
+    const char *k = assignment, *v = eq + 1, *end = eq + strlen(eq);
+    while (k < eq && isspace((unsigned char)*k))
+        k++;
+    const char *k_end = eq;
+    while (k_end > k && isspace((unsigned char)k_end[-1]))
+        k_end--;
+    while (v < end && isspace((unsigned char)*v))
+        v++;
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    if (k_end == k || (size_t)(k_end - k) >= key_size || (size_t)(end - v) >= value_size)
+        return false;
+    snprintf(key, key_size, "%.*s", (int)(k_end - k), k);
+    snprintf(value, value_size, "%.*s", (int)(end - v), v);
+    return true;
+}
+
+asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_error_t *err)
+{
+    char key[128], value[ASIM_PATH_MAX + 64];
+    if (!split_assignment(assignment, key, sizeof key, value, sizeof value))
         return asim_error_set(err, ASIM_EARG, "--set",
                               "'%s' is not of the form key=value (e.g. array.rows=16)",
                               assignment);
-    char key[128];
-    size_t klen = (size_t)(eq - assignment);
-    if (klen >= sizeof key)
-        return asim_error_set(err, ASIM_EKEY, "--set", "key too long");
-    memcpy(key, assignment, klen);
-    key[klen] = '\0';
     const asim_cfg_key_t *k = schema_find(key);
     if (!k) {
         char hint[80];
         suggest_key(key, hint, sizeof hint);
         return asim_error_set(err, ASIM_EKEY, "--set", "unknown key '%s'%s", key, hint);
     }
+    if (cfg->origin[k - schema].source == ASIM_ORIGIN_SET)
+        return asim_error_set(err, ASIM_EARG, "--set",
+                              "%s is given twice; give each key one --set", key);
     char why[256];
-    asim_status_t st = parse_value(k, eq + 1, cfg, why, sizeof why);
+    asim_status_t st = parse_value(k, value, cfg, why, sizeof why);
     if (st != ASIM_OK)
         return asim_error_set(err, st, "--set", "%s", why);
     cfg->origin[k - schema] = (asim_cfg_origin_t){ASIM_ORIGIN_SET, 0, 0};
@@ -383,6 +371,27 @@ static asim_status_t validate(const asim_config_t *cfg, asim_error_t *err)
     return ASIM_OK;
 }
 
+/* A SCALE-Sim configuration: a name ending in .cfg, or a first line (after blank and '#'
+ * lines) that is one of its INI section headers. */
+static bool looks_like_scalesim_cfg(const char *name, const char *text)
+{
+    static const char *const sections[] = {"[general]", "[architecture_presets]",
+                                           "[run_presets]", "[layout]", "[sparsity]"};
+    size_t len = strlen(name);
+    if (len > 4 && strcmp(name + len - 4, ".cfg") == 0)
+        return true;
+    const char *p = text;
+    while (*p == '#' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+        p = *p == '#' ? p + strcspn(p, "\n") : p + 1;
+    size_t line = strcspn(p, "\r\n");
+    while (line > 0 && (p[line - 1] == ' ' || p[line - 1] == '\t'))
+        line--;
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        if (line == strlen(sections[i]) && strncasecmp(p, sections[i], line) == 0)
+            return true;
+    return false;
+}
+
 asim_status_t asim_config_parse(const char *name, const char *text, size_t len,
                                 const char *const *sets, size_t n_sets, asim_config_t *cfg,
                                 asim_error_t *err)
@@ -392,6 +401,12 @@ asim_status_t asim_config_parse(const char *name, const char *text, size_t len,
         return asim_error_set(err, ASIM_EARG, "--config", "path too long");
     snprintf(cfg->path, sizeof cfg->path, "%s", name);
 
+    if (looks_like_scalesim_cfg(name, text))
+        return asim_error_set(err, ASIM_EUNSUPPORTED, name,
+                              "a SCALE-Sim .cfg file ([general], [architecture_presets], ...) "
+                              "is unsupported; accelsim configurations are YAML "
+                              "(docs/config.md; configs/systolic_32x32.yaml is a SCALE-Sim-like "
+                              "32x32 array)");
     asim_yaml_node_t *root;
     asim_status_t st = asim_yaml_parse(name, text, len, &root, err);
     if (st != ASIM_OK)
@@ -464,7 +479,7 @@ static void value_text(const asim_cfg_key_t *k, const asim_config_t *cfg, char *
     const void *field = (const char *)cfg + k->offset;
     switch (k->type) {
     case ASIM_CFG_INT: snprintf(buf, n, "%lld", (long long)*(const int64_t *)field); break;
-    case ASIM_CFG_FLOAT: snprintf(buf, n, "%g", *(const double *)field); break;
+    case ASIM_CFG_FLOAT: asim_format_double(*(const double *)field, buf, n); break;
     case ASIM_CFG_BOOL: snprintf(buf, n, "%s", *(const bool *)field ? "true" : "false"); break;
     case ASIM_CFG_ENUM: snprintf(buf, n, "%s", k->choices[*(const int *)field]); break;
     default: snprintf(buf, n, "\"%s\"", (const char *)field); break;

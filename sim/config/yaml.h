@@ -60,6 +60,16 @@ asim_status_t asim_parse_int(const char *text, int64_t min, int64_t max, int64_t
  * [min, max]. The one number parser of every input. */
 asim_status_t asim_parse_double(const char *text, double min, double max, double *out);
 
+/* Writes v in the shortest "%.Ng" form that reads back as exactly v (round trip: a printed
+ * configuration or sweep value, read again, gives the same number). */
+void asim_format_double(double v, char *buf, size_t n);
+
+/* The name closest to word within 3 edits, or NULL (for "did you mean" hints). The n names
+ * are the `const char *` at first, first + stride, ... (a field of an array of structs;
+ * stride = sizeof one struct). */
+const char *asim_closest_name(const char *word, const char *const *first, size_t n,
+                              size_t stride);
+
 /* Refuses text with NUL bytes (binary data), naming the offset. */
 asim_status_t asim_text_check(const char *name, const char *text, size_t len, asim_error_t *err);
 
