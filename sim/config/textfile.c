@@ -97,7 +97,7 @@ asim_status_t asim_parse_double(const char *text, double min, double max, double
 
 void asim_format_double(double v, char *buf, size_t n)
 {
-    for (int prec = 1; prec <= 17; prec++) {
+    for (int prec = 15; prec <= 17; prec++) { /* from 15: never 1e+02 for 100 */
         snprintf(buf, n, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             return;

@@ -60,7 +60,7 @@ asim_status_t asim_parse_int(const char *text, int64_t min, int64_t max, int64_t
  * [min, max]. The one number parser of every input. */
 asim_status_t asim_parse_double(const char *text, double min, double max, double *out);
 
-/* Writes v in the shortest "%.Ng" form that reads back as exactly v (round trip: a printed
+/* Writes v in the shortest "%.Ng" form, N >= 15, that reads back as exactly v (round trip: a printed
  * configuration or sweep value, read again, gives the same number). */
 void asim_format_double(double v, char *buf, size_t n);
 
