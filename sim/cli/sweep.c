@@ -68,6 +68,7 @@ static double now_s(void)
 }
 
 typedef struct {
+    const char *path;             /* the sweep file */
     double start, last_draw;
     uint64_t total;               /* points of the shard, done before or now */
 } progress_t;
@@ -92,6 +93,13 @@ static void draw_progress(void *ctx, uint64_t done, uint64_t todo)
             (unsigned long long)finished, (unsigned long long)pr->total, rate, eta / 3600,
             eta / 60 % 60, eta % 60);
     fflush(stderr);
+}
+
+static void say_resuming(void *ctx, uint64_t done, uint64_t total)
+{
+    progress_t *pr = ctx;
+    fprintf(stderr, "accelsim: %s: resuming: %llu of %llu points already done\n", pr->path,
+            (unsigned long long)done, (unsigned long long)total);
 }
 
 /* Parses "I/N" with 0 <= I < N. */
@@ -227,11 +235,12 @@ static int run_sweep(const sweep_args_t *A)
         return fail(&err);
     }
     asim_sweep_opts_t opts = A->opts;
-    progress_t pr = {.start = now_s()};
+    progress_t pr = {.path = A->out, .start = now_s()};
     bool tty = isatty(STDERR_FILENO);
+    opts.ctx = &pr;
+    opts.resuming = say_resuming;
     if (tty) {
         opts.progress = draw_progress;
-        opts.ctx = &pr;
         pr.total = sw.n_points > opts.shard
                        ? (sw.n_points - opts.shard + opts.shards - 1) / opts.shards
                        : 0;
@@ -252,10 +261,18 @@ static int run_sweep(const sweep_args_t *A)
     if (st != ASIM_OK)
         return fail(&err);
     if (sum.interrupted) {
-        fprintf(stderr, "accelsim: error: %s: sweep interrupted (%s) with %llu of %llu points "
-                        "done; run the same command again to resume\n",
-                A->out, sum.note, (unsigned long long)(sum.skipped + sum.ran),
-                (unsigned long long)sum.total);
+        /* Stopped on request (Ctrl-C, SIGTERM) is not an error; a worker killed from outside
+         * is. */
+        char why[200];
+        snprintf(why, sizeof why, "%s", stop_signal == SIGINT ? "stopped by Ctrl-C (SIGINT)"
+                                        : stop_signal ? "stopped by SIGTERM"
+                                                      : "interrupted");
+        if (!stop_signal)
+            snprintf(why + strlen(why), sizeof why - strlen(why), " (%s)", sum.note);
+        fprintf(stderr, "accelsim: %s%s: sweep %s with %llu of %llu points done; run the same "
+                        "command again to resume\n",
+                stop_signal ? "" : "error: ", A->out, why,
+                (unsigned long long)(sum.skipped + sum.ran), (unsigned long long)sum.total);
         return stop_signal ? 130 : 1;
     }
     if (tty)

@@ -204,6 +204,107 @@ static bool results_ok(const asim_sweep_t *sw, char **fields, bool failed, char 
     return true;
 }
 
+/* The comma list of axis a's values as given ("vit_tiny,bert_base" for the models). */
+static void axis_text(const asim_sweep_axis_t *a, char *buf, size_t n)
+{
+    if (a->spec) {
+        snprintf(buf, n, "%s", a->spec);
+        return;
+    }
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < a->n && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? "," : "", a->values[i]);
+}
+
+static const asim_sweep_axis_t *axis_named(const asim_sweep_t *sw, const char *key)
+{
+    for (size_t i = 1; i < sw->n_axes; i++)
+        if (strcmp(sw->axes[i].key, key) == 0)
+            return &sw->axes[i];
+    return NULL;
+}
+
+/* Names, field by field, how the file's sweep a differs from b (named b_name): version,
+ * config, the config's bytes, models, each swept key (missing, extra or other values),
+ * their order, objectives. False if it finds none of these. */
+static bool sweep_difference(const asim_sweep_t *a, const asim_sweep_t *b, const char *b_name,
+                             char *buf, size_t n)
+{
+    char x[256], y[256];
+    if (strcmp(a->version, b->version) != 0)
+        snprintf(buf, n, "it was written by accelsim %s, and %s is accelsim %s", a->version,
+                 b_name, b->version);
+    else if (strcmp(a->config, b->config) != 0)
+        snprintf(buf, n, "its config is '%.200s' where %.100s has '%.200s'", a->config, b_name,
+                 b->config);
+    else if (strcmp(a->config_hash, b->config_hash) != 0)
+        snprintf(buf, n, "the config %.200s has changed since the sweep started (its contents "
+                         "hash to %s, the file records %s)",
+                 b->config, b->config_hash, a->config_hash);
+    else {
+        axis_text(&a->axes[0], x, sizeof x);
+        axis_text(&b->axes[0], y, sizeof y);
+        if (strcmp(x, y) != 0) {
+            snprintf(buf, n, "its models are '%s' where %s has '%s'", x, b_name, y);
+            return true;
+        }
+        for (size_t i = 1; i < a->n_axes; i++) {
+            const asim_sweep_axis_t *other = axis_named(b, a->axes[i].key);
+            if (!other) {
+                snprintf(buf, n, "it sweeps %s (%s) and %s does not", a->axes[i].key,
+                         a->axes[i].spec, b_name);
+                return true;
+            }
+            if (strcmp(other->spec, a->axes[i].spec) != 0) {
+                snprintf(buf, n, "its %s values are '%s' where %s has '%s'", a->axes[i].key,
+                         a->axes[i].spec, b_name, other->spec);
+                return true;
+            }
+        }
+        for (size_t i = 1; i < b->n_axes; i++)
+            if (!axis_named(a, b->axes[i].key)) {
+                snprintf(buf, n, "%s sweeps %s (%s) and the file does not", b_name,
+                         b->axes[i].key, b->axes[i].spec);
+                return true;
+            }
+        for (size_t i = 1; i < a->n_axes; i++)
+            if (strcmp(a->axes[i].key, b->axes[i].key) != 0) {
+                snprintf(buf, n, "its swept keys come in another order (%s where %s has %s "
+                                 "there); give the --set options in the file's order",
+                         a->axes[i].key, b_name, b->axes[i].key);
+                return true;
+            }
+        size_t used = 0;
+        x[0] = y[0] = '\0';
+        for (size_t i = 0; i < a->n_objectives; i++)
+            used += (size_t)snprintf(x + used, sizeof x - used, "%s%s", i ? "," : "",
+                                     asim_sweep_metric_name(a->objectives[i]));
+        used = 0;
+        for (size_t i = 0; i < b->n_objectives; i++)
+            used += (size_t)snprintf(y + used, sizeof y - used, "%s%s", i ? "," : "",
+                                     asim_sweep_metric_name(b->objectives[i]));
+        if (strcmp(x, y) == 0)
+            return false;
+        snprintf(buf, n, "its objectives are '%s' where %s has '%s'", x, b_name, y);
+    }
+    return true;
+}
+
+/* sweep_difference between the definition line of a file and sw; false if the line does
+ * not parse (then the caller names the first differing token). */
+static bool sweep_difference_of(const char *line, const asim_sweep_t *sw, const char *b_name,
+                                char *buf, size_t n)
+{
+    asim_sweep_t file;
+    asim_error_t ignored;
+    asim_sweep_init(&file);
+    bool named = asim_sweep_parse_definition(&file, line, "", &ignored) == ASIM_OK &&
+                 sweep_difference(&file, sw, b_name, buf, n);
+    asim_sweep_free(&file);
+    return named;
+}
+
 /* Parses one row (line `lineno`, len bytes at line) into row, checking it against sw. */
 static asim_status_t parse_row(const asim_sweep_t *sw, const char *line, size_t len,
                                const char *name, size_t lineno, asim_sweep_row_t *row,
@@ -306,6 +407,9 @@ asim_status_t asim_sweep_file_parse(const asim_sweep_t *sw, asim_sweep_file_t *f
                                     "exists and is not an accelsim sweep file (its first line "
                                     "is not '# %s ...')",
                                     ASIM_SWEEP_FORMAT);
+            else if (lineno == 1 && sweep_difference_of(line, sw, against, why, sizeof why))
+                st = asim_error_at(err, ASIM_EARG, name, 1, 0, "holds a different sweep: %s",
+                                   why);
             else {
                 first_difference(line, want, against, why, sizeof why);
                 st = asim_error_at(err, ASIM_EARG, name, (int)lineno, 0,

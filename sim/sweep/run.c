@@ -458,6 +458,8 @@ asim_status_t asim_sweep_run(const asim_sweep_t *sw, const char *path,
                          ? (sw->n_points - opts->shard + opts->shards - 1) / opts->shards
                          : 0;
         sum->skipped = n_done;
+        if (n_done && opts->resuming)
+            opts->resuming(opts->ctx, n_done, sum->total);
         if (!(todo = malloc((sum->total - n_done + 1) * sizeof *todo)))
             st = asim_error_set(err, ASIM_ENOMEM, "sweep", "out of memory");
     }

@@ -188,6 +188,9 @@ typedef struct {
     uint64_t shard, shards;         /* run the points with p % shards == shard */
     bool fsync_rows;                /* fsync after every row */
     double point_timeout_s;         /* a point running longer gets an error row; 0 = none */
+    /* Called once before any point runs when the file already has rows of this shard
+     * (may be NULL): `done` of its `total` points are there. */
+    void (*resuming)(void *ctx, uint64_t done, uint64_t total);
     /* Called in the parent after each row is on disk (may be NULL). */
     void (*progress)(void *ctx, uint64_t done, uint64_t todo);
     void *ctx;

@@ -81,8 +81,15 @@ resume_other_definition)
     "$accelsim" sweep "$@" --set array.rows=8,16
     cp r.csv before.csv
     sh "$src/tests/cli/expect.sh" 2 \
-        "r\.csv:1: holds a different sweep: its definition has 'set=array\.rows=8,16' where this command has 'set=array\.rows=8,16,32'" \
+        "r\.csv:1: holds a different sweep: its array\.rows values are '8,16' where this command has '8,16,32'" \
         "$accelsim" sweep "$@" --set array.rows=8,16,32
+    # A missing or extra key is named as such (the first differing token was the next key
+    # or the objectives, which had not changed).
+    sh "$src/tests/cli/expect.sh" 2 \
+        "r\.csv:1: holds a different sweep: this command sweeps array\.cols \(8\) and the file does not" \
+        "$accelsim" sweep "$@" --set array.rows=8,16 --set array.cols=8
+    sh "$src/tests/cli/expect.sh" 2 "r\.csv:1: holds a different sweep: it sweeps array\.rows \(8,16\) and this command does not" \
+        "$accelsim" sweep "$@"
     cmp before.csv r.csv || fail "the refused resume changed the file"
     echo "point,model" >not_sweep.csv
     sh "$src/tests/cli/expect.sh" 2 "not_sweep\.csv: exists and is not an accelsim sweep file" \
@@ -136,6 +143,27 @@ oversize_files)
         (ulimit -v 1048576 && exec sh "$src/tests/cli/expect.sh" 2 "$re" "$accelsim" sweep $cmd) ||
             fail "sweep $cmd did not refuse the 4 GiB file"
     done
+    ;;
+interrupt_messages)
+    # Ctrl-C is a stop on request, not an error; the run after it says how much was done.
+    set -- --config "$cfg" --model vit_tiny --set array.rows=1:64:+1 --set array.cols=1:16:+1 \
+        --out i.csv -j 2
+    "$accelsim" sweep "$@" 2>stop.txt &
+    pid=$!
+    while [ "$(rows i.csv 2>/dev/null || echo 0)" -lt 20 ] && kill -0 "$pid" 2>/dev/null; do
+        sleep 0.01
+    done
+    kill -INT "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 130 ] || fail "exit status $rc after SIGINT, want 130"
+    grep -q 'error' stop.txt && fail "SIGINT reported as an error: $(cat stop.txt)"
+    grep -Eq '^accelsim: i\.csv: sweep stopped by Ctrl-C \(SIGINT\) with [0-9]+ of 1024 points done; run the same command again to resume$' stop.txt ||
+        fail "unexpected message: $(cat stop.txt)"
+    done_before=$(rows i.csv)
+    "$accelsim" sweep "$@" 2>resume.txt
+    grep -q "^accelsim: i\.csv: resuming: $done_before of 1024 points already done$" resume.txt ||
+        fail "resume did not say $done_before of 1024 were done: $(cat resume.txt)"
     ;;
 plot)
     "$accelsim" sweep --config "$cfg" --model vit_tiny --set array.rows=8:32:x2 \
