@@ -79,8 +79,16 @@ static asim_status_t open_stream(asim_outfile_t *o, const char *target, asim_err
     return ASIM_OK;
 }
 
+static void release(asim_outfile_t *o)
+{
+    free(o->target);
+    free(o->tmp);
+    o->target = o->tmp = NULL;
+    o->f = NULL;
+}
+
 /* Creates the temporary file next to o->target, with the permissions the target has (or
- * a new file would get). */
+ * a new file would get). On failure frees what o holds. */
 static asim_status_t open_temporary(asim_outfile_t *o, const struct stat *old,
                                     asim_error_t *err)
 {
@@ -89,21 +97,12 @@ static asim_status_t open_temporary(asim_outfile_t *o, const struct stat *old,
     size_t len = dir ? strlen(dir) + strlen(base) + 16 : 0;
     if (!dir || !(o->tmp = malloc(len))) {
         free(dir);
+        release(o);
         return cannot_write(err, o->name, ENOMEM);
     }
     snprintf(o->tmp, len, "%s/.%s.XXXXXX", dir, base);
     free(dir);
     int fd = mkstemp(o->tmp);
-    if (fd < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
-        int e = errno;
-        if (fd >= 0) {
-            close(fd);
-            unlink(o->tmp);
-        }
-        free(o->tmp);
-        o->tmp = NULL;
-        return cannot_write(err, o->name, e);
-    }
     mode_t mode;
     if (old) {
         mode = old->st_mode & 07777;
@@ -112,15 +111,16 @@ static asim_status_t open_temporary(asim_outfile_t *o, const struct stat *old,
         umask(mask);
         mode = 0666 & ~mask;
     }
-    if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
-        int e = errno;
+    if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 && fchmod(fd, mode) == 0 &&
+        (o->f = fdopen(fd, "w")))
+        return ASIM_OK;
+    int e = errno;
+    if (fd >= 0) {
         close(fd);
         unlink(o->tmp);
-        free(o->tmp);
-        o->tmp = NULL;
-        return cannot_write(err, o->name, e);
     }
-    return ASIM_OK;
+    release(o);
+    return cannot_write(err, o->name, e);
 }
 
 asim_status_t asim_outfile_open(asim_outfile_t *o, const char *path, asim_error_t *err)
@@ -149,14 +149,6 @@ asim_status_t asim_outfile_open(asim_outfile_t *o, const char *path, asim_error_
     }
     free(target);
     return status;
-}
-
-static void release(asim_outfile_t *o)
-{
-    free(o->target);
-    free(o->tmp);
-    o->target = o->tmp = NULL;
-    o->f = NULL;
 }
 
 asim_status_t asim_outfile_commit(asim_outfile_t *o, bool durable, asim_error_t *err)
