@@ -12,7 +12,7 @@
  * Tiling: a GEMM is cut into tm x tn x tk tiles, k innermost (partial sums stay on chip),
  * then n, then m; each tile's streamed operands must fit one slot of their buffer (half the
  * buffer with double buffering) and its partial sums a slot of the activation buffer. The
- * search tries tile sizes from the whole dimension down by halves and keeps the one with the
+ * search tries tile sizes from the whole dimension (at most max_rows rows) down by halves and keeps the one with the
  * fewest estimated cycles (DMA and compute overlapped when double-buffered), then the least
  * DRAM traffic. Vector ops are cut into groups of whole rows the same way.
  */
@@ -24,7 +24,7 @@
 
 #include "asim/config.h"
 #include "asim/model.h"
-#include "asim/unit.h"
+#include "block/unit.h"
 
 typedef struct {
     asim_op_t shape;          /* the part of the op this tile computes (count 1) */
@@ -42,23 +42,22 @@ typedef struct {
     uint64_t dram_bits;       /* total DRAM traffic of the op */
 } asim_plan_t;
 
-/* Capacities and DRAM timing the planner needs, from the configuration. */
+/* Buffer capacities the planner needs, from the configuration. DRAM timing is the DMA
+ * unit's (its block's cost of a transfer). */
 typedef struct {
     uint64_t act_bits, weight_bits;   /* buffer capacities */
     uint64_t slots;                   /* 2 with double buffering, else 1 */
     bool pinned;                      /* weights live on chip */
-    double cycles_per_byte;           /* DMA streaming cost */
-    double latency_cycles;            /* per transfer */
-    uint64_t burst_bytes;
-} asim_mem_params_t;
+    uint64_t max_rows;                /* rows a tile may cover at most (0: no limit); the
+                                         pipelined schedule streams row blocks this way */
+} asim_buffers_t;
 
-void asim_mem_params_of(const asim_config_t *cfg, asim_mem_params_t *mp);
-/* Cycles of one DMA transfer of `bits` (whole bursts, plus the latency); 0 bits cost 0. */
-asim_cycle_t asim_dma_cycles(const asim_mem_params_t *mp, uint64_t bits);
+void asim_buffers_of(const asim_config_t *cfg, asim_buffers_t *b);
 
-/* Chooses the tiling of op `index` of g (first and last ops talk to DRAM) on unit u. */
-void asim_plan_op(const asim_mem_params_t *mp, asim_unit_t *u, const asim_graph_t *g,
-                  size_t index, asim_plan_t *plan);
+/* Chooses the tiling of op `index` of g (first and last ops talk to DRAM) on unit u, with
+ * transfers priced by the DMA unit dma. Pure: calls only the units' cost functions. */
+void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_unit_t *dma,
+                  const asim_graph_t *g, size_t index, asim_plan_t *plan);
 /* The t-th tile of a plan (t < plan->n_tiles), edge tiles included. */
 void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index, uint64_t t,
                     asim_tile_t *tile);

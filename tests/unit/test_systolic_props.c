@@ -1,6 +1,6 @@
 /*
- * test_systolic_props.c: the job model (closed form, units/systolic.c) equals the step model
- * (register level, units/systolic_step.c) on thousands of random GEMMs, corners included:
+ * test_systolic_props.c: the job model (closed form, systolic/systolic.c) equals the step model
+ * (register level, systolic/systolic_step.c) on thousands of random GEMMs, corners included:
  * cycles, tiles and every activity count.
  */
 #include <stdarg.h>
@@ -11,8 +11,8 @@
 
 #include <stdio.h>
 
-#include "units/systolic.h"
-#include "units/systolic_step.h"
+#include "systolic/systolic.h"
+#include "systolic/systolic_step.h"
 #include "test_rng.h"
 
 /* A dimension folded on `len` PEs: corners (1, exact multiples, one over, one under) or any. */

@@ -32,6 +32,8 @@ extern "C" {
     X(EBUSY, "port busy")                                                \
     X(ENOMEM, "out of memory")                                           \
     X(EARG, "bad argument")                                              \
+    X(EDEADLOCK, "program cannot finish")                                \
+    X(EPROGRAM, "bad program file")                                      \
     X(ELIMIT, "work bound reached")
 
 typedef enum {
