@@ -97,17 +97,18 @@ resume_other_definition)
     ;;
 point_timeout)
     # A point over --point-timeout becomes an error row; the quick points are unaffected.
-    printf 'name: huge\nops:\n  - {name: big, op: gemm, m: 16777216, n: 16777216, k: 4}\n' \
-        >huge.yaml
+    # slow.yaml takes about 0.5 s here (most of it under the default work bound), good.csv
+    # a millisecond.
+    printf 'name: slow\nops:\n  - {name: s, op: gemm, m: 65536, n: 65536, k: 256}\n' >slow.yaml
     start=$(date +%s)
-    "$accelsim" sweep --config "$cfg" --model vit_tiny,huge.yaml --set array.rows=8,16 \
-        --point-timeout 1 --out t.csv -j 2
+    "$accelsim" sweep --config "$cfg" --model "$src/tests/cli/data/good.csv,slow.yaml" \
+        --set array.rows=8,16 --point-timeout 0.1 --out t.csv -j 2
     [ $(($(date +%s) - start)) -lt 30 ] || fail "the sweep took over 30 s"
     for p in 2 3; do
-        grep -q "^$p,huge.yaml,[0-9]*,error,\"the point ran longer than --point-timeout (1 s) and was stopped\"," t.csv ||
+        grep -q "^$p,slow.yaml,[0-9]*,error,\"the point ran longer than --point-timeout (0.1 s) and was stopped\"," t.csv ||
             fail "no timeout row for point $p: $(cat t.csv)"
     done
-    [ "$(grep -c ',ok,' t.csv)" -eq 2 ] || fail "the vit_tiny points are not ok"
+    [ "$(grep -c ',ok,' t.csv)" -eq 2 ] || fail "the good.csv points are not ok"
     ;;
 resume_strict)
     # Resume reads rows exactly as the sweep writes them; anything else is refused.
