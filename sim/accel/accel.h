@@ -50,6 +50,7 @@ struct asim_sim {
     asim_unit_t **units;                     /* every instance, in registry order */
     size_t n_units;
     asim_unit_t *dma;                        /* the one that moves data */
+    uint64_t sram_port_bits;                 /* buffer read bits per cycle, all banks */
     asim_port_t *job_ports, *done_ports;     /* per unit */
     char (*port_names)[2][48];
     asim_resources_t *unit_res, buffer_res;

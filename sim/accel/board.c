@@ -42,9 +42,9 @@ static void wire(asim_sim_t *s, size_t i)
     u->job_in = &s->job_ports[i];
     u->done_out = &s->done_ports[i];
     u->q = &s->q;
+    s->sram_port_bits = 2 * (uint64_t)s->cfg.buffers.banks * (uint64_t)s->cfg.buffers.port_bits;
     if (u != s->dma)
-        u->sram_bits_per_cycle =
-            2 * (uint64_t)s->cfg.buffers.banks * (uint64_t)s->cfg.buffers.port_bits;
+        u->sram_bits_per_cycle = s->sram_port_bits;
 }
 
 /* Every instance of every block the configuration asks for, in registry order. */

@@ -14,6 +14,10 @@
  * counted under the cause of the first empty channel in the order order, buffer, data,
  * result, operand: a compute counts an operand wait only when its load is all it lacks.
  *
+ * Buffer ports. The buffers' banks give every cycle 2 x banks x port_bits bits of reads; a
+ * compute job that starts while n others run gets 1/(n+1) of them for its whole run (the
+ * unit stretches it and counts a port stall when its reads need more).
+ *
  * Deadlock. When no event is left and a queue has not finished, the program cannot finish
  * (tokens that can never arrive): the run fails naming each stuck queue, its instruction and
  * the channels it waits on, instead of hanging.
@@ -110,7 +114,8 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     l->act.sram_write_bits += c->actions[ASIM_ACT_SRAM_WRITE_BITS];
     l->busy += c->cycles;
     l->utilization += c->utilization * (double)c->cycles; /* weighted; divided at the end */
-    memcpy(l->mode, c->mode, sizeof l->mode);
+    if (job->work.describe)
+        memcpy(l->mode, c->mode, sizeof l->mode);
     record_span(s, s->prog.queues[q].name, op, job->start, now, "compute");
     o->computed++;
     o->last_compute_end = now;
@@ -123,8 +128,10 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
 
 /* ---- issuing ---- */
 
-static const int cause_priority[ASIM_CAUSE_COUNT] = {
-    ASIM_CAUSE_ORDER, ASIM_CAUSE_BUFFER, ASIM_CAUSE_DATA, ASIM_CAUSE_RESULT, ASIM_CAUSE_OPERAND};
+/* Rank of each cause when several channels are empty: order, buffer, data, result, operand. */
+static const int cause_rank[ASIM_CAUSE_COUNT] = {
+    [ASIM_CAUSE_ORDER] = 0, [ASIM_CAUSE_BUFFER] = 1, [ASIM_CAUSE_DATA] = 2,
+    [ASIM_CAUSE_RESULT] = 3, [ASIM_CAUSE_OPERAND] = 4};
 
 /* Why the head of q cannot issue now (WAIT_NONE: it can, or the queue is done or running). */
 static int blocked(const asim_sim_t *s, int q)
@@ -135,11 +142,15 @@ static int blocked(const asim_sim_t *s, int q)
     if (qs->head >= qu->len || (!dma && qs->busy) || (dma && s->dma_busy && s->dma_queue == q))
         return WAIT_NONE;
     const asim_insn_t *insn = &qu->insns[qs->head];
-    for (int p = 0; p < ASIM_CAUSE_COUNT; p++)
-        for (unsigned k = 0; k < insn->n_waits; k++)
-            if (s->tokens[insn->waits[k]] == 0 &&
-                s->prog.channels[insn->waits[k]].cause == cause_priority[p])
-                return cause_priority[p];
+    int reason = WAIT_NONE;
+    for (unsigned k = 0; k < insn->n_waits; k++) {
+        int cause = s->prog.channels[insn->waits[k]].cause;
+        if (s->tokens[insn->waits[k]] == 0 &&
+            (reason == WAIT_NONE || cause_rank[cause] < cause_rank[reason]))
+            reason = cause;
+    }
+    if (reason != WAIT_NONE)
+        return reason;
     return dma && s->dma_busy ? WAIT_UNIT : WAIT_NONE;
 }
 
@@ -194,8 +205,14 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
     if (s->ops[insn->op].computed == 0 && l->busy == 0)
         l->start = now;
     asim_plan_tile(&s->prog.plans[insn->op], s->graph, insn->op, insn->tile, &qs->tile);
+    /* the buffers' ports are shared: a job gets an equal share with the jobs running beside it */
+    unsigned running = 0;
+    for (size_t k = 2; k < s->prog.n_queues; k++)
+        running += s->qs[k].busy;
+    s->units[qu->unit]->sram_bits_per_cycle = s->sram_port_bits / (1 + running);
     qs->busy = true;
-    qs->job = (asim_job_t){.work = {.op = &qs->tile.shape}, .tag = (uint64_t)q};
+    qs->job = (asim_job_t){.work = {.op = &qs->tile.shape, .describe = insn->tile == 0},
+                           .tag = (uint64_t)q};
     send(s->units[qu->unit], &qs->job);
     return true;
 }

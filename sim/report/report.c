@@ -125,7 +125,8 @@ static void write_text(FILE *out, const asim_report_t *r)
     fputc('\n', out);
     fprintf(out, "stalls         ");
     for (size_t i = 0, n = 0; i < r->stats->len; i++)
-        if (strstr(r->stats->items[i].path, "wait") || strstr(r->stats->items[i].path, "stall"))
+        if ((strstr(r->stats->items[i].path, "wait") || strstr(r->stats->items[i].path, "stall")) &&
+            (*r->stats->items[i].value || !strncmp(r->stats->items[i].path, "controller.", 11)))
             fprintf(out, "%s%s %llu", n++ ? ", " : "", r->stats->items[i].path,
                     (unsigned long long)*r->stats->items[i].value);
     fputc('\n', out);
