@@ -66,7 +66,6 @@ public:
         *top = root_;
         root_ = asim_yaml_node_t{};
     }
-    bool has_root() const { return done_; }
 
     void OnDocumentStart(const YAML::Mark &) override {}
     void OnDocumentEnd() override {}
