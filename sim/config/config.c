@@ -153,7 +153,10 @@ static bool schema_is_section(const char *section)
 static void suggest_key(const char *key, char *buf, size_t n)
 {
     const char *best = asim_closest_name(key, &schema[0].key, SCHEMA_LEN, sizeof schema[0]);
-    snprintf(buf, n, best ? " (did you mean '%s'?)" : "", best);
+    if (best)
+        snprintf(buf, n, " (did you mean '%s'?)", best);
+    else
+        buf[0] = '\0';
 }
 
 static const char *type_name(const asim_cfg_key_t *k)
@@ -396,23 +399,32 @@ static asim_status_t validate(const asim_config_t *cfg, asim_error_t *err)
 }
 
 /* A SCALE-Sim configuration: a name ending in .cfg, or a first line (after blank and '#'
- * lines) that is one of its INI section headers. */
-static bool looks_like_scalesim_cfg(const char *name, const char *text)
+ * lines) that is one of its INI section headers. text holds len bytes, not NUL-terminated. */
+static bool looks_like_scalesim_cfg(const char *name, const char *text, size_t len)
 {
     static const char *const sections[] = {"[general]", "[architecture_presets]",
                                            "[run_presets]", "[layout]", "[sparsity]"};
-    size_t len = strlen(name);
-    if (len > 4 && strcmp(name + len - 4, ".cfg") == 0)
+    size_t n = strlen(name);
+    if (n > 4 && strcmp(name + n - 4, ".cfg") == 0)
         return true;
-    const char *p = text;
-    while (*p == '#' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-        p = *p == '#' ? p + strcspn(p, "\n") : p + 1;
-    size_t line = strcspn(p, "\r\n");
-    while (line > 0 && (p[line - 1] == ' ' || p[line - 1] == '\t'))
-        line--;
-    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-        if (line == strlen(sections[i]) && strncasecmp(p, sections[i], line) == 0)
+    const char *p = text, *end = text + len;
+    while (p < end && (*p == '#' || isspace((unsigned char)*p))) {
+        if (*p == '#')
+            while (p < end && *p != '\n')
+                p++;
+        else
+            p++;
+    }
+    const char *eol = p;
+    while (eol < end && *eol != '\n' && *eol != '\r')
+        eol++;
+    while (eol > p && (eol[-1] == ' ' || eol[-1] == '\t'))
+        eol--;
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        size_t want = strlen(sections[i]);
+        if ((size_t)(eol - p) == want && strncasecmp(p, sections[i], want) == 0)
             return true;
+    }
     return false;
 }
 
@@ -447,7 +459,7 @@ asim_status_t asim_config_parse(const char *name, const char *text, size_t len,
         return asim_error_set(err, ASIM_EARG, "--config", "path too long");
     snprintf(cfg->path, sizeof cfg->path, "%s", name);
 
-    if (looks_like_scalesim_cfg(name, text))
+    if (looks_like_scalesim_cfg(name, text, len))
         return asim_error_set(err, ASIM_EUNSUPPORTED, name,
                               "a SCALE-Sim .cfg file ([general], [architecture_presets], ...) "
                               "is unsupported; accelsim configurations are YAML "
