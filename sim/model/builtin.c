@@ -109,6 +109,24 @@ void asim_model_list(FILE *out)
                  "(SCALE-Sim Layer,M,N,K,)\n");
 }
 
+/* "NAME has no parameter 'x' (did you mean 'y'?); its parameters: ...". */
+static asim_status_t unknown_param(const builtin_t *b, const char *item, asim_error_t *err)
+{
+    char hint[120] = "", list[256] = "";
+    size_t used = 0;
+    const char *best = asim_closest_name(item, &params[0].key, N_PARAMS, sizeof params[0]);
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        bool own = params[i].families & (1u << b->family);
+        if (own)
+            used += (size_t)snprintf(list + used, sizeof list - used, " %s", params[i].key);
+        if (best == params[i].key)
+            snprintf(hint, sizeof hint, " (did you mean '%s'?%s)", best,
+                     own ? "" : " other models have it");
+    }
+    return asim_error_set(err, ASIM_EKEY, "--model", "%s has no parameter '%s'%s; its "
+                          "parameters:%s", b->name, item, hint, list);
+}
+
 static asim_status_t parse_params(const builtin_t *b, const char *text, transformer_t *p,
                                   asim_error_t *err)
 {
@@ -116,6 +134,7 @@ static asim_status_t parse_params(const builtin_t *b, const char *text, transfor
     if (strlen(text) >= sizeof buf)
         return asim_error_set(err, ASIM_EARG, "--model", "parameter list too long");
     snprintf(buf, sizeof buf, "%s", text);
+    const param_t *given[N_PARAMS] = {0};
     for (char *save, *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (!eq)
@@ -127,8 +146,11 @@ static asim_status_t parse_params(const builtin_t *b, const char *text, transfor
             if (strcmp(params[i].key, item) == 0 && (params[i].families & (1u << b->family)))
                 par = &params[i];
         if (!par)
-            return asim_error_set(err, ASIM_EKEY, "--model", "%s has no parameter '%s'",
+            return unknown_param(b, item, err);
+        if (given[par - params])
+            return asim_error_set(err, ASIM_EARG, "--model", "%s: parameter %s is given twice",
                                   b->name, item);
+        given[par - params] = par;
         int64_t *field = (int64_t *)((char *)p + par->offset);
         if (asim_parse_int(eq + 1, par->min, par->max, field) != ASIM_OK)
             return asim_error_set(err, ASIM_ERANGE, "--model",
@@ -363,9 +385,14 @@ asim_status_t asim_model_builtin(const char *name, const char *params_text, asim
         for (size_t i = 0; i < N_BUILTINS; i++)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
                                      builtins[i].name);
+        char hint[80] = "";
+        const char *best = asim_closest_name(name, &builtins[0].name, N_BUILTINS,
+                                             sizeof builtins[0]);
+        if (best)
+            snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
         return asim_error_set(err, ASIM_EMODEL, "--model",
-                              "unknown model '%s' (built-ins: %s; or a .yaml/.csv file)", name,
-                              names);
+                              "unknown model '%s'%s (built-ins: %s; or a .yaml/.csv file)", name,
+                              hint, names);
     }
     transformer_t p = b->p;
     asim_status_t st = parse_params(b, params_text, &p, err);

@@ -160,7 +160,14 @@ static void test_bad_yaml_models(void **state)
     expect_yaml_error("name: m\nops:\n  - repeat: 100000\n    name: b\n    ops:\n"
                       "      - repeat: 100000\n        name: c\n        ops:\n"
                       "          - {name: a, op: add, rows: 1, cols: 1}\n",
-                      ASIM_ERANGE, "too many ops");
+                      ASIM_ERANGE, "6:9: repeat: the model expands to more than 100000 ops");
+    /* Empty bodies count too: 10^10 empty expansions used to loop for minutes. */
+    expect_yaml_error("name: m\nops:\n  - repeat: 100000\n    name: b\n    ops:\n"
+                      "      - repeat: 100000\n        name: c\n        ops: []\n",
+                      ASIM_ERANGE, "6:9: repeat: the model expands to more than 100000 ops");
+    expect_yaml_error("name: m\nops:\n  - {name: a, op: add, rows: 1, cols: 1}\n"
+                      "  - repeat: 100000\n    name: b\n    ops: []\n",
+                      ASIM_ERANGE, "4:5: repeat: the model expands to more than 100000 ops");
     expect_yaml_error("name: m\nops:\n  - {name: a, op: gemm, m: 16777216, n: 16777216, "
                       "k: 16777216}\n", ASIM_ERANGE, "2^50");
 }
