@@ -1,0 +1,121 @@
+#!/bin/sh
+# fmax_estimate.sh: Fmax estimates of the RTL blocks from Yosys static timing analysis
+# (docs/fmax.md; per block in docs/systolic.md, qmm.md, nonlinear.md).
+#
+#   tools/fmax_estimate.sh [--long]
+#       synthesizes the grid below one point at a time (the large points need 1-8 GB and
+#       5-15 minutes each; --long adds the shipped sizes) and rewrites
+#       traces/calibration/{systolic,qmm,quark}_fmax.csv, keeping rows of points not rerun.
+#   tools/fmax_estimate.sh --point BLOCK P1 P2 P3
+#       synthesizes one point and prints its CSV row (without the block name).
+#   tools/fmax_estimate.sh --check BLOCK P1 P2 P3
+#       synthesizes one point and fails unless it equals the row in the block's CSV, so a
+#       change to the RTL cannot silently leave the estimates stale.
+#
+# BLOCK and its parameters: systolic ROWS COLS BITS (a = b = BITS, acc = 2 BITS + 16);
+# qmm DPUS LANES ACC_BITS; quark LANES IN_BITS MODES (255 = every mode, the shared unit).
+#
+# Method: synth_xilinx -family xc7 -abc9 -flatten, then the cells' timing from Yosys's
+# cells_sim.v (its specify blocks, from the prjxray Artix-7 database) and `sta`: the latest
+# arrival at any flip-flop input, clock-to-Q included, setup and routing not. (Yosys 0.23's
+# -abc9 has no UltraScale+ timing: with -family xcup it falls back to these same xc7 delays,
+# and its DSP48E2 has no timing arcs, so we map to xc7 cells where the DSP48E1 has them.)
+# Columns: the parameters, delay_ps (that arrival), cells (cells on the path, each carry
+# element and DSP counted once), fmax_mhz = 10^6 / delay_ps.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CAL="$ROOT/traces/calibration"
+
+header() {
+    case $1 in
+    systolic) echo "rows,cols,bits,delay_ps,cells,fmax_mhz" ;;
+    qmm) echo "dpus,lanes,acc_bits,delay_ps,cells,fmax_mhz" ;;
+    quark) echo "lanes,in_bits,modes,delay_ps,cells,fmax_mhz" ;;
+    *) echo "fmax_estimate.sh: unknown block '$1' (systolic, qmm, quark)" >&2; exit 2 ;;
+    esac
+}
+
+grid() {
+    echo "systolic 2 2 8"; echo "systolic 4 4 8"; echo "systolic 8 8 8"; echo "systolic 4 4 4"
+    echo "systolic 4 4 16"; echo "systolic 16 16 8"
+    echo "qmm 1 8 24"; echo "qmm 4 8 24"; echo "qmm 4 4 24"; echo "qmm 4 16 24"; echo "qmm 8 8 24"
+    echo "quark 2 8 255"; echo "quark 4 8 255"; echo "quark 8 8 255"
+}
+
+# The shipped sizes: configs/systolic_32x32.yaml, beta.yaml (64 DPUs x 8 lanes) and
+# beta_quark.yaml (QUARK, 16 lanes).
+long_grid() {
+    echo "systolic 32 32 8"; echo "qmm 64 8 24"; echo "quark 16 8 255"
+}
+
+point() {
+    b=$1; p1=$2; p2=$3; p3=$4
+    header "$b" >/dev/null
+    r="$ROOT/rtl"
+    case $b in
+    systolic)
+        src="-sv $r/systolic/systolic_array.v $r/systolic/sys_ctrl.v $r/systolic/sys_pe.v $r/systolic/sys_skew.v"
+        top=systolic_array
+        ch="-set R $p1 -set C $p2 -set AW $p3 -set BW $p3 -set ACCW $((2 * p3 + 16))" ;;
+    qmm)
+        src="$r/qmm/qmm_engine.v $r/qmm/qmm_ctrl.v $r/qmm/qmm_dpu.v $r/qmm/qmm_lane.v $r/qmm/qmm_post.v"
+        top=qmm_engine
+        ch="-set D $p1 -set L $p2 -set ACCW $p3" ;;
+    quark)
+        src="-sv $r/nonlinear/nlq_unit.v $r/nonlinear/nlq_exp.v $r/nonlinear/nlq_ln.v"
+        top=nlq_unit
+        ch="-set N $p1 -set IW $p2 -set MODES $p3" ;;
+    esac
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    yosys -q -l "$tmp/log" -p "read_verilog $src; chparam $ch $top; \
+        synth_xilinx -family xc7 -abc9 -flatten -top $top -noiopad -noclkbuf; \
+        read_verilog -lib -specify +/xilinx/cells_sim.v; sta" >/dev/null 2>&1 ||
+        { cat "$tmp/log" >&2; exit 1; }
+    # The path: from "Latest arrival time ... is D:" to the histogram; one "(CELL.IN->OUT)"
+    # line per cell, the first flip-flop's C->Q not counted.
+    sed -n '/Latest arrival time/,/Arrival histogram/p' "$tmp/log" | awk -v key="$p1,$p2,$p3" '
+        /Latest arrival time/ { d = $NF; sub(":", "", d) }
+        /\([A-Z0-9_]+\.[A-Z0-9_]+->[A-Z0-9_]+\)/ && !/C->Q/ { cells++ }
+        END {
+            if (d == "" || d <= 0) { print "fmax_estimate.sh: no timing path found" > "/dev/stderr"; exit 1 }
+            printf "%s,%d,%d,%.1f\n", key, d, cells, 1e6 / d
+        }'
+}
+
+# Rewrites the block's CSV with row ROW for its key, keeping the other rows, sorted.
+store() {
+    b=$1; row=$2
+    csv="$CAL/${b}_fmax.csv"
+    key=$(echo "$row" | cut -d, -f1-3)
+    { header "$b"; { [ -f "$csv" ] && tail -n +2 "$csv" | grep -v "^$key," || true; echo "$row"; } |
+        sort -t, -k1,1n -k2,2n -k3,3n; } >"$csv.tmp"
+    mv "$csv.tmp" "$csv"
+}
+
+case "${1:-}" in
+--point)
+    shift
+    point "$@"
+    ;;
+--check)
+    shift
+    csv="$CAL/$1_fmax.csv"
+    key="$2,$3,$4"
+    want=$(grep "^$key," "$csv") || { echo "no row $key in $csv"; exit 1; }
+    got=$(point "$@")
+    echo "yosys sta $1 $key: $got; $csv: $want"
+    [ "$got" = "$want" ] || { echo "FAIL: RTL changed, rerun tools/fmax_estimate.sh"; exit 1; }
+    ;;
+--long | "")
+    { grid; [ "${1:-}" = --long ] && long_grid || true; } | while read -r b p1 p2 p3; do
+        row=$(point "$b" "$p1" "$p2" "$p3")
+        echo "$b $row"
+        store "$b" "$row"
+    done
+    ;;
+*)
+    sed -n '2,20p' "$0"
+    exit 2
+    ;;
+esac
