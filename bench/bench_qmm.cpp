@@ -22,8 +22,8 @@
 
 extern "C" {
 #include "asim/fixed.h"
-#include "units/qmm.h"
-#include "units/qmm_step.h"
+#include "qmm/qmm.h"
+#include "qmm/qmm_step.h"
 }
 
 namespace {

@@ -20,8 +20,8 @@
 
 extern "C" {
 #include "asim/fixed.h"
-#include "units/systolic.h"
-#include "units/systolic_step.h"
+#include "systolic/systolic.h"
+#include "systolic/systolic_step.h"
 }
 
 namespace {

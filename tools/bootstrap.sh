@@ -1,11 +1,22 @@
 #!/bin/sh
 # Installs the Debian packages accelsim needs, only those that are missing.
-# Called by both README commands (tools/run.sh and tools/test.sh); safe to run again.
+#   tools/bootstrap.sh run    what building and running needs: a C/C++ compiler, CMake and
+#                             yaml-cpp (tools/run.sh);
+#   tools/bootstrap.sh test   that plus what the tests need: CMocka, valgrind, Verilator, Yosys,
+#                             SystemC, clang and its sanitizer runtime, GNU parallel,
+#                             gnuplot and python3 (tools/test.sh).
+# Safe to run again.
 set -eu
 
-PKGS="build-essential cmake ninja-build pkg-config libyaml-cpp-dev libcmocka-dev
-verilator libsystemc-dev yosys parallel gnuplot clang libclang-rt-14-dev valgrind
-python3"
+RUN_PKGS="build-essential cmake libyaml-cpp-dev"
+TEST_PKGS="pkg-config libcmocka-dev verilator libsystemc-dev yosys parallel gnuplot
+clang libclang-rt-14-dev valgrind python3 python3-numpy"
+
+case "${1:-}" in
+run) PKGS=$RUN_PKGS ;;
+test) PKGS="$RUN_PKGS $TEST_PKGS" ;;
+*) echo "usage: tools/bootstrap.sh run|test" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PKGS; do

@@ -6,7 +6,7 @@
 #   tools/calibrate_qmm.sh [-j N] [OUT.csv]
 #       synthesizes the grid below, N points at a time (default 2), and writes OUT.csv
 #       (default traces/calibration/qmm_yosys.csv); then refit with tools/fit_qmm_resource.py
-#       and paste its coefficients into sim/resource/qmm_resource.c.
+#       and paste its coefficients into sim/qmm/qmm_resource.c.
 #   tools/calibrate_qmm.sh --point D L ACCW
 #       synthesizes one point and prints its CSV row.
 #   tools/calibrate_qmm.sh --check D L ACCW [CSV]

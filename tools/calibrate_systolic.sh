@@ -6,7 +6,7 @@
 #       synthesizes the grid below, N points at a time (default 2), and writes OUT.csv
 #       (default traces/calibration/systolic_yosys.csv); then refit with
 #       tools/fit_systolic_resource.py and paste its coefficients into
-#       sim/resource/systolic_resource.c.
+#       sim/systolic/systolic_resource.c.
 #   tools/calibrate_systolic.sh --point R C AW BW ACCW
 #       synthesizes one point and prints its CSV row.
 #   tools/calibrate_systolic.sh --check R C AW BW ACCW [CSV]

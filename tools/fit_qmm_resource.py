@@ -3,7 +3,7 @@
 
     tools/fit_qmm_resource.py [traces/calibration/qmm_yosys.csv]
 
-Prints the coefficients for sim/resource/qmm_resource.c, then the relative error of the
+Prints the coefficients for sim/qmm/qmm_resource.c, then the relative error of the
 fitted model at every point (LUT, FF, DSP) and the worst one. Pure Python. The fit minimises
 the WORST relative error (the test's criterion is a bound per point): Lawson's iteration,
 weighted least squares on the relative error whose weights grow with each point's error,

@@ -3,7 +3,7 @@
 
     tools/fit_systolic_resource.py [traces/calibration/systolic_yosys.csv]
 
-Prints the coefficients for sim/resource/systolic_resource.c and the relative error of the
+Prints the coefficients for sim/systolic/systolic_resource.c and the relative error of the
 fitted model at every point (LUT, FF, DSP) and the worst one. Pure Python (no numpy):
 least squares on RELATIVE error (each row divided by its measured value), solved by the
 normal equations. The features are the structure of rtl/systolic (docs/systolic.md,

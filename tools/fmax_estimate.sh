@@ -62,8 +62,8 @@ point() {
         top=qmm_engine
         ch="-set D $p1 -set L $p2 -set ACCW $p3" ;;
     quark)
-        src="-sv $r/nonlinear/nlq_unit.v $r/nonlinear/nlq_exp.v $r/nonlinear/nlq_ln.v"
-        top=nlq_unit
+        src="-sv $r/quark/quark_unit.v $r/quark/quark_exp.v $r/quark/quark_ln.v"
+        top=quark_unit
         ch="-set N $p1 -set IW $p2 -set MODES $p3" ;;
     esac
     tmp=$(mktemp -d)

@@ -42,7 +42,10 @@ static int run(const char *config, const char *model, int bits, bool dequantize,
         fprintf(stderr, "integerization: %s\n", err.msg);
         return 1;
     }
-    double pes = (double)cfg.array.rows * (double)cfg.array.cols, compute = 0, macs = 0;
+    double rows = 0, cols = 0, compute = 0, macs = 0;
+    asim_config_get(&cfg, "array.rows", &rows);
+    asim_config_get(&cfg, "array.cols", &cols);
+    double pes = rows * cols;
     for (size_t i = 0; i < rep.n_layers; i++)
         if (!strcmp(rep.layers[i].unit, "array")) {
             compute += rep.layers[i].energy.compute_pj;

@@ -8,14 +8,14 @@
 # Stops at the first failing stage; the output ends with ctest's own summary.
 set -eu
 cd "$(dirname "$0")/.."
-./tools/bootstrap.sh
+./tools/bootstrap.sh test
 jobs=$(nproc)
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DASIM_TESTS=ON -DASIM_COSIM=ON -DASIM_SYSTEMC=ON
 cmake --build build -j "$jobs"
 (cd build && ctest --output-on-failure -j "$jobs")
 
-cmake -S . -B build-san -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S . -B build-san -DCMAKE_BUILD_TYPE=RelWithDebInfo -DASIM_TESTS=ON -DASIM_SYSTEMC=ON \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DASIM_SANITIZE=ON -DASIM_FUZZ=ON -DASIM_COSIM=OFF
 cmake --build build-san -j "$jobs"

@@ -1,5 +1,5 @@
 // qmm_ctrl: job controller of the QMM engine (step model: ctrl_comb() and ctrl_update() in
-// sim/units/qmm_step.c; the wires below carry the same names).
+// sim/qmm/qmm_step.c; the wires below carry the same names).
 //
 // A command waits in the pending register and becomes the active job when no job is active
 // or the active job takes its last beat (so jobs follow back to back). The active job takes

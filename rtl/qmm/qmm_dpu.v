@@ -1,5 +1,5 @@
 // qmm_dpu: one dot-product unit of the QMM engine (step model: the per-DPU registers of
-// sim/units/qmm_step.c). Every DPU is identical, so hierarchical synthesis maps it once.
+// sim/qmm/qmm_step.c). Every DPU is identical, so hierarchical synthesis maps it once.
 //
 // Pipeline (all registers: synchronous reset, clock enable en, load enables below):
 //   stage 1  b1, beta1   this DPU's B bits and column constant of the beat (load: beat)

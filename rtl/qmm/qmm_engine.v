@@ -1,6 +1,6 @@
 // qmm_engine: the configurable binary / multi-precision QMM engine (BETA): D DPUs on one
 // broadcast bus of L 8-bit activation lanes, its job controller and the post-processing
-// requantizers. Step model and port contract: sim/units/qmm_step.h. Micro-architecture and
+// requantizers. Step model and port contract: sim/qmm/qmm_step.h. Micro-architecture and
 // timing: docs/qmm.md.
 //
 // Buses are packed LSB first: in_b DPU d = in_b[d*8L +: 8L], in_beta DPU d =

@@ -1,5 +1,5 @@
 // qmm_lane: one 8-bit activation lane of a DPU with lane unfolding (step model: dpu_tree()
-// in sim/units/qmm_step.c, which sums the same terms element by element). Every lane is
+// in sim/qmm/qmm_step.c, which sums the same terms element by element). Every lane is
 // identical, so hierarchical synthesis maps it once.
 //
 // At activation precision A = 1 << amode the lane holds 8/A activations, element i in

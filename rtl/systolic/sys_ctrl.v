@@ -1,5 +1,5 @@
 // sys_ctrl: tile controller of the systolic array (step model: ctrl_comb() and ctrl_update()
-// in sim/units/systolic_step.c; the wires below carry the same names).
+// in sim/systolic/systolic_step.c; the wires below carry the same names).
 //
 // A command waits in the pending register, then enters the load stage (ws/is: R beats of the
 // north stream into the free weight buffer) or directly the stream stage (os); the stream

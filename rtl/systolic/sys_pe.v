@@ -1,5 +1,5 @@
 // sys_pe: one processing element of the systolic array (step model: pe_next() in
-// sim/units/systolic_step.c). Every PE is identical (no position parameters), so
+// sim/systolic/systolic_step.c). Every PE is identical (no position parameters), so
 // hierarchical synthesis maps it once.
 //
 // Links (all outputs registered, synchronous reset, clock enable en):

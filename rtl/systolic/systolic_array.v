@@ -1,6 +1,6 @@
 // systolic_array: R x C systolic array with its tile controller, output stationary (os) and
 // weight/input stationary (ws/is: the same hardware; is feeds B west and A north).
-// Step model and port contract: sim/units/systolic_step.h. Micro-architecture and timing:
+// Step model and port contract: sim/systolic/systolic_step.h. Micro-architecture and timing:
 // docs/systolic.md.
 //
 // Lanes are packed LSB first: a_data lane i = a_data[i*AW +: AW], likewise b_data, out_*.

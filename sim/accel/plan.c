@@ -3,46 +3,24 @@
 #include <string.h>
 
 #include "accel/plan.h"
+#include "util/arith.h"
 
 #define PSUM_BITS 32 /* partial sums kept on chip while K is folded */
-
-static uint64_t ceil_div(uint64_t a, uint64_t b)
-{
-    return (a + b - 1) / b;
-}
-
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-    return a < b ? a : b;
-}
 
 /* Bits of an m x k slice of A as stored (see a_reuse in model.h). */
 static uint64_t a_stored_bits(const asim_op_t *op, uint64_t m, uint64_t k)
 {
-    return ceil_div(m * k * (uint64_t)op->a_bits, op->a_reuse ? op->a_reuse : 1);
+    return asim_ceil_div(m * k * (uint64_t)op->a_bits, op->a_reuse ? op->a_reuse : 1);
 }
 
-void asim_mem_params_of(const asim_config_t *cfg, asim_mem_params_t *mp)
+void asim_buffers_of(const asim_config_t *cfg, asim_buffers_t *b)
 {
-    double bytes_per_ns = cfg->dram.bandwidth_gbps; /* GB/s = bytes per ns */
-    double cycles_per_ns = cfg->clock_mhz / 1000.0;
-    *mp = (asim_mem_params_t){
+    *b = (asim_buffers_t){
         .act_bits = (uint64_t)cfg->buffers.act_kib * 8192u,
         .weight_bits = (uint64_t)cfg->buffers.weight_kib * 8192u,
         .slots = cfg->buffers.double_buffer ? 2 : 1,
         .pinned = cfg->buffers.weights == ASIM_WEIGHTS_PINNED,
-        .cycles_per_byte = cycles_per_ns / bytes_per_ns,
-        .latency_cycles = cfg->dram.latency_ns * cycles_per_ns,
-        .burst_bytes = (uint64_t)cfg->dram.burst_bytes,
     };
-}
-
-asim_cycle_t asim_dma_cycles(const asim_mem_params_t *mp, uint64_t bits)
-{
-    if (bits == 0)
-        return 0;
-    uint64_t bytes = ceil_div(ceil_div(bits, 8), mp->burst_bytes) * mp->burst_bytes;
-    return (asim_cycle_t)ceil(mp->latency_cycles + (double)bytes * mp->cycles_per_byte);
 }
 
 uint64_t asim_graph_weight_bits(const asim_graph_t *g)
@@ -57,7 +35,7 @@ uint64_t asim_graph_weight_bits(const asim_graph_t *g)
 }
 
 /* Residency of op index's operands and output (see plan.h). */
-static void residency(const asim_mem_params_t *mp, const asim_graph_t *g, size_t index,
+static void residency(const asim_buffers_t *mp, const asim_graph_t *g, size_t index,
                       asim_plan_t *plan)
 {
     const asim_op_t *op = &g->ops[index];
@@ -89,11 +67,19 @@ static asim_op_t tile_shape(const asim_op_t *op, uint64_t m, uint64_t n, uint64_
     return s;
 }
 
-static asim_cycle_t unit_cycles(asim_unit_t *u, const asim_op_t *shape)
+static asim_cycle_t unit_cycles(const asim_unit_t *u, const asim_op_t *shape)
 {
-    asim_job_t job = {.op = shape};
-    u->ops->job(u, &job);
-    return job.cycles;
+    asim_cost_t c;
+    asim_unit_cost(u, &(asim_work_t){.op = shape}, &c);
+    return c.cycles;
+}
+
+/* Cycles of one DMA transfer of `bits`, by the DRAM block's timing query. */
+static asim_cycle_t dma_cycles(const asim_unit_t *dma, uint64_t bits)
+{
+    asim_cost_t c;
+    asim_unit_cost(dma, &(asim_work_t){.bits = bits}, &c);
+    return c.cycles;
 }
 
 /* DRAM bits one tile moves, following plan's loads (loaded once per instance when the whole
@@ -120,7 +106,7 @@ static void tile_traffic(const asim_plan_t *p, const asim_op_t *op, uint64_t tm,
         t->store_bits = tm * tn * o;
 }
 
-static bool fits(const asim_mem_params_t *mp, const asim_plan_t *p, const asim_op_t *op,
+static bool fits(const asim_buffers_t *mp, const asim_plan_t *p, const asim_op_t *op,
                  uint64_t tm, uint64_t tn, uint64_t tk)
 {
     uint64_t act_slot = mp->act_bits / mp->slots, w_slot = mp->weight_bits / mp->slots;
@@ -139,13 +125,14 @@ static bool fits(const asim_mem_params_t *mp, const asim_plan_t *p, const asim_o
 
 /* Estimated cycles of the op with this tiling: per-tile compute and DMA, overlapped with
  * double buffering. Edge tiles are counted as full tiles (an estimate for the search only). */
-static double estimate(const asim_mem_params_t *mp, asim_unit_t *u, const asim_plan_t *p,
+static double estimate(const asim_buffers_t *mp, const asim_unit_t *u, const asim_unit_t *dma,
+                       const asim_plan_t *p,
                        const asim_op_t *op, uint64_t *dram_bits)
 {
     bool gemm = op->kind == ASIM_OP_GEMM;
     uint64_t dm = gemm ? op->m : op->count * op->rows, dn = gemm ? op->n : op->cols;
     uint64_t dk = gemm ? op->k : 1;
-    uint64_t fm = ceil_div(dm, p->tm), fn = ceil_div(dn, p->tn), fk = ceil_div(dk, p->tk);
+    uint64_t fm = asim_ceil_div(dm, p->tm), fn = asim_ceil_div(dn, p->tn), fk = asim_ceil_div(dk, p->tk);
     uint64_t per_instance = fm * fn * fk, count = gemm ? op->count : 1;
     asim_op_t shape = tile_shape(op, p->tm, p->tn, p->tk);
     double c = (double)unit_cycles(u, &shape);
@@ -157,15 +144,15 @@ static double estimate(const asim_mem_params_t *mp, asim_unit_t *u, const asim_p
     uint64_t load = steady.load_act_bits + steady.load_weight_bits;
     *dram_bits = count * (load_first + first.store_bits +
                           (per_instance - 1) * (load + steady_store));
-    double d = (double)asim_dma_cycles(mp, load) + (double)asim_dma_cycles(mp, steady_store);
+    double d = (double)dma_cycles(dma, load) + (double)dma_cycles(dma, steady_store);
     double n = (double)(count * per_instance);
     if (mp->slots == 2)
-        return (double)asim_dma_cycles(mp, load_first) + n * fmax(c, d) + c;
-    return n * (c + d) + (double)asim_dma_cycles(mp, load_first);
+        return (double)dma_cycles(dma, load_first) + n * fmax(c, d) + c;
+    return n * (c + d) + (double)dma_cycles(dma, load_first);
 }
 
-void asim_plan_op(const asim_mem_params_t *mp, asim_unit_t *u, const asim_graph_t *g,
-                  size_t index, asim_plan_t *plan)
+void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_unit_t *dma,
+                  const asim_graph_t *g, size_t index, asim_plan_t *plan)
 {
     const asim_op_t *op = &g->ops[index];
     bool gemm = op->kind == ASIM_OP_GEMM;
@@ -177,13 +164,13 @@ void asim_plan_op(const asim_mem_params_t *mp, asim_unit_t *u, const asim_graph_
     uint64_t best_bits = 0;
     /* Vector ops keep whole rows (softmax and LayerNorm reduce along them). */
     uint64_t tn_min = gemm ? 1 : dn;
-    for (uint64_t tk = dk;; tk = ceil_div(tk, 2)) {
-        for (uint64_t tn = dn;; tn = ceil_div(tn, 2)) {
-            for (uint64_t tm = dm;; tm = ceil_div(tm, 2)) {
+    for (uint64_t tk = dk;; tk = asim_ceil_div(tk, 2)) {
+        for (uint64_t tn = dn;; tn = asim_ceil_div(tn, 2)) {
+            for (uint64_t tm = dm;; tm = asim_ceil_div(tm, 2)) {
                 if (fits(mp, &p, op, tm, tn, tk)) {
                     p.tm = tm, p.tn = tn, p.tk = tk;
                     uint64_t bits;
-                    double cost = estimate(mp, u, &p, op, &bits);
+                    double cost = estimate(mp, u, dma, &p, op, &bits);
                     if (cost < best || (cost == best && bits < best_bits)) {
                         best = cost;
                         best_bits = bits;
@@ -202,12 +189,12 @@ void asim_plan_op(const asim_mem_params_t *mp, asim_unit_t *u, const asim_graph_
     }
     if (best == INFINITY) { /* not even one row or one element fits: the smallest tiles */
         p.tm = 1, p.tn = tn_min, p.tk = 1;
-        estimate(mp, u, &p, op, &best_bits);
+        estimate(mp, u, dma, &p, op, &best_bits);
         *plan = p;
     }
     uint64_t count = gemm ? op->count : 1;
-    uint64_t fk = ceil_div(dk, plan->tk);
-    plan->n_tiles = count * ceil_div(dm, plan->tm) * ceil_div(dn, plan->tn) * fk;
+    uint64_t fk = asim_ceil_div(dk, plan->tk);
+    plan->n_tiles = count * asim_ceil_div(dm, plan->tm) * asim_ceil_div(dn, plan->tn) * fk;
     plan->n_stores = plan->out_resident ? 0 : plan->n_tiles / fk;
     plan->dram_bits = best_bits;
 }
@@ -219,13 +206,13 @@ void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index
     bool gemm = op->kind == ASIM_OP_GEMM;
     uint64_t dm = gemm ? op->m : op->count * op->rows, dn = gemm ? op->n : op->cols;
     uint64_t dk = gemm ? op->k : 1;
-    uint64_t fm = ceil_div(dm, plan->tm), fn = ceil_div(dn, plan->tn),
-             fk = ceil_div(dk, plan->tk);
+    uint64_t fm = asim_ceil_div(dm, plan->tm), fn = asim_ceil_div(dn, plan->tn),
+             fk = asim_ceil_div(dk, plan->tk);
     uint64_t per_instance = fm * fn * fk, local = t % per_instance;
     uint64_t ki = local % fk, ni = (local / fk) % fn, mi = local / (fk * fn);
-    uint64_t tm = min_u64(plan->tm, dm - mi * plan->tm);
-    uint64_t tn = min_u64(plan->tn, dn - ni * plan->tn);
-    uint64_t tk = min_u64(plan->tk, dk - ki * plan->tk);
+    uint64_t tm = asim_min_u64(plan->tm, dm - mi * plan->tm);
+    uint64_t tn = asim_min_u64(plan->tn, dn - ni * plan->tn);
+    uint64_t tk = asim_min_u64(plan->tk, dk - ki * plan->tk);
     tile->shape = tile_shape(op, tm, tn, tk);
     tile_traffic(plan, op, tm, tn, tk, local == 0, ki + 1 == fk, tile);
 }

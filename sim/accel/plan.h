@@ -24,7 +24,7 @@
 
 #include "asim/config.h"
 #include "asim/model.h"
-#include "asim/unit.h"
+#include "block/unit.h"
 
 typedef struct {
     asim_op_t shape;          /* the part of the op this tile computes (count 1) */
@@ -42,23 +42,20 @@ typedef struct {
     uint64_t dram_bits;       /* total DRAM traffic of the op */
 } asim_plan_t;
 
-/* Capacities and DRAM timing the planner needs, from the configuration. */
+/* Buffer capacities the planner needs, from the configuration. DRAM timing is the DMA
+ * unit's (its block's cost of a transfer). */
 typedef struct {
     uint64_t act_bits, weight_bits;   /* buffer capacities */
     uint64_t slots;                   /* 2 with double buffering, else 1 */
     bool pinned;                      /* weights live on chip */
-    double cycles_per_byte;           /* DMA streaming cost */
-    double latency_cycles;            /* per transfer */
-    uint64_t burst_bytes;
-} asim_mem_params_t;
+} asim_buffers_t;
 
-void asim_mem_params_of(const asim_config_t *cfg, asim_mem_params_t *mp);
-/* Cycles of one DMA transfer of `bits` (whole bursts, plus the latency); 0 bits cost 0. */
-asim_cycle_t asim_dma_cycles(const asim_mem_params_t *mp, uint64_t bits);
+void asim_buffers_of(const asim_config_t *cfg, asim_buffers_t *b);
 
-/* Chooses the tiling of op `index` of g (first and last ops talk to DRAM) on unit u. */
-void asim_plan_op(const asim_mem_params_t *mp, asim_unit_t *u, const asim_graph_t *g,
-                  size_t index, asim_plan_t *plan);
+/* Chooses the tiling of op `index` of g (first and last ops talk to DRAM) on unit u, with
+ * transfers priced by the DMA unit dma. Pure: calls only the units' cost functions. */
+void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_unit_t *dma,
+                  const asim_graph_t *g, size_t index, asim_plan_t *plan);
 /* The t-th tile of a plan (t < plan->n_tiles), edge tiles included. */
 void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index, uint64_t t,
                     asim_tile_t *tile);

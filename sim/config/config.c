@@ -7,19 +7,18 @@
 #include <string.h>
 
 #include "asim/config.h"
+#include "block/registry.h"
 #include "config/yaml.h"
+#include <pthread.h>
 
-static const char *const dataflow_choices[] = {"os", "ws", "is", NULL};
-static const char *const pow2_bits_choices[] = {"1", "2", "4", "8", NULL};
 static const char *const nonlinear_choices[] = {"none", "placeholder", "quark", NULL};
-static const char *const nl_impl_choices[] = {"quark", "ibert", "ivit", "exact", NULL};
 static const char *const weights_choices[] = {"stream", "pinned", NULL};
 static const char *const memory_choices[] = {"bram", "uram", NULL};
 
 #define FIELD(f) offsetof(asim_config_t, f), sizeof(((asim_config_t *)0)->f)
 
-/* The one schema. Keep it sorted by section; docs/config.md is generated from it. */
-static const asim_cfg_key_t schema[] = {
+/* The accelerator-wide rows; each block adds its own after them (see asim_config_schema). */
+static const asim_cfg_key_t general[] = {
     {"name", ASIM_CFG_STRING, FIELD(name), 0, 0, NULL, NULL, "",
      "Name of the accelerator, shown in reports."},
     {"clock_mhz", ASIM_CFG_FLOAT, FIELD(clock_mhz), 1, 5000, NULL, NULL, "MHz",
@@ -29,42 +28,6 @@ static const asim_cfg_key_t schema[] = {
      "(zcu102, zcu104, u250, asic)."},
     {"tech", ASIM_CFG_STRING, FIELD(tech), 0, 0, NULL, "tech/fpga_usplus.yaml", "",
      "Technology table (energies, devices), relative to this file's folder."},
-    {"array.enabled", ASIM_CFG_BOOL, FIELD(array.enabled), 0, 0, NULL, "true", "",
-     "Whether the accelerator has the systolic PE array."},
-    {"array.rows", ASIM_CFG_INT, FIELD(array.rows), 1, 4096, NULL, "32", "PE",
-     "Rows of the systolic PE array."},
-    {"array.cols", ASIM_CFG_INT, FIELD(array.cols), 1, 4096, NULL, "32", "PE",
-     "Columns of the systolic PE array."},
-    {"array.dataflow", ASIM_CFG_ENUM, FIELD(array.dataflow), 0, 0, dataflow_choices, "os", "",
-     "Dataflow: os (output stationary), ws (weight stationary), is (input stationary)."},
-    {"array.tile_overlap", ASIM_CFG_BOOL, FIELD(array.tile_overlap), 0, 0, NULL, "false", "",
-     "false: every tile pays its full fill and drain; true: the next tile starts while the "
-     "current one drains, as far as the array allows (docs/systolic.md)."},
-    {"array.act_bits", ASIM_CFG_INT, FIELD(array.act_bits), 2, 16, NULL, "8", "bit",
-     "Widest activation (A) operand a PE accepts."},
-    {"array.weight_bits", ASIM_CFG_INT, FIELD(array.weight_bits), 2, 16, NULL, "8", "bit",
-     "Widest weight (B) operand a PE accepts."},
-    {"array.acc_bits", ASIM_CFG_INT, FIELD(array.acc_bits), 8, 64, NULL, "32", "bit",
-     "Accumulator width of a PE; at least act_bits + weight_bits."},
-    {"array.dequantize_first", ASIM_CFG_BOOL, FIELD(array.dequantize_first), 0, 0, NULL,
-     "false", "", "false: integerized flow, the PEs multiply each op's own integer codes and "
-     "scales apply once per output (Lin & Shah); true: operands are dequantized to the PE "
-     "width first and every MAC runs at act_bits x weight_bits (docs/integerization.md)."},
-    {"qmm.enabled", ASIM_CFG_BOOL, FIELD(qmm.enabled), 0, 0, NULL, "false", "",
-     "Whether the accelerator has the binary/multi-precision QMM engine (BETA)."},
-    {"qmm.dpus", ASIM_CFG_INT, FIELD(qmm.dpus), 1, 4096, NULL, "64", "DPU",
-     "Dot-product units; each computes one output at a time."},
-    {"qmm.lanes", ASIM_CFG_INT, FIELD(qmm.lanes), 1, 256, NULL, "16", "lane",
-     "8-bit activation lanes per DPU; at A bits a DPU takes lanes*8/A elements per cycle."},
-    {"qmm.min_act_bits", ASIM_CFG_ENUM, FIELD(qmm.min_act_bits), 0, 0, pow2_bits_choices, "1",
-     "bit", "Narrowest activation precision the lanes unfold to."},
-    {"qmm.max_act_bits", ASIM_CFG_ENUM, FIELD(qmm.max_act_bits), 0, 0, pow2_bits_choices, "8",
-     "bit", "Widest activation precision (no unfolding)."},
-    {"qmm.max_b_bits", ASIM_CFG_INT, FIELD(qmm.max_b_bits), 1, 8, NULL, "8", "bit",
-     "Widest multi-bit B operand, run bit-serially one bit plane per pass; 1 = binary "
-     "(+1/-1) B only."},
-    {"qmm.acc_bits", ASIM_CFG_INT, FIELD(qmm.acc_bits), 8, 64, NULL, "32", "bit",
-     "Accumulator width of a DPU."},
     {"nonlinear.unit", ASIM_CFG_ENUM, FIELD(nonlinear.unit), 0, 0, nonlinear_choices, "none",
      "", "Unit for softmax, GELU, LayerNorm, tanh and adds: none (reported unsupported), "
      "placeholder (docs/nonlinear-placeholder.md) or quark (the shared QUARK unit with its RTL "
@@ -72,16 +35,6 @@ static const asim_cfg_key_t schema[] = {
     {"nonlinear.lanes", ASIM_CFG_INT, FIELD(nonlinear.lanes), 1, 4096, NULL, "16", "lane",
      "Elements the nonlinear unit takes per cycle (quark: N, even, 2..64; GELU, tanh and adds "
      "take N/2)."},
-    {"nonlinear.shared", ASIM_CFG_BOOL, FIELD(nonlinear.shared), 0, 0, NULL, "true", "",
-     "quark: one unit shared by every nonlinear op (true) or three separate units, softmax, "
-     "GELU (+tanh) and LayerNorm (+add), each with nonlinear.lanes lanes (false)."},
-    {"nonlinear.impl", ASIM_CFG_ENUM, FIELD(nonlinear.impl), 0, 0, nl_impl_choices, "quark", "",
-     "Arithmetic the nonlinear values follow in functional runs: quark (bit-exact with the "
-     "RTL), ibert, ivit or exact (float); timing is the quark unit's for every choice."},
-    {"nonlinear.in_bits", ASIM_CFG_INT, FIELD(nonlinear.in_bits), 2, 16, NULL, "16", "bit",
-     "quark: width of the input codes (the RTL's IW; resources grow with it)."},
-    {"nonlinear.prob_bits", ASIM_CFG_INT, FIELD(nonlinear.prob_bits), 2, 16, NULL, "8", "bit",
-     "quark: width of the softmax probabilities it writes."},
     {"buffers.act_kib", ASIM_CFG_INT, FIELD(buffers.act_kib), 1, 1048576, NULL, "512", "KiB",
      "On-chip activation buffer (inputs and outputs of ops). A tensor up to half of it stays "
      "on chip between ops; larger ones go through DRAM."},
@@ -99,27 +52,77 @@ static const asim_cfg_key_t schema[] = {
     {"buffers.memory", ASIM_CFG_ENUM, FIELD(buffers.memory), 0, 0, memory_choices, "bram", "",
      "On-chip memory the buffers are built from: bram (BRAM36, 36 Kib) or uram (UltraRAM, "
      "288 Kib)."},
-    {"dram.bandwidth_gbps", ASIM_CFG_FLOAT, FIELD(dram.bandwidth_gbps), 0.01, 10000, NULL,
-     "17.0", "GB/s", "Peak DRAM bandwidth (default: ZCU102 PS DDR4, 64-bit at 2133 MT/s)."},
-    {"dram.latency_ns", ASIM_CFG_FLOAT, FIELD(dram.latency_ns), 0, 100000, NULL, "100", "ns",
-     "Latency of one DMA transfer before its first byte."},
-    {"dram.burst_bytes", ASIM_CFG_INT, FIELD(dram.burst_bytes), 1, 65536, NULL, "64", "byte",
-     "Transfers are whole bursts (DDR4 BL8 x 64 bits = 64 bytes)."},
     {"resources.enforce", ASIM_CFG_BOOL, FIELD(resources.enforce), 0, 0, NULL, "true", "",
      "true: a design that does not fit the device is an error; false: report it anyway."},
+
 };
 
-#define SCHEMA_LEN (sizeof schema / sizeof schema[0])
-_Static_assert(SCHEMA_LEN <= ASIM_CFG_MAX_KEYS, "raise ASIM_CFG_MAX_KEYS");
+#define N_GENERAL (sizeof general / sizeof general[0])
+
+/* The schema: the general top-level rows, every block's rows (offsets moved into
+ * asim_config_t.blocks) and the general section rows, then grouped by section in order of
+ * first appearance, so that a section's keys are together (YAML sections, docs). Built once;
+ * read-only afterwards. */
+static asim_cfg_key_t schema[ASIM_CFG_MAX_KEYS];
+static size_t SCHEMA_LEN;
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+
+static size_t section_len(const char *key)
+{
+    const char *dot = strchr(key, '.');
+    return dot ? (size_t)(dot - key) : 0;
+}
+
+static bool same_section(const char *a, const char *b)
+{
+    size_t n = section_len(a);
+    return n == section_len(b) && strncmp(a, b, n) == 0;
+}
+
+static void schema_build(void)
+{
+    asim_cfg_key_t rows[ASIM_CFG_MAX_KEYS];
+    size_t n = 0, nb;
+    const asim_block_t *const *blocks = asim_blocks(&nb);
+    for (size_t i = 0; i < N_GENERAL; i++)
+        if (!section_len(general[i].key))
+            rows[n++] = general[i];
+    for (size_t b = 0; b < nb; b++) {
+        size_t base = offsetof(asim_config_t, blocks) + asim_block_params_offset(blocks[b]);
+        for (size_t i = 0; i < blocks[b]->n_keys; i++) {
+            ASIM_ASSERT(n < ASIM_CFG_MAX_KEYS); /* raise ASIM_CFG_MAX_KEYS */
+            rows[n] = blocks[b]->keys[i];
+            rows[n++].offset += base;
+        }
+    }
+    for (size_t i = 0; i < N_GENERAL; i++)
+        if (section_len(general[i].key)) {
+            ASIM_ASSERT(n < ASIM_CFG_MAX_KEYS);
+            rows[n++] = general[i];
+        }
+    bool taken[ASIM_CFG_MAX_KEYS] = {false};
+    for (size_t i = 0; i < n; i++) {
+        if (taken[i])
+            continue;
+        for (size_t j = i; j < n; j++)
+            if (!taken[j] && same_section(rows[i].key, rows[j].key)) {
+                schema[SCHEMA_LEN++] = rows[j];
+                taken[j] = true;
+            }
+    }
+}
 
 const asim_cfg_key_t *asim_config_schema(size_t *n)
 {
+    pthread_once(&schema_once, schema_build);
     *n = SCHEMA_LEN;
     return schema;
 }
 
 static const asim_cfg_key_t *schema_find(const char *key)
 {
+    size_t n;
+    asim_config_schema(&n);
     for (size_t i = 0; i < SCHEMA_LEN; i++)
         if (strcmp(schema[i].key, key) == 0)
             return &schema[i];
@@ -253,6 +256,8 @@ static asim_status_t parse_value(const asim_cfg_key_t *k, const char *text, asim
 
 void asim_config_defaults(asim_config_t *cfg)
 {
+    size_t n_keys;
+    asim_config_schema(&n_keys);
     memset(cfg, 0, sizeof *cfg);
     char why[128];
     for (size_t i = 0; i < SCHEMA_LEN; i++)
@@ -345,32 +350,54 @@ asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_e
     return ASIM_OK;
 }
 
-/* Checks that relate keys to each other; every single key is already in bounds. */
+/* Checks that relate keys to each other; every single key is already in bounds: each
+ * block's own checks, and that some block runs GEMMs. */
 static asim_status_t validate(const asim_config_t *cfg, asim_error_t *err)
 {
-    if (cfg->qmm.min_act_bits > cfg->qmm.max_act_bits) {
-        char where[ASIM_PATH_MAX + 32];
-        asim_config_where(cfg, "qmm.min_act_bits", where, sizeof where);
-        return asim_error_set(err, ASIM_ERANGE, where,
-                              "qmm.min_act_bits = %d is wider than qmm.max_act_bits = %d",
-                              1 << cfg->qmm.min_act_bits, 1 << cfg->qmm.max_act_bits);
+    size_t nb;
+    const asim_block_t *const *blocks = asim_blocks(&nb);
+    const asim_block_t *first_gemm = NULL;
+    bool gemm = false;
+    for (size_t i = 0; i < nb; i++) {
+        const asim_block_t *b = blocks[i];
+        const void *p = asim_block_params(cfg, b);
+        asim_status_t st = b->check ? b->check(cfg, p, err) : ASIM_OK;
+        if (st != ASIM_OK)
+            return st;
+        if (b->runs_gemm) {
+            first_gemm = first_gemm ? first_gemm : b;
+            gemm = gemm || b->instances(cfg, p) > 0;
+        }
     }
-    if (!cfg->array.enabled && !cfg->qmm.enabled) {
+    if (!gemm && first_gemm) {
         char where[ASIM_PATH_MAX + 32];
-        asim_config_where(cfg, "array.enabled", where, sizeof where);
+        asim_config_where(cfg, first_gemm->keys[0].key, where, sizeof where);
         return asim_error_set(err, ASIM_ERANGE, where,
                               "no matmul unit: enable array or qmm (or both)");
     }
-    if (cfg->array.acc_bits < cfg->array.act_bits + cfg->array.weight_bits) {
-        char where[ASIM_PATH_MAX + 32];
-        asim_config_where(cfg, "array.acc_bits", where, sizeof where);
-        return asim_error_set(err, ASIM_ERANGE, where,
-                              "array.acc_bits = %lld is narrower than act_bits + weight_bits "
-                              "= %lld",
-                              (long long)cfg->array.acc_bits,
-                              (long long)(cfg->array.act_bits + cfg->array.weight_bits));
-    }
     return ASIM_OK;
+}
+
+/* Numeric value of a field as the schema types it. */
+static double field_value(const asim_cfg_key_t *k, const asim_config_t *cfg)
+{
+    const char *p = (const char *)cfg + k->offset;
+    switch (k->type) {
+    case ASIM_CFG_INT: return (double)*(const int64_t *)p;
+    case ASIM_CFG_FLOAT: return *(const double *)p;
+    case ASIM_CFG_BOOL: return *(const bool *)p;
+    case ASIM_CFG_ENUM: return *(const int *)p;
+    default: return 0.0;
+    }
+}
+
+bool asim_config_get(const asim_config_t *cfg, const char *key, double *v)
+{
+    const asim_cfg_key_t *k = schema_find(key);
+    if (!k || k->type == ASIM_CFG_STRING)
+        return false;
+    *v = field_value(k, cfg);
+    return true;
 }
 
 asim_status_t asim_config_parse(const char *name, const char *text, size_t len,
@@ -463,6 +490,8 @@ static void value_text(const asim_cfg_key_t *k, const asim_config_t *cfg, char *
 
 void asim_config_write_yaml(FILE *out, const asim_config_t *cfg)
 {
+    size_t n_keys;
+    asim_config_schema(&n_keys);
     const char *section = "";
     size_t section_len = 0;
     for (size_t i = 0; i < SCHEMA_LEN; i++) {
@@ -496,6 +525,8 @@ static void bounds_text(const asim_cfg_key_t *k, char *buf, size_t n)
 
 void asim_config_write_docs(FILE *out, bool markdown)
 {
+    size_t n_keys;
+    asim_config_schema(&n_keys);
     static const char *const types[] = {"int", "float", "bool", "enum", "string"};
     if (markdown)
         fprintf(out, "| key | type | values | default | unit | description |\n"

@@ -10,14 +10,10 @@
 
 #include "asim/config.h"
 #include "asim/error.h"
+#include "asim/sim.h"
 
 #define ASIM_TECH_MAX_DEVICES 16
 
-typedef struct {
-    char name[32], part[48];
-    double lut, ff, dsp, bram36, uram;  /* capacity; all 0 = no budget (ASIC) */
-    double static_w;              /* W */
-} asim_device_t;
 
 typedef struct {
     char name[96];

@@ -22,7 +22,7 @@
 #define ASIM_FMAX_BLOCKS 3
 
 typedef struct {
-    const char *unit;   /* the unit the report names: "array", "qmm", "nl_quark" */
+    const char *block;  /* the block descriptor's name: "systolic", "qmm", "quark" */
     double fmax_mhz;    /* estimated Fmax, MHz */
     uint32_t delay_ps;  /* the critical path it comes from, ps */
     uint32_t cells;     /* cells on that path */

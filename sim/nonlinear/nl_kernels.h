@@ -173,7 +173,7 @@ const char *asim_nl_impl_name(asim_nl_impl_t impl);
 asim_status_t asim_nl_impl_parse(const char *name, asim_nl_impl_t *impl);
 const char *asim_nl_func_name(asim_nl_func_t func);
 
-/* ---- Accuracy against the reference (tools/nl_accuracy.c, tests) ---- */
+/* ---- Accuracy against the reference (tools/nl_accuracy_table.c, tests) ---- */
 typedef struct {
     double max_abs;  /* largest |kernel - reference| (relative error for ASIM_NL_DIV) */
     double mean_abs; /* mean of the same */
@@ -190,7 +190,7 @@ typedef struct {
  * Returns the kernel's status (ASIM_EUNSUPPORTED where the style has no such kernel). */
 asim_status_t asim_nl_measure(const asim_nl_op_t *op, unsigned bits, asim_nl_err_t *e);
 
-/* ---- QUARK additions for the shared unit (sim/units/nl_quark*, rtl/nonlinear/) ---- */
+/* ---- QUARK additions for the shared unit (sim/quark/, rtl/quark/) ---- */
 #define ASIM_NL_QUARK_X_LIM (INT64_C(1) << 24) /* Appro-Exp input clamp, Q.14 */
 #define ASIM_NL_QUARK_GELU_K INT64_C(27886)    /* 1.702 in Q.14 (ReSoft-GELU) */
 #define ASIM_NL_QUARK_TANH_K INT64_C(32768)    /* 2.0 in Q.14: tanh x = 2 sigmoid(2x) - 1 */

@@ -39,26 +39,35 @@ static double pct(double used, double cap)
     return cap > 0 ? 100.0 * used / cap : 0.0;
 }
 
+/* A block's section as text: its title, then one line per group. */
+static void write_section_text(FILE *out, const asim_report_section_t *sec)
+{
+    fprintf(out, "%s:\n", sec->title);
+    for (size_t g = 0; g < sec->n_groups; g++) {
+        const asim_report_group_t *grp = &sec->groups[g];
+        fprintf(out, "  %-10s", grp->key);
+        for (size_t i = 0; i < grp->n_items; i++) {
+            const asim_report_item_t *it = &grp->items[i];
+            fprintf(out, "%s %s ", i ? "," : "", it->label);
+            if (it->integer)
+                fprintf(out, "%llu", (unsigned long long)it->u);
+            else
+                fprintf(out, "%.6f", it->d);
+            if (it->unit[0])
+                fprintf(out, " %s", it->unit);
+        }
+        fprintf(out, "%s\n", grp->note);
+    }
+}
+
 static void write_text(FILE *out, const asim_report_t *r)
 {
     const asim_config_t *c = r->cfg;
     fprintf(out, "accelsim %s: model %s on %s (%s)\n", ASIM_VERSION, r->graph->name, c->name,
             c->path);
-    if (c->array.enabled)
-        fprintf(out, "array %lldx%lld %s, tile_overlap %s, PE %lldx%lld bits, acc %lld\n",
-                (long long)c->array.rows, (long long)c->array.cols,
-                asim_dataflow_name((asim_dataflow_t)c->array.dataflow),
-                c->array.tile_overlap ? "on" : "off", (long long)c->array.act_bits,
-                (long long)c->array.weight_bits, (long long)c->array.acc_bits);
-    if (c->qmm.enabled)
-        fprintf(out, "qmm %lld DPUs x %lld lanes, activations %d-%d bits, B up to %lld bits, "
-                     "acc %lld\n",
-                (long long)c->qmm.dpus, (long long)c->qmm.lanes, 1 << c->qmm.min_act_bits,
-                1 << c->qmm.max_act_bits, (long long)c->qmm.max_b_bits,
-                (long long)c->qmm.acc_bits);
-    if (c->nonlinear.unit == ASIM_NL_PLACEHOLDER)
-        fprintf(out, "nonlinear: PLACEHOLDER unit, %lld lanes (docs/nonlinear-placeholder.md)\n",
-                (long long)c->nonlinear.lanes);
+    for (size_t i = 0; i < r->n_units; i++)
+        if (r->unit_resources[i].summary[0])
+            fprintf(out, "%s\n", r->unit_resources[i].summary);
     fprintf(out, "%g MHz; device %s (%s)\n\n", c->clock_mhz, c->device, r->device->part);
     fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11s %11s %6s %6s %10s %10s\n", "layer",
             "op", "unit", "shape (MxNxK | RxC)", "bits", "mode", "cycles", "start", "util",
@@ -112,16 +121,8 @@ static void write_text(FILE *out, const asim_report_t *r)
             fprintf(out, "%s%s %llu", n++ ? ", " : "", r->stats->items[i].path,
                     (unsigned long long)*r->stats->items[i].value);
     fputc('\n', out);
-    if (r->has_flow) {
-        const asim_flow_cost_t *n = &r->flow_naive, *w = &r->flow_rewritten;
-        fprintf(out, "computation flow on the QMM layers (docs/qmm.md):\n");
-        fprintf(out, "  naive      FP ops %llu, cycles %llu, FP energy %.6f mJ\n",
-                (unsigned long long)(n->fp_mults + n->fp_adds), (unsigned long long)n->cycles,
-                n->fp_pj * 1e-9);
-        fprintf(out, "  rewritten  FP ops %llu, cycles %llu, FP energy %.6f mJ (simulated)\n",
-                (unsigned long long)(w->fp_mults + w->fp_adds), (unsigned long long)w->cycles,
-                w->fp_pj * 1e-9);
-    }
+    for (size_t i = 0; i < r->n_sections; i++)
+        write_section_text(out, &r->sections[i]);
     if (r->n_unsupported)
         fprintf(out, "\nINCOMPLETE: %zu of %zu ops have no unit in this configuration and are "
                      "not in the totals (marked UNSUPPORTED above).\n",
@@ -143,6 +144,53 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* A block's section as a JSON object of objects, one per group. */
+static void write_section_json(FILE *out, const asim_report_section_t *sec)
+{
+    fprintf(out, "  \"%s\": {", sec->key);
+    for (size_t g = 0; g < sec->n_groups; g++) {
+        const asim_report_group_t *grp = &sec->groups[g];
+        fprintf(out, "%s\"%s\": {", g ? ", " : "", grp->key);
+        for (size_t i = 0; i < grp->n_items; i++) {
+            const asim_report_item_t *it = &grp->items[i];
+            fprintf(out, "%s\"%s\": ", i ? ", " : "", it->key);
+            if (it->integer)
+                fprintf(out, "%llu", (unsigned long long)it->u);
+            else
+                fprintf(out, "%.9g", it->d);
+        }
+        fputc('}', out);
+    }
+    fprintf(out, "},\n");
+}
+
+/* The keys prefix+names[i] as JSON members "name": value (enums by name). */
+static void write_keys_json(FILE *out, const asim_config_t *c, const char *prefix,
+                            const char *const *names, size_t n)
+{
+    size_t n_keys;
+    const asim_cfg_key_t *schema = asim_config_schema(&n_keys);
+    for (size_t i = 0; i < n; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s%s", prefix, names[i]);
+        for (size_t k = 0; k < n_keys; k++) {
+            double v;
+            if (strcmp(schema[k].key, key) != 0 || !asim_config_get(c, key, &v))
+                continue;
+            fprintf(out, "%s\"%s\": ", i ? ", " : "", names[i]);
+            if (schema[k].type == ASIM_CFG_ENUM)
+                fprintf(out, "\"%s\"", schema[k].choices[(int)v]);
+            else if (schema[k].type == ASIM_CFG_BOOL)
+                fprintf(out, "%s", v != 0.0 ? "true" : "false");
+            else
+                fprintf(out, "%.17g", v);
+        }
+    }
+}
+
+static const char *const array_echo[] = {"rows", "cols", "dataflow", "tile_overlap",
+                                         "act_bits", "weight_bits", "acc_bits"};
+
 static void write_json(FILE *out, const asim_report_t *r)
 {
     const asim_config_t *c = r->cfg;
@@ -155,13 +203,9 @@ static void write_json(FILE *out, const asim_report_t *r)
     json_string(out, c->path);
     fprintf(out, ", \"clock_mhz\": %g, \"device\": ", c->clock_mhz);
     json_string(out, c->device);
-    fprintf(out, ", \"array\": {\"rows\": %lld, \"cols\": %lld, \"dataflow\": \"%s\", "
-                 "\"tile_overlap\": %s, \"act_bits\": %lld, \"weight_bits\": %lld, "
-                 "\"acc_bits\": %lld}},\n",
-            (long long)c->array.rows, (long long)c->array.cols,
-            asim_dataflow_name((asim_dataflow_t)c->array.dataflow),
-            c->array.tile_overlap ? "true" : "false", (long long)c->array.act_bits,
-            (long long)c->array.weight_bits, (long long)c->array.acc_bits);
+    fprintf(out, ", \"array\": {");
+    write_keys_json(out, c, "array.", array_echo, sizeof array_echo / sizeof array_echo[0]);
+    fprintf(out, "}},\n");
     fprintf(out, "  \"model\": ");
     json_string(out, r->graph->name);
     fprintf(out, ",\n  \"complete\": %s,\n  \"unsupported_ops\": %zu,\n",
@@ -198,16 +242,8 @@ static void write_json(FILE *out, const asim_report_t *r)
                 u->res.uram, u->basis);
     }
     fprintf(out, "]},\n");
-    if (r->has_flow)
-        fprintf(out, "  \"flow\": {\"naive\": {\"fp_mults\": %llu, \"fp_adds\": %llu, "
-                     "\"cycles\": %llu, \"fp_energy_mj\": %.9g}, \"rewritten\": {\"fp_mults\": "
-                     "%llu, \"fp_adds\": %llu, \"cycles\": %llu, \"fp_energy_mj\": %.9g}},\n",
-                (unsigned long long)r->flow_naive.fp_mults,
-                (unsigned long long)r->flow_naive.fp_adds,
-                (unsigned long long)r->flow_naive.cycles, r->flow_naive.fp_pj * 1e-9,
-                (unsigned long long)r->flow_rewritten.fp_mults,
-                (unsigned long long)r->flow_rewritten.fp_adds,
-                (unsigned long long)r->flow_rewritten.cycles, r->flow_rewritten.fp_pj * 1e-9);
+    for (size_t i = 0; i < r->n_sections; i++)
+        write_section_json(out, &r->sections[i]);
     fprintf(out, "  \"stats\": {");
     for (size_t i = 0; i < r->stats->len; i++) {
         fprintf(out, "%s\n    ", i ? "," : "");

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_error(st, &err, FUZZ_NAME);
         return 0;
     }
-    FUZZ_REQUIRE(cfg.array.rows >= 1 && cfg.array.rows <= 4096);
+    { double v = -1; FUZZ_REQUIRE(asim_config_get(&cfg, "array.rows", &v) && v >= 1 && v <= 4096); }
     FUZZ_REQUIRE(cfg.clock_mhz >= 1 && cfg.clock_mhz <= 5000);
     FUZZ_REQUIRE(cfg.name[0] != '\0' && cfg.device[0] != '\0');
     return 0;

@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (st != ASIM_OK)
             fuzz_check_error(st, &err, "--set");
     }
-    FUZZ_REQUIRE(cfg.array.cols >= 1 && cfg.array.cols <= 4096);
-    FUZZ_REQUIRE(cfg.array.dataflow >= 0 && cfg.array.dataflow <= 2);
+    { double v = -1; FUZZ_REQUIRE(asim_config_get(&cfg, "array.cols", &v) && v >= 1 && v <= 4096); }
+    { double v = -1; FUZZ_REQUIRE(asim_config_get(&cfg, "array.dataflow", &v) && v >= 0 && v <= 2); }
     free(text);
     return 0;
 }

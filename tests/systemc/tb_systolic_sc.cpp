@@ -1,5 +1,5 @@
 // tb_systolic_sc.cpp: rtl/systolic/systolic_array.v Verilated with --sc and its C step model
-// (sim/units/systolic_step.h) in one SystemC kernel, compared on every output port at every
+// (sim/systolic/systolic_step.h) in one SystemC kernel, compared on every output port at every
 // rising clock edge.
 //
 // One configuration (compile definitions SYS_R, SYS_C, SYS_AW, SYS_BW, SYS_ACCW, SYS_TW,
@@ -26,7 +26,7 @@
 #include "cosim.hpp"
 
 extern "C" {
-#include "units/systolic_step.h"
+#include "systolic/systolic_step.h"
 }
 
 namespace {

@@ -12,22 +12,31 @@
 #include "fmax/fmax.h"
 #include "testutil.h"
 
+/* Defaults, then the "key=value" assignments. */
+static void config_with(asim_config_t *cfg, const char *const *sets, size_t n)
+{
+    asim_error_t err;
+    asim_config_defaults(cfg);
+    for (size_t i = 0; i < n; i++)
+        if (asim_config_set(cfg, sets[i], &err) != ASIM_OK)
+            fail_msg("%s: %s", sets[i], err.msg);
+}
+
 static void test_blocks_of_a_config(void **state)
 {
     (void)state;
     asim_config_t cfg;
     asim_fmax_t e[ASIM_FMAX_BLOCKS];
-    asim_config_defaults(&cfg);
-    cfg.array.enabled = false;
-    cfg.qmm.enabled = false;
-    cfg.nonlinear.unit = ASIM_NL_PLACEHOLDER;
+    const char *none[] = {"array.enabled=false", "qmm.enabled=false",
+                          "nonlinear.unit=placeholder"};
+    config_with(&cfg, none, 3);
     assert_int_equal(asim_fmax_estimate(&cfg, e), 0); /* the placeholder has no RTL */
-    cfg.array.enabled = cfg.qmm.enabled = true;
-    cfg.nonlinear.unit = ASIM_NL_UNIT_QUARK;
+    const char *all[] = {"array.enabled=true", "qmm.enabled=true", "nonlinear.unit=quark"};
+    config_with(&cfg, all, 3);
     assert_int_equal(asim_fmax_estimate(&cfg, e), 3);
-    assert_string_equal(e[0].unit, "array");
-    assert_string_equal(e[1].unit, "qmm");
-    assert_string_equal(e[2].unit, "nl_quark");
+    assert_string_equal(e[0].block, "systolic");
+    assert_string_equal(e[1].block, "qmm");
+    assert_string_equal(e[2].block, "quark");
     for (int i = 0; i < 3; i++) {
         assert_true(e[i].fmax_mhz > 0.0);
         /* fmax = 10^6 / delay, to the CSV's 0.1 MHz */
@@ -41,23 +50,21 @@ static void test_exact_and_nearest(void **state)
     (void)state;
     asim_config_t cfg;
     asim_fmax_t e[ASIM_FMAX_BLOCKS];
-    asim_config_defaults(&cfg);
-    cfg.qmm.enabled = false;
-    cfg.nonlinear.unit = ASIM_NL_NONE;
-    cfg.array.enabled = true;
-    cfg.array.rows = cfg.array.cols = 4;
-    cfg.array.act_bits = cfg.array.weight_bits = 8;
+    const char *exact[] = {"qmm.enabled=false", "nonlinear.unit=none", "array.enabled=true",
+                           "array.rows=4", "array.cols=4", "array.act_bits=8",
+                           "array.weight_bits=8"};
+    config_with(&cfg, exact, 7);
     assert_int_equal(asim_fmax_estimate(&cfg, e), 1);
     assert_true(e[0].exact);
     assert_int_equal(e[0].point[0], 4);
     assert_int_equal(e[0].point[1], 4);
     assert_int_equal(e[0].point[2], 8);
-    /* 3 x 2 with 7-bit operands: nearest is 2x2 at 8 bits (log2 distance 0.58 + 0 + 0.19
-     * against 4x4's 0.42 + 1 + 0.19) */
-    cfg.array.rows = 3;
-    cfg.array.cols = 2;
-    cfg.array.act_bits = 7;
-    cfg.array.weight_bits = 5;
+    /* 3 x 2 with 7- and 5-bit operands: nearest is 2x2 at 8 bits (log2 distance
+     * 0.58 + 0 + 0.19 against 4x4's 0.42 + 1 + 0.19) */
+    const char *near[] = {"qmm.enabled=false", "nonlinear.unit=none", "array.enabled=true",
+                          "array.rows=3", "array.cols=2", "array.act_bits=7",
+                          "array.weight_bits=5"};
+    config_with(&cfg, near, 7);
     assert_int_equal(asim_fmax_estimate(&cfg, e), 1);
     assert_false(e[0].exact);
     assert_int_equal(e[0].point[0], 2);

@@ -1,6 +1,6 @@
 /*
- * test_nl_quark_props.c: the QUARK unit's job model (closed form, units/nl_quark.c) equals its
- * step model (register level, units/nl_quark_step.c) on thousands of random jobs, corners
+ * test_nl_quark_props.c: the QUARK unit's job model (closed form, quark/quark.c) equals its
+ * step model (register level, quark/quark_step.c) on thousands of random jobs, corners
  * included (cycles and every activity count); the step model's outputs equal the bit-exact
  * kernels (asim_nl_run, impl quark) on random rows of every mode; the unit ops table.
  */
@@ -16,8 +16,9 @@
 
 #include "asim/fixed.h"
 #include "nonlinear/nl_kernels.h"
-#include "units/nl_quark.h"
-#include "units/nl_quark_step.h"
+#include "block/unit.h"
+#include "quark/quark.h"
+#include "quark/quark_step.h"
 #include "test_rng.h"
 
 /* A row length around the beat size `per`: corners (1, per - 1, per, per + 1, 2 per, ...) or
@@ -33,20 +34,20 @@ static uint64_t pick_len(unsigned per)
     return 1 + rng_below(5u * per);
 }
 
-static void check_job(const asim_nlq_params_t *p, asim_nlq_mode_t mode, uint64_t len,
+static void check_job(const asim_quark_params_t *p, asim_quark_mode_t mode, uint64_t len,
                       uint64_t rows)
 {
-    asim_nlq_counts_t job, step;
+    asim_quark_counts_t job, step;
     asim_error_t err;
-    asim_nlq_job(p->lanes, p->modes, mode, len, rows, &job);
-    assert_int_equal(asim_nlq_step_run_job(p, mode, len, rows, &step, &err), ASIM_OK);
+    asim_quark_job(p->lanes, p->modes, mode, len, rows, &job);
+    assert_int_equal(asim_quark_step_run_job(p, mode, len, rows, &step, &err), ASIM_OK);
     if (memcmp(&job, &step, sizeof job) != 0) {
         print_error("N=%u modes=0x%x %s len=%llu rows=%llu\n"
                     "  job : cycles %llu rows %llu beats %llu in %llu out %llu exp %llu ln %llu "
                     "mul %llu lanes %llu\n"
                     "  step: cycles %llu rows %llu beats %llu in %llu out %llu exp %llu ln %llu "
                     "mul %llu lanes %llu\n",
-                    p->lanes, p->modes, asim_nlq_mode_name(mode), (unsigned long long)len,
+                    p->lanes, p->modes, asim_quark_mode_name(mode), (unsigned long long)len,
                     (unsigned long long)rows, (unsigned long long)job.cycles,
                     (unsigned long long)job.rows, (unsigned long long)job.beats,
                     (unsigned long long)job.in_elems, (unsigned long long)job.out_elems,
@@ -66,17 +67,17 @@ static void check_job(const asim_nlq_params_t *p, asim_nlq_mode_t mode, uint64_t
 static void test_job_equals_step_random(void **state)
 {
     (void)state;
-    static const unsigned mode_masks[] = {ASIM_NLQ_ALL_MODES, 1u << ASIM_NLQ_SOFTMAX,
-                                          (1u << ASIM_NLQ_GELU) | (1u << ASIM_NLQ_TANH),
-                                          (1u << ASIM_NLQ_LAYERNORM) | (1u << ASIM_NLQ_ADD)};
+    static const unsigned mode_masks[] = {ASIM_QUARK_ALL_MODES, 1u << ASIM_QUARK_SOFTMAX,
+                                          (1u << ASIM_QUARK_GELU) | (1u << ASIM_QUARK_TANH),
+                                          (1u << ASIM_QUARK_LAYERNORM) | (1u << ASIM_QUARK_ADD)};
     unsigned jobs = 0;
     for (; jobs < 5000; jobs++) {
-        asim_nlq_params_t p = {.lanes = 2 * (1 + (unsigned)rng_below(8)), .in_bits = 8,
+        asim_quark_params_t p = {.lanes = 2 * (1 + (unsigned)rng_below(8)), .in_bits = 8,
                                .modes = mode_masks[rng_below(4)]};
         if (rng_below(4) == 0)
-            p.modes = ASIM_NLQ_ALL_MODES;
-        asim_nlq_mode_t mode = (asim_nlq_mode_t)rng_below(ASIM_NLQ_MODE_COUNT);
-        unsigned per = asim_nlq_is_pair(mode) && ((p.modes >> mode) & 1u) ? p.lanes / 2 : p.lanes;
+            p.modes = ASIM_QUARK_ALL_MODES;
+        asim_quark_mode_t mode = (asim_quark_mode_t)rng_below(ASIM_QUARK_MODE_COUNT);
+        unsigned per = asim_quark_is_pair(mode) && ((p.modes >> mode) & 1u) ? p.lanes / 2 : p.lanes;
         check_job(&p, mode, pick_len(per), 1 + rng_below(4));
     }
     print_message("%u random jobs: job model == step model\n", jobs);
@@ -87,12 +88,12 @@ static void test_job_equals_step_corners(void **state)
 {
     (void)state;
     const unsigned lanes[] = {2, 4, 64};
-    const uint64_t lens[] = {1, 2, 31, 32, 33, 64, 65, 197, 768, ASIM_NLQ_MAX_LEN};
+    const uint64_t lens[] = {1, 2, 31, 32, 33, 64, 65, 197, 768, ASIM_QUARK_MAX_LEN};
     for (size_t l = 0; l < sizeof lanes / sizeof lanes[0]; l++)
-        for (int m = 0; m < ASIM_NLQ_MODE_COUNT; m++)
+        for (int m = 0; m < ASIM_QUARK_MODE_COUNT; m++)
             for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
-                asim_nlq_params_t p = {lanes[l], 16, ASIM_NLQ_ALL_MODES};
-                check_job(&p, (asim_nlq_mode_t)m, lens[k], lens[k] > 1000 ? 1 : 3);
+                asim_quark_params_t p = {lanes[l], 16, ASIM_QUARK_ALL_MODES};
+                check_job(&p, (asim_quark_mode_t)m, lens[k], lens[k] > 1000 ? 1 : 3);
             }
 }
 
@@ -100,14 +101,14 @@ static void test_job_equals_step_corners(void **state)
 static void test_timing_closed_form(void **state)
 {
     (void)state;
-    asim_nlq_counts_t c;
-    asim_nlq_job(16, ASIM_NLQ_ALL_MODES, ASIM_NLQ_SOFTMAX, 197, 1, &c);
+    asim_quark_counts_t c;
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_SOFTMAX, 197, 1, &c);
     assert_int_equal(c.cycles, 1 + 3 * 13 + 2 + 4);
-    asim_nlq_job(16, ASIM_NLQ_ALL_MODES, ASIM_NLQ_LAYERNORM, 192, 2, &c);
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_LAYERNORM, 192, 2, &c);
     assert_int_equal(c.cycles, 2 * (1 + 3 * 12 + 2) + 4);
-    asim_nlq_job(16, ASIM_NLQ_ALL_MODES, ASIM_NLQ_GELU, 768, 1, &c);
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_GELU, 768, 1, &c);
     assert_int_equal(c.cycles, 1 + 96 + 4);
-    asim_nlq_job(16, 1u << ASIM_NLQ_SOFTMAX, ASIM_NLQ_GELU, 768, 1, &c);
+    asim_quark_job(16, 1u << ASIM_QUARK_SOFTMAX, ASIM_QUARK_GELU, 768, 1, &c);
     assert_int_equal(c.cycles, 1 + 48 + 4); /* not enabled: N per beat, results 0 */
     assert_int_equal(c.exp_ops, 0);
 }
@@ -115,25 +116,25 @@ static void test_timing_closed_form(void **state)
 /* ---- values: step model == kernels ---- */
 
 typedef struct {
-    asim_nlq_step_t *s;
-    asim_nlq_in_t in;
-    uint64_t x[ASIM_NLQ_MAX_LANES];
-    asim_nlq_out_t out;
+    asim_quark_step_t *s;
+    asim_quark_in_t in;
+    uint64_t x[ASIM_QUARK_MAX_LANES];
+    asim_quark_out_t out;
 } drive_t;
 
 static void edge(drive_t *d)
 {
-    asim_nlq_step(d->s, &d->in, &d->out);
+    asim_quark_step(d->s, &d->in, &d->out);
 }
 
 /* Runs one row through the model (beats in pass order, random output stalls) and collects
  * its outputs as signed 32-bit codes. */
-static void run_row(drive_t *d, const asim_nlq_params_t *p, asim_nlq_mode_t mode,
+static void run_row(drive_t *d, const asim_quark_params_t *p, asim_quark_mode_t mode,
                     const int32_t *x, const int32_t *b, size_t n, uint64_t cmd_k,
                     asim_nl_dyadic_t dy, unsigned pb, int32_t *y)
 {
-    bool pair = asim_nlq_is_pair(mode);
-    unsigned per = pair ? p->lanes / 2 : p->lanes, passes = asim_nlq_passes(mode, p->modes);
+    bool pair = asim_quark_is_pair(mode);
+    unsigned per = pair ? p->lanes / 2 : p->lanes, passes = asim_quark_passes(mode, p->modes);
     size_t beats = (n + per - 1) / per, beat = 0, got = 0;
     bool cmd_done = false;
     d->in.cmd_mode = mode;
@@ -171,24 +172,24 @@ static void run_row(drive_t *d, const asim_nlq_params_t *p, asim_nlq_mode_t mode
 static void test_values_equal_kernels(void **state)
 {
     (void)state;
-    asim_nlq_params_t p = {.lanes = 8, .in_bits = 8, .modes = ASIM_NLQ_ALL_MODES};
+    asim_quark_params_t p = {.lanes = 8, .in_bits = 8, .modes = ASIM_QUARK_ALL_MODES};
     drive_t d = {.in = {.x_data = NULL}};
     asim_error_t err;
-    assert_int_equal(asim_nlq_step_create(&p, &d.s, &err), ASIM_OK);
+    assert_int_equal(asim_quark_step_create(&p, &d.s, &err), ASIM_OK);
     d.in.x_data = d.x;
     d.in.rst = true;
     d.in.out_ready = true;
     edge(&d);
     d.in.rst = false;
-    static const asim_nlq_mode_t modes[] = {ASIM_NLQ_SOFTMAX, ASIM_NLQ_GELU, ASIM_NLQ_LAYERNORM,
-                                            ASIM_NLQ_EXP, ASIM_NLQ_LN, ASIM_NLQ_DIV,
-                                            ASIM_NLQ_ADD, ASIM_NLQ_TANH};
+    static const asim_quark_mode_t modes[] = {ASIM_QUARK_SOFTMAX, ASIM_QUARK_GELU, ASIM_QUARK_LAYERNORM,
+                                            ASIM_QUARK_EXP, ASIM_QUARK_LN, ASIM_QUARK_DIV,
+                                            ASIM_QUARK_ADD, ASIM_QUARK_TANH};
     unsigned rows = 0;
     for (unsigned r = 0; r < 400; r++, rows++) {
-        asim_nlq_mode_t mode = modes[r % 8];
+        asim_quark_mode_t mode = modes[r % 8];
         size_t n = 1 + rng_below(40);
         int32_t x[64], b[64], want[64], got[64];
-        bool positive = mode == ASIM_NLQ_LN;
+        bool positive = mode == ASIM_QUARK_LN;
         for (size_t i = 0; i < n; i++) {
             x[i] = (int32_t)(rng_below(256) - 128);
             b[i] = (int32_t)(rng_below(255) - 127);
@@ -202,10 +203,10 @@ static void test_values_equal_kernels(void **state)
         assert_int_equal(asim_nl_dyadic_from(ldexp(in.scale, ASIM_NL_QF), &dy), ASIM_OK);
         uint64_t k = 0;
         asim_status_t st = ASIM_OK;
-        if (mode == ASIM_NLQ_ADD) {
+        if (mode == ASIM_QUARK_ADD) {
             for (size_t i = 0; i < n; i++)
                 want[i] = x[i] + b[i];
-        } else if (mode == ASIM_NLQ_TANH) {
+        } else if (mode == ASIM_QUARK_TANH) {
             st = asim_nl_tanh_quark(x, n, &in, want, &out);
         } else {
             static const asim_nl_func_t func[] = {ASIM_NL_SOFTMAX, ASIM_NL_GELU,
@@ -215,58 +216,67 @@ static void test_values_equal_kernels(void **state)
             st = asim_nl_run(&op, x, b, n, &in, &in, want, &out, &err);
         }
         assert_int_equal(st, ASIM_OK);
-        if (mode == ASIM_NLQ_LN)
-            k = asim_fx_wrap(asim_nl_quark_ln_offset(in.scale), ASIM_NLQ_K_BITS);
-        if (mode == ASIM_NLQ_LAYERNORM)
+        if (mode == ASIM_QUARK_LN)
+            k = asim_fx_wrap(asim_nl_quark_ln_offset(in.scale), ASIM_QUARK_K_BITS);
+        if (mode == ASIM_QUARK_LAYERNORM)
             k = (uint64_t)asim_nl_quark_mean_recip(n);
         run_row(&d, &p, mode, x, b, n, k, dy, 8, got);
         for (size_t i = 0; i < n; i++)
             if (got[i] != want[i]) {
                 print_error("%s n=%zu element %zu: unit %d, kernel %d\n",
-                            asim_nlq_mode_name(mode), n, i, got[i], want[i]);
+                            asim_quark_mode_name(mode), n, i, got[i], want[i]);
                 fail();
             }
     }
-    asim_nlq_step_free(d.s);
+    asim_quark_step_free(d.s);
     print_message("%u rows: step model outputs == kernels\n", rows);
 }
 
-/* The unit: can_run by kind, length and width; job fields from the closed form. */
+/* The block: can_run by kind, length and width; a pure cost from the closed form. */
 static void test_unit_ops(void **state)
 {
     (void)state;
     asim_config_t cfg;
+    asim_error_t err = {0};
     asim_config_defaults(&cfg);
-    cfg.nonlinear.lanes = 16;
-    cfg.nonlinear.in_bits = 8;
-    asim_unit_t *u = asim_nl_quark_create(&cfg, asim_nlq_separate_kinds[0], "nl_softmax");
+    const char *sets[] = {"nonlinear.unit=quark", "nonlinear.lanes=16", "nonlinear.in_bits=8",
+                          "nonlinear.shared=false"};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(asim_config_set(&cfg, sets[i], &err), ASIM_OK);
+    const void *params = asim_block_params(&cfg, &asim_quark_block);
+    assert_int_equal(asim_quark_block.instances(&cfg, params), 3);
+    asim_unit_t *u = asim_unit_create(&asim_quark_block, &cfg, 0);
     assert_non_null(u);
-    asim_tech_t tech = {.mult_8x8_pj = 1, .add_32_pj = 0.1, .mult_32_pj = 3};
-    u->tech = &tech;
+    assert_string_equal(u->name, "quark_softmax");
     char why[128];
     asim_op_t op = {.kind = ASIM_OP_SOFTMAX, .rows = 197, .cols = 197, .count = 3,
                     .a_bits = 8, .out_bits = 8};
-    assert_true(u->ops->can_run(u, &op, why, sizeof why));
+    assert_true(u->block->can_run(u->self, &op, why, sizeof why));
     op.kind = ASIM_OP_GELU;
-    assert_false(u->ops->can_run(u, &op, why, sizeof why));
+    assert_false(u->block->can_run(u->self, &op, why, sizeof why));
     op.kind = ASIM_OP_SOFTMAX;
     op.a_bits = 16;
-    assert_false(u->ops->can_run(u, &op, why, sizeof why));
+    assert_false(u->block->can_run(u->self, &op, why, sizeof why));
     op.a_bits = 8;
-    asim_job_t job = {.op = &op};
-    u->ops->job(u, &job);
-    asim_nlq_counts_t c;
-    asim_nlq_job(16, asim_nlq_modes_for_kinds(asim_nlq_separate_kinds[0]), ASIM_NLQ_SOFTMAX,
+    asim_cost_t cost, again;
+    asim_unit_cost(u, &(asim_work_t){.op = &op}, &cost);
+    asim_unit_cost(u, &(asim_work_t){.op = &op}, &again);
+    asim_quark_counts_t c;
+    asim_quark_job(16, asim_quark_modes_for_kinds(asim_quark_separate_kinds[0]), ASIM_QUARK_SOFTMAX,
                  197, 3 * 197, &c);
-    assert_int_equal(job.cycles, c.cycles);
-    assert_int_equal(job.act.sram_read_bits, 3 * 197 * 197 * 3 * 8);
+    assert_int_equal(cost.cycles, c.cycles);
+    assert_int_equal(again.cycles, c.cycles);
+    assert_int_equal(cost.actions[ASIM_ACT_SRAM_READ_BITS], 3 * 197 * 197 * 3 * 8);
+    assert_int_equal(cost.counters[2], c.ln_ops);
     /* 3 passes x 197 elements on 16 lanes in 1 + 3 x 13 + 2 cycles per row */
-    assert_true(fabs(job.utilization - 591.0 * 591 / (16.0 * (double)c.cycles)) < 1e-12);
-    assert_true(job.compute_pj > 0);
-    u->ops->free(u);
-    assert_null(asim_nl_quark_create(&cfg, 1u << ASIM_OP_GEMM, "x"));
-    cfg.nonlinear.lanes = 7;
-    assert_int_equal(asim_nl_quark_check(&cfg, &(asim_error_t){0}), ASIM_ERANGE);
+    assert_true(fabs(cost.utilization - 591.0 * 591 / (16.0 * (double)c.cycles)) < 1e-12);
+    assert_true(cost.actions[ASIM_ACT_MULT_BITS] > 0);
+    /* pure: asking for costs counts nothing */
+    assert_int_equal(u->jobs, 0);
+    assert_int_equal(u->counters[0], 0);
+    asim_unit_free(u);
+    assert_int_equal(asim_config_set(&cfg, "nonlinear.lanes=7", &err), ASIM_OK);
+    assert_int_equal(asim_quark_block.check(&cfg, params, &err), ASIM_ERANGE);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 /*
- * test_nl_quark_resource.c: the QUARK unit's resource model (resource/nonlinear_resource.c)
- * against every Yosys point of its calibration (traces/calibration/nonlinear_yosys.csv): LUT,
+ * test_nl_quark_resource.c: the QUARK unit's resource model (quark/quark_resource.c)
+ * against every Yosys point of its calibration (traces/calibration/quark_yosys.csv): LUT,
  * FF and DSP within 10 % everywhere; prints the worst error of each. Also the mask lookup
  * and the separate units' sum.
  */
@@ -14,11 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "resource/resource.h"
 #include "resource_fit.h"
-#include "units/nl_quark.h"
+#include "quark/quark.h"
 
-#define CSV_PATH ASIM_SOURCE_DIR "/traces/calibration/nonlinear_yosys.csv"
+#define CSV_PATH ASIM_SOURCE_DIR "/traces/calibration/quark_yosys.csv"
 static void test_model_matches_yosys_grid(void **state)
 {
     (void)state;
@@ -36,7 +35,7 @@ static void test_model_matches_yosys_grid(void **state)
                                 &y_lut, &y_ff, &y_dsp, &carry, &muxf, &srl),
                          9);
         asim_resources_t m;
-        asim_resource_nl_quark(n, iw, modes, &m);
+        asim_quark_resources(n, iw, modes, &m);
         char at[48];
         snprintf(at, sizeof at, "N=%u IW=%d modes=%u", n, iw, modes);
         resource_fit_add(&fit, m.lut, m.ff, m.dsp, y_lut + srl, y_ff, y_dsp, at);
@@ -51,13 +50,18 @@ static void test_masks_and_separate(void **state)
 {
     (void)state;
     asim_resources_t sm, sm_only, shared, shared_wide, shared_big, sep, mixed;
-    asim_resource_nl_quark(8, 8, 1u << ASIM_NLQ_SOFTMAX, &sm);
-    asim_resource_nl_quark(8, 8, asim_nlq_modes_for_kinds(1u << ASIM_OP_SOFTMAX), &sm_only);
-    asim_resource_nl_quark(8, 8, ASIM_NLQ_ALL_MODES, &shared);
-    asim_resource_nl_quark(8, 16, ASIM_NLQ_ALL_MODES, &shared_wide);
-    asim_resource_nl_quark(16, 8, ASIM_NLQ_ALL_MODES, &shared_big);
-    asim_resource_nl_quark(8, 8, (1u << ASIM_NLQ_SOFTMAX) | (1u << ASIM_NLQ_GELU), &mixed);
-    asim_resource_nl_quark_separate(8, 8, &sep);
+    asim_quark_resources(8, 8, 1u << ASIM_QUARK_SOFTMAX, &sm);
+    asim_quark_resources(8, 8, asim_quark_modes_for_kinds(1u << ASIM_OP_SOFTMAX), &sm_only);
+    asim_quark_resources(8, 8, ASIM_QUARK_ALL_MODES, &shared);
+    asim_quark_resources(8, 16, ASIM_QUARK_ALL_MODES, &shared_wide);
+    asim_quark_resources(16, 8, ASIM_QUARK_ALL_MODES, &shared_big);
+    asim_quark_resources(8, 8, (1u << ASIM_QUARK_SOFTMAX) | (1u << ASIM_QUARK_GELU), &mixed);
+    sep = (asim_resources_t){0};
+    for (int i = 0; i < ASIM_QUARK_SEPARATE_UNITS; i++) {
+        asim_resources_t r;
+        asim_quark_resources(8, 8, asim_quark_modes_for_kinds(asim_quark_separate_kinds[i]), &r);
+        sep.lut += r.lut, sep.ff += r.ff, sep.dsp += r.dsp;
+    }
     assert_true(sm.lut == sm_only.lut && sm.dsp == sm_only.dsp);
     assert_true(mixed.lut == shared.lut);
     assert_true(shared.lut < sep.lut && shared.ff < sep.ff && shared.dsp < sep.dsp);

@@ -1,6 +1,6 @@
 /*
- * test_qmm_props.c: the QMM job model (closed form, units/qmm.c) equals the step model
- * (register level, units/qmm_step.c) on thousands of random jobs, corners included: cycles
+ * test_qmm_props.c: the QMM job model (closed form, qmm/qmm.c) equals the step model
+ * (register level, qmm/qmm_step.c) on thousands of random jobs, corners included: cycles
  * and every activity count of asim_qmm_counts_t. Random stalls on the command and input
  * streams and backpressure on out_ready leave the work unchanged and add cycles only.
  */
@@ -14,8 +14,8 @@
 #include <stdlib.h>
 
 #include "asim/fixed.h"
-#include "units/qmm.h"
-#include "units/qmm_step.h"
+#include "qmm/qmm.h"
+#include "qmm/qmm_step.h"
 #include "test_rng.h"
 
 /* A dimension folded `len` at a time: corners (1, exact multiples, one over, one under) or

@@ -1,5 +1,5 @@
 /*
- * test_qmm_resource.c: the QMM engine's resource formulas (resource/qmm_resource.c) against
+ * test_qmm_resource.c: the QMM engine's resource formulas (qmm/qmm_resource.c) against
  * every point of the Yosys calibration (traces/calibration/qmm_yosys.csv, written by
  * tools/calibrate_qmm.sh): LUT, FF and DSP each within 10%; prints the worst error of each.
  */
@@ -12,8 +12,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "resource/resource.h"
 #include "resource_fit.h"
+#include "qmm/qmm.h"
 #include "testutil.h"
 
 typedef struct {
@@ -51,7 +51,7 @@ static void test_model_within_ten_percent_of_yosys(void **state)
         const point_t *p = &pts[i];
         asim_resources_t r;
         char at[64];
-        asim_resource_qmm(&(asim_qmm_geom_t){p->dpus, p->lanes}, (int)p->acc, &r);
+        asim_qmm_resources(&(asim_qmm_geom_t){p->dpus, p->lanes}, (int)p->acc, &r);
         snprintf(at, sizeof at, "D %u L %u ACCW %u", p->dpus, p->lanes, p->acc);
         resource_fit_add(&fit, r.lut, r.ff, r.dsp, p->lut, p->ff, p->dsp, at);
     }
@@ -63,12 +63,12 @@ static void test_model_grows_with_parameters(void **state)
 {
     (void)state;
     asim_resources_t a, b;
-    asim_resource_qmm(&(asim_qmm_geom_t){8, 4}, 24, &a);
-    asim_resource_qmm(&(asim_qmm_geom_t){16, 4}, 24, &b);
+    asim_qmm_resources(&(asim_qmm_geom_t){8, 4}, 24, &a);
+    asim_qmm_resources(&(asim_qmm_geom_t){16, 4}, 24, &b);
     assert_true(b.lut > a.lut && b.ff > a.ff && b.dsp > a.dsp);
-    asim_resource_qmm(&(asim_qmm_geom_t){8, 8}, 24, &b);
+    asim_qmm_resources(&(asim_qmm_geom_t){8, 8}, 24, &b);
     assert_true(b.lut > a.lut && b.ff > a.ff && b.dsp == a.dsp);
-    asim_resource_qmm(&(asim_qmm_geom_t){8, 4}, 32, &b);
+    asim_qmm_resources(&(asim_qmm_geom_t){8, 4}, 32, &b);
     assert_true(b.lut > a.lut && b.ff > a.ff && b.dsp >= a.dsp);
 }
 

@@ -1,6 +1,6 @@
 /*
- * test_systolic_props.c: the job model (closed form, units/systolic.c) equals the step model
- * (register level, units/systolic_step.c) on thousands of random GEMMs, corners included:
+ * test_systolic_props.c: the job model (closed form, systolic/systolic.c) equals the step model
+ * (register level, systolic/systolic_step.c) on thousands of random GEMMs, corners included:
  * cycles, tiles and every activity count. The step model is driven here, through its ports,
  * with this file's own mapping of a GEMM onto tiles (not asim_systolic_map), once with ideal
  * streams and once with random stalls on every input stream and backpressure on out_ready.
@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "units/systolic.h"
-#include "units/systolic_step.h"
+#include "systolic/systolic.h"
+#include "systolic/systolic_step.h"
 #include "test_rng.h"
 
 /* A dimension folded on `len` PEs: corners (1, exact multiples, one over, one under) or any. */

@@ -1,5 +1,5 @@
 /*
- * test_systolic_resource.c: the systolic resource model (resource/systolic_resource.c)
+ * test_systolic_resource.c: the systolic resource model (systolic/systolic_resource.c)
  * against every Yosys point of the calibration (traces/calibration/systolic_yosys.csv):
  * LUT, FF and DSP within 10 % everywhere; prints the worst error of each.
  */
@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "resource/resource.h"
 #include "resource_fit.h"
+#include "systolic/systolic.h"
 
 #define CSV_PATH ASIM_SOURCE_DIR "/traces/calibration/systolic_yosys.csv"
 static void test_model_matches_yosys_grid(void **state)
@@ -36,7 +36,7 @@ static void test_model_matches_yosys_grid(void **state)
                          8);
         asim_systolic_geom_t g = {r, c, ASIM_DATAFLOW_OS, false};
         asim_resources_t m;
-        asim_resource_systolic(&g, aw, bw, acc, &m);
+        asim_systolic_resources(&g, aw, bw, acc, &m);
         char at[64];
         snprintf(at, sizeof at, "%ux%u a%d b%d acc%d", r, c, aw, bw, acc);
         resource_fit_add(&fit, m.lut, m.ff, m.dsp, y_lut, y_ff, y_dsp, at);
@@ -50,11 +50,11 @@ static void test_model_monotonic(void **state)
 {
     (void)state;
     asim_resources_t small, big, wide;
-    asim_resource_systolic(&(asim_systolic_geom_t){4, 4, ASIM_DATAFLOW_OS, false}, 8, 8, 32,
+    asim_systolic_resources(&(asim_systolic_geom_t){4, 4, ASIM_DATAFLOW_OS, false}, 8, 8, 32,
                            &small);
-    asim_resource_systolic(&(asim_systolic_geom_t){8, 8, ASIM_DATAFLOW_OS, false}, 8, 8, 32,
+    asim_systolic_resources(&(asim_systolic_geom_t){8, 8, ASIM_DATAFLOW_OS, false}, 8, 8, 32,
                            &big);
-    asim_resource_systolic(&(asim_systolic_geom_t){4, 4, ASIM_DATAFLOW_OS, false}, 16, 16, 48,
+    asim_systolic_resources(&(asim_systolic_geom_t){4, 4, ASIM_DATAFLOW_OS, false}, 16, 16, 48,
                            &wide);
     assert_true(big.lut > small.lut && big.ff > small.ff && big.dsp > small.dsp);
     assert_true(wide.ff > small.ff && wide.lut > small.lut);

@@ -1,10 +1,16 @@
 /*
  * config.h: the accelerator configuration, as plain validated C structs.
  *
- * One schema table (config/schema.c) lists every key with its type, bounds, default, unit
- * and description; it alone drives YAML parsing, validation, `--set key=value` overrides
- * and the generated documentation (`accelsim config --help`, docs/config.md). A loaded
- * config has every key set (from the file, an override or the default) and in bounds.
+ * One schema lists every key with its type, bounds, default, unit and description: the
+ * accelerator-wide rows of sim/config/config.c followed by each block's own rows (its
+ * descriptor, sim/block/block.h), in registry order. It alone drives YAML parsing,
+ * validation, `--set key=value` overrides and the generated documentation (`accelsim config
+ * --help`, docs/config.md). A loaded config has every key set (from the file, an override or
+ * the default) and in bounds.
+ *
+ * Block parameters (array.*, qmm.*, the QUARK unit's nonlinear.*, dram.*) live in each block's
+ * own struct inside `blocks`; read them by key with asim_config_get(), or, inside the
+ * simulator, through the block's descriptor.
  */
 #ifndef ASIM_CONFIG_H
 #define ASIM_CONFIG_H
@@ -14,10 +20,10 @@
 #include <stdio.h>
 
 #include "asim/error.h"
-#include "units/systolic.h"
 
 #define ASIM_PATH_MAX 512
 #define ASIM_CFG_MAX_KEYS 64
+#define ASIM_CFG_BLOCK_BYTES 512 /* every block's params together */
 
 /* Where a key's value came from: the file (with its place), a --set, or the default. */
 typedef struct {
@@ -31,31 +37,8 @@ typedef struct {
     char device[32];              /* a device of the technology table, e.g. "zcu102" */
     char tech[ASIM_PATH_MAX];     /* technology table, relative to the config's folder */
     struct {
-        bool enabled;
-        int64_t rows, cols;       /* PEs */
-        int dataflow;             /* asim_dataflow_t */
-        bool tile_overlap;
-        int64_t act_bits;         /* widest A operand a PE takes, bits */
-        int64_t weight_bits;      /* widest B operand a PE takes, bits */
-        int64_t acc_bits;         /* accumulator width, bits */
-        bool dequantize_first;    /* dequantize-first flow (else integerized) */
-    } array;
-    struct {
-        bool enabled;
-        int64_t dpus;             /* dot-product units */
-        int64_t lanes;            /* 8-bit activation lanes per DPU */
-        int min_act_bits;         /* log2 of the narrowest activation precision (enum index) */
-        int max_act_bits;         /* log2 of the widest */
-        int64_t max_b_bits;       /* widest bit-serial B operand; 1 = binary only */
-        int64_t acc_bits;
-    } qmm;
-    struct {
-        int unit;                 /* asim_nl_unit_t */
+        int unit;                 /* asim_nl_unit_t: which nonlinear block serves vector ops */
         int64_t lanes;            /* elements per cycle */
-        bool shared;              /* quark: one shared unit (else softmax, GELU, LN units) */
-        int impl;                 /* asim_nl_impl_t: arithmetic the unit's values follow */
-        int64_t in_bits;          /* quark: width of the input codes, bits */
-        int64_t prob_bits;        /* quark: width of the softmax output, bits */
     } nonlinear;
     struct {
         int64_t act_kib, weight_kib;  /* capacities, KiB */
@@ -65,13 +48,9 @@ typedef struct {
         int memory;                   /* asim_memory_t */
     } buffers;
     struct {
-        double bandwidth_gbps;    /* GB/s */
-        double latency_ns;        /* ns */
-        int64_t burst_bytes;
-    } dram;
-    struct {
         bool enforce;             /* does-not-fit is an error */
     } resources;
+    uint64_t blocks[ASIM_CFG_BLOCK_BYTES / 8]; /* each block's params struct, 8-byte aligned */
     char path[ASIM_PATH_MAX];     /* file it was loaded from ("" if built in code) */
     asim_cfg_origin_t origin[ASIM_CFG_MAX_KEYS]; /* per schema entry */
 } asim_config_t;
@@ -113,6 +92,8 @@ asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_e
 void asim_config_where(const asim_config_t *cfg, const char *key, char *buf, size_t n);
 /* The folder of cfg->path (or "."), used to resolve relative paths such as `tech`. */
 void asim_config_dir(const asim_config_t *cfg, char *dir, size_t n);
+/* The value of a numeric, boolean or enum key (enum: its index) in *v; false if no such key. */
+bool asim_config_get(const asim_config_t *cfg, const char *key, double *v);
 /* Writes the schema as a Markdown table (docs/config.md) or as plain text. */
 void asim_config_write_docs(FILE *out, bool markdown);
 /* Writes the effective configuration as YAML. */

@@ -8,7 +8,8 @@
  * this configuration should run but cannot (operand too wide), and weights that cannot be
  * pinned, are errors before the run.
  *
- * A run is a pipeline of tiles (accel/plan.h): each tile is loaded by the DMA channel,
+ * The accelerator is built from the blocks of the registry (docs/adding-a-block.md); a report
+ * names them only by their instance names. A run is a pipeline of tiles (docs/memory.md): each tile is loaded by the DMA channel,
  * computed by its unit and its results stored, with double buffering when configured; ops
  * follow one another (each consumes the previous one's output), while the DMA may already
  * fetch the next op's weights. docs/memory.md describes the rules.
@@ -22,13 +23,25 @@
 #include "asim/error.h"
 #include "asim/kernel.h"
 #include "asim/model.h"
-#include "asim/unit.h"
-#include "energy/tech.h"
-#include "accel/plan.h"
-#include "resource/resource.h"
-#include "units/qmm_flow.h"
 
 typedef struct asim_sim asim_sim_t;
+
+typedef struct {
+    double lut, ff, dsp, bram36, uram;
+} asim_resources_t;
+
+/* A device of the technology table: its capacity and static power. */
+typedef struct {
+    char name[32], part[48];
+    double lut, ff, dsp, bram36, uram;  /* capacity; all 0 = no budget (ASIC) */
+    double static_w;              /* W */
+} asim_device_t;
+
+typedef struct {
+    uint64_t macs;               /* multiply-accumulates */
+    uint64_t sram_read_bits;     /* bits read from on-chip buffers */
+    uint64_t sram_write_bits;    /* bits written to on-chip buffers */
+} asim_activity_t;
 
 typedef struct {
     double compute_pj, sram_pj, dram_pj, static_pj;   /* parts; they sum to the total */
@@ -63,18 +76,41 @@ typedef struct {
     const char *what;             /* "compute", "load", "store" */
 } asim_span_t;
 
-#define ASIM_MAX_UNITS 8
-
 typedef struct {
     const char *name;             /* unit instance, e.g. "qmm" */
     asim_resources_t res;
     const char *basis;            /* "calibrated (Yosys)" or "first-order" */
     double energy_pj;             /* its compute and buffer energy over the run */
+    char summary[160];            /* its line in the report header, or "" */
 } asim_unit_resources_t;
+
+/* A block's own report section (e.g. the QMM computation-flow comparison): groups of
+ * numbers, written as a JSON object of objects and as text lines. */
+typedef struct {
+    const char *key;              /* JSON key, e.g. "fp_mults" */
+    const char *label;            /* text, e.g. "FP mults" */
+    const char *unit;             /* text, e.g. "mJ" or "" */
+    bool integer;                 /* value in u (else in d) */
+    uint64_t u;
+    double d;
+} asim_report_item_t;
+
+typedef struct {
+    const char *key;              /* JSON key and text label, e.g. "naive" */
+    const char *note;             /* text after the line, e.g. " (simulated)" */
+    asim_report_item_t items[6];
+    size_t n_items;
+} asim_report_group_t;
+
+typedef struct {
+    const char *key;              /* JSON key, e.g. "flow" */
+    const char *title;            /* text heading */
+    asim_report_group_t groups[4];
+    size_t n_groups;
+} asim_report_section_t;
 
 typedef struct {
     const asim_config_t *cfg;
-    const asim_tech_t *tech;
     const asim_device_t *device;
     const asim_graph_t *graph;
     asim_layer_t *layers;         /* one per op, graph order */
@@ -86,11 +122,11 @@ typedef struct {
     asim_resources_t resources;   /* sum over the units */
     bool fits;                    /* within every capacity of the device (always, for a device
                                      with no budget such as an ASIC) */
-    asim_unit_resources_t unit_resources[ASIM_MAX_UNITS];
+    asim_unit_resources_t *unit_resources; /* every unit, then "buffers" */
     size_t n_units;
     double static_w;              /* device static power used, W */
-    bool has_flow;                /* QMM layers ran: the flow comparison below is filled */
-    asim_flow_cost_t flow_naive, flow_rewritten;
+    asim_report_section_t *sections; /* blocks' own sections */
+    size_t n_sections;
     const asim_stats_t *stats;
     const asim_span_t *spans;     /* the timeline, when recorded (asim_sim_record_timeline) */
     size_t n_spans;

@@ -1,5 +1,5 @@
 // tb_qmm.cpp: lockstep cosim of rtl/qmm/qmm_engine.v against the step model
-// (sim/units/qmm_step.c), with every group of outputs checked against a plain C reference:
+// (sim/qmm/qmm_step.c), with every group of outputs checked against a plain C reference:
 // the integer GEMM (ref_gemm), wrapped to the accumulator width, then the requantizer
 // (asim_fx_requant).
 //
@@ -26,7 +26,7 @@
 
 extern "C" {
 #include "asim/fixed.h"
-#include "units/qmm_step.h"
+#include "qmm/qmm_step.h"
 }
 
 namespace {

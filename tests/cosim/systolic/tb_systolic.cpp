@@ -1,5 +1,5 @@
 // tb_systolic.cpp: lockstep cosim of rtl/systolic/systolic_array.v against the step model
-// (sim/units/systolic_step.c), with GEMM results checked against a plain C reference GEMM.
+// (sim/systolic/systolic_step.c), with GEMM results checked against a plain C reference GEMM.
 //
 // One binary per array configuration (compile definitions SYS_R, SYS_C, SYS_AW, SYS_BW,
 // SYS_AS, SYS_BS, SYS_ACCW, SYS_TW, SYS_NAME, and the Verilated class SYS_VCLASS declared in
@@ -23,7 +23,7 @@
 
 extern "C" {
 #include "asim/fixed.h"
-#include "units/systolic_step.h"
+#include "systolic/systolic_step.h"
 }
 
 namespace {

@@ -1,0 +1,19 @@
+/*
+ * dram.h: DRAM behind one DMA channel, as a block (block/block.h): its configuration rows
+ * (dram.*), the timing query that the planner and the controller both use, and the DMA unit
+ * named "dma" that moves tiles between DRAM and the on-chip buffers.
+ *
+ * One channel serves one transfer at a time, loads and stores alike (DDR is half-duplex).
+ * A transfer of b bits moves whole bursts of dram.burst_bytes and takes
+ *   cycles = ceil(latency_ns * f + bursts * burst_bytes / bandwidth * f)
+ * at the accelerator clock f; 0 bits take 0 cycles. Actions: the DRAM bits moved, and the
+ * buffer side (writes for loads, reads for stores).
+ */
+#ifndef ASIM_DRAM_DRAM_H
+#define ASIM_DRAM_DRAM_H
+
+#include "block/block.h"
+
+extern const asim_block_t asim_dram_block;
+
+#endif
