@@ -8,6 +8,8 @@
 #       traces/calibration/{systolic,qmm,quark}_fmax.csv, keeping rows of points not rerun.
 #   tools/fmax_estimate.sh --point BLOCK P1 P2 P3
 #       synthesizes one point and prints its CSV row (without the block name).
+#   tools/fmax_estimate.sh --store BLOCK P1 P2 P3
+#       the same, and writes the row into the block's CSV (replacing the point's old row).
 #   tools/fmax_estimate.sh --check BLOCK P1 P2 P3
 #       synthesizes one point and fails unless it equals the row in the block's CSV, so a
 #       change to the RTL cannot silently leave the estimates stale.
@@ -97,6 +99,12 @@ case "${1:-}" in
 --point)
     shift
     point "$@"
+    ;;
+--store)
+    shift
+    row=$(point "$@")
+    echo "$1 $row"
+    store "$1" "$row"
     ;;
 --check)
     shift
