@@ -36,12 +36,13 @@ namespace cosim {
 
 // Command line: --seed N, --seeds N, --cycles N (per seed), --hang-limit N (0 = off),
 // --dead, --long (or ASIM_COSIM_LONG=1 in the environment), --vcd-dir DIR. CI default: 3
-// seeds of 40000 cycles; long mode: 10 seeds of 10^6 cycles unless --seeds / --cycles.
+// seeds of 40000 cycles; long mode: 25x the cycles (given or default) and 10 seeds unless
+// --seeds.
 struct Options {
     uint64_t seed = 1;
     uint64_t seeds = 3;
     uint64_t cycles = 40000;
-    uint64_t hang_limit = 5000;
+    uint64_t hang_limit = 2000;
     bool dead = false;
     bool long_mode = false;
     std::string vcd_dir = ".";
