@@ -15,7 +15,9 @@
 #       change to the RTL cannot silently leave the estimates stale.
 #
 # BLOCK and its parameters: systolic ROWS COLS BITS (a = b = BITS, acc = 2 BITS + 16);
-# qmm DPUS LANES ACC_BITS; quark LANES IN_BITS MODES (255 = every mode, the shared unit).
+# qmm DPUS LANES ACC_BITS; quark LANES IN_BITS MODES (255 = every mode, the shared unit). The
+# top module, sources and parameter names come from rtl/BLOCK/calibration.sh, as for
+# tools/calibrate.sh.
 #
 # Method: synth_xilinx -family xc7 -abc9 -flatten, then the cells' timing from Yosys's
 # cells_sim.v (its specify blocks, from the prjxray Artix-7 database) and `sta`: the latest
@@ -45,38 +47,47 @@ grid() {
 }
 
 # The shipped sizes: configs/systolic_32x32.yaml, beta.yaml (64 DPUs x 8 lanes) and
-# beta_quark.yaml (QUARK, 16 lanes).
+# beta.yaml's QUARK unit (16 lanes).
 long_grid() {
     echo "systolic 32 32 8"; echo "qmm 64 8 24"; echo "quark 16 8 255"
 }
 
-point() {
-    b=$1; p1=$2; p2=$3; p3=$4
-    header "$b" >/dev/null
-    r="$ROOT/rtl"
-    case $b in
-    systolic)
-        src="-sv $r/systolic/systolic_array.v $r/systolic/sys_ctrl.v $r/systolic/sys_pe.v $r/systolic/sys_skew.v"
-        top=systolic_array
-        ch="-set R $p1 -set C $p2 -set AW $p3 -set BW $p3 -set ACCW $((2 * p3 + 16))" ;;
-    qmm)
-        src="$r/qmm/qmm_engine.v $r/qmm/qmm_ctrl.v $r/qmm/qmm_dpu.v $r/qmm/qmm_lane.v $r/qmm/qmm_post.v"
-        top=qmm_engine
-        ch="-set D $p1 -set L $p2 -set ACCW $p3" ;;
-    quark)
-        src="-sv $r/quark/quark_unit.v $r/quark/quark_exp.v $r/quark/quark_ln.v"
-        top=quark_unit
-        ch="-set N $p1 -set IW $p2 -set MODES $p3" ;;
+# The values of rtl/BLOCK/calibration.sh's CAL_PARAMS for an Fmax point: the systolic
+# point's BITS sets AW = BW = BITS and ACCW = 2 BITS + 16; the others are the same three.
+cal_values() {
+    case $1 in
+    systolic) echo "$2 $3 $4 $4 $(($4 * 2 + 16))" ;;
+    *) echo "$2 $3 $4" ;;
     esac
+}
+
+point() {
+    b=$1
+    header "$b" >/dev/null
+    # CAL_TOP, CAL_RTL, CAL_READ, CAL_PARAMS: the block's synthesis set-up (tools/calibrate.sh)
+    # shellcheck disable=SC1090
+    . "$ROOT/rtl/$b/calibration.sh"
+    set -- $(cal_values "$@") # the CAL_PARAMS values, in order
+    key=$(echo "$*" | tr ' ' ',')
+    [ "$b" = systolic ] && key=$(echo "$key" | cut -d, -f1-3)
+    sets=""
+    for name in $CAL_PARAMS; do
+        sets="$sets -set $name $1"
+        shift
+    done
+    files=""
+    for f in $CAL_RTL; do
+        files="$files $ROOT/rtl/$b/$f"
+    done
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
-    yosys -q -l "$tmp/log" -p "read_verilog $src; chparam $ch $top; \
-        synth_xilinx -family xc7 -abc9 -flatten -top $top -noiopad -noclkbuf; \
+    yosys -q -l "$tmp/log" -p "$CAL_READ$files; chparam$sets $CAL_TOP; \
+        synth_xilinx -family xc7 -abc9 -flatten -top $CAL_TOP -noiopad -noclkbuf; \
         read_verilog -lib -specify +/xilinx/cells_sim.v; sta" >/dev/null 2>&1 ||
         { cat "$tmp/log" >&2; exit 1; }
     # The path: from "Latest arrival time ... is D:" to the histogram; one "(CELL.IN->OUT)"
     # line per cell, the first flip-flop's C->Q not counted.
-    sed -n '/Latest arrival time/,/Arrival histogram/p' "$tmp/log" | awk -v key="$p1,$p2,$p3" '
+    sed -n '/Latest arrival time/,/Arrival histogram/p' "$tmp/log" | awk -v key="$key" '
         /Latest arrival time/ { d = $NF; sub(":", "", d) }
         /\([A-Z0-9_]+\.[A-Z0-9_]+->[A-Z0-9_]+\)/ && !/C->Q/ { cells++ }
         END {

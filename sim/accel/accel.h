@@ -15,28 +15,29 @@
 #include "block/unit.h"
 #include "energy/energy.h"
 #include "energy/tech.h"
+#include "program/program.h"
 
-#define RING 4 /* ring of tiles loaded ahead of their compute: > the 2 slots of double buffers */
-
+/* Per op: its plan's tiles as they run, and what they did. */
 typedef struct {
-    asim_plan_t plan;
-    asim_unit_t *unit;          /* NULL: unsupported */
-    uint64_t first;             /* global index of its first tile */
     uint64_t computed, stores_left;
+    asim_cycle_t last_compute_end;   /* its last tile's compute completion */
     uint64_t actions[ASIM_ACT_COUNT]; /* every job of its tiles, compute and DMA */
 } op_state_t;
 
-typedef struct {
-    asim_tile_t tile;
-    size_t op;
-    bool loaded;
-    asim_cycle_t loaded_at;
-} slot_t;
+/* What a queue's head waits on (beyond the causes of program.h). */
+enum { WAIT_NONE = ASIM_CAUSE_COUNT, WAIT_UNIT, WAIT_REASONS };
 
+/* Per queue, while the program runs. */
 typedef struct {
-    uint64_t bits;
-    size_t op;
-} store_t;
+    size_t head;                     /* next instruction to issue */
+    bool busy;                       /* its instruction in flight (compute queues) */
+    asim_job_t job;                  /* in flight */
+    asim_tile_t tile;                /* the in-flight compute's tile */
+    int reason;                      /* what the head waits on now: a cause or WAIT_* */
+    asim_cycle_t since;
+    uint64_t wait[ASIM_CAUSE_COUNT + 1]; /* counters: cycles waited by cause, + the unit busy
+                                            with another queue (the DMA channel) */
+} queue_state_t;
 
 struct asim_sim {
     asim_config_t cfg;
@@ -49,22 +50,27 @@ struct asim_sim {
     asim_unit_t **units;                     /* every instance, in registry order */
     size_t n_units;
     asim_unit_t *dma;                        /* the one that moves data */
+    uint64_t sram_port_bits;                 /* buffer read bits per cycle, all banks */
+    asim_dma_timer_fn dma_timer;             /* a platform's memory, or NULL */
+    void *dma_timer_ctx;
     asim_port_t *job_ports, *done_ports;     /* per unit */
     char (*port_names)[2][48];
     asim_resources_t *unit_res, buffer_res;
-    /* the run */
+    /* the run (execute.c) */
     const asim_graph_t *graph;
     asim_layer_t *layers;
+    asim_program_t prog;
     op_state_t *ops;
-    uint64_t n_tiles;
-    slot_t ring[RING];
-    uint64_t load_next, compute_next;        /* global tile counters */
-    size_t load_op, compute_op, ops_done;
-    store_t *stores;
-    size_t n_stores, stores_head, stores_cap;
-    asim_job_t compute_job, dma_job;
-    bool compute_busy, dma_busy, dma_blocked, dma_blocked_by_slot;
-    asim_cycle_t compute_idle_since, dma_blocked_since;
+    queue_state_t *qs;
+    uint32_t *tokens;                        /* per channel */
+    size_t *first;                           /* per queue: global id of its first instruction */
+    asim_cycle_t *issued_at, *done_at;       /* per instruction (global id) */
+    int64_t *pred;                           /* per instruction: what it waited on last */
+    uint32_t **pushers;                      /* per channel: pushing instructions, in order */
+    size_t *pops;                            /* per channel: tokens taken so far */
+    int64_t last_dma;                        /* the DMA channel's last instruction */
+    bool dma_busy;
+    int dma_queue;                           /* queue whose transfer is in flight */
     bool oom;
     /* counters */
     uint64_t unsupported, wait_operands, wait_buffer, wait_data;
@@ -79,6 +85,12 @@ struct asim_sim {
 asim_unit_t *asim_board_route(const asim_sim_t *s, const asim_op_t *op);
 /* Sum of every unit's and the buffers' resources; true when within the device. */
 bool asim_board_total(const asim_sim_t *s, asim_resources_t *t);
+/* Compiles g for the board into a program (program/compile.c). */
+asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
+                           asim_program_t *p, asim_error_t *err);
+/* Runs prog (taken over: the simulator frees it) for g, after checking it (execute.c). */
+asim_status_t asim_execute(asim_sim_t *s, const asim_graph_t *g, asim_program_t *prog,
+                           asim_report_t *rep, asim_error_t *err);
 /* Fills the report from the finished run (account.c). */
 asim_status_t asim_account(asim_sim_t *s, asim_report_t *rep, asim_error_t *err);
 /* On-chip memory of a buffer of `kib` KiB in `banks` banks of BRAM36 or URAM blocks. */

@@ -22,12 +22,13 @@ static void account_layers(asim_sim_t *s, asim_report_t *rep)
     for (size_t i = 0; i < rep->n_layers; i++) {
         asim_layer_t *l = &rep->layers[i];
         const op_state_t *o = &s->ops[i];
+        const asim_plan_t *plan = &s->prog.plans[i];
         l->op = &s->graph->ops[i];
-        l->supported = o->unit != NULL;
+        l->supported = s->prog.op_queue[i] >= 0;
         if (l->supported) {
-            l->unit = o->unit->name;
-            l->tiles = o->plan.n_tiles;
-            l->tm = o->plan.tm, l->tn = o->plan.tn, l->tk = o->plan.tk;
+            l->unit = s->units[s->prog.queues[s->prog.op_queue[i]].unit]->name;
+            l->tiles = plan->n_tiles;
+            l->tm = plan->tm, l->tn = plan->tn, l->tk = plan->tk;
             l->utilization = l->busy ? l->utilization / (double)l->busy : 0.0;
         } else {
             l->unit = "-";
@@ -66,12 +67,12 @@ static void account_units(asim_sim_t *s, asim_report_t *rep)
         asim_energy_t e = {0};
         asim_energy_of(&s->prices, u->actions, &e);
         *ur = (asim_unit_resources_t){u->name, s->unit_res[i], u->block->basis, energy_sum(&e),
-                                      ""};
+                                      "", u->busy_cycles};
         if (u->block->describe)
             u->block->describe(u->self, ur->summary, sizeof ur->summary);
     }
     rep->unit_resources[rep->n_units++] = (asim_unit_resources_t){
-        "buffers", s->buffer_res, "block count of the configured capacities", 0.0, ""};
+        "buffers", s->buffer_res, "block count of the configured capacities", 0.0, "", 0};
     rep->fits = asim_board_total(s, &rep->resources);
 }
 
@@ -107,5 +108,6 @@ void asim_report_free(asim_report_t *rep)
     free(rep->layers);
     free(rep->unit_resources);
     free(rep->sections);
+    free(rep->critical_path);
     memset(rep, 0, sizeof *rep);
 }

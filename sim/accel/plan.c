@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "accel/plan.h"
+#include "program/program.h"
 #include "util/arith.h"
 
 #define PSUM_BITS 32 /* partial sums kept on chip while K is folded */
@@ -20,6 +21,7 @@ void asim_buffers_of(const asim_config_t *cfg, asim_buffers_t *b)
         .weight_bits = (uint64_t)cfg->buffers.weight_kib * 8192u,
         .slots = cfg->buffers.double_buffer ? 2 : 1,
         .pinned = cfg->buffers.weights == ASIM_WEIGHTS_PINNED,
+        .max_rows = cfg->schedule == ASIM_SCHEDULE_PIPELINED ? (uint64_t)cfg->stream_rows : 0,
     };
 }
 
@@ -166,7 +168,8 @@ void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_uni
     uint64_t tn_min = gemm ? 1 : dn;
     for (uint64_t tk = dk;; tk = asim_ceil_div(tk, 2)) {
         for (uint64_t tn = dn;; tn = asim_ceil_div(tn, 2)) {
-            for (uint64_t tm = dm;; tm = asim_ceil_div(tm, 2)) {
+            uint64_t tm0 = mp->max_rows ? asim_min_u64(dm, mp->max_rows) : dm;
+            for (uint64_t tm = tm0;; tm = asim_ceil_div(tm, 2)) {
                 if (fits(mp, &p, op, tm, tn, tk)) {
                     p.tm = tm, p.tn = tn, p.tk = tk;
                     uint64_t bits;

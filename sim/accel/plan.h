@@ -12,7 +12,7 @@
  * Tiling: a GEMM is cut into tm x tn x tk tiles, k innermost (partial sums stay on chip),
  * then n, then m; each tile's streamed operands must fit one slot of their buffer (half the
  * buffer with double buffering) and its partial sums a slot of the activation buffer. The
- * search tries tile sizes from the whole dimension down by halves and keeps the one with the
+ * search tries tile sizes from the whole dimension (at most max_rows rows) down by halves and keeps the one with the
  * fewest estimated cycles (DMA and compute overlapped when double-buffered), then the least
  * DRAM traffic. Vector ops are cut into groups of whole rows the same way.
  */
@@ -48,6 +48,8 @@ typedef struct {
     uint64_t act_bits, weight_bits;   /* buffer capacities */
     uint64_t slots;                   /* 2 with double buffering, else 1 */
     bool pinned;                      /* weights live on chip */
+    uint64_t max_rows;                /* rows a tile may cover at most (0: no limit); the
+                                         pipelined schedule streams row blocks this way */
 } asim_buffers_t;
 
 void asim_buffers_of(const asim_config_t *cfg, asim_buffers_t *b);

@@ -19,6 +19,9 @@
 static const char usage[] =
     "usage: accelsim --config FILE --model NAME|FILE [--set key=value]...\n"
     "                [--format text|json|csv] [--out FILE] [--trace FILE] [--vcd FILE]\n"
+    "       accelsim compile --config FILE --model SPEC [--set key=value]... --out PROG\n"
+    "                                                  write the accelerator program\n"
+    "       accelsim dump PROG                         list a program's queues and tokens\n"
     "       accelsim check FILE [--set key=value]...   validate a configuration\n"
     "       accelsim list models                       built-in models and parameters\n"
     "       accelsim config --help                     every configuration key\n"
@@ -34,11 +37,13 @@ static const char usage[] =
     "  --out FILE        write the report to FILE (replaced atomically) instead of stdout\n"
     "  --trace FILE      write the timeline as a Chrome trace (open it in ui.perfetto.dev)\n"
     "  --vcd FILE        write each unit's activity as a VCD (GTKWave)\n"
+    "  --program PROG    run a program written by `accelsim compile` (for this configuration\n"
+    "                    and model) instead of compiling one\n"
     "\n"
     "Exit status: 0 ok, 2 bad input, 1 other failure.\n";
 
 typedef struct {
-    const char *config, *model, *out, *trace, *vcd;
+    const char *config, *model, *out, *trace, *vcd, *program;
     const char *sets[MAX_SETS];
     size_t n_sets;
     asim_format_t format;
@@ -79,12 +84,12 @@ static int take_value(int argc, char **argv, int *i, const char *name, const cha
 /* Parses options from argv[first]; returns 0 or an exit status. */
 static int parse_options(int argc, char **argv, int first, options_t *o)
 {
-    static const char *const names[] = {"--config", "--model", "--set", "--format", "--out",
-                                        "--trace", "--vcd"};
+    static const char *const names[] = {"--config", "--model", "--set",   "--format",
+                                        "--out",    "--trace", "--vcd",   "--program"};
     for (int i = first; i < argc; i++) {
         const char *v = NULL;
         int which = -1, r = 0;
-        for (int k = 0; k < 7 && which < 0; k++)
+        for (int k = 0; k < 8 && which < 0; k++)
             if ((r = take_value(argc, argv, &i, names[k], &v)) != 0)
                 which = k;
         if (r < 0)
@@ -104,6 +109,7 @@ static int parse_options(int argc, char **argv, int first, options_t *o)
         case 4: o->out = v; break;
         case 5: o->trace = v; break;
         case 6: o->vcd = v; break;
+        case 7: o->program = v; break;
         default:
             return usage_error(argv[i][0] == '-' ? "unknown option '%s'"
                                                  : "unexpected argument '%s'", argv[i]);
@@ -144,6 +150,33 @@ static int write_file(const char *path, const asim_report_t *rep, asim_format_t 
     return 0;
 }
 
+/* `accelsim compile`: the program for the configuration and model, to --out. */
+static int compile_program(const options_t *o)
+{
+    if (!o->config || !o->model || !o->out)
+        return usage_error("%s", "compile needs --config FILE, --model SPEC and --out PROG");
+    if (o->trace || o->vcd || o->program)
+        return usage_error("%s", "compile takes --config, --model, --set and --out only");
+    asim_error_t err;
+    asim_config_t cfg;
+    asim_graph_t g;
+    asim_sim_t *sim;
+    if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
+        return fail(&err);
+    if (asim_model_load(o->model, &g, &err) != ASIM_OK)
+        return fail(&err);
+    int status = 0;
+    if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
+        status = fail(&err);
+    } else {
+        if (asim_sim_compile(sim, &g, o->out, &err) != ASIM_OK)
+            status = fail(&err);
+        asim_sim_free(sim);
+    }
+    asim_graph_free(&g);
+    return status;
+}
+
 static int run(const options_t *o)
 {
     if (!o->config)
@@ -166,7 +199,9 @@ static int run(const options_t *o)
     int status = 0;
     if (o->trace || o->vcd)
         asim_sim_record_timeline(sim);
-    if (asim_sim_run(sim, &g, &rep, &err) != ASIM_OK) {
+    asim_status_t run_st = o->program ? asim_sim_run_program(sim, &g, o->program, &rep, &err)
+                                      : asim_sim_run(sim, &g, &rep, &err);
+    if (run_st != ASIM_OK) {
         status = fail(&err);
     } else {
         if (o->out)
@@ -240,7 +275,14 @@ int main(int argc, char **argv)
         asim_config_write_docs(stdout, !strcmp(argv[2], "--markdown"));
         return 0;
     }
+    if (!strcmp(cmd, "dump")) {
+        if (argc != 3)
+            return usage_error("%s", "usage: accelsim dump PROG");
+        asim_error_t err;
+        return asim_program_dump_file(argv[2], stdout, &err) == ASIM_OK ? 0 : fail(&err);
+    }
     options_t o = {0};
-    int st = parse_options(argc, argv, 1, &o);
-    return st ? st : run(&o);
+    bool compile = !strcmp(cmd, "compile");
+    int st = parse_options(argc, argv, compile ? 2 : 1, &o);
+    return st ? st : compile ? compile_program(&o) : run(&o);
 }

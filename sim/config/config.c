@@ -11,6 +11,7 @@
 #include "config/yaml.h"
 #include <pthread.h>
 
+static const char *const schedule_choices[] = {"serial", "pipelined", NULL};
 static const char *const nonlinear_choices[] = {"none", "placeholder", "quark", NULL};
 static const char *const weights_choices[] = {"stream", "pinned", NULL};
 static const char *const memory_choices[] = {"bram", "uram", NULL};
@@ -28,6 +29,13 @@ static const asim_cfg_key_t general[] = {
      "(zcu102, zcu104, u250, asic)."},
     {"tech", ASIM_CFG_STRING, FIELD(tech), 0, 0, NULL, "tech/fpga_usplus.yaml", "",
      "Technology table (energies, devices), relative to this file's folder."},
+    {"schedule", ASIM_CFG_ENUM, FIELD(schedule), 0, 0, schedule_choices, "serial", "",
+     "How the compiled program orders the units (docs/program.md): serial, every compute after "
+     "the one before and every activation load after the ops before it; pipelined, each tile "
+     "after the producer tiles it reads, units running concurrently."},
+    {"stream_rows", ASIM_CFG_INT, FIELD(stream_rows), 1, 1048576, NULL, "64", "row",
+     "pipelined: the most rows one tile covers, so that a consumer starts on a producer's "
+     "first row blocks instead of its whole output."},
     {"nonlinear.unit", ASIM_CFG_ENUM, FIELD(nonlinear.unit), 0, 0, nonlinear_choices, "none",
      "", "Unit for softmax, GELU, LayerNorm, tanh and adds: none (reported unsupported), "
      "placeholder (docs/nonlinear-placeholder.md) or quark (the shared QUARK unit with its RTL "

@@ -210,6 +210,67 @@ static asim_op_t vec(const char *prefix, const char *name, asim_op_kind_t kind, 
     return op;
 }
 
+/* Inputs other than "the op before": (op, first input, second input) by local name within
+ * a block; "<in>" is the block's input (the op before its first op). */
+typedef struct {
+    const char *op, *in0, *in1;
+} link_t;
+
+static const link_t encoder_links[] = {
+    {"qk", "qkv", "qkv"},        /* Q K^T: Q and K from the QKV projection */
+    {"av", "softmax", "qkv"},    /* P V: V from the QKV projection */
+    {"add1", "proj", "<in>"},    /* residual around attention */
+    {"add2", "fc2", "add1"},     /* residual around the MLP */
+    {NULL, NULL, NULL},
+};
+
+/* Post-LN (BERT): the MLP's residual is ln1's output, the normalized first sum. */
+static const link_t post_ln_encoder_links[] = {
+    {"qk", "qkv", "qkv"},
+    {"av", "softmax", "qkv"},
+    {"add1", "proj", "<in>"},
+    {"add2", "fc2", "ln1"},
+    {NULL, NULL, NULL},
+};
+
+static const link_t ode_step_links[] = {
+    {"euler_add", "conv2", "<in>"}, /* x + f(x) */
+    {NULL, NULL, NULL},
+};
+
+static const link_t mhsa_links[] = {
+    {"qk", "qkv", "qkv"},
+    {"av", "softmax", "qkv"},
+    {"add", "proj", "<in>"},
+    {NULL, NULL, NULL},
+};
+
+/* Resolves a local name of the block that starts at op `first` with names `prefix`. */
+static uint32_t block_op(const asim_graph_t *g, size_t first, const char *prefix,
+                         const char *local)
+{
+    if (strcmp(local, "<in>") == 0)
+        return first ? (uint32_t)(first - 1) : ASIM_INPUT_MODEL;
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", prefix, local);
+    long i = asim_graph_find(g, name);
+    ASIM_ASSERT(i >= (long)first); /* the tables name ops of the block */
+    return (uint32_t)i;
+}
+
+/* Sets the inputs the table gives to the ops of the block emitted since `first`. */
+static void link_block(emitter_t *e, size_t first, const char *prefix, const link_t *links)
+{
+    if (e->st != ASIM_OK)
+        return;
+    for (const link_t *l = links; l->op; l++) {
+        asim_op_t *op = &e->g->ops[block_op(e->g, first, prefix, l->op)];
+        op->inputs[0] = block_op(e->g, first, prefix, l->in0);
+        op->inputs[1] = block_op(e->g, first, prefix, l->in1);
+        op->n_inputs = 2;
+    }
+}
+
 /* One encoder block on t tokens: pre-LN (ln1 before qkv, ln2 before fc1) or post-LN (ln1
  * after add1, ln2 after add2). */
 static void emit_block(emitter_t *e, int index, uint64_t t, bool post_ln)
@@ -218,6 +279,7 @@ static void emit_block(emitter_t *e, int index, uint64_t t, bool post_ln)
     uint64_t d = (uint64_t)p->dim, h = (uint64_t)p->heads, dh = d / h, f = (uint64_t)p->mlp;
     char pre[32];
     snprintf(pre, sizeof pre, "blk%d.", index);
+    size_t first = e->g->len;
     asim_op_t ln1 = vec(pre, "ln1", ASIM_OP_LAYERNORM, t, d, 1);
     asim_op_t ln2 = vec(pre, "ln2", ASIM_OP_LAYERNORM, t, d, 1);
     if (!post_ln)
@@ -235,6 +297,7 @@ static void emit_block(emitter_t *e, int index, uint64_t t, bool post_ln)
     emit(e, vec(pre, "add2", ASIM_OP_ADD, t, d, 1));
     if (post_ln)
         emit(e, ln2);
+    link_block(e, first, pre, post_ln ? post_ln_encoder_links : encoder_links);
 }
 
 /* One 3x3 convolution as an im2col GEMM on an h x h map: m = output pixels. */
@@ -269,15 +332,18 @@ static void emit_odeformer(emitter_t *e)
         }
         for (int step = 0; step < p->steps; step++) {
             snprintf(pre, sizeof pre, "ode%d.step%d.", stage, step);
+            size_t first = e->g->len;
             asim_op_t conv1 = conv3x3(pre, "conv1", h, c, c), conv2 = conv3x3(pre, "conv2", h, c, c);
             conv1.b_shared = conv2.b_shared = step > 0; /* one set of weights per ODE block */
             emit(e, conv1);
             emit(e, vec(pre, "relu", ASIM_OP_RELU, h * h, c, 1));
             emit(e, conv2);
             emit(e, vec(pre, "euler_add", ASIM_OP_ADD, h * h, c, 1));
+            link_block(e, first, pre, ode_step_links);
         }
     }
     uint64_t t = h * h, dh = c / (uint64_t)p->heads;
+    size_t first = e->g->len;
     emit(e, gemm("mhsa.", "qkv", t, 3 * c, c, 1, true));
     emit(e, gemm("mhsa.", "qk", t, t, dh, (uint64_t)p->heads, false));
     emit(e, vec("mhsa.", "softmax", ASIM_OP_SOFTMAX, t, t, (uint64_t)p->heads));
@@ -285,6 +351,7 @@ static void emit_odeformer(emitter_t *e)
     emit(e, gemm("mhsa.", "proj", t, c, c, 1, true));
     emit(e, vec("mhsa.", "add", ASIM_OP_ADD, t, c, 1));
     emit(e, vec("mhsa.", "relu", ASIM_OP_RELU, t, c, 1));
+    link_block(e, first, "mhsa.", mhsa_links);
 }
 
 static void emit_transformer(emitter_t *e, family_t family)

@@ -94,3 +94,111 @@ asim_status_t asim_op_check(const asim_op_t *op, char *why, size_t n)
     }
     return ASIM_OK;
 }
+
+void asim_graph_link(asim_graph_t *g)
+{
+    for (size_t i = 0; i < g->len; i++)
+        if (g->ops[i].n_inputs == 0) {
+            g->ops[i].inputs[0] = i ? (uint32_t)(i - 1) : ASIM_INPUT_MODEL;
+            g->ops[i].n_inputs = 1;
+        }
+}
+
+long asim_graph_find(const asim_graph_t *g, const char *name)
+{
+    for (size_t i = g->len; i-- > 0;)
+        if (strcmp(g->ops[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* A path from op `at` back to op i along inputs ("-> x -> ... -> i" into buf); `seen` marks
+ * ops already searched, so each op is visited once. */
+static bool find_cycle(const asim_graph_t *g, size_t i, size_t at, bool *seen, char *buf,
+                       size_t n)
+{
+    const asim_op_t *op = &g->ops[at];
+    seen[at] = true;
+    for (unsigned k = 0; k < op->n_inputs; k++) {
+        uint32_t in = op->inputs[k];
+        if (in == ASIM_INPUT_MODEL || in >= g->len || (in != i && seen[in]))
+            continue;
+        if (in == i || find_cycle(g, i, in, seen, buf, n)) {
+            char link[80];
+            snprintf(link, sizeof link, " -> %s", g->ops[in].name);
+            size_t len = strlen(link), used = strlen(buf);
+            if (used + len < n) { /* prepend this link to the rest of the cycle */
+                memmove(buf + len, buf, used + 1);
+                memcpy(buf, link, len);
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True, with the cycle in buf, if op i's inputs lead back to it. */
+static asim_status_t cycle_through(const asim_graph_t *g, size_t i, char *buf, size_t n,
+                                   bool *found)
+{
+    bool *seen = calloc(g->len, sizeof *seen);
+    if (!seen)
+        return ASIM_ENOMEM;
+    *found = find_cycle(g, i, i, seen, buf, n);
+    free(seen);
+    return ASIM_OK;
+}
+
+/* Row length the consumer reads through input k, and the alternative for a transposable B. */
+static void consumer_row(const asim_op_t *op, unsigned k, uint64_t *row, uint64_t *alt)
+{
+    if (op->kind != ASIM_OP_GEMM)
+        *row = *alt = op->cols;
+    else if (k == 0)
+        *row = *alt = op->k / (op->a_reuse > 1 ? op->a_reuse : 1); /* im2col: stored row */
+    else
+        *row = op->k, *alt = op->n; /* K^T (k x n read as n rows of k) or V (k rows of n) */
+}
+
+static uint64_t producer_row(const asim_op_t *op)
+{
+    return (op->kind == ASIM_OP_GEMM ? op->n : op->cols) * op->count;
+}
+
+asim_status_t asim_graph_check(const asim_graph_t *g, const char *source, asim_error_t *err)
+{
+    for (size_t i = 0; i < g->len; i++) {
+        const asim_op_t *op = &g->ops[i];
+        for (unsigned k = 0; k < op->n_inputs; k++) {
+            uint32_t in = op->inputs[k];
+            if (in == ASIM_INPUT_MODEL)
+                continue;
+            if (in >= g->len)
+                return asim_error_set(err, ASIM_EMODEL, source, "op '%s': unknown input",
+                                      op->name);
+            if (in == i || in > i) {
+                char cycle[256] = "";
+                bool found;
+                if (cycle_through(g, i, cycle, sizeof cycle, &found) != ASIM_OK)
+                    return asim_error_set(err, ASIM_ENOMEM, source, "out of memory");
+                if (found)
+                    return asim_error_set(err, ASIM_EMODEL, source, "op '%s': cycle %s%s",
+                                          op->name, op->name, cycle);
+                return asim_error_set(err, ASIM_EMODEL, source,
+                                      "op '%s' reads '%s', which comes after it: list ops "
+                                      "after the ops they read", op->name, g->ops[in].name);
+            }
+            uint64_t row, alt, prow = producer_row(&g->ops[in]);
+            consumer_row(op, k, &row, &alt);
+            if (prow % row != 0 && prow % alt != 0)
+                return asim_error_set(err, ASIM_EMODEL, source,
+                                      "op '%s' reads rows of %llu elements from '%s', whose "
+                                      "rows hold %llu (%llu x %llu instances): the shapes "
+                                      "disagree", op->name, (unsigned long long)row,
+                                      g->ops[in].name, (unsigned long long)prow,
+                                      (unsigned long long)(prow / g->ops[in].count),
+                                      (unsigned long long)g->ops[in].count);
+        }
+    }
+    return ASIM_OK;
+}

@@ -9,7 +9,7 @@ static bool ends_with(const char *s, const char *suffix)
     return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
-asim_status_t asim_model_load(const char *spec, asim_graph_t *g, asim_error_t *err)
+static asim_status_t load_source(const char *spec, asim_graph_t *g, asim_error_t *err)
 {
     if (spec[0] == '\0')
         return asim_error_set(err, ASIM_EARG, "--model", "empty model name");
@@ -30,5 +30,17 @@ asim_status_t asim_model_load(const char *spec, asim_graph_t *g, asim_error_t *e
     asim_status_t st = asim_model_builtin(name, colon ? colon + 1 : "", g, err);
     if (st == ASIM_OK)
         snprintf(g->name, sizeof g->name, "%s", spec);
+    return st;
+}
+
+asim_status_t asim_model_load(const char *spec, asim_graph_t *g, asim_error_t *err)
+{
+    asim_status_t st = load_source(spec, g, err);
+    if (st != ASIM_OK)
+        return st;
+    asim_graph_link(g);
+    st = asim_graph_check(g, spec, err);
+    if (st != ASIM_OK)
+        asim_graph_free(g);
     return st;
 }

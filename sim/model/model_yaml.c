@@ -18,11 +18,19 @@
 #include "asim/model.h"
 #include "config/yaml.h"
 
+#define MAX_DEPTH 16 /* nested repeat blocks */
+
 typedef struct {
     const char *file;
     asim_graph_t *g;
     asim_error_t *err;
     int a_bits, b_bits, out_bits;   /* defaults */
+    struct {
+        const char *name;           /* the repeat block's name: its input, in `inputs` */
+        char prefix[128];           /* names of its ops start with this */
+        size_t first;               /* its first op in this repetition */
+    } scope[MAX_DEPTH];
+    size_t depth;
 } yloader_t;
 
 static asim_status_t node_error(yloader_t *L, const asim_yaml_node_t *n, asim_status_t st,
@@ -100,12 +108,61 @@ static asim_status_t opt_int(yloader_t *L, const asim_yaml_node_t *map, const ch
 
 static asim_status_t load_ops(yloader_t *L, const asim_yaml_node_t *seq, const char *prefix);
 
+/* An input name: `input` (the model's), the name of an enclosing repeat block (that block's
+ * input), or an op listed before, by its name in the innermost block that has it or in full. */
+static bool resolve_input(const yloader_t *L, const char *name, uint32_t *out)
+{
+    if (strcmp(name, "input") == 0) {
+        *out = ASIM_INPUT_MODEL;
+        return true;
+    }
+    for (size_t d = L->depth; d-- > 0;) {
+        if (strcmp(name, L->scope[d].name) == 0) {
+            size_t first = L->scope[d].first;
+            *out = first ? (uint32_t)(first - 1) : ASIM_INPUT_MODEL;
+            return true;
+        }
+        char full[192];
+        snprintf(full, sizeof full, "%s%s", L->scope[d].prefix, name);
+        long i = asim_graph_find(L->g, full);
+        if (i >= 0 && (size_t)i >= L->scope[d].first) {
+            *out = (uint32_t)i;
+            return true;
+        }
+    }
+    long i = asim_graph_find(L->g, name);
+    *out = (uint32_t)i;
+    return i >= 0;
+}
+
+/* `inputs: [a, b]` (or one name): the ops this op reads, listed before it. */
+static asim_status_t load_inputs(yloader_t *L, const asim_yaml_node_t *f, asim_op_t *op)
+{
+    const asim_yaml_node_t *items = f->kind == ASIM_YAML_SEQ ? f->items : f;
+    size_t n = f->kind == ASIM_YAML_SEQ ? f->len : 1;
+    if (n < 1 || n > ASIM_OP_MAX_INPUTS || (f->kind != ASIM_YAML_SEQ && f->kind != ASIM_YAML_SCALAR))
+        return node_error(L, f, ASIM_ETYPE, "inputs: expected one or two op names");
+    for (size_t i = 0; i < n; i++) {
+        const asim_yaml_node_t *in = &items[i];
+        if (in->kind != ASIM_YAML_SCALAR)
+            return node_error(L, in, ASIM_ETYPE, "inputs: expected op names");
+        if (!resolve_input(L, in->text, &op->inputs[i]))
+            return asim_error_at(L->err, ASIM_EMODEL, L->file, in->line, in->col,
+                                 "op '%s': unknown input '%s' (an op listed before it, the name "
+                                 "of an enclosing repeat block, or 'input')",
+                                 op->name, in->text);
+    }
+    op->n_inputs = (uint8_t)n;
+    return ASIM_OK;
+}
+
 static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char *prefix)
 {
     static const char *const gemm_keys[] = {"name", "op", "m", "n", "k", "count", "a_bits",
-                                            "b_bits", "out_bits", "b", "a_reuse", NULL};
+                                            "b_bits", "out_bits", "b", "a_reuse", "inputs",
+                                            NULL};
     static const char *const vec_keys[] = {"name", "op", "rows", "cols", "count", "a_bits",
-                                           "out_bits", NULL};
+                                           "out_bits", "inputs", NULL};
     const asim_yaml_node_t *f;
     asim_op_t op = {.count = 1, .a_bits = L->a_bits, .b_bits = L->b_bits,
                     .out_bits = L->out_bits, .b_is_weight = true};
@@ -155,6 +212,8 @@ static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char
         op.rows = (uint64_t)v[0], op.cols = (uint64_t)v[1];
     }
     op.count = (uint64_t)count, op.a_bits = (int)a, op.b_bits = (int)b, op.out_bits = (int)o;
+    if ((f = asim_yaml_get(n, "inputs")) && (st = load_inputs(L, f, &op)))
+        return st;
     char why[160];
     if ((st = asim_op_check(&op, why, sizeof why)))
         return node_error(L, n, st, why);
@@ -175,13 +234,18 @@ static asim_status_t load_repeat(yloader_t *L, const asim_yaml_node_t *n, const 
         (st = require(L, n, "name", &f)) || (st = get_text(L, f, "name", name, sizeof name)) ||
         (st = require(L, n, "ops", &ops)))
         return st;
-    for (int64_t i = 0; i < times; i++) {
-        char sub[128];
-        snprintf(sub, sizeof sub, "%s%s%lld.", prefix, name, (long long)i);
-        if ((st = load_ops(L, ops, sub)))
-            return st;
+    if (L->depth == MAX_DEPTH)
+        return node_error(L, n, ASIM_ERANGE, "repeat blocks nested more than 16 deep");
+    L->depth++;
+    for (int64_t i = 0; i < times && st == ASIM_OK; i++) {
+        char *sub = L->scope[L->depth - 1].prefix;
+        snprintf(sub, sizeof L->scope[0].prefix, "%s%s%lld.", prefix, name, (long long)i);
+        L->scope[L->depth - 1].name = name;
+        L->scope[L->depth - 1].first = L->g->len;
+        st = load_ops(L, ops, sub);
     }
-    return ASIM_OK;
+    L->depth--;
+    return st;
 }
 
 static asim_status_t load_ops(yloader_t *L, const asim_yaml_node_t *seq, const char *prefix)
@@ -238,7 +302,7 @@ asim_status_t asim_model_parse_yaml(const char *path, const char *text, size_t l
     asim_status_t st = asim_yaml_parse(path, text, len, &root, err);
     if (st)
         return st;
-    yloader_t L = {path, g, err, 8, 8, 8};
+    yloader_t L = {.file = path, .g = g, .err = err, .a_bits = 8, .b_bits = 8, .out_bits = 8};
     const asim_yaml_node_t *f;
     char name[64];
     asim_graph_init(g, "");

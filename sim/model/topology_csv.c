@@ -74,6 +74,8 @@ static asim_status_t parse_row(const char *path, int line, char **f, int n, asim
                                  f[i + 1], ASIM_MODEL_MAX_DIM);
     }
     op.m = (uint64_t)v[0], op.n = (uint64_t)v[1], op.k = (uint64_t)v[2];
+    op.inputs[0] = ASIM_INPUT_MODEL; /* SCALE-Sim layers are independent GEMMs */
+    op.n_inputs = 1;
     char why[160];
     asim_status_t st = asim_op_check(&op, why, sizeof why);
     if (st == ASIM_OK)

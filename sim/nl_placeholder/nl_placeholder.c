@@ -73,8 +73,9 @@ static void nl_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
         elements * (uint64_t)op->a_bits * (op->kind == ASIM_OP_ADD ? 2 : 1);
     out->actions[ASIM_ACT_SRAM_WRITE_BITS] = elements * (uint64_t)op->out_bits;
     out->utilization = (double)(elements * passes) / ((double)nl->lanes * (double)out->cycles);
-    snprintf(out->mode, sizeof out->mode, "placeholder, %llu pass%s",
-             (unsigned long long)passes, passes > 1 ? "es" : "");
+    if (w->describe)
+        snprintf(out->mode, sizeof out->mode, "placeholder, %llu pass%s",
+                 (unsigned long long)passes, passes > 1 ? "es" : "");
 }
 
 static void nl_resources(const void *self, asim_resources_t *r)

@@ -155,12 +155,14 @@ static void qmm_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
     out->counters[COUNTER_B_BIT_READS] = n * c.b_bit_reads;
     double peak = (double)q->geom.dpus * (double)asim_qmm_elems_per_cycle(&q->geom, j.act_bits);
     out->utilization = (double)out->macs / (peak * (double)out->cycles);
-    if (j.b_binary)
-        snprintf(out->mode, sizeof out->mode, "a%d x %s1 (binary)", j.act_bits,
-                 op->b_is_weight ? "w" : "a");
-    else
-        snprintf(out->mode, sizeof out->mode, "a%d x %s%d (%d passes)", j.act_bits,
-                 op->b_is_weight ? "w" : "a", j.b_bits, j.b_bits);
+    if (w->describe) {
+        if (j.b_binary)
+            snprintf(out->mode, sizeof out->mode, "a%d x %s1 (binary)", j.act_bits,
+                     op->b_is_weight ? "w" : "a");
+        else
+            snprintf(out->mode, sizeof out->mode, "a%d x %s%d (%d passes)", j.act_bits,
+                     op->b_is_weight ? "w" : "a", j.b_bits, j.b_bits);
+    }
 }
 
 static void qmm_resources(const void *self, asim_resources_t *r)

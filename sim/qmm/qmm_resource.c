@@ -1,8 +1,9 @@
 /*
  * qmm_resource.c: resources of the QMM engine, CALIBRATED against Yosys 0.23 synth_xilinx
- * (-family xcup, hierarchical) runs of its RTL twin rtl/qmm (tools/calibrate_qmm.sh writes
- * traces/calibration/qmm_yosys.csv, tools/fit_qmm_resource.py fits the coefficients below;
- * docs/qmm.md gives the error table).
+ * (-family xcup, hierarchical) runs of its RTL twin rtl/qmm (tools/calibrate.sh qmm writes
+ * traces/calibration/qmm_yosys.csv, tools/fit.py qmm fits the LUT coefficients, qmm_fit.h;
+ * docs/qmm.md gives the error table). The features must stay the same as the fit model's
+ * (qmm_fit.py).
  *
  * QMM, at the RTL's default requantizer widths (M0W 16, BTW 32, SHW 5, OW 8) and 16-bit
  * command fields:
@@ -15,9 +16,10 @@
  *       requantizer's widths follow ACCW), per DPU, per shared lane, and the controller.
  */
 #include "qmm/qmm.h"
+#include "qmm/qmm_fit.h"
 #include "util/arith.h"
 
-/* Registers of rtl/qmm (tools/fit_qmm_resource.py ff_count()). */
+/* Registers of rtl/qmm (qmm_fit.py ff_count()). */
 static double qmm_ff(uint64_t d, uint64_t l, double acc)
 {
     const double m0w = 16, btw = 32, shw = 5, ow = 8, dimw = 16;
@@ -31,9 +33,10 @@ static double qmm_ff(uint64_t d, uint64_t l, double acc)
 void asim_qmm_resources(const asim_qmm_geom_t *g, int acc_bits, asim_resources_t *out)
 {
     double d = g->dpus, l = g->lanes, acc = acc_bits;
+    const double *c = asim_qmm_fit.lut;
     *out = (asim_resources_t){
-        .lut = 112.48 * d * l + 11.409 * d * l * (double)asim_clog2(2u * g->lanes) + 5.7974 * d * acc +
-               304.38 * d + 13.926 * l + 367.56,
+        .lut = c[0] * d * l + c[1] * d * l * (double)asim_clog2(2u * g->lanes) + c[2] * d * acc +
+               c[3] * d + c[4] * l + c[5],
         .ff = qmm_ff(g->dpus, g->lanes, acc),
         .dsp = d * (acc_bits <= 27 ? 1.0 : 2.0),
         .bram36 = 0.0,

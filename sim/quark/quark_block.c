@@ -149,8 +149,9 @@ static void quark_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
     out->counters[COUNTER_LN] = c.ln_ops;
     out->utilization = (double)c.lane_uses / ((double)q->lanes * (double)c.cycles);
     unsigned passes = asim_quark_passes(mode, q->modes);
-    snprintf(out->mode, sizeof out->mode, "quark %s, %u pass%s", asim_quark_mode_name(mode),
-             passes, passes > 1 ? "es" : "");
+    if (w->describe)
+        snprintf(out->mode, sizeof out->mode, "quark %s, %u pass%s", asim_quark_mode_name(mode),
+                 passes, passes > 1 ? "es" : "");
 }
 
 static void quark_resources(const void *self, asim_resources_t *r)

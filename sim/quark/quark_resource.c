@@ -1,7 +1,8 @@
 /*
  * quark_resource.c: resources of the QUARK nonlinear unit (rtl/quark/quark_unit.v),
- * fitted to Yosys synth_xilinx -family xcup runs (tools/calibrate_quark.sh ->
- * traces/calibration/quark_yosys.csv; coefficients from tools/fit_quark_resource.py).
+ * fitted to Yosys synth_xilinx -family xcup runs (tools/calibrate.sh quark ->
+ * traces/calibration/quark_yosys.csv; coefficients, quark_fit.h, from tools/fit.py quark,
+ * whose model quark_fit.py has the same features).
  *
  * Per calibrated mode set, each resource is c0 + c1 N + c2 N (IW - 8): a per-unit part (row
  * constants, control, the mean multiplier, the row Appro-LN units) and a per-lane part
@@ -11,19 +12,7 @@
  * Error at every calibration point: tests/unit/test_nl_quark_resource.c, docs/nonlinear.md.
  */
 #include "quark/quark.h"
-
-typedef struct {
-    unsigned modes;
-    double lut[3], ff[3], dsp[3]; /* c0, c1 (per lane), c2 (per lane and input bit over 8) */
-} quark_fit_t;
-
-/* Smallest first, so a mask contained in a separate unit's takes that unit's fit. */
-static const quark_fit_t fits[] = {
-    {1, {1221.2916, 2077.3075, 2.8183}, {217.3778, 129.4344, 0.4846}, {2.0000, 8.0000, 0.0000}},
-    {130, {222.6856, 1576.1422, -1.8731}, {79.3066, 160.3690, -0.0028}, {-0.0000, 14.0000, 0.0000}},
-    {68, {1346.3799, 1470.6951, -1.7356}, {298.3583, 132.3550, 0.4957}, {10.0000, 12.0000, 0.0000}},
-    {255, {1675.8582, 4007.7037, 7.4834}, {351.4214, 165.4230, 0.9833}, {10.0000, 24.0000, 0.0000}},
-};
+#include "quark/quark_fit.h"
 
 static double eval(const double c[3], double n, double iw)
 {
@@ -33,10 +22,11 @@ static double eval(const double c[3], double n, double iw)
 
 void asim_quark_resources(uint64_t lanes, int in_bits, unsigned modes, asim_resources_t *out)
 {
-    const quark_fit_t *f = &fits[0];
+    const asim_quark_fit_set_t *sets = asim_quark_fit.set, *f = &sets[0];
+    size_t n_sets = sizeof asim_quark_fit.set / sizeof sets[0];
     modes &= ASIM_QUARK_ALL_MODES;
-    for (size_t i = 0; i < sizeof fits / sizeof fits[0]; i++) {
-        f = &fits[i];
+    for (size_t i = 0; i < n_sets; i++) {
+        f = &sets[i];
         if ((modes & ~f->modes) == 0)
             break;
     }

@@ -105,19 +105,28 @@ static void write_text(FILE *out, const asim_report_t *r)
             pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
             r->resources.bram36, pct(r->resources.bram36, d->bram36), r->resources.uram,
             pct(r->resources.uram, d->uram), d->part, r->fits ? "" : "  DOES NOT FIT");
-    fprintf(out, "per unit       resources, and energy (compute + buffers; dma: DRAM + buffers)\n");
+    fprintf(out, "per unit       resources, energy (compute + buffers; dma: DRAM + buffers), "
+                 "busy\n");
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
         fprintf(out, "  %-14s LUT %.0f, FF %.0f, DSP %.0f, BRAM36 %.0f, URAM %.0f (%s); "
-                     "%.6f mJ\n",
+                     "%.6f mJ; busy %.1f%%\n",
                 u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36, u->res.uram,
-                u->basis, u->energy_pj * 1e-9);
+                u->basis, u->energy_pj * 1e-9, pct((double)u->busy, (double)r->total_cycles));
     }
     fprintf(out, "  %-14s %.6f mJ (%.3f W x latency)\n", "static", r->energy.static_pj * 1e-9,
             r->static_w);
+    fprintf(out, "schedule       %s; critical path:", r->schedule);
+    for (size_t i = 0; i < r->n_path_parts; i++)
+        if (r->critical_path[i].cycles)
+            fprintf(out, " %s %llu (%.1f%%)", r->critical_path[i].queue,
+                    (unsigned long long)r->critical_path[i].cycles,
+                    pct((double)r->critical_path[i].cycles, (double)r->total_cycles));
+    fputc('\n', out);
     fprintf(out, "stalls         ");
     for (size_t i = 0, n = 0; i < r->stats->len; i++)
-        if (strstr(r->stats->items[i].path, "wait") || strstr(r->stats->items[i].path, "stall"))
+        if ((strstr(r->stats->items[i].path, "wait") || strstr(r->stats->items[i].path, "stall")) &&
+            (*r->stats->items[i].value || !strncmp(r->stats->items[i].path, "controller.", 11)))
             fprintf(out, "%s%s %llu", n++ ? ", " : "", r->stats->items[i].path,
                     (unsigned long long)*r->stats->items[i].value);
     fputc('\n', out);
@@ -237,11 +246,16 @@ static void write_json(FILE *out, const asim_report_t *r)
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
         fprintf(out, "%s{\"name\": \"%s\", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, "
-                     "\"bram\": %.0f, \"uram\": %.0f, \"basis\": \"%s\"}",
+                     "\"bram\": %.0f, \"uram\": %.0f, \"basis\": \"%s\", \"busy_cycles\": %llu}",
                 i ? ", " : "", u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36,
-                u->res.uram, u->basis);
+                u->res.uram, u->basis, (unsigned long long)u->busy);
     }
     fprintf(out, "]},\n");
+    fprintf(out, "  \"schedule\": \"%s\",\n  \"critical_path_cycles\": {", r->schedule);
+    for (size_t i = 0; i < r->n_path_parts; i++)
+        fprintf(out, "%s\"%s\": %llu", i ? ", " : "", r->critical_path[i].queue,
+                (unsigned long long)r->critical_path[i].cycles);
+    fprintf(out, "},\n");
     for (size_t i = 0; i < r->n_sections; i++)
         write_section_json(out, &r->sections[i]);
     fprintf(out, "  \"stats\": {");

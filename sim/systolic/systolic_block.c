@@ -165,9 +165,10 @@ static void systolic_cost(const void *self, const asim_work_t *w, asim_cost_t *o
     out->counters[COUNTER_TILES] = n * c.tiles;
     out->utilization =
         (double)out->macs / ((double)s->geom.rows * s->geom.cols * (double)out->cycles);
-    snprintf(out->mode, sizeof out->mode, "%s a%d x b%d%s",
-             asim_dataflow_name(s->geom.dataflow), (int)a, (int)b,
-             s->dequantize_first ? " (dequantized)" : "");
+    if (w->describe)
+        snprintf(out->mode, sizeof out->mode, "%s a%d x b%d%s",
+                 asim_dataflow_name(s->geom.dataflow), (int)a, (int)b,
+                 s->dequantize_first ? " (dequantized)" : "");
 }
 
 static void systolic_resources(const void *self, asim_resources_t *r)

@@ -128,12 +128,12 @@ function(asim_cosim_bench)
 endfunction()
 
 # asim_calibration_check(BLOCK b NAME n ARGS point...): the block's resource calibration cannot
-# rot: tools/calibrate_<b>.sh resynthesizes one point with Yosys and requires the committed
-# traces/calibration/<b>_yosys.csv row.
+# rot: tools/calibrate.sh b resynthesizes one point with Yosys (as rtl/b/calibration.sh says)
+# and requires the committed traces/calibration/<b>_yosys.csv row.
 function(asim_calibration_check)
   cmake_parse_arguments(K "" "BLOCK;NAME" "ARGS" ${ARGN})
   add_test(NAME resource.${K_BLOCK}.yosys_${K_NAME}
-    COMMAND sh ${ASIM_ROOT}/tools/calibrate_${K_BLOCK}.sh --check ${K_ARGS})
+    COMMAND sh ${ASIM_ROOT}/tools/calibrate.sh ${K_BLOCK} --check ${K_ARGS})
   set_tests_properties(resource.${K_BLOCK}.yosys_${K_NAME} PROPERTIES TIMEOUT 1200)
 endfunction()
 

@@ -176,6 +176,9 @@ static void test_yaml_vit_tiny_matches_builtin(void **state)
             assert_int_equal(x->b_bits, y->b_bits);
             assert_int_equal(x->b_is_weight, y->b_is_weight);
         }
+        assert_int_equal(x->n_inputs, y->n_inputs);
+        for (unsigned k = 0; k < x->n_inputs; k++)
+            assert_int_equal(x->inputs[k], y->inputs[k]);
     }
     asim_graph_free(&a);
     asim_graph_free(&b);

@@ -1,7 +1,7 @@
 /*
  * test_qmm_resource.c: the QMM engine's resource formulas (qmm/qmm_resource.c) against
  * every point of the Yosys calibration (traces/calibration/qmm_yosys.csv, written by
- * tools/calibrate_qmm.sh): LUT, FF and DSP each within 10%; prints the worst error of each.
+ * tools/calibrate.sh qmm): LUT, FF and DSP each within 10%; prints the worst error of each.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -36,6 +36,8 @@ typedef struct {
     double clock_mhz;             /* MHz */
     char device[32];              /* a device of the technology table, e.g. "zcu102" */
     char tech[ASIM_PATH_MAX];     /* technology table, relative to the config's folder */
+    int schedule;                 /* asim_schedule_t: serial or pipelined (docs/program.md) */
+    int64_t stream_rows;          /* pipelined: rows of the largest row block a tile covers */
     struct {
         int unit;                 /* asim_nl_unit_t: which nonlinear block serves vector ops */
         int64_t lanes;            /* elements per cycle */

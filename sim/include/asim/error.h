@@ -31,7 +31,9 @@ extern "C" {
     X(EPAST, "event scheduled in the past")                              \
     X(EBUSY, "port busy")                                                \
     X(ENOMEM, "out of memory")                                           \
-    X(EARG, "bad argument")
+    X(EARG, "bad argument")                                              \
+    X(EDEADLOCK, "program cannot finish")                                \
+    X(EPROGRAM, "bad program file")
 
 typedef enum {
 #define ASIM_STATUS_ENUM(code, text) ASIM_##code,

@@ -5,7 +5,12 @@
  * Vector ops (softmax, gelu, layernorm, add, tanh, relu) work on `rows` rows of `cols`
  * elements.
  * `count` independent instances of an op run one after another (e.g. one per head).
- * Ops run in list order; each depends on the one before.
+ * A model is a graph: each op names the ops whose outputs it reads (`inputs`: A, then an
+ * activation B or the second operand of an add), by default the op before it (the first op
+ * reads the model's input). Inputs come before their op in the list, so the list is a
+ * topological order; asim_graph_check() refuses cycles, inputs that name no op and
+ * producer/consumer shapes that disagree. SCALE-Sim topologies are independent layers: each
+ * reads the model's input.
  *
  * Sources: built-in parametric families (vit_tiny, vit_small, vit_base, bert_base),
  * models/NAME.yaml in the documented format (docs/model-format.md) and SCALE-Sim GEMM
@@ -45,6 +50,9 @@ typedef enum {
     ASIM_OP_KIND_COUNT
 } asim_op_kind_t;
 
+#define ASIM_OP_MAX_INPUTS 2
+#define ASIM_INPUT_MODEL UINT32_MAX /* an input that is the model's input, not an op's output */
+
 typedef struct {
     char name[64];
     asim_op_kind_t kind;
@@ -59,6 +67,8 @@ typedef struct {
     uint32_t a_reuse;         /* GEMM: each stored element of A appears a_reuse times in the
                                  m x k matrix (9 for a 3x3 convolution lowered by im2col from
                                  a line buffer); its footprint is m * k / a_reuse. 0 = 1 */
+    uint32_t inputs[ASIM_OP_MAX_INPUTS]; /* producing ops (graph indices) or ASIM_INPUT_MODEL */
+    uint8_t n_inputs;         /* 0 until asim_graph_link() gives the default */
 } asim_op_t;
 
 typedef struct {
@@ -71,6 +81,16 @@ void asim_graph_init(asim_graph_t *g, const char *name);
 void asim_graph_free(asim_graph_t *g);
 /* Appends a copy of op; refuses more than ASIM_MODEL_MAX_OPS ops. */
 asim_status_t asim_graph_add(asim_graph_t *g, const asim_op_t *op, asim_error_t *err);
+/* Gives every op without inputs the default: the op before it (the first: the model input). */
+void asim_graph_link(asim_graph_t *g);
+/* Checks the graph: every input an existing, earlier op (a later one is a cycle or out of
+ * order; an op no later op reads is one of the model's outputs), and each input shaped for
+ * its consumer: the row the consumer reads (A: k; B: k or n; vector op: cols)
+ * divides the producer's row (GEMM: n, vector op: cols) times its instances, since heads are
+ * packed side by side in a row. `source` names the model in messages. */
+asim_status_t asim_graph_check(const asim_graph_t *g, const char *source, asim_error_t *err);
+/* Index of the op named `name`, or -1. */
+long asim_graph_find(const asim_graph_t *g, const char *name);
 /* Multiply-accumulates of one op (all instances); 0 for vector ops. */
 uint64_t asim_op_macs(const asim_op_t *op);
 /* Elements produced by one op (all instances). */

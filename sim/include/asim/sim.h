@@ -18,6 +18,7 @@
 #define ASIM_SIM_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "asim/config.h"
 #include "asim/error.h"
@@ -82,7 +83,15 @@ typedef struct {
     const char *basis;            /* "calibrated (Yosys)" or "first-order" */
     double energy_pj;             /* its compute and buffer energy over the run */
     char summary[160];            /* its line in the report header, or "" */
+    asim_cycle_t busy;            /* cycles it ran jobs (buffers: 0) */
 } asim_unit_resources_t;
+
+/* One queue's share of the critical path: the chain of instructions, each waiting last on the
+ * one before it, that ends with the run's last completion. */
+typedef struct {
+    const char *queue;            /* "load", "store" or a unit */
+    asim_cycle_t cycles;          /* cycles its instructions on the path ran */
+} asim_path_part_t;
 
 /* A block's own report section (e.g. the QMM computation-flow comparison): groups of
  * numbers, written as a JSON object of objects and as text lines. */
@@ -127,6 +136,9 @@ typedef struct {
     double static_w;              /* device static power used, W */
     asim_report_section_t *sections; /* blocks' own sections */
     size_t n_sections;
+    asim_path_part_t *critical_path; /* per queue; the rest of total_cycles is waits */
+    size_t n_path_parts;
+    const char *schedule;         /* "serial" or "pipelined" */
     const asim_stats_t *stats;
     const asim_span_t *spans;     /* the timeline, when recorded (asim_sim_record_timeline) */
     size_t n_spans;
@@ -135,11 +147,27 @@ typedef struct {
 /* Builds the accelerator; refuses a design that does not fit its device (by how much) unless
  * resources.enforce is false. */
 asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **sim, asim_error_t *err);
+/* Times DMA transfers on a platform's memory: for every transfer of `bits` bits (store: to
+ * memory), fn returns the cycles it takes there; the transfer takes the longer of that and
+ * the DRAM model's cycles. The SystemC model uses it to move tensors through its initiator
+ * socket. Before asim_sim_run. */
+typedef asim_cycle_t (*asim_dma_timer_fn)(void *ctx, bool store, uint64_t bits);
+void asim_sim_set_dma_timer(asim_sim_t *sim, asim_dma_timer_fn fn, void *ctx);
 /* Records every compute, load and store span, for --trace and --vcd. Before asim_sim_run. */
 void asim_sim_record_timeline(asim_sim_t *sim);
 /* Runs g; rep stays valid until asim_report_free and asim_sim_free. */
 asim_status_t asim_sim_run(asim_sim_t *sim, const asim_graph_t *g, asim_report_t *rep,
                            asim_error_t *err);
+/* Compiles g into the accelerator program for this configuration (its `schedule`) and writes
+ * it to path (docs/program.md). */
+asim_status_t asim_sim_compile(asim_sim_t *sim, const asim_graph_t *g, const char *path,
+                               asim_error_t *err);
+/* Runs the program file at path instead of compiling g; the file must have been compiled for
+ * this configuration and this graph. */
+asim_status_t asim_sim_run_program(asim_sim_t *sim, const asim_graph_t *g, const char *path,
+                                   asim_report_t *rep, asim_error_t *err);
+/* Writes a readable listing of the program file at path. */
+asim_status_t asim_program_dump_file(const char *path, FILE *out, asim_error_t *err);
 void asim_report_free(asim_report_t *rep);
 void asim_sim_free(asim_sim_t *sim);
 

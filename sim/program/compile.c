@@ -1,0 +1,382 @@
+/*
+ * compile.c: graph + board -> program (see program.h, docs/program.md).
+ *
+ * Every op is planned into tiles (accel/plan.h) on the unit the board routes it to. Tiles are
+ * emitted in graph order: a load (if the tile moves data, or always under the serial schedule,
+ * where every tile takes a slot turn), a compute on the unit's queue, and a store if the tile's
+ * results go to DRAM. Each instruction first lists what it needs as (queue, instruction, cause);
+ * tokens() then turns the needs into token channels, keeping only the needs that an earlier
+ * instruction of the same queue has not already covered.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/accel.h"
+#include "program/program.h"
+#include "util/arith.h"
+
+typedef struct {
+    uint16_t queue;
+    uint32_t index;
+    uint8_t cause;
+} need_t;
+
+typedef struct {
+    need_t need[ASIM_INSN_MAX_DEPS];
+    uint8_t n;
+} needs_t;
+
+typedef struct {
+    int64_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
+} op_pos_t;
+
+typedef struct {
+    const asim_sim_t *s;
+    const asim_graph_t *g;
+    asim_program_t *p;
+    needs_t **needs;              /* per queue, per instruction */
+    size_t *needs_cap;
+    op_pos_t *pos;
+    bool oom;
+} compiler_t;
+
+static const char *const cause_names[] = {
+#define ASIM_CAUSE_NAME(id, name, desc) name,
+    ASIM_CAUSES(ASIM_CAUSE_NAME)
+#undef ASIM_CAUSE_NAME
+};
+static const char *const cause_descs[] = {
+#define ASIM_CAUSE_DESC(id, name, desc) desc,
+    ASIM_CAUSES(ASIM_CAUSE_DESC)
+#undef ASIM_CAUSE_DESC
+};
+
+const char *asim_cause_name(asim_cause_t c)
+{
+    return cause_names[c];
+}
+
+const char *asim_cause_desc(asim_cause_t c)
+{
+    return cause_descs[c];
+}
+
+size_t asim_program_len(const asim_program_t *p)
+{
+    size_t n = 0;
+    for (size_t q = 0; q < p->n_queues; q++)
+        n += p->queues[q].len;
+    return n;
+}
+
+void asim_program_free(asim_program_t *p)
+{
+    for (size_t q = 0; q < p->n_queues; q++)
+        free(p->queues[q].insns);
+    free(p->queues);
+    free(p->channels);
+    free(p->plans);
+    free(p->op_queue);
+    memset(p, 0, sizeof *p);
+}
+
+/* Appends an instruction to queue q; its index, or -1 when out of memory. */
+static int64_t emit(compiler_t *c, uint16_t q, asim_insn_kind_t kind, size_t op, uint64_t tile,
+                    uint64_t bits)
+{
+    asim_queue_t *qu = &c->p->queues[q];
+    if (qu->len == qu->cap) {
+        size_t cap = qu->cap ? 2 * qu->cap : 256;
+        asim_insn_t *insns = realloc(qu->insns, cap * sizeof *insns);
+        needs_t *needs = realloc(c->needs[q], cap * sizeof *needs);
+        if (insns)
+            qu->insns = insns;
+        if (needs)
+            c->needs[q] = needs;
+        if (!insns || !needs) {
+            c->oom = true;
+            return -1;
+        }
+        qu->cap = cap;
+    }
+    qu->insns[qu->len] = (asim_insn_t){.kind = (uint8_t)kind, .op = (uint32_t)op, .tile = tile,
+                                       .bits = bits};
+    c->needs[q][qu->len].n = 0;
+    return (int64_t)qu->len++;
+}
+
+static void need(compiler_t *c, uint16_t q, int64_t index, uint16_t from, int64_t from_index,
+                 asim_cause_t cause)
+{
+    if (index < 0 || from_index < 0 || from == q)
+        return; /* nothing to wait for, or the queue's own order already says it */
+    needs_t *n = &c->needs[q][index];
+    ASIM_ASSERT(n->n < ASIM_INSN_MAX_DEPS);
+    n->need[n->n++] = (need_t){from, (uint32_t)from_index, (uint8_t)cause};
+}
+
+/* The producer tile that completes the rows a consumer tile reads: the last tile of the
+ * producer's row band holding the consumer's last row, for the matching instance (all heads
+ * when the consumer reads them packed side by side); the producer's last tile when the
+ * instances do not correspond, or for an activation B (a whole K^T or V). */
+static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, const asim_op_t *cons,
+                              const asim_plan_t *cp, uint64_t t, bool whole)
+{
+    bool pg = prod->kind == ASIM_OP_GEMM, cg = cons->kind == ASIM_OP_GEMM;
+    uint64_t p_rows = pg ? prod->m : prod->rows;
+    uint64_t inst, last_row;
+    if (cg) {
+        uint64_t fm = asim_ceil_div(cons->m, cp->tm), fn = asim_ceil_div(cons->n, cp->tn);
+        uint64_t fk = asim_ceil_div(cons->k, cp->tk), per = fm * fn * fk;
+        uint64_t mi = (t % per) / (fn * fk);
+        inst = t / per;
+        last_row = asim_min_u64(cons->m, (mi + 1) * cp->tm) - 1;
+    } else {
+        uint64_t last = asim_min_u64(cons->count * cons->rows, (t + 1) * cp->tm) - 1;
+        inst = last / cons->rows;
+        last_row = last % cons->rows;
+    }
+    uint64_t p_inst;
+    if (prod->count == cons->count)
+        p_inst = inst;
+    else if (prod->count == 1)
+        p_inst = 0;
+    else if (cons->count == 1)
+        p_inst = prod->count - 1;
+    else
+        whole = true;
+    if (whole)
+        return pp->n_tiles - 1;
+    uint64_t row = asim_min_u64(last_row, p_rows - 1);
+    if (!pg)
+        return (p_inst * prod->rows + row) / pp->tm;
+    uint64_t fm = asim_ceil_div(prod->m, pp->tm), fn = asim_ceil_div(prod->n, pp->tn);
+    uint64_t fk = asim_ceil_div(prod->k, pp->tk);
+    return ((p_inst * fm + row / pp->tm) * fn + fn - 1) * fk + fk - 1;
+}
+
+/* Pipelined: tile t of op o waits for the producers of what it reads. */
+static void data_needs(compiler_t *c, size_t o, uint64_t t)
+{
+    const asim_program_t *p = c->p;
+    const asim_op_t *op = &c->g->ops[o];
+    const op_pos_t *me = &c->pos[o];
+    uint16_t q = (uint16_t)p->op_queue[o];
+    for (unsigned k = 0; k < op->n_inputs; k++) {
+        uint32_t in = op->inputs[k];
+        if (in == ASIM_INPUT_MODEL || p->op_queue[in] < 0)
+            continue;
+        bool b_operand = op->kind == ASIM_OP_GEMM && k == 1;
+        bool resident = b_operand ? p->plans[o].b_resident : p->plans[o].a_resident;
+        uint64_t pt = covering_tile(&c->g->ops[in], &p->plans[in], op, &p->plans[o], t,
+                                    b_operand);
+        const op_pos_t *src = &c->pos[in];
+        uint16_t pq = (uint16_t)p->op_queue[in];
+        if (!resident && me->ld[t] >= 0 && src->st[pt] >= 0)
+            need(c, ASIM_QUEUE_LOAD, me->ld[t], ASIM_QUEUE_STORE, src->st[pt], ASIM_CAUSE_DATA);
+        else if (!resident && me->ld[t] >= 0)
+            need(c, ASIM_QUEUE_LOAD, me->ld[t], pq, src->ex[pt], ASIM_CAUSE_DATA);
+        else
+            need(c, q, me->ex[t], pq, src->ex[pt], ASIM_CAUSE_DATA);
+    }
+}
+
+/* Emits every tile of every supported op, with the needs of both schedules. */
+static void emit_tiles(compiler_t *c, asim_schedule_t sched)
+{
+    const asim_sim_t *s = c->s;
+    asim_program_t *p = c->p;
+    bool serial = sched == ASIM_SCHEDULE_SERIAL;
+    /* loads in order, for the slot rule: the compute that frees each load's slot */
+    size_t n_loads = 0, loads_cap = 0;
+    need_t *load_ex = NULL;
+    int64_t prev_ex = -1, last_st = -1;
+    uint16_t prev_q = 0;
+    for (size_t o = 0; o < c->g->len && !c->oom; o++) {
+        if (p->op_queue[o] < 0)
+            continue;
+        uint16_t q = (uint16_t)p->op_queue[o];
+        const asim_plan_t *plan = &p->plans[o];
+        op_pos_t *me = &c->pos[o];
+        int64_t op_first_ex = -1;
+        uint16_t before_q = prev_q;
+        int64_t before_ex = prev_ex, before_st = last_st;
+        for (uint64_t t = 0; t < plan->n_tiles && !c->oom; t++) {
+            asim_tile_t tile;
+            asim_plan_tile(plan, c->g, o, t, &tile);
+            uint64_t bits = tile.load_act_bits + tile.load_weight_bits;
+            me->ld[t] = me->st[t] = -1;
+            if (serial || bits > 0) {
+                me->ld[t] = emit(c, ASIM_QUEUE_LOAD, ASIM_INSN_LOAD, o, t, bits);
+                if (n_loads >= s->buf.slots)
+                    need(c, ASIM_QUEUE_LOAD, me->ld[t], load_ex[n_loads - s->buf.slots].queue,
+                         load_ex[n_loads - s->buf.slots].index, ASIM_CAUSE_BUFFER);
+                if (serial && tile.load_act_bits > 0) { /* every earlier op computed, stored */
+                    need(c, ASIM_QUEUE_LOAD, me->ld[t], before_q, before_ex, ASIM_CAUSE_DATA);
+                    need(c, ASIM_QUEUE_LOAD, me->ld[t], ASIM_QUEUE_STORE, before_st,
+                         ASIM_CAUSE_DATA);
+                }
+            }
+            me->ex[t] = emit(c, q, ASIM_INSN_COMPUTE, o, t, 0);
+            if (op_first_ex < 0)
+                op_first_ex = me->ex[t];
+            need(c, q, me->ex[t], ASIM_QUEUE_LOAD, me->ld[t], ASIM_CAUSE_OPERAND);
+            if (serial)
+                need(c, q, me->ex[t], prev_q, prev_ex, ASIM_CAUSE_ORDER);
+            if (me->ld[t] >= 0) {
+                if (n_loads == loads_cap) {
+                    loads_cap = loads_cap ? 2 * loads_cap : 1024;
+                    need_t *l = realloc(load_ex, loads_cap * sizeof *l);
+                    if (!l) {
+                        c->oom = true;
+                        break;
+                    }
+                    load_ex = l;
+                }
+                load_ex[n_loads++] = (need_t){q, (uint32_t)me->ex[t], 0};
+            }
+            if (tile.store_bits) {
+                me->st[t] = emit(c, ASIM_QUEUE_STORE, ASIM_INSN_STORE, o, t, tile.store_bits);
+                need(c, ASIM_QUEUE_STORE, me->st[t], q, me->ex[t], ASIM_CAUSE_RESULT);
+                last_st = me->st[t];
+            }
+            if (!serial)
+                data_needs(c, o, t);
+            prev_q = q;
+            prev_ex = me->ex[t];
+        }
+    }
+    free(load_ex);
+}
+
+/* The channel (from, to, cause), made on first use; -1 when out of memory. */
+static int channel(asim_program_t *p, uint16_t from, uint16_t to, uint8_t cause)
+{
+    for (size_t i = 0; i < p->n_channels; i++)
+        if (p->channels[i].from == from && p->channels[i].to == to &&
+            p->channels[i].cause == cause)
+            return (int)i;
+    asim_channel_t *ch = realloc(p->channels, (p->n_channels + 1) * sizeof *ch);
+    if (!ch)
+        return -1;
+    p->channels = ch;
+    p->channels[p->n_channels] = (asim_channel_t){from, to, cause};
+    ASIM_ASSERT(p->n_channels < UINT16_MAX);
+    return (int)p->n_channels++;
+}
+
+/* Needs -> tokens: a consumer waits on a channel only for a producer instruction later than
+ * every one an earlier instruction of its queue already waited for there; that producer
+ * instruction pushes the token. */
+static void tokens(compiler_t *c)
+{
+    asim_program_t *p = c->p;
+    for (size_t q = 0; q < p->n_queues && !c->oom; q++) {
+        int64_t covered[64][ASIM_CAUSE_COUNT];
+        ASIM_ASSERT(p->n_queues <= 64);
+        for (size_t i = 0; i < 64; i++)
+            for (int k = 0; k < ASIM_CAUSE_COUNT; k++)
+                covered[i][k] = -1;
+        for (size_t i = 0; i < p->queues[q].len && !c->oom; i++) {
+            asim_insn_t *insn = &p->queues[q].insns[i];
+            const needs_t *n = &c->needs[q][i];
+            for (unsigned k = 0; k < n->n; k++) {
+                const need_t *d = &n->need[k];
+                if ((int64_t)d->index <= covered[d->queue][d->cause])
+                    continue;
+                covered[d->queue][d->cause] = d->index;
+                int ch = channel(p, d->queue, (uint16_t)q, d->cause);
+                if (ch < 0) {
+                    c->oom = true;
+                    return;
+                }
+                asim_insn_t *from = &p->queues[d->queue].insns[d->index];
+                ASIM_ASSERT(insn->n_waits < ASIM_INSN_MAX_DEPS &&
+                            from->n_pushes < ASIM_INSN_MAX_DEPS);
+                insn->waits[insn->n_waits++] = (uint16_t)ch;
+                from->pushes[from->n_pushes++] = (uint16_t)ch;
+            }
+        }
+    }
+}
+
+/* Queues: load, store, then one per unit that computes (board order). */
+static bool make_queues(const asim_sim_t *s, asim_program_t *p)
+{
+    p->queues = calloc(s->n_units + 2, sizeof *p->queues);
+    if (!p->queues)
+        return false;
+    snprintf(p->queues[0].name, sizeof p->queues[0].name, "load");
+    snprintf(p->queues[1].name, sizeof p->queues[1].name, "store");
+    p->n_queues = 2;
+    for (size_t u = 0; u < s->n_units; u++) {
+        asim_queue_t *q = &p->queues[p->n_queues];
+        if (s->units[u] == s->dma) {
+            p->queues[0].unit = p->queues[1].unit = (uint16_t)u;
+            continue;
+        }
+        snprintf(q->name, sizeof q->name, "%s", s->units[u]->name);
+        q->unit = (uint16_t)u;
+        p->n_queues++;
+    }
+    return true;
+}
+
+static int32_t queue_of_unit(const asim_program_t *p, const asim_unit_t *const *units,
+                             const asim_unit_t *u)
+{
+    for (size_t q = 2; q < p->n_queues; q++)
+        if (units[p->queues[q].unit] == u)
+            return (int32_t)q;
+    ASIM_ASSERT(0);
+    return -1;
+}
+
+asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
+                           asim_program_t *p, asim_error_t *err)
+{
+    memset(p, 0, sizeof *p);
+    p->version = ASIM_PROGRAM_VERSION;
+    p->schedule = sched;
+    p->n_ops = g->len;
+    p->plans = calloc(g->len ? g->len : 1, sizeof *p->plans);
+    p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
+    compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), false};
+    bool ok = p->plans && p->op_queue && c.pos && make_queues(s, p);
+    if (ok)
+        c.needs = calloc(p->n_queues, sizeof *c.needs);
+    ok = ok && c.needs;
+    for (size_t o = 0; ok && o < g->len; o++) {
+        const asim_unit_t *u = asim_board_route(s, &g->ops[o]);
+        p->op_queue[o] = u ? queue_of_unit(p, (const asim_unit_t *const *)s->units, u) : -1;
+        if (!u)
+            continue;
+        asim_plan_op(&s->buf, u, s->dma, g, o, &p->plans[o]);
+        uint64_t n = p->plans[o].n_tiles;
+        c.pos[o].ld = malloc(n * sizeof(int64_t));
+        c.pos[o].ex = malloc(n * sizeof(int64_t));
+        c.pos[o].st = malloc(n * sizeof(int64_t));
+        ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st;
+    }
+    if (ok) {
+        emit_tiles(&c, sched);
+        if (!c.oom)
+            tokens(&c);
+        ok = !c.oom;
+    }
+    for (size_t q = 0; c.needs && q < p->n_queues; q++)
+        free(c.needs[q]);
+    free(c.needs);
+    for (size_t o = 0; c.pos && o < g->len; o++) {
+        free(c.pos[o].ld);
+        free(c.pos[o].ex);
+        free(c.pos[o].st);
+    }
+    free(c.pos);
+    if (!ok) {
+        asim_program_free(p);
+        return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory compiling '%s'",
+                              g->name);
+    }
+    return ASIM_OK;
+}

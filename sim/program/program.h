@@ -1,0 +1,127 @@
+/*
+ * program.h: the accelerator program, the contract between the compiler (compile.c), the C
+ * executor (accel/execute.c), the program file (program_file.c) and, later, the RTL twin.
+ *
+ * A program is a set of in-order instruction queues in the manner of decoupled access-execute
+ * accelerators (TVM's VTA, Gemmini): `load` (DRAM -> buffers) and `store` (buffers -> DRAM),
+ * both run by the one DMA channel, and one compute queue per unit. Queues synchronise only
+ * through dependency tokens: a channel is a counter from one queue to another; an instruction
+ * issues when its unit is free and every channel it waits on holds a token, takes one token
+ * from each (all at once, at issue), and pushes one token on each of its push channels when it
+ * completes. Tokens carry no data: queues run in order, so the k-th pop on a channel pairs with
+ * the k-th push. The compiler gives every dependency the earliest producer instruction it needs
+ * and lets a consumer that is already covered by an earlier pop wait on nothing, so every
+ * channel balances: pushes = pops.
+ *
+ * Schedules (configuration key `schedule`):
+ *   serial     today's controller as a program: computes run one at a time in graph order
+ *              (an `order` channel between compute queues), a load that reads activations
+ *              waits until every earlier op is computed and stored; weights prefetch ahead;
+ *   pipelined  computes wait only for what they read: the tiles of the producer that cover
+ *              their rows (on chip: the producer's compute; through DRAM: the producer's
+ *              store, then their own load); units run concurrently; the DMA channel, the
+ *              buffer slots and a shared unit are contended for.
+ * In both, a load takes a buffer slot that the compute of the tile `slots` loads earlier frees
+ * (double buffering), and a tile's store follows its compute. docs/program.md has the rules.
+ */
+#ifndef ASIM_PROGRAM_PROGRAM_H
+#define ASIM_PROGRAM_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "accel/plan.h"
+#include "asim/model.h"
+
+#define ASIM_PROGRAM_VERSION 1
+#define ASIM_INSN_MAX_DEPS 6
+
+typedef enum { ASIM_SCHEDULE_SERIAL, ASIM_SCHEDULE_PIPELINED } asim_schedule_t;
+
+typedef enum { ASIM_INSN_LOAD, ASIM_INSN_COMPUTE, ASIM_INSN_STORE } asim_insn_kind_t;
+
+/* What waiting on a channel means: the report counts waits by these causes. */
+#define ASIM_CAUSES(X)                                                                       \
+    X(OPERAND, "operand", "a compute waits for its tile's load")                             \
+    X(BUFFER, "buffer", "a load waits for a buffer slot to be freed by a compute")           \
+    X(DATA, "data", "waits for a producer's results (its compute, or its store to DRAM)")   \
+    X(RESULT, "result", "a store waits for the compute of its tile")                         \
+    X(ORDER, "order", "serial schedule: a compute waits for the compute before it")
+
+typedef enum {
+#define ASIM_CAUSE_ENUM(id, name, desc) ASIM_CAUSE_##id,
+    ASIM_CAUSES(ASIM_CAUSE_ENUM)
+#undef ASIM_CAUSE_ENUM
+    ASIM_CAUSE_COUNT
+} asim_cause_t;
+
+const char *asim_cause_name(asim_cause_t c);
+const char *asim_cause_desc(asim_cause_t c);
+
+typedef struct {
+    uint8_t kind;                 /* asim_insn_kind_t */
+    uint8_t n_waits, n_pushes;
+    uint32_t op;                  /* graph op */
+    uint64_t tile;                /* tile of the op's plan */
+    uint64_t bits;                /* LOAD, STORE: bits moved (a LOAD may move 0: a slot turn) */
+    uint16_t waits[ASIM_INSN_MAX_DEPS];  /* channels it takes one token from, at issue */
+    uint16_t pushes[ASIM_INSN_MAX_DEPS]; /* channels it pushes one token on, at completion */
+} asim_insn_t;
+
+typedef struct {
+    char name[48];                /* "load", "store" or the unit's name */
+    uint16_t unit;                /* the unit that runs it (board order) */
+    asim_insn_t *insns;
+    size_t len, cap;
+} asim_queue_t;
+
+typedef struct {
+    uint16_t from, to;            /* queues */
+    uint8_t cause;                /* asim_cause_t */
+} asim_channel_t;
+
+typedef struct {
+    uint32_t version;
+    asim_schedule_t schedule;
+    asim_queue_t *queues;         /* 0 = load, 1 = store, then compute queues */
+    size_t n_queues;
+    asim_channel_t *channels;
+    size_t n_channels;
+    asim_plan_t *plans;           /* per graph op (tiles of unsupported ops: 0) */
+    int32_t *op_queue;            /* per graph op: its compute queue, or -1 (unsupported) */
+    size_t n_ops;
+} asim_program_t;
+
+enum { ASIM_QUEUE_LOAD = 0, ASIM_QUEUE_STORE = 1 };
+
+/* What a program file says besides the program: what it was compiled for, and its op names. */
+typedef struct {
+    uint64_t config_fp, graph_fp; /* fingerprints of the configuration and the graph */
+    char (*names)[64];            /* per op */
+} asim_program_info_t;
+
+#define ASIM_FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+
+void asim_program_free(asim_program_t *p);
+/* Instructions over every queue. */
+size_t asim_program_len(const asim_program_t *p);
+/* FNV-1a over n bytes, continuing from h (ASIM_FNV_OFFSET to start). */
+uint64_t asim_fnv1a(const void *data, size_t n, uint64_t h);
+/* A fingerprint of every op's name, shape, widths and inputs. */
+uint64_t asim_graph_fingerprint(const asim_graph_t *g);
+/* Writes p, compiled from g for a configuration with fingerprint cfg_fp, to path. */
+asim_status_t asim_program_write(const char *path, const asim_program_t *p,
+                                 const asim_graph_t *g, uint64_t cfg_fp, asim_error_t *err);
+/* Reads and checks a program file; info->names is the caller's to free. */
+asim_status_t asim_program_read(const char *path, asim_program_t *p, asim_program_info_t *info,
+                                asim_error_t *err);
+/* Checks that p is well formed: each instruction in its kind's queue, naming a tile of a
+ * supported op, waiting on channels into its queue and pushing on channels out of it; every
+ * channel balanced (pushes = pops). It can still deadlock; the executor reports that. */
+asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim_error_t *err);
+/* A readable listing: header, channels, then every queue's instructions. */
+void asim_program_dump(FILE *out, const asim_program_t *p, const char (*names)[64]);
+
+#endif

@@ -1,0 +1,291 @@
+/*
+ * test_program.c: the accelerator program. The serial schedule keeps the old controller's
+ * cycles (the golden reports pin them); the pipelined one is faster where units can overlap
+ * and never slower on the shipped configurations; a program survives its file unchanged;
+ * bad program files and programs that cannot finish are errors naming what is wrong.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "accel/accel.h"
+#include "testutil.h"
+
+static asim_cycle_t cycles(const char *config, const char *model, const char *schedule)
+{
+    const char *sets[] = {schedule};
+    asim_report_t rep;
+    asim_graph_t g;
+    asim_sim_t *sim = test_run(config, model, sets, 1, &rep, &g);
+    asim_cycle_t c = rep.total_cycles;
+    test_run_free(sim, &rep, &g);
+    return c;
+}
+
+static void test_pipelined_overlaps(void **state)
+{
+    (void)state;
+    const char *configs[] = {"configs/quark.yaml", "configs/beta.yaml",
+                             "configs/systolic_32x32.yaml"};
+    for (size_t i = 0; i < 3; i++) {
+        asim_cycle_t serial = cycles(configs[i], "vit_tiny", "schedule=serial");
+        asim_cycle_t piped = cycles(configs[i], "vit_tiny", "schedule=pipelined");
+        print_message("%s vit_tiny: serial %llu, pipelined %llu cycles\n", configs[i],
+                      (unsigned long long)serial, (unsigned long long)piped);
+        assert_true(piped <= serial);
+    }
+    /* quark.yaml: GEMMs on the array, every vector op on the QUARK unit: they overlap */
+    assert_true(cycles("configs/quark.yaml", "vit_tiny", "schedule=pipelined") * 10 <
+                cycles("configs/quark.yaml", "vit_tiny", "schedule=serial") * 8);
+}
+
+static uint64_t stat_of(const char *schedule, const char *path)
+{
+    const char *sets[] = {schedule, "buffers.banks=2", "buffers.port_bits=64"};
+    asim_report_t rep;
+    asim_graph_t g;
+    asim_sim_t *sim = test_run("configs/quark.yaml", "vit_tiny", sets, 3, &rep, &g);
+    const asim_stat_t *st = asim_stats_find(rep.stats, path);
+    assert_non_null(st);
+    uint64_t v = *st->value;
+    test_run_free(sim, &rep, &g);
+    return v;
+}
+
+/* Units that run at once share the buffers' ports: with narrow ports, the pipelined program
+ * stalls the array on them more than the serial one, where the array reads alone. */
+static void test_units_share_buffer_ports(void **state)
+{
+    (void)state;
+    uint64_t serial = stat_of("schedule=serial", "array.stall_sram_ports");
+    uint64_t piped = stat_of("schedule=pipelined", "array.stall_sram_ports");
+    print_message("array port stalls: serial %llu, pipelined %llu\n",
+                  (unsigned long long)serial, (unsigned long long)piped);
+    assert_true(serial > 0);
+    assert_true(piped > serial);
+}
+
+typedef struct {
+    uint64_t calls, bits;
+    asim_cycle_t cycles;
+} slow_memory_t;
+
+static asim_cycle_t slow_memory(void *ctx, bool store, uint64_t bits)
+{
+    slow_memory_t *m = ctx;
+    (void)store;
+    m->calls++;
+    m->bits += bits;
+    return m->cycles;
+}
+
+/* A platform's memory times the DMA transfers: every transfer asks it, and a slow one makes
+ * the run longer; one faster than the DRAM model changes nothing. */
+static void test_dma_timer(void **state)
+{
+    (void)state;
+    asim_cycle_t total[3];
+    for (int i = 0; i < 3; i++) {
+        asim_config_t cfg;
+        asim_graph_t g;
+        asim_sim_t *sim;
+        asim_report_t rep;
+        asim_error_t err;
+        slow_memory_t mem = {0, 0, i == 0 ? 0 : i == 1 ? 1 : 20000};
+        if (asim_config_load(src_path("configs/quark.yaml"), NULL, 0, &cfg, &err) ||
+            asim_model_load("vit_tiny:layers=2", &g, &err) || asim_sim_create(&cfg, &sim, &err))
+            fail_msg("%s", err.msg);
+        if (i)
+            asim_sim_set_dma_timer(sim, slow_memory, &mem);
+        assert_int_equal(asim_sim_run(sim, &g, &rep, &err), ASIM_OK);
+        total[i] = rep.total_cycles;
+        if (i) {
+            assert_int_equal(mem.calls, *asim_stats_find(rep.stats, "dma.jobs")->value);
+            assert_int_equal(mem.bits, *asim_stats_find(rep.stats, "dma.load_bits")->value +
+                                           *asim_stats_find(rep.stats, "dma.store_bits")->value);
+        }
+        asim_report_free(&rep);
+        asim_sim_free(sim);
+        asim_graph_free(&g);
+    }
+    assert_int_equal(total[1], total[0]); /* a 1-cycle memory: the DRAM model is slower */
+    assert_true(total[2] > total[0]);
+}
+
+/* Builds the simulator and graph of a run, without running. */
+static asim_sim_t *setup(const char *config, const char *schedule, asim_graph_t *g)
+{
+    asim_config_t cfg;
+    asim_sim_t *sim = NULL;
+    asim_error_t err;
+    const char *sets[] = {schedule};
+    if (asim_config_load(src_path(config), sets, 1, &cfg, &err) ||
+        asim_model_load("vit_tiny:layers=2", g, &err) || asim_sim_create(&cfg, &sim, &err))
+        fail_msg("%s", err.msg);
+    return sim;
+}
+
+static void test_file_round_trip(void **state)
+{
+    (void)state;
+    const char *path = tmp_file(".prog", "");
+    asim_graph_t g;
+    asim_error_t err;
+    asim_sim_t *a = setup("configs/quark.yaml", "schedule=pipelined", &g);
+    assert_int_equal(asim_sim_compile(a, &g, path, &err), ASIM_OK);
+    asim_program_t back;
+    asim_program_info_t info;
+    assert_int_equal(asim_program_read(path, &back, &info, &err), ASIM_OK);
+    assert_int_equal(back.n_queues, a->prog.n_queues);
+    assert_int_equal(back.n_channels, a->prog.n_channels);
+    assert_int_equal(asim_program_len(&back), asim_program_len(&a->prog));
+    for (size_t q = 0; q < back.n_queues; q++)
+        for (size_t i = 0; i < back.queues[q].len; i++) {
+            const asim_insn_t *x = &back.queues[q].insns[i], *y = &a->prog.queues[q].insns[i];
+            assert_true(x->kind == y->kind && x->op == y->op && x->tile == y->tile &&
+                        x->bits == y->bits && x->n_waits == y->n_waits &&
+                        x->n_pushes == y->n_pushes);
+            assert_memory_equal(x->waits, y->waits, x->n_waits * sizeof x->waits[0]);
+            assert_memory_equal(x->pushes, y->pushes, x->n_pushes * sizeof x->pushes[0]);
+        }
+    assert_string_equal(info.names[3], g.ops[3].name);
+    asim_program_free(&back);
+    free(info.names);
+    /* the file runs to the same cycles as compiling in place */
+    asim_report_t r1, r2;
+    asim_graph_t gb, gc, gd;
+    asim_sim_t *b = setup("configs/quark.yaml", "schedule=pipelined", &gb);
+    asim_sim_t *c = setup("configs/quark.yaml", "schedule=pipelined", &gc);
+    assert_int_equal(asim_sim_run_program(b, &gb, path, &r1, &err), ASIM_OK);
+    assert_int_equal(asim_sim_run(c, &gc, &r2, &err), ASIM_OK);
+    assert_int_equal(r1.total_cycles, r2.total_cycles);
+    asim_report_free(&r1);
+    asim_report_free(&r2);
+    /* another configuration refuses it */
+    asim_sim_t *d = setup("configs/quark.yaml", "schedule=serial", &gd);
+    assert_int_equal(asim_sim_run_program(d, &gd, path, &r1, &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "compiled for another configuration"));
+    asim_sim_free(a);
+    asim_sim_free(b);
+    asim_sim_free(c);
+    asim_sim_free(d);
+    asim_graph_free(&g);
+    asim_graph_free(&gb);
+    asim_graph_free(&gc);
+    asim_graph_free(&gd);
+}
+
+/* Rewrites byte `at` of a file. */
+static void poke(const char *path, long at, unsigned char v)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, at, SEEK_SET);
+    fputc(v, f);
+    fclose(f);
+}
+
+static void expect_read_error(const char *path, asim_status_t code, const char *needle)
+{
+    asim_program_t p;
+    asim_program_info_t info;
+    asim_error_t err = {0};
+    assert_int_equal(asim_program_read(path, &p, &info, &err), code);
+    if (!strstr(err.msg, needle))
+        fail_msg("expected '%s' in: %s", needle, err.msg);
+}
+
+static void test_bad_files(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_error_t err;
+    asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
+    const char *path = tmp_file(".prog", "");
+    assert_int_equal(asim_sim_compile(s, &g, path, &err), ASIM_OK);
+    expect_read_error(tmp_file(".prog", "ASIMPRG"), ASIM_EPROGRAM, "no ASIMPRG header");
+    expect_read_error(tmp_file(".prog", "hello, world, this is not a program at all......"),
+                      ASIM_EPROGRAM, "no ASIMPRG header");
+    expect_read_error("/nonexistent.prog", ASIM_EIO, "cannot open");
+    expect_read_error("/dev/null", ASIM_EPROGRAM, "not a regular file");
+    poke(path, 8, 9); /* format version 9 */
+    expect_read_error(path, ASIM_EPROGRAM, "program format version 9");
+    poke(path, 8, ASIM_PROGRAM_VERSION);
+    poke(path, 200, 0xff); /* a flipped byte */
+    expect_read_error(path, ASIM_EPROGRAM, "checksum mismatch");
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
+/* A program whose tokens balance but can never all arrive: the first compute waits for a
+ * token that only the last store pushes, and the last store follows that compute. */
+static void test_deadlock_is_reported(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_error_t err = {0};
+    asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
+    asim_program_t p;
+    assert_int_equal(asim_compile(s, &g, ASIM_SCHEDULE_PIPELINED, &p, &err), ASIM_OK);
+    asim_channel_t *ch = realloc(p.channels, (p.n_channels + 1) * sizeof *ch);
+    assert_non_null(ch);
+    p.channels = ch;
+    uint16_t c = (uint16_t)p.n_channels++;
+    p.channels[c] = (asim_channel_t){ASIM_QUEUE_STORE, 2, ASIM_CAUSE_DATA};
+    asim_insn_t *first = &p.queues[2].insns[0];
+    asim_insn_t *last = &p.queues[ASIM_QUEUE_STORE].insns[p.queues[ASIM_QUEUE_STORE].len - 1];
+    first->waits[first->n_waits++] = c;
+    last->pushes[last->n_pushes++] = c;
+    asim_report_t rep;
+    assert_int_equal(asim_execute(s, &g, &p, &rep, &err), ASIM_EDEADLOCK);
+    print_message("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "deadlock: queue 'load'"));
+    assert_non_null(strstr(err.msg, "queue 'store' at instruction 0 (op 'head') waits on "
+                                    "array->store (result)"));
+    assert_non_null(strstr(err.msg, "queue 'array' at instruction 0 (op 'patch_embed') waits on"
+                                    " store->array (data)"));
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
+/* The checker refuses a program that does not balance. */
+static void test_unbalanced_is_refused(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_error_t err = {0};
+    asim_sim_t *s = setup("configs/quark.yaml", "schedule=serial", &g);
+    asim_program_t p;
+    assert_int_equal(asim_compile(s, &g, ASIM_SCHEDULE_SERIAL, &p, &err), ASIM_OK);
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_OK);
+    asim_insn_t *in = &p.queues[2].insns[1];
+    assert_true(in->n_waits > 0);
+    in->n_waits--; /* one pop fewer */
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "more pushes than pops"));
+    in->n_waits++;
+    in->op = 100000;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "names no tile"));
+    asim_program_free(&p);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pipelined_overlaps),
+        cmocka_unit_test(test_units_share_buffer_ports),
+        cmocka_unit_test(test_dma_timer),
+        cmocka_unit_test(test_file_round_trip),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_deadlock_is_reported),
+        cmocka_unit_test(test_unbalanced_is_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""fit.py: fits a block's resource formulas to its Yosys calibration and writes the
+coefficients the build compiles into the simulator (docs/testing.md, "Calibration").
+
+    tools/fit.py BLOCK [--data YOSYS.csv] [--out FIT.csv]
+        fits sim/BLOCK/BLOCK_fit.py to YOSYS.csv (default traces/calibration/BLOCK_yosys.csv,
+        written by tools/calibrate.sh), prints the model's error at every point and the worst
+        of each resource, and writes FIT.csv (default traces/calibration/BLOCK_fit.csv).
+    tools/fit.py BLOCK --check [--data YOSYS.csv] [--out FIT.csv]
+        fails unless FIT.csv holds what the fit gives (within its printed precision), so a
+        recalibration without a refit, or a hand edit, cannot go unnoticed.
+
+A block's model module defines COLUMNS (the CSV's parameter columns), MEASURED (the columns
+it reads besides them), FORMAT (the printf format of its real coefficients), fit(points) ->
+[(name, value)] (integer values are written exactly), model(coef, point) -> {"lut", "ff",
+"dsp"}: the resources the C model computes from the coefficients as written (name -> value),
+and optionally measured(point) -> {"lut", "ff", "dsp"} (default: those columns). Errors are
+reported with the written coefficients, so they are the C model's errors.
+"""
+import argparse
+import importlib.util
+import os
+import sys
+
+import fitlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KINDS = ("lut", "ff", "dsp")
+
+
+def load_model(block):
+    path = os.path.join(ROOT, "sim", block, block + "_fit.py")
+    if not os.path.isfile(path):
+        have = sorted(b for b in os.listdir(os.path.join(ROOT, "sim"))
+                      if os.path.isfile(os.path.join(ROOT, "sim", b, b + "_fit.py")))
+        raise fitlib.FitError("no fit model sim/%s/%s_fit.py; blocks with one: %s"
+                              % (block, block, " ".join(have)))
+    spec = importlib.util.spec_from_file_location(block + "_fit", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def measured_columns(p):
+    return {k: p[k] for k in KINDS}
+
+
+def report(model, points, coefficients):
+    """Prints the error of every point with the coefficients as written, and the worst."""
+    written = {n: float(fitlib.format_value(v, model.FORMAT)) for n, v in coefficients}
+    measured = getattr(model, "measured", measured_columns)
+    worst = {k: (0.0, None) for k in KINDS}
+    print(",".join(model.COLUMNS) + "," + ",".join("%s,%s_err%%" % (k, k) for k in KINDS))
+    for p in points:
+        got = model.model(written, p)
+        want = measured(p)
+        cells = []
+        for k in KINDS:
+            err = fitlib.relative_error(got[k], want[k])
+            if abs(err) >= abs(worst[k][0]):
+                worst[k] = (err, p)
+            cells.append("%d,%+.2f" % (want[k], 100 * err))
+        print(",".join(str(p[c]) for c in model.COLUMNS) + "," + ",".join(cells))
+    for k in KINDS:
+        err, p = worst[k]
+        at = ",".join("%s=%d" % (c, p[c]) for c in model.COLUMNS) if p else "-"
+        print("worst %s error %+.2f %% at %s" % (k, 100 * err, at))
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Fit a block's resource formulas.")
+    ap.add_argument("block")
+    ap.add_argument("--data", help="Yosys calibration CSV")
+    ap.add_argument("--out", help="coefficient CSV")
+    ap.add_argument("--check", action="store_true",
+                    help="fail unless the coefficient CSV holds what the fit gives")
+    args = ap.parse_args()
+    calibration = os.path.join(ROOT, "traces", "calibration")
+    data = args.data or os.path.join(calibration, args.block + "_yosys.csv")
+    out = args.out or os.path.join(calibration, args.block + "_fit.csv")
+    try:
+        model = load_model(args.block)
+        points = fitlib.read_points(data, model.COLUMNS + model.MEASURED)
+        coefficients = model.fit(points)
+        report(model, points, coefficients)
+        if args.check:
+            problems = fitlib.check_coefficients(out, coefficients, model.FORMAT)
+            if problems:
+                raise fitlib.FitError("\n".join(problems) + "\nstale coefficients: rerun "
+                                      "tools/fit.py %s and commit %s" % (args.block, out))
+            print("%s: %d coefficients match the fit" % (out, len(coefficients)))
+        else:
+            fitlib.write_coefficients(out, coefficients, model.FORMAT)
+            print("wrote %d coefficients to %s" % (len(coefficients), out))
+    except fitlib.FitError as e:
+        print("fit.py: %s" % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
