@@ -65,11 +65,16 @@ static void test_layernorm_placement(void **state)
     assert_int_equal(position(&g, "blk0.fc1"), position(&g, "blk0.ln1") + 1);
     assert_int_equal(position(&g, "blk0.ln2"), position(&g, "blk0.add2") + 1);
     assert_int_equal(position(&g, "blk1.qkv"), position(&g, "blk0.ln2") + 1);
+    /* Post-LN data flow: the MLP's residual is ln1's output, the attention's the block input. */
+    const asim_op_t *add2 = find(&g, "blk0.add2"), *add1 = find(&g, "blk0.add1");
+    assert_int_equal(add2->inputs[1], position(&g, "blk0.ln1"));
+    assert_int_equal(add1->inputs[1], position(&g, "embed_ln"));
     asim_graph_free(&g);
     assert_int_equal(asim_model_load("vit_tiny:layers=2", &g, &err), ASIM_OK);
     assert_int_equal(position(&g, "blk0.qkv"), position(&g, "blk0.ln1") + 1);
     assert_int_equal(position(&g, "blk0.ln2"), position(&g, "blk0.add1") + 1);
     assert_int_equal(position(&g, "blk1.ln1"), position(&g, "blk0.add2") + 1);
+    assert_int_equal(find(&g, "blk0.add2")->inputs[1], position(&g, "blk0.add1"));
     asim_graph_free(&g);
 }
 
