@@ -78,6 +78,9 @@ struct asim_sim {
     bool record;
     asim_span_t *spans;
     size_t n_spans, spans_cap;
+    asim_sample_t *occupancy;
+    size_t n_occupancy, occupancy_cap;
+    uint64_t buffer_bits;                    /* loaded for tiles not computed yet */
     bool ran;
 };
 

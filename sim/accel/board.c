@@ -223,5 +223,6 @@ void asim_sim_free(asim_sim_t *s)
     free(s->pred);
     asim_program_free(&s->prog);
     free(s->spans);
+    free(s->occupancy);
     free(s);
 }

@@ -47,6 +47,37 @@ static void record_span(asim_sim_t *s, const char *unit, size_t layer, asim_cycl
     s->spans[s->n_spans++] = (asim_span_t){unit, layer, start, end, what};
 }
 
+/* Buffer occupancy changes by `bits` (a load in, a compute done) at `now`. */
+static void occupy(asim_sim_t *s, asim_cycle_t now, uint64_t in, uint64_t out)
+{
+    s->buffer_bits = s->buffer_bits + in - out;
+    if (!s->record || s->oom)
+        return;
+    if (s->n_occupancy && s->occupancy[s->n_occupancy - 1].at == now) {
+        s->occupancy[s->n_occupancy - 1].bits = s->buffer_bits;
+        return;
+    }
+    if (s->n_occupancy == s->occupancy_cap) {
+        size_t cap = s->occupancy_cap ? 2 * s->occupancy_cap : 1024;
+        asim_sample_t *p = realloc(s->occupancy, cap * sizeof *p);
+        if (!p) {
+            s->oom = true;
+            return;
+        }
+        s->occupancy = p;
+        s->occupancy_cap = cap;
+    }
+    s->occupancy[s->n_occupancy++] = (asim_sample_t){now, s->buffer_bits};
+}
+
+/* Bits a tile loads into the buffers (0 when its operands are already there). */
+static uint64_t tile_load_bits(const asim_sim_t *s, const asim_insn_t *insn)
+{
+    asim_tile_t tile;
+    asim_plan_tile(&s->prog.plans[insn->op], s->graph, insn->op, insn->tile, &tile);
+    return tile.load_act_bits + tile.load_weight_bits;
+}
+
 static void add_actions(op_state_t *o, const asim_cost_t *c)
 {
     for (int a = 0; a < ASIM_ACT_COUNT; a++)
@@ -86,7 +117,17 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
     const asim_insn_t *insn = in_flight(s, q);
     size_t op = insn->op;
     add_actions(&s->ops[op], &job->cost);
-    s->layers[op].dram_bits += job->work.bits;
+    asim_layer_t *l = &s->layers[op];
+    l->dram_bits += job->work.bits;
+    if (job->work.store) {
+        l->dram_store_bits += job->work.bits;
+    } else {
+        asim_tile_t tile;
+        asim_plan_tile(&s->prog.plans[op], s->graph, op, insn->tile, &tile);
+        l->dram_load_a_bits += tile.load_act_bits;
+        l->dram_load_b_bits += tile.load_weight_bits;
+        occupy(s, now, job->work.bits, 0);
+    }
     if (job->work.bits)
         record_span(s, s->dma->name, op, job->start, now, job->work.store ? "store" : "load");
     if (job->work.store)
@@ -112,6 +153,8 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     l->act.macs += c->macs;
     l->act.sram_read_bits += c->actions[ASIM_ACT_SRAM_READ_BITS];
     l->act.sram_write_bits += c->actions[ASIM_ACT_SRAM_WRITE_BITS];
+    l->sram_read_a_bits += c->read_a_bits;
+    l->sram_read_b_bits += c->read_b_bits;
     l->busy += c->cycles;
     l->utilization += c->utilization * (double)c->cycles; /* weighted; divided at the end */
     if (job->work.describe)
@@ -119,6 +162,7 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     record_span(s, s->prog.queues[q].name, op, job->start, now, "compute");
     o->computed++;
     o->last_compute_end = now;
+    occupy(s, now, 0, tile_load_bits(s, insn));
     layer_end(s, op, now);
     s->done_at[gid(s, q, qs->head - 1)] = now;
     push_tokens(s, insn);
@@ -438,6 +482,8 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     rep->stats = &s->stats;
     rep->spans = s->spans;
     rep->n_spans = s->n_spans;
+    rep->occupancy = s->occupancy;
+    rep->n_occupancy = s->n_occupancy;
     rep->schedule = s->prog.schedule == ASIM_SCHEDULE_SERIAL ? "serial" : "pipelined";
     if ((st = critical_path(s, rep, err)) != ASIM_OK) {
         asim_report_free(rep);

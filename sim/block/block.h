@@ -69,6 +69,8 @@ typedef struct {
     double utilization;           /* useful work / the unit's peak over `cycles`, 0..1 */
     uint64_t macs;                /* multiply-accumulates (compute blocks) */
     uint64_t actions[ASIM_ACT_COUNT];
+    uint64_t read_a_bits, read_b_bits; /* of the buffer reads: operand A (a vector op's first
+                                          input) and B (its second); the rest: partial sums */
     uint64_t counters[ASIM_BLOCK_MAX_COUNTERS]; /* the block's own, as its descriptor names */
     char mode[40];                /* how it ran, e.g. "a4 x w1 (binary)", when work->describe */
 } asim_cost_t;

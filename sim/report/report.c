@@ -388,6 +388,14 @@ static void write_json(FILE *out, const asim_report_t *r)
                     (unsigned long long)l->dram_bits, (unsigned long long)l->act.sram_read_bits,
                     (unsigned long long)l->act.sram_write_bits,
                     asim_report_gbps(l->dram_bits, l->cycles, r->cfg->clock_mhz));
+        if (l->supported)
+            fprintf(out, ", \"by_operand_bits\": {\"sram_read_a\": %llu, \"sram_read_b\": %llu, "
+                         "\"dram_load_a\": %llu, \"dram_load_b\": %llu, \"dram_store\": %llu}",
+                    (unsigned long long)l->sram_read_a_bits,
+                    (unsigned long long)l->sram_read_b_bits,
+                    (unsigned long long)l->dram_load_a_bits,
+                    (unsigned long long)l->dram_load_b_bits,
+                    (unsigned long long)l->dram_store_bits);
         fprintf(out, ", \"energy_mj\": %.9g, \"energy_breakdown_mj\": {\"compute\": %.9g, "
                      "\"sram\": %.9g, \"dram\": %.9g, \"static\": %.9g}",
                 l->energy_pj * 1e-9, l->energy.compute_pj * 1e-9, l->energy.sram_pj * 1e-9,
@@ -425,7 +433,8 @@ double asim_report_gbps(uint64_t bits, asim_cycle_t cycles, double clock_mhz)
 #define CSV_HEADER                                                                           \
     "row,name,op,unit,status,m,n,k,rows,cols,count,a_bits,b_bits,out_bits,mode,start_cycle,"  \
     "end_cycle,cycles,busy_cycles,wait_operands,utilization,macs,tiles,tm,tn,tk,"            \
-    "sram_read_bits,sram_write_bits,dram_bits,sram_gbps,dram_gbps,energy_mj,"                \
+    "sram_read_bits,sram_write_bits,dram_bits,sram_read_a_bits,sram_read_b_bits,"            \
+    "dram_load_a_bits,dram_load_b_bits,dram_store_bits,sram_gbps,dram_gbps,energy_mj,"       \
     "energy_compute_mj,energy_sram_mj,energy_dram_mj,energy_static_mj,lut,ff,dsp,bram,uram,fits\n"
 
 /* n fields that do not apply to the row, each with its leading comma. */
@@ -446,6 +455,14 @@ static void csv_resources(FILE *out, const asim_resources_t *res)
     fprintf(out, ",%.0f,%.0f,%.0f,%.0f,%.0f", res->lut, res->ff, res->dsp, res->bram36, res->uram);
 }
 
+/* Buffer reads and DRAM traffic by operand (docs/report.md). */
+static void csv_operands(FILE *out, const asim_layer_t *l)
+{
+    fprintf(out, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)l->sram_read_a_bits,
+            (unsigned long long)l->sram_read_b_bits, (unsigned long long)l->dram_load_a_bits,
+            (unsigned long long)l->dram_load_b_bits, (unsigned long long)l->dram_store_bits);
+}
+
 static void csv_layer(FILE *out, const asim_report_t *r, const asim_layer_t *l)
 {
     const asim_op_t *op = l->op;
@@ -458,15 +475,16 @@ static void csv_layer(FILE *out, const asim_report_t *r, const asim_layer_t *l)
             (unsigned long long)op->rows, (unsigned long long)op->cols,
             (unsigned long long)op->count, op->a_bits, op->b_bits, op->out_bits);
     asim_csv_field(out, l->mode, false);
-    fprintf(out, ",%llu,%llu,%llu,%llu,%llu,%.6f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.9g,%.9g",
+    fprintf(out, ",%llu,%llu,%llu,%llu,%llu,%.6f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
             (unsigned long long)l->start, (unsigned long long)l->end,
             (unsigned long long)l->cycles, (unsigned long long)l->busy,
             (unsigned long long)l->wait_operands, l->utilization,
             (unsigned long long)l->act.macs, (unsigned long long)l->tiles,
             (unsigned long long)l->tm, (unsigned long long)l->tn, (unsigned long long)l->tk,
             (unsigned long long)l->act.sram_read_bits,
-            (unsigned long long)l->act.sram_write_bits, (unsigned long long)l->dram_bits,
-            asim_report_gbps(sram_bits, l->cycles, r->cfg->clock_mhz),
+            (unsigned long long)l->act.sram_write_bits, (unsigned long long)l->dram_bits);
+    csv_operands(out, l);
+    fprintf(out, ",%.9g,%.9g", asim_report_gbps(sram_bits, l->cycles, r->cfg->clock_mhz),
             asim_report_gbps(l->dram_bits, l->cycles, r->cfg->clock_mhz));
     csv_energy(out, l->energy_pj, &l->energy);
     csv_skip(out, 6); /* lut .. fits */
@@ -483,7 +501,7 @@ static void csv_unit(FILE *out, const asim_unit_resources_t *u)
     asim_csv_field(out, u->name, false);
     csv_skip(out, 14); /* status .. cycles */
     fprintf(out, ",%llu", (unsigned long long)u->busy);
-    csv_skip(out, 12); /* wait_operands .. dram_gbps */
+    csv_skip(out, 17); /* wait_operands .. dram_gbps */
     fprintf(out, ",%.9g", u->energy_pj * 1e-9);
     csv_skip(out, 4); /* energy by kind */
     csv_resources(out, &u->res);
@@ -494,10 +512,17 @@ static void csv_unit(FILE *out, const asim_unit_resources_t *u)
 static void csv_total(FILE *out, const asim_report_t *r)
 {
     uint64_t rd = 0, wr = 0, dram = 0;
+    asim_layer_t sum = {0};
     for (size_t i = 0; i < r->n_layers; i++) {
-        rd += r->layers[i].act.sram_read_bits;
-        wr += r->layers[i].act.sram_write_bits;
-        dram += r->layers[i].dram_bits;
+        const asim_layer_t *l = &r->layers[i];
+        rd += l->act.sram_read_bits;
+        wr += l->act.sram_write_bits;
+        dram += l->dram_bits;
+        sum.sram_read_a_bits += l->sram_read_a_bits;
+        sum.sram_read_b_bits += l->sram_read_b_bits;
+        sum.dram_load_a_bits += l->dram_load_a_bits;
+        sum.dram_load_b_bits += l->dram_load_b_bits;
+        sum.dram_store_bits += l->dram_store_bits;
     }
     fprintf(out, "total,");
     asim_csv_field(out, r->graph->name, false);
@@ -509,9 +534,10 @@ static void csv_total(FILE *out, const asim_report_t *r)
     csv_skip(out, 3); /* busy_cycles, wait_operands, utilization */
     fprintf(out, ",%llu", (unsigned long long)r->macs);
     csv_skip(out, 4); /* tiles, tm, tn, tk */
-    fprintf(out, ",%llu,%llu,%llu,%.9g,%.9g",
-            (unsigned long long)rd, (unsigned long long)wr, (unsigned long long)dram,
-            asim_report_gbps(rd + wr, r->total_cycles, r->cfg->clock_mhz),
+    fprintf(out, ",%llu,%llu,%llu", (unsigned long long)rd, (unsigned long long)wr,
+            (unsigned long long)dram);
+    csv_operands(out, &sum);
+    fprintf(out, ",%.9g,%.9g", asim_report_gbps(rd + wr, r->total_cycles, r->cfg->clock_mhz),
             asim_report_gbps(dram, r->total_cycles, r->cfg->clock_mhz));
     csv_energy(out, r->energy_mj * 1e9, &r->energy);
     csv_resources(out, &r->resources);

@@ -78,12 +78,26 @@ static void chrome_end(FILE *out, size_t tid, asim_cycle_t end, double mhz)
     fputc('}', out);
 }
 
-static void chrome_counter(FILE *out, const char *name, asim_cycle_t at, double value,
-                           double mhz)
+static void chrome_counter_as(FILE *out, const char *name, const char *unit, asim_cycle_t at,
+                              double value, double mhz)
 {
     fprintf(out, ",\n{\"name\": \"%s\", \"ph\": \"C\", \"pid\": 1, \"ts\": ", name);
     put_us(out, cycle_ns(at, mhz));
-    fprintf(out, ", \"args\": {\"GB/s\": %.6g}}", value);
+    fprintf(out, ", \"args\": {\"%s\": %.6g}}", unit, value);
+}
+
+static void chrome_counter(FILE *out, const char *name, asim_cycle_t at, double value,
+                           double mhz)
+{
+    chrome_counter_as(out, name, "GB/s", at, value, mhz);
+}
+
+/* The buffers' occupancy: bits loaded for tiles not computed yet, at each change. */
+static void chrome_occupancy(FILE *out, const asim_report_t *r, double mhz)
+{
+    for (size_t i = 0; i < r->n_occupancy; i++)
+        chrome_counter_as(out, "buffer occupancy (KiB)", "KiB", r->occupancy[i].at,
+                          (double)r->occupancy[i].bits / 8192.0, mhz);
 }
 
 static void chrome_thread(FILE *out, size_t tid, const char *name)
@@ -169,6 +183,7 @@ asim_status_t asim_trace_write_chrome(FILE *out, const asim_report_t *r, asim_er
     for (size_t t = 0; t < n; t++)
         chrome_thread(out, t + 2, names[t]);
     chrome_layers(out, r, mhz);
+    chrome_occupancy(out, r, mhz);
     for (size_t t = 0; t < n; t++)
         for (size_t i = 0; i < r->n_spans; i++)
             if (strcmp(r->spans[i].unit, names[t]) == 0)

@@ -160,7 +160,10 @@ static void systolic_cost(const void *self, const asim_work_t *w, asim_cost_t *o
     out->actions[ASIM_ACT_MULT_BITS] = out->macs * a * b;
     out->actions[ASIM_ACT_ADD_BITS] = out->macs * acc + scale_ops * 32;
     out->actions[ASIM_ACT_MULT_32] = scale_ops;
-    out->actions[ASIM_ACT_SRAM_READ_BITS] = n * (c.a_reads * a + c.b_reads * b + c.psum_reads * acc);
+    out->read_a_bits = n * c.a_reads * a;
+    out->read_b_bits = n * c.b_reads * b;
+    out->actions[ASIM_ACT_SRAM_READ_BITS] =
+        out->read_a_bits + out->read_b_bits + n * c.psum_reads * acc;
     out->actions[ASIM_ACT_SRAM_WRITE_BITS] = n * c.c_writes * out_bits;
     out->counters[COUNTER_TILES] = n * c.tiles;
     out->utilization =

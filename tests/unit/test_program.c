@@ -116,6 +116,39 @@ static void test_dma_timer(void **state)
     assert_true(total[2] > total[0]);
 }
 
+/* The buffers' occupancy: every tile loaded is computed by the end, and at most `slots`
+ * tiles are held at once, so it never exceeds the buffers' capacity. */
+static void test_buffer_occupancy(void **state)
+{
+    (void)state;
+    const char *schedules[] = {"schedule=serial", "schedule=pipelined"};
+    for (int i = 0; i < 2; i++) {
+        asim_config_t cfg;
+        asim_graph_t g;
+        asim_sim_t *sim;
+        asim_report_t rep;
+        asim_error_t err;
+        if (asim_config_load(src_path("configs/quark.yaml"), &schedules[i], 1, &cfg, &err) ||
+            asim_model_load("vit_tiny:layers=2", &g, &err) || asim_sim_create(&cfg, &sim, &err))
+            fail_msg("%s", err.msg);
+        asim_sim_record_timeline(sim);
+        assert_int_equal(asim_sim_run(sim, &g, &rep, &err), ASIM_OK);
+        assert_true(rep.n_occupancy > 10);
+        uint64_t peak = 0, cap = (uint64_t)(cfg.buffers.act_kib + cfg.buffers.weight_kib) * 8192;
+        for (size_t k = 0; k < rep.n_occupancy; k++) {
+            peak = rep.occupancy[k].bits > peak ? rep.occupancy[k].bits : peak;
+            assert_true(k == 0 || rep.occupancy[k].at > rep.occupancy[k - 1].at);
+        }
+        print_message("%s: peak occupancy %llu of %llu bits\n", schedules[i],
+                      (unsigned long long)peak, (unsigned long long)cap);
+        assert_true(peak > 0 && peak <= cap);
+        assert_int_equal(rep.occupancy[rep.n_occupancy - 1].bits, 0);
+        asim_report_free(&rep);
+        asim_sim_free(sim);
+        asim_graph_free(&g);
+    }
+}
+
 /* Builds the simulator and graph of a run, without running. */
 static asim_sim_t *setup(const char *config, const char *schedule, asim_graph_t *g)
 {
@@ -282,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_pipelined_overlaps),
         cmocka_unit_test(test_units_share_buffer_ports),
         cmocka_unit_test(test_dma_timer),
+        cmocka_unit_test(test_buffer_occupancy),
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_deadlock_is_reported),
