@@ -397,12 +397,24 @@ private:
         c.shift = (unsigned)(sh < 0 ? 0 : sh > max_shift ? max_shift : sh);
         if (extreme && rng_.chance(0.3))
             c.shift = rng_.chance(0.5) ? 0 : (unsigned)max_shift;
+        // Exact rounding ties in one job of ten: m0 = +-k 2^shift (k = 1..3) and beta = 2^(shift
+        // - 1) mod 2^shift make every output that does not saturate a tie, which the
+        // requantizer must round up (random m0 and beta almost never give one).
+        bool ties = !extreme && max_shift >= 1 && rng_.chance(0.1);
+        if (ties) {
+            unsigned top = M0W - 3 < (unsigned)max_shift ? M0W - 3 : (unsigned)max_shift;
+            c.shift = 1 + (unsigned)rng_.below(top);
+            int64_t k = 1 + (int64_t)rng_.below(3);
+            m0 = (rng_.chance(0.5) ? -k : k) * (INT64_C(1) << c.shift);
+        }
         c.m0 = asim_fx_wrap(m0, M0W);
         job->beta_raw.resize(c.n);
         for (auto &x : job->beta_raw) {
             int64_t span = INT64_C(1) << (c.shift + OW < BTW ? c.shift + OW : BTW - 1);
             int64_t v = extreme ? asim_fx_value(code(BTW, true, true), BTW, true)
                                 : (int64_t)rng_.below((uint64_t)span) - span / 2;
+            if (ties)
+                v = v - (v & ((INT64_C(1) << c.shift) - 1)) + (INT64_C(1) << (c.shift - 1));
             x = asim_fx_wrap(v, BTW);
         }
         reference(*job);
