@@ -34,7 +34,7 @@ static bool parse_u64(const char *text, uint64_t &v)
 
 bool parse_options(int argc, char **argv, Options &o)
 {
-    bool seeds_given = false, ok = true;
+    bool seeds_given = false, hang_given = false, ok = true;
     const char *env = std::getenv("ASIM_COSIM_LONG");
     o.long_mode = env && *env && std::strcmp(env, "0") != 0;
     const char *seed_env = std::getenv("ASIM_COSIM_SEED");
@@ -59,6 +59,7 @@ bool parse_options(int argc, char **argv, Options &o)
             ok = parse_u64(argv[++i], o.cycles) && o.cycles > 0;
         } else if (!std::strcmp(a, "--hang-limit") && has_value) {
             ok = parse_u64(argv[++i], o.hang_limit);
+            hang_given = true;
         } else if (!std::strcmp(a, "--vcd-dir") && has_value) {
             o.vcd_dir = argv[++i];
         } else {
@@ -70,6 +71,8 @@ bool parse_options(int argc, char **argv, Options &o)
         if (!seeds_given)
             o.seeds = 10;
     }
+    if (!hang_given && o.hang_limit >= o.cycles)
+        o.hang_limit = o.cycles / 2; /* a short run keeps a guard that can fire */
     if (ok && o.hang_limit >= o.cycles) {
         std::fprintf(stderr, "--hang-limit %llu must be below the run length (--cycles %llu), "
                              "or the guard could never fire\n",

@@ -12,7 +12,8 @@
 //                           results) and says whether a handshake happened
 // Every run is checked for life, so that a dead stimulus cannot pass:
 //   hang guard      no handshake for --hang-limit cycles fails the run; the limit must be
-//                   below the run length (checked at start), so the guard can fire;
+//                   below the run length (checked at start; the default is halved for runs
+//                   shorter than it), so the guard can fire;
 //   minimum activity at the end of a run, at least 1 + cycles / 10000 jobs checked against
 //                   the block's oracle, and the busy output high in at least 25% of cycles.
 // --dead holds every *_valid input low (a dead stimulus); tests/cosim proves with it that
