@@ -22,16 +22,38 @@ static const energy_entry_t energy_entries[] = {
     {"dram_bit", "pJ/bit", offsetof(asim_tech_t, dram_pj_bit)},
 };
 
+static const energy_entry_t fpga_entries[] = {
+    {"lut", "uW/MHz", offsetof(asim_fpga_power_t, lut)},
+    {"net", "uW/MHz", offsetof(asim_fpga_power_t, net)},
+    {"ff", "uW/MHz", offsetof(asim_fpga_power_t, ff)},
+    {"carry", "uW/MHz", offsetof(asim_fpga_power_t, carry)},
+    {"carry_per_lut", "1", offsetof(asim_fpga_power_t, carry_per_lut)},
+    {"clock", "uW/MHz", offsetof(asim_fpga_power_t, clock)},
+    {"dsp", "uW/MHz", offsetof(asim_fpga_power_t, dsp)},
+    {"mmcm", "W", offsetof(asim_fpga_power_t, mmcm_w)},
+    {"default_toggle", "%", offsetof(asim_fpga_power_t, default_toggle)},
+    {"leakage_doubling", "C", offsetof(asim_fpga_power_t, leakage_doubling_c)},
+    {"ambient", "C", offsetof(asim_fpga_power_t, ambient_c)},
+};
+
 typedef struct {
     const char *key;
     size_t offset;
+    bool optional;                /* absent: 0 */
 } device_entry_t;
 
 static const device_entry_t device_entries[] = {
-    {"lut", offsetof(asim_device_t, lut)},       {"ff", offsetof(asim_device_t, ff)},
-    {"dsp", offsetof(asim_device_t, dsp)},       {"bram36", offsetof(asim_device_t, bram36)},
-    {"uram", offsetof(asim_device_t, uram)},
-    {"static_w", offsetof(asim_device_t, static_w)},
+    {"lut", offsetof(asim_device_t, lut), false},
+    {"ff", offsetof(asim_device_t, ff), false},
+    {"dsp", offsetof(asim_device_t, dsp), false},
+    {"bram36", offsetof(asim_device_t, bram36), false},
+    {"uram", offsetof(asim_device_t, uram), false},
+    {"static_w", offsetof(asim_device_t, static_w), false},
+    {"static_ps_w", offsetof(asim_device_t, static_ps_w), true},
+    {"static_tj_c", offsetof(asim_device_t, static_tj_c), true},
+    {"theta_ja", offsetof(asim_device_t, theta_ja), true},
+    {"ps_w", offsetof(asim_device_t, ps_w), true},
+    {"ps_ddr_w", offsetof(asim_device_t, ps_ddr_w), true},
 };
 
 static asim_status_t need(const char *path, const asim_yaml_node_t *map, const char *key,
@@ -59,22 +81,24 @@ static asim_status_t number(const char *path, const asim_yaml_node_t *map, const
     return st;
 }
 
-static asim_status_t load_energy(const char *path, const asim_yaml_node_t *map,
-                                 asim_tech_t *tech, asim_error_t *err)
+/* Every entry of `entries` from map.<key>: value (into base + offset), unit, source. */
+static asim_status_t load_entries(const char *path, const asim_yaml_node_t *map,
+                                  const char *section, const energy_entry_t *entries, size_t n,
+                                  void *base, asim_error_t *err)
 {
-    for (size_t i = 0; i < sizeof energy_entries / sizeof energy_entries[0]; i++) {
-        const energy_entry_t *e = &energy_entries[i];
+    for (size_t i = 0; i < n; i++) {
+        const energy_entry_t *e = &entries[i];
         const asim_yaml_node_t *entry, *unit, *source;
         asim_status_t st;
         if ((st = need(path, map, e->key, ASIM_YAML_MAP, &entry, err)) ||
-            (st = number(path, entry, "value", (double *)((char *)tech + e->offset), err)) ||
+            (st = number(path, entry, "value", (double *)((char *)base + e->offset), err)) ||
             (st = need(path, entry, "unit", ASIM_YAML_SCALAR, &unit, err)) ||
             (st = need(path, entry, "source", ASIM_YAML_SCALAR, &source, err)))
             return st;
         if (strcmp(unit->text, e->unit) != 0)
             return asim_error_at(err, ASIM_ETYPE, path, unit->line, unit->col,
-                                 "energy.%s: unit must be %s, found '%s'", e->key, e->unit,
-                                 unit->text);
+                                 "%s.%s: unit must be %s, found '%s'", section, e->key,
+                                 e->unit, unit->text);
     }
     return ASIM_OK;
 }
@@ -96,10 +120,13 @@ static asim_status_t load_devices(const char *path, const asim_yaml_node_t *map,
         if ((st = need(path, d, "part", ASIM_YAML_SCALAR, &part, err)))
             return st;
         snprintf(dev->part, sizeof dev->part, "%s", part->text);
-        for (size_t j = 0; j < sizeof device_entries / sizeof device_entries[0]; j++)
-            if ((st = number(path, d, device_entries[j].key,
-                             (double *)((char *)dev + device_entries[j].offset), err)))
+        for (size_t j = 0; j < sizeof device_entries / sizeof device_entries[0]; j++) {
+            const device_entry_t *e = &device_entries[j];
+            if (e->optional && !asim_yaml_get(d, e->key))
+                continue;
+            if ((st = number(path, d, e->key, (double *)((char *)dev + e->offset), err)))
                 return st;
+        }
     }
     return ASIM_OK;
 }
@@ -112,7 +139,7 @@ asim_status_t asim_tech_load(const char *path, asim_tech_t *tech, asim_error_t *
     asim_status_t st = asim_yaml_load(path, &root, err);
     if (st)
         return st;
-    const asim_yaml_node_t *name, *energy, *devices;
+    const asim_yaml_node_t *name, *energy, *devices, *power;
     if (root->kind != ASIM_YAML_MAP)
         st = asim_error_set(err, ASIM_ESYNTAX, path, "expected a technology table (name, "
                                                      "energy, devices)");
@@ -120,7 +147,13 @@ asim_status_t asim_tech_load(const char *path, asim_tech_t *tech, asim_error_t *
              !(st = need(path, root, "energy", ASIM_YAML_MAP, &energy, err)) &&
              !(st = need(path, root, "devices", ASIM_YAML_MAP, &devices, err))) {
         snprintf(tech->name, sizeof tech->name, "%s", name->text);
-        if (!(st = load_energy(path, energy, tech, err)))
+        st = load_entries(path, energy, "energy", energy_entries,
+                          sizeof energy_entries / sizeof energy_entries[0], tech, err);
+        tech->has_fpga = asim_yaml_get(root, "power") != NULL;
+        if (!st && tech->has_fpga && !(st = need(path, root, "power", ASIM_YAML_MAP, &power, err)))
+            st = load_entries(path, power, "power", fpga_entries,
+                              sizeof fpga_entries / sizeof fpga_entries[0], &tech->fpga, err);
+        if (!st)
             st = load_devices(path, devices, tech, err);
     }
     asim_yaml_free(root);
