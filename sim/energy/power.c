@@ -6,7 +6,9 @@
 
 double asim_power_toggle(const asim_tech_t *t, const char *block)
 {
-    (void)block;
+    for (size_t i = 0; i < t->n_activity; i++)
+        if (!strcmp(t->activity[i].block, block))
+            return t->activity[i].toggle_pct;
     return t->has_fpga ? t->fpga.default_toggle : 0.0;
 }
 

@@ -1,4 +1,5 @@
 /* tech.c: loader of the technology tables (see tech.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "config/yaml.h"
@@ -131,6 +132,87 @@ static asim_status_t load_devices(const char *path, const asim_yaml_node_t *map,
     return ASIM_OK;
 }
 
+/* Folder of path ("." when none) into dir. */
+static void folder_of(const char *path, char *dir, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(dir, n, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(dir, n, ".");
+}
+
+/* The mean toggle_pct of the realistic rows of csv (header: block,...,toggle_pct). */
+static asim_status_t load_activity_csv(const char *csv, asim_toggle_rate_t *a, asim_error_t *err)
+{
+    FILE *f = fopen(csv, "r");
+    if (!f)
+        return asim_error_set(err, ASIM_EIO, csv, "cannot read the activity file (write it "
+                                                  "with tools/activity/activity.py %s)",
+                              a->block);
+    char line[512];
+    int lineno = 0;
+    double sum = 0.0;
+    asim_status_t st = ASIM_OK;
+    const char *want = "block,elaboration,mode,data,cycles,seed,signal_bits,toggles,toggle_pct";
+    while (st == ASIM_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (lineno == 1) {
+            if (strcmp(line, want) != 0)
+                st = asim_error_at(err, ASIM_ESYNTAX, csv, 1, 1, "header is '%s', want %s",
+                                   line, want);
+            continue;
+        }
+        char *field[9], *save = NULL;
+        int n = 0;
+        for (char *t = strtok_r(line, ",", &save); t && n < 9; t = strtok_r(NULL, ",", &save))
+            field[n++] = t;
+        double pct;
+        if (n != 9)
+            st = asim_error_at(err, ASIM_ESYNTAX, csv, lineno, 1, "want 9 fields, found %d", n);
+        else if (strcmp(field[0], a->block) != 0)
+            st = asim_error_at(err, ASIM_ESYNTAX, csv, lineno, 1, "block '%s', want '%s'",
+                               field[0], a->block);
+        else if (asim_parse_double(field[8], 0, 200, &pct) != ASIM_OK)
+            st = asim_error_at(err, ASIM_ERANGE, csv, lineno, 1,
+                               "toggle_pct '%s' is not a number from 0 to 200", field[8]);
+        else if (!strcmp(field[3], "realistic"))
+            sum += pct, a->points++;
+    }
+    fclose(f);
+    if (st == ASIM_OK && a->points == 0)
+        st = asim_error_set(err, ASIM_EMISSING, csv, "no realistic-data rows");
+    a->toggle_pct = st == ASIM_OK ? sum / (double)a->points : 0.0;
+    return st;
+}
+
+static asim_status_t load_activity(const char *path, const asim_yaml_node_t *map,
+                                   asim_tech_t *tech, asim_error_t *err)
+{
+    if (map->len > ASIM_TECH_MAX_ACTIVITY)
+        return asim_error_at(err, ASIM_ERANGE, path, map->line, map->col,
+                             "more than %d activity files", ASIM_TECH_MAX_ACTIVITY);
+    char dir[ASIM_PATH_MAX], csv[2 * ASIM_PATH_MAX + 2];
+    folder_of(path, dir, sizeof dir);
+    for (size_t i = 0; i < map->len; i++) {
+        const asim_yaml_node_t *e = &map->items[i];
+        asim_toggle_rate_t *a = &tech->activity[tech->n_activity++];
+        if (e->kind != ASIM_YAML_SCALAR)
+            return asim_error_at(err, ASIM_ETYPE, path, e->line, e->col,
+                                 "activity.%s: expected a file name", e->key);
+        snprintf(a->block, sizeof a->block, "%s", e->key);
+        if (e->text[0] == '/')
+            snprintf(csv, sizeof csv, "%s", e->text);
+        else
+            snprintf(csv, sizeof csv, "%s/%s", dir, e->text);
+        asim_status_t st = load_activity_csv(csv, a, err);
+        if (st)
+            return st;
+    }
+    return ASIM_OK;
+}
+
 asim_status_t asim_tech_load(const char *path, asim_tech_t *tech, asim_error_t *err)
 {
     memset(tech, 0, sizeof *tech);
@@ -153,6 +235,10 @@ asim_status_t asim_tech_load(const char *path, asim_tech_t *tech, asim_error_t *
         if (!st && tech->has_fpga && !(st = need(path, root, "power", ASIM_YAML_MAP, &power, err)))
             st = load_entries(path, power, "power", fpga_entries,
                               sizeof fpga_entries / sizeof fpga_entries[0], &tech->fpga, err);
+        const asim_yaml_node_t *activity = asim_yaml_get(root, "activity");
+        if (!st && activity && !(st = need(path, root, "activity", ASIM_YAML_MAP, &activity,
+                                           err)))
+            st = load_activity(path, activity, tech, err);
         if (!st)
             st = load_devices(path, devices, tech, err);
     }

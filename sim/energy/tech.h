@@ -7,8 +7,10 @@
  *
  * An FPGA table has a `power` section (the XPE-shaped model of energy/power.h): per-resource
  * dynamic coefficients in uW/MHz per element at the default toggle rate, the clock tree per
- * clocked register, the clock generator, the default toggle rate and the leakage law. A table
- * without one (the ASIC) prices arithmetic by action counts.
+ * clocked register, the clock generator, the default toggle rate and the leakage law; and an
+ * `activity` map, block -> CSV of its measured toggle rates (tools/activity/activity.py),
+ * relative to the table's folder. A table without one (the ASIC) prices arithmetic by action
+ * counts.
  */
 #ifndef ASIM_ENERGY_TECH_H
 #define ASIM_ENERGY_TECH_H
@@ -20,6 +22,14 @@
 #include "asim/sim.h"
 
 #define ASIM_TECH_MAX_DEVICES 16
+#define ASIM_TECH_MAX_ACTIVITY 8
+
+/* A block's measured toggle rate (traces/calibration/<block>_activity.csv). */
+typedef struct {
+    char block[32];
+    double toggle_pct;            /* mean over the file's realistic-data rows, % of cycles */
+    size_t points;                /* rows averaged */
+} asim_toggle_rate_t;
 
 
 /* The FPGA power coefficients: dynamic ones in uW/MHz per element at default_toggle. */
@@ -52,6 +62,8 @@ typedef struct {
     double dram_pj_bit;           /* pJ per bit moved to or from DRAM */
     asim_fpga_power_t fpga;       /* FPGA tables only (has_fpga) */
     bool has_fpga;
+    asim_toggle_rate_t activity[ASIM_TECH_MAX_ACTIVITY]; /* FPGA tables' `activity` files */
+    size_t n_activity;
     asim_device_t devices[ASIM_TECH_MAX_DEVICES];
     size_t n_devices;
 } asim_tech_t;

@@ -113,15 +113,30 @@ static void test_parts_add_up(void **state)
     test_run_free(sim, &rep, &g);
 }
 
+/* The shipped FPGA table's text, its activity files named by absolute paths (so a copy in a
+ * temporary folder loads). */
+static char *shipped_table(void)
+{
+    static char raw[1 << 16], text[1 << 16];
+    FILE *f = fopen(src_path("configs/tech/fpga_usplus.yaml"), "r");
+    assert_non_null(f);
+    size_t n = fread(raw, 1, sizeof raw - 1, f);
+    fclose(f);
+    raw[n] = '\0';
+    char *out = text, *in = raw, *hit;
+    const char *rel = "../../traces/", *abs_dir = src_path("traces/");
+    while ((hit = strstr(in, rel))) {
+        out += sprintf(out, "%.*s%s", (int)(hit - in), in, abs_dir);
+        in = hit + strlen(rel);
+    }
+    strcpy(out, in);
+    return text;
+}
+
 static void test_bad_power_table_is_refused(void **state)
 {
     (void)state;
-    FILE *f = fopen(src_path("configs/tech/fpga_usplus.yaml"), "r");
-    assert_non_null(f);
-    static char text[1 << 16];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
+    char *text = shipped_table();
     char *dsp = strstr(text, "  dsp:\n    value: 2.04\n    unit: uW/MHz");
     assert_non_null(dsp);
     memcpy(strstr(dsp, "uW/MHz"), "pJ/bit", 6);
@@ -137,6 +152,26 @@ static void test_bad_power_table_is_refused(void **state)
     assert_non_null(strstr(err.msg, "'ps_w' = 'abcde' is not a number"));
 }
 
+/* The toggle rates come from the activity CSVs; a broken one is named with its line. */
+static void test_measured_toggle_rates_are_used(void **state)
+{
+    (void)state;
+    assert_true(tech.n_activity == 3);
+    double qmm = asim_power_toggle(&tech, "qmm");
+    assert_true(qmm > 1.0 && qmm < 100.0 && qmm != tech.fpga.default_toggle);
+    assert_true(asim_power_toggle(&tech, "dma") == tech.fpga.default_toggle);
+    const char *bad_header = tmp_file("_activity.csv", "block,mode\nqmm,1\n");
+    asim_tech_t t;
+    asim_error_t err;
+    /* the shipped table with its qmm file replaced */
+    static char edited[1 << 16];
+    char *text = shipped_table(), *act = strstr(text, "  qmm: "), *eol = strchr(act, '\n');
+    snprintf(edited, sizeof edited, "%.*s  qmm: %s%s", (int)(act - text), text, bad_header, eol);
+    assert_int_equal(asim_tech_load(tmp_file(".yaml", edited), &t, &err), ASIM_ESYNTAX);
+    assert_non_null(strstr(err.msg, "header is 'block,mode'"));
+    assert_non_null(strstr(err.msg, ":1:"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_unused_resources_cost_only_static),
         cmocka_unit_test(test_parts_add_up),
         cmocka_unit_test(test_bad_power_table_is_refused),
+        cmocka_unit_test(test_measured_toggle_rates_are_used),
     };
     return cmocka_run_group_tests(tests, load_tech, NULL);
 }
