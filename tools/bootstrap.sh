@@ -4,13 +4,15 @@
 #                             yaml-cpp (tools/run.sh);
 #   tools/bootstrap.sh test   that plus what the tests need: CMocka, valgrind, Verilator, Yosys,
 #                             SystemC, clang and its sanitizer runtime, GNU parallel,
-#                             gnuplot and python3 (tools/test.sh).
+#                             gnuplot and python3, and for the scale-out tests (tests/slurm) a
+#                             single-node Slurm, munge, an sshd and rsync (tools/test.sh).
 # Safe to run again.
 set -eu
 
 RUN_PKGS="build-essential cmake libyaml-cpp-dev"
 TEST_PKGS="pkg-config libcmocka-dev verilator libsystemc-dev yosys parallel gnuplot
-clang libclang-rt-14-dev valgrind python3 python3-numpy"
+clang libclang-rt-14-dev valgrind python3 python3-numpy
+slurm-wlm munge openssh-server openssh-client rsync"
 
 case "${1:-}" in
 run) PKGS=$RUN_PKGS ;;

@@ -50,6 +50,9 @@ struct asim_sim {
     asim_unit_t **units;                     /* every instance, in registry order */
     size_t n_units;
     asim_unit_t *dma;                        /* the one that moves data */
+    uint64_t sram_port_bits;                 /* buffer read bits per cycle, all banks */
+    asim_dma_timer_fn dma_timer;             /* a platform's memory, or NULL */
+    void *dma_timer_ctx;
     asim_port_t *job_ports, *done_ports;     /* per unit */
     char (*port_names)[2][48];
     asim_resources_t *unit_res, buffer_res;
@@ -75,6 +78,9 @@ struct asim_sim {
     bool record;
     asim_span_t *spans;
     size_t n_spans, spans_cap;
+    asim_sample_t *occupancy;
+    size_t n_occupancy, occupancy_cap;
+    uint64_t buffer_bits;                    /* loaded for tiles not computed yet */
     bool ran;
 };
 

@@ -42,9 +42,9 @@ static void wire(asim_sim_t *s, size_t i)
     u->job_in = &s->job_ports[i];
     u->done_out = &s->done_ports[i];
     u->q = &s->q;
+    s->sram_port_bits = 2 * (uint64_t)s->cfg.buffers.banks * (uint64_t)s->cfg.buffers.port_bits;
     if (u != s->dma)
-        u->sram_bits_per_cycle =
-            2 * (uint64_t)s->cfg.buffers.banks * (uint64_t)s->cfg.buffers.port_bits;
+        u->sram_bits_per_cycle = s->sram_port_bits;
 }
 
 /* Every instance of every block the configuration asks for, in registry order. */
@@ -186,6 +186,12 @@ asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **out, asim_e
     return ASIM_OK;
 }
 
+void asim_sim_set_dma_timer(asim_sim_t *s, asim_dma_timer_fn fn, void *ctx)
+{
+    s->dma_timer = fn;
+    s->dma_timer_ctx = ctx;
+}
+
 void asim_sim_record_timeline(asim_sim_t *s)
 {
     s->record = true;
@@ -217,5 +223,6 @@ void asim_sim_free(asim_sim_t *s)
     free(s->pred);
     asim_program_free(&s->prog);
     free(s->spans);
+    free(s->occupancy);
     free(s);
 }

@@ -14,6 +14,10 @@
  * counted under the cause of the first empty channel in the order order, buffer, data,
  * result, operand: a compute counts an operand wait only when its load is all it lacks.
  *
+ * Buffer ports. The buffers' banks give every cycle 2 x banks x port_bits bits of reads; a
+ * compute job that starts while n others run gets 1/(n+1) of them for its whole run (the
+ * unit stretches it and counts a port stall when its reads need more).
+ *
  * Deadlock. When no event is left and a queue has not finished, the program cannot finish
  * (tokens that can never arrive): the run fails naming each stuck queue, its instruction and
  * the channels it waits on, instead of hanging.
@@ -41,6 +45,37 @@ static void record_span(asim_sim_t *s, const char *unit, size_t layer, asim_cycl
         s->spans_cap = cap;
     }
     s->spans[s->n_spans++] = (asim_span_t){unit, layer, start, end, what};
+}
+
+/* Buffer occupancy changes by `bits` (a load in, a compute done) at `now`. */
+static void occupy(asim_sim_t *s, asim_cycle_t now, uint64_t in, uint64_t out)
+{
+    s->buffer_bits = s->buffer_bits + in - out;
+    if (!s->record || s->oom)
+        return;
+    if (s->n_occupancy && s->occupancy[s->n_occupancy - 1].at == now) {
+        s->occupancy[s->n_occupancy - 1].bits = s->buffer_bits;
+        return;
+    }
+    if (s->n_occupancy == s->occupancy_cap) {
+        size_t cap = s->occupancy_cap ? 2 * s->occupancy_cap : 1024;
+        asim_sample_t *p = realloc(s->occupancy, cap * sizeof *p);
+        if (!p) {
+            s->oom = true;
+            return;
+        }
+        s->occupancy = p;
+        s->occupancy_cap = cap;
+    }
+    s->occupancy[s->n_occupancy++] = (asim_sample_t){now, s->buffer_bits};
+}
+
+/* Bits a tile loads into the buffers (0 when its operands are already there). */
+static uint64_t tile_load_bits(const asim_sim_t *s, const asim_insn_t *insn)
+{
+    asim_tile_t tile;
+    asim_plan_tile(&s->prog.plans[insn->op], s->graph, insn->op, insn->tile, &tile);
+    return tile.load_act_bits + tile.load_weight_bits;
 }
 
 static void add_actions(op_state_t *o, const asim_cost_t *c)
@@ -82,7 +117,17 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
     const asim_insn_t *insn = in_flight(s, q);
     size_t op = insn->op;
     add_actions(&s->ops[op], &job->cost);
-    s->layers[op].dram_bits += job->work.bits;
+    asim_layer_t *l = &s->layers[op];
+    l->dram_bits += job->work.bits;
+    if (job->work.store) {
+        l->dram_store_bits += job->work.bits;
+    } else {
+        asim_tile_t tile;
+        asim_plan_tile(&s->prog.plans[op], s->graph, op, insn->tile, &tile);
+        l->dram_load_a_bits += tile.load_act_bits;
+        l->dram_load_b_bits += tile.load_weight_bits;
+        occupy(s, now, job->work.bits, 0);
+    }
     if (job->work.bits)
         record_span(s, s->dma->name, op, job->start, now, job->work.store ? "store" : "load");
     if (job->work.store)
@@ -108,12 +153,16 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     l->act.macs += c->macs;
     l->act.sram_read_bits += c->actions[ASIM_ACT_SRAM_READ_BITS];
     l->act.sram_write_bits += c->actions[ASIM_ACT_SRAM_WRITE_BITS];
+    l->sram_read_a_bits += c->read_a_bits;
+    l->sram_read_b_bits += c->read_b_bits;
     l->busy += c->cycles;
     l->utilization += c->utilization * (double)c->cycles; /* weighted; divided at the end */
-    memcpy(l->mode, c->mode, sizeof l->mode);
+    if (job->work.describe)
+        memcpy(l->mode, c->mode, sizeof l->mode);
     record_span(s, s->prog.queues[q].name, op, job->start, now, "compute");
     o->computed++;
     o->last_compute_end = now;
+    occupy(s, now, 0, tile_load_bits(s, insn));
     layer_end(s, op, now);
     s->done_at[gid(s, q, qs->head - 1)] = now;
     push_tokens(s, insn);
@@ -123,8 +172,10 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
 
 /* ---- issuing ---- */
 
-static const int cause_priority[ASIM_CAUSE_COUNT] = {
-    ASIM_CAUSE_ORDER, ASIM_CAUSE_BUFFER, ASIM_CAUSE_DATA, ASIM_CAUSE_RESULT, ASIM_CAUSE_OPERAND};
+/* Rank of each cause when several channels are empty: order, buffer, data, result, operand. */
+static const int cause_rank[ASIM_CAUSE_COUNT] = {
+    [ASIM_CAUSE_ORDER] = 0, [ASIM_CAUSE_BUFFER] = 1, [ASIM_CAUSE_DATA] = 2,
+    [ASIM_CAUSE_RESULT] = 3, [ASIM_CAUSE_OPERAND] = 4};
 
 /* Why the head of q cannot issue now (WAIT_NONE: it can, or the queue is done or running). */
 static int blocked(const asim_sim_t *s, int q)
@@ -135,11 +186,15 @@ static int blocked(const asim_sim_t *s, int q)
     if (qs->head >= qu->len || (!dma && qs->busy) || (dma && s->dma_busy && s->dma_queue == q))
         return WAIT_NONE;
     const asim_insn_t *insn = &qu->insns[qs->head];
-    for (int p = 0; p < ASIM_CAUSE_COUNT; p++)
-        for (unsigned k = 0; k < insn->n_waits; k++)
-            if (s->tokens[insn->waits[k]] == 0 &&
-                s->prog.channels[insn->waits[k]].cause == cause_priority[p])
-                return cause_priority[p];
+    int reason = WAIT_NONE;
+    for (unsigned k = 0; k < insn->n_waits; k++) {
+        int cause = s->prog.channels[insn->waits[k]].cause;
+        if (s->tokens[insn->waits[k]] == 0 &&
+            (reason == WAIT_NONE || cause_rank[cause] < cause_rank[reason]))
+            reason = cause;
+    }
+    if (reason != WAIT_NONE)
+        return reason;
     return dma && s->dma_busy ? WAIT_UNIT : WAIT_NONE;
 }
 
@@ -185,8 +240,10 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         s->last_dma = (int64_t)id;
         s->dma_busy = true;
         s->dma_queue = q;
-        qs->job = (asim_job_t){.work = {.bits = insn->bits,
-                                        .store = insn->kind == ASIM_INSN_STORE}};
+        bool store = insn->kind == ASIM_INSN_STORE;
+        qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store}};
+        if (s->dma_timer)
+            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, store, insn->bits);
         send(s->dma, &qs->job);
         return true;
     }
@@ -194,8 +251,14 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
     if (s->ops[insn->op].computed == 0 && l->busy == 0)
         l->start = now;
     asim_plan_tile(&s->prog.plans[insn->op], s->graph, insn->op, insn->tile, &qs->tile);
+    /* the buffers' ports are shared: a job gets an equal share with the jobs running beside it */
+    unsigned running = 0;
+    for (size_t k = 2; k < s->prog.n_queues; k++)
+        running += s->qs[k].busy;
+    s->units[qu->unit]->sram_bits_per_cycle = s->sram_port_bits / (1 + running);
     qs->busy = true;
-    qs->job = (asim_job_t){.work = {.op = &qs->tile.shape}, .tag = (uint64_t)q};
+    qs->job = (asim_job_t){.work = {.op = &qs->tile.shape, .describe = insn->tile == 0},
+                           .tag = (uint64_t)q};
     send(s->units[qu->unit], &qs->job);
     return true;
 }
@@ -419,6 +482,8 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     rep->stats = &s->stats;
     rep->spans = s->spans;
     rep->n_spans = s->n_spans;
+    rep->occupancy = s->occupancy;
+    rep->n_occupancy = s->n_occupancy;
     rep->schedule = s->prog.schedule == ASIM_SCHEDULE_SERIAL ? "serial" : "pipelined";
     if ((st = critical_path(s, rep, err)) != ASIM_OK) {
         asim_report_free(rep);

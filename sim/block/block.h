@@ -57,6 +57,10 @@ typedef struct {
     const asim_op_t *op;          /* compute blocks: the tile (count instances) */
     uint64_t bits;                /* DMA: bits to move */
     bool store;                   /* DMA: buffer -> DRAM (else DRAM -> buffer) */
+    asim_cycle_t at_least;        /* DMA: the transfer takes at least this long (a platform's
+                                     memory slower than the DRAM model, asim_sim_set_dma_timer) */
+    bool describe;                /* fill asim_cost_t.mode too (it is the same for every tile
+                                     of an op; the planner's many calls skip it) */
 } asim_work_t;
 
 /* What the work costs: filled by a block's cost function. */
@@ -65,8 +69,10 @@ typedef struct {
     double utilization;           /* useful work / the unit's peak over `cycles`, 0..1 */
     uint64_t macs;                /* multiply-accumulates (compute blocks) */
     uint64_t actions[ASIM_ACT_COUNT];
+    uint64_t read_a_bits, read_b_bits; /* of the buffer reads: operand A (a vector op's first
+                                          input) and B (its second); the rest: partial sums */
     uint64_t counters[ASIM_BLOCK_MAX_COUNTERS]; /* the block's own, as its descriptor names */
-    char mode[40];                /* how it ran, e.g. "a4 x w1 (binary)" */
+    char mode[40];                /* how it ran, e.g. "a4 x w1 (binary)", when work->describe */
 } asim_cost_t;
 
 typedef struct {

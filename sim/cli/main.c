@@ -120,14 +120,15 @@ static int parse_options(int argc, char **argv, int first, options_t *o)
 
 typedef enum { OUT_REPORT, OUT_TRACE, OUT_VCD } output_t;
 
-static void write_output(FILE *f, const asim_report_t *rep, asim_format_t fmt, output_t what)
+static asim_status_t write_output(FILE *f, const asim_report_t *rep, asim_format_t fmt,
+                                  output_t what, asim_error_t *err)
 {
     if (what == OUT_TRACE)
-        asim_trace_write_chrome(f, rep);
-    else if (what == OUT_VCD)
-        asim_trace_write_vcd(f, rep);
-    else
-        asim_report_write(f, rep, fmt);
+        return asim_trace_write_chrome(f, rep, err);
+    if (what == OUT_VCD)
+        return asim_trace_write_vcd(f, rep, err);
+    asim_report_write(f, rep, fmt);
+    return ASIM_OK;
 }
 
 /* Writes to path through a temporary file, so a failed run leaves no partial file. */
@@ -141,7 +142,12 @@ static int write_file(const char *path, const asim_report_t *rep, asim_format_t 
         fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
         return 2;
     }
-    write_output(f, rep, fmt, what);
+    asim_error_t err;
+    if (write_output(f, rep, fmt, what, &err) != ASIM_OK) {
+        fclose(f);
+        remove(tmp);
+        return fail(&err);
+    }
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
         remove(tmp);

@@ -76,7 +76,8 @@ static bool dram_can_run(const void *self, const asim_op_t *op, char *why, size_
     return false;
 }
 
-/* The timing query: whole bursts, plus the latency. */
+/* The timing query: whole bursts, plus the latency (or longer, when the work says the
+ * platform's memory needs longer). */
 static void dram_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
 {
     const dram_t *d = self;
@@ -85,6 +86,8 @@ static void dram_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
         uint64_t bytes = asim_ceil_div(asim_ceil_div(w->bits, 8), d->burst_bytes) * d->burst_bytes;
         out->cycles = (asim_cycle_t)ceil(d->latency_cycles + (double)bytes * d->cycles_per_byte);
     }
+    if (w->at_least > out->cycles)
+        out->cycles = w->at_least;
     out->actions[ASIM_ACT_DRAM_BITS] = w->bits;
     out->actions[w->store ? ASIM_ACT_SRAM_READ_BITS : ASIM_ACT_SRAM_WRITE_BITS] = w->bits;
     out->counters[w->store ? COUNTER_STORE_BITS : COUNTER_LOAD_BITS] = w->bits;

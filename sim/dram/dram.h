@@ -6,7 +6,8 @@
  * One channel serves one transfer at a time, loads and stores alike (DDR is half-duplex).
  * A transfer of b bits moves whole bursts of dram.burst_bytes and takes
  *   cycles = ceil(latency_ns * f + bursts * burst_bytes / bandwidth * f)
- * at the accelerator clock f; 0 bits take 0 cycles. Actions: the DRAM bits moved, and the
+ * at the accelerator clock f; 0 bits take 0 cycles. Inside a virtual platform the transfer
+ * takes the longer of that and what the platform's memory says (asim_sim_set_dma_timer). Actions: the DRAM bits moved, and the
  * buffer side (writes for loads, reads for stores).
  */
 #ifndef ASIM_DRAM_DRAM_H

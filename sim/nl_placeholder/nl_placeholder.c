@@ -69,12 +69,14 @@ static void nl_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
                                    ASIM_NL_PLACEHOLDER_PIPELINE};
     out->actions[ASIM_ACT_MULT_32] = elements * passes;
     out->actions[ASIM_ACT_ADD_BITS] = elements * passes * 32;
-    out->actions[ASIM_ACT_SRAM_READ_BITS] =
-        elements * (uint64_t)op->a_bits * (op->kind == ASIM_OP_ADD ? 2 : 1);
+    out->read_a_bits = elements * (uint64_t)op->a_bits;
+    out->read_b_bits = op->kind == ASIM_OP_ADD ? out->read_a_bits : 0;
+    out->actions[ASIM_ACT_SRAM_READ_BITS] = out->read_a_bits + out->read_b_bits;
     out->actions[ASIM_ACT_SRAM_WRITE_BITS] = elements * (uint64_t)op->out_bits;
     out->utilization = (double)(elements * passes) / ((double)nl->lanes * (double)out->cycles);
-    snprintf(out->mode, sizeof out->mode, "placeholder, %llu pass%s",
-             (unsigned long long)passes, passes > 1 ? "es" : "");
+    if (w->describe)
+        snprintf(out->mode, sizeof out->mode, "placeholder, %llu pass%s",
+                 (unsigned long long)passes, passes > 1 ? "es" : "");
 }
 
 static void nl_resources(const void *self, asim_resources_t *r)

@@ -149,18 +149,22 @@ static void qmm_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
         n * (c.macs * c.passes * (a + 1) +
              c.outputs * c.k_steps * c.passes * (uint64_t)q->p.acc_bits + c.outputs * 32);
     out->actions[ASIM_ACT_MULT_32] = n * c.outputs;
-    out->actions[ASIM_ACT_SRAM_READ_BITS] = n * (c.act_reads * a + c.b_bit_reads);
+    out->read_a_bits = n * c.act_reads * a;
+    out->read_b_bits = n * c.b_bit_reads;
+    out->actions[ASIM_ACT_SRAM_READ_BITS] = out->read_a_bits + out->read_b_bits;
     out->actions[ASIM_ACT_SRAM_WRITE_BITS] = n * c.outputs * (uint64_t)op->out_bits;
     out->counters[COUNTER_DPU_STEPS] = n * c.groups * c.k_steps * c.passes;
     out->counters[COUNTER_B_BIT_READS] = n * c.b_bit_reads;
     double peak = (double)q->geom.dpus * (double)asim_qmm_elems_per_cycle(&q->geom, j.act_bits);
     out->utilization = (double)out->macs / (peak * (double)out->cycles);
-    if (j.b_binary)
-        snprintf(out->mode, sizeof out->mode, "a%d x %s1 (binary)", j.act_bits,
-                 op->b_is_weight ? "w" : "a");
-    else
-        snprintf(out->mode, sizeof out->mode, "a%d x %s%d (%d passes)", j.act_bits,
-                 op->b_is_weight ? "w" : "a", j.b_bits, j.b_bits);
+    if (w->describe) {
+        if (j.b_binary)
+            snprintf(out->mode, sizeof out->mode, "a%d x %s1 (binary)", j.act_bits,
+                     op->b_is_weight ? "w" : "a");
+        else
+            snprintf(out->mode, sizeof out->mode, "a%d x %s%d (%d passes)", j.act_bits,
+                     op->b_is_weight ? "w" : "a", j.b_bits, j.b_bits);
+    }
 }
 
 static void qmm_resources(const void *self, asim_resources_t *r)

@@ -143,14 +143,18 @@ static void quark_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
     out->actions[ASIM_ACT_ADD_BITS] = (c.exp_ops * 4 + c.ln_ops * 5 + c.in_elems) * 32;
     out->actions[ASIM_ACT_MULT_32] = c.mul_ops;
     out->actions[ASIM_ACT_SRAM_READ_BITS] = c.in_elems * (uint64_t)op->a_bits;
+    /* the add reads its two operands alike (divide is not an op of the models) */
+    out->read_b_bits = mode == ASIM_QUARK_ADD ? out->actions[ASIM_ACT_SRAM_READ_BITS] / 2 : 0;
+    out->read_a_bits = out->actions[ASIM_ACT_SRAM_READ_BITS] - out->read_b_bits;
     out->actions[ASIM_ACT_SRAM_WRITE_BITS] = c.out_elems * (uint64_t)op->out_bits;
     out->counters[COUNTER_ROWS] = c.rows;
     out->counters[COUNTER_EXP] = c.exp_ops;
     out->counters[COUNTER_LN] = c.ln_ops;
     out->utilization = (double)c.lane_uses / ((double)q->lanes * (double)c.cycles);
     unsigned passes = asim_quark_passes(mode, q->modes);
-    snprintf(out->mode, sizeof out->mode, "quark %s, %u pass%s", asim_quark_mode_name(mode),
-             passes, passes > 1 ? "es" : "");
+    if (w->describe)
+        snprintf(out->mode, sizeof out->mode, "quark %s, %u pass%s", asim_quark_mode_name(mode),
+                 passes, passes > 1 ? "es" : "");
 }
 
 static void quark_resources(const void *self, asim_resources_t *r)

@@ -1,7 +1,12 @@
 /* report.c: text, JSON and CSV writers (see report.h). */
+#include <stdlib.h>
 #include <string.h>
 
+#include "report/escape.h"
 #include "report/report.h"
+
+/* Longest name a text report shows, escaped (bytes). */
+#define TEXT_NAME 256
 
 bool asim_format_parse(const char *name, asim_format_t *fmt)
 {
@@ -34,9 +39,76 @@ static void bits_text(const asim_op_t *op, char *buf, size_t n)
         snprintf(buf, n, "%d>%d", op->a_bits, op->out_bits);
 }
 
+/* v with the fewest significant digits that read back as v (round trip). */
+static void put_double(FILE *out, double v)
+{
+    char buf[40];
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, out);
+}
+
 static double pct(double used, double cap)
 {
     return cap > 0 ? 100.0 * used / cap : 0.0;
+}
+
+/* Every schema key's value (strings escaped for the format: JSON, or text for a terminal). */
+static void config_value(FILE *out, const asim_cfg_key_t *k, const asim_config_t *cfg, bool json)
+{
+    const void *field = (const char *)cfg + k->offset;
+    const char *text = k->type == ASIM_CFG_ENUM     ? k->choices[*(const int *)field]
+                       : k->type == ASIM_CFG_STRING ? (const char *)field
+                                                    : NULL;
+    char buf[ASIM_PATH_MAX * 4];
+    switch (k->type) {
+    case ASIM_CFG_INT: fprintf(out, "%lld", (long long)*(const int64_t *)field); break;
+    case ASIM_CFG_FLOAT: put_double(out, *(const double *)field); break;
+    case ASIM_CFG_BOOL: fputs(*(const bool *)field ? "true" : "false", out); break;
+    default:
+        if (json) {
+            asim_put_json_string(out, text);
+        } else {
+            asim_escape_text(text, buf, sizeof buf);
+            fputs(buf, out);
+        }
+        break;
+    }
+}
+
+/* The --set overrides as " --set key=value" each (the reproduction command's tail). */
+static void text_overrides(FILE *out, const asim_config_t *cfg)
+{
+    size_t n;
+    const asim_cfg_key_t *schema = asim_config_schema(&n);
+    for (size_t i = 0; i < n; i++)
+        if (cfg->origin[i].source == ASIM_ORIGIN_SET) {
+            fprintf(out, " --set %s=", schema[i].key);
+            config_value(out, &schema[i], cfg, false);
+        }
+}
+
+/* Every key, one per line, marked "(--set)" or "(default)" when not from the file. */
+static void text_config(FILE *out, const asim_config_t *cfg)
+{
+    size_t n;
+    const asim_cfg_key_t *schema = asim_config_schema(&n);
+    char path[ASIM_PATH_MAX * 4];
+    asim_escape_text(cfg->path, path, sizeof path);
+    fprintf(out, "\nconfiguration  %s%s", path, cfg->path[0] ? "" : "(built in)");
+    text_overrides(out, cfg);
+    fputc('\n', out);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, "  %-26s ", schema[i].key);
+        config_value(out, &schema[i], cfg, false);
+        fputs(cfg->origin[i].source == ASIM_ORIGIN_SET       ? "  (--set)\n"
+              : cfg->origin[i].source == ASIM_ORIGIN_DEFAULT ? "  (default)\n"
+                                                             : "\n",
+              out);
+    }
 }
 
 /* A block's section as text: its title, then one line per group. */
@@ -85,30 +157,38 @@ static void write_kinds_json(FILE *out, const asim_energy_t *e)
 static void write_text(FILE *out, const asim_report_t *r)
 {
     const asim_config_t *c = r->cfg;
-    fprintf(out, "accelsim %s: model %s on %s (%s)\n", ASIM_VERSION, r->graph->name, c->name,
-            c->path);
+    char model[TEXT_NAME], name[TEXT_NAME], path[TEXT_NAME], dev[TEXT_NAME];
+    asim_escape_text(r->graph->name, model, sizeof model);
+    asim_escape_text(c->name, name, sizeof name);
+    asim_escape_text(c->path, path, sizeof path);
+    asim_escape_text(c->device, dev, sizeof dev);
+    fprintf(out, "accelsim %s: model %s on %s (%s", ASIM_VERSION, model, name, path);
+    text_overrides(out, c);
+    fprintf(out, ")\n");
     for (size_t i = 0; i < r->n_units; i++)
         if (r->unit_resources[i].summary[0])
             fprintf(out, "%s\n", r->unit_resources[i].summary);
-    fprintf(out, "%g MHz; device %s (%s)\n\n", c->clock_mhz, c->device, r->device->part);
+    fprintf(out, "%g MHz; device %s (%s)\n\n", c->clock_mhz, dev, r->device->part);
     fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11s %11s %6s %6s %10s %10s\n", "layer",
             "op", "unit", "shape (MxNxK | RxC)", "bits", "mode", "cycles", "start", "util",
             "tiles", "wait", "energy_uJ");
     for (size_t i = 0; i < r->n_layers; i++) {
         const asim_layer_t *l = &r->layers[i];
-        char shape[48], bits[24];
+        char shape[48], bits[24], lname[TEXT_NAME], note[TEXT_NAME];
+        asim_escape_text(l->op->name, lname, sizeof lname);
+        asim_escape_text(l->note, note, sizeof note);
         shape_text(l->op, shape, sizeof shape);
         bits_text(l->op, bits, sizeof bits);
         if (l->supported)
             fprintf(out, "%-18s %-9s %-14s %-22s %-8s %-22s %11llu %11llu %5.1f%% %6llu %10llu "
                          "%10.3f\n",
-                    l->op->name, asim_op_kind_name(l->op->kind), l->unit, shape, bits, l->mode,
+                    lname, asim_op_kind_name(l->op->kind), l->unit, shape, bits, l->mode,
                     (unsigned long long)l->cycles, (unsigned long long)l->start,
                     100.0 * l->utilization, (unsigned long long)l->tiles,
                     (unsigned long long)l->wait_operands, l->energy_pj * 1e-6);
         else
-            fprintf(out, "%-18s %-9s %-14s %-22s %-8s UNSUPPORTED: %s\n", l->op->name,
-                    asim_op_kind_name(l->op->kind), l->unit, shape, bits, l->note);
+            fprintf(out, "%-18s %-9s %-14s %-22s %-8s UNSUPPORTED: %s\n", lname,
+                    asim_op_kind_name(l->op->kind), l->unit, shape, bits, note);
     }
     fprintf(out, "\ntotal cycles   %llu\n", (unsigned long long)r->total_cycles);
     fprintf(out, "latency        %.6f ms\n", r->latency_ms);
@@ -163,21 +243,59 @@ static void write_text(FILE *out, const asim_report_t *r)
         fprintf(out, "\nINCOMPLETE: %zu of %zu ops have no unit in this configuration and are "
                      "not in the totals (marked UNSUPPORTED above).\n",
                 r->n_unsupported, r->n_layers);
+    text_config(out, c);
 }
 
-static void json_string(FILE *out, const char *s)
+/* Length of key's section ("array" of "array.rows"); 0 for a top-level key. */
+static size_t section_len(const char *key)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
+    const char *dot = strchr(key, '.');
+    return dot ? (size_t)(dot - key) : 0;
+}
+
+static bool same_section(const char *a, const char *b)
+{
+    size_t n = section_len(a);
+    return n == section_len(b) && strncmp(a, b, n) == 0;
+}
+
+/* "config": the file's path, the --set overrides, then every schema key nested by section as
+ * in the YAML file (a section's keys together, wherever the schema lists them), so the object
+ * is the effective configuration. */
+static void json_config(FILE *out, const asim_config_t *cfg)
+{
+    size_t n;
+    const asim_cfg_key_t *schema = asim_config_schema(&n);
+    fprintf(out, "  \"config\": {\"path\": ");
+    asim_put_json_string(out, cfg->path);
+    fprintf(out, ", \"overrides\": {");
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (cfg->origin[i].source == ASIM_ORIGIN_SET) {
+            fprintf(out, "%s\"%s\": ", k++ ? ", " : "", schema[i].key);
+            config_value(out, &schema[i], cfg, true);
+        }
+    fputc('}', out);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = schema[i].key;
+        size_t len = section_len(key), first = 0;
+        while (first < i && !(len && same_section(schema[first].key, key)))
+            first++;
+        if (first < i)
+            continue; /* written with the first key of its section */
+        if (!len) {
+            fprintf(out, ",\n    \"%s\": ", key);
+            config_value(out, &schema[i], cfg, true);
+            continue;
+        }
+        fprintf(out, ",\n    \"%.*s\": {", (int)len, key);
+        for (size_t j = i, k = 0; j < n; j++)
+            if (same_section(schema[j].key, key)) {
+                fprintf(out, "%s\"%s\": ", k++ ? ", " : "", schema[j].key + len + 1);
+                config_value(out, &schema[j], cfg, true);
+            }
+        fputc('}', out);
     }
-    fputc('"', out);
+    fprintf(out, "},\n");
 }
 
 /* A block's section as a JSON object of objects, one per group. */
@@ -200,50 +318,15 @@ static void write_section_json(FILE *out, const asim_report_section_t *sec)
     fprintf(out, "},\n");
 }
 
-/* The keys prefix+names[i] as JSON members "name": value (enums by name). */
-static void write_keys_json(FILE *out, const asim_config_t *c, const char *prefix,
-                            const char *const *names, size_t n)
-{
-    size_t n_keys;
-    const asim_cfg_key_t *schema = asim_config_schema(&n_keys);
-    for (size_t i = 0; i < n; i++) {
-        char key[64];
-        snprintf(key, sizeof key, "%s%s", prefix, names[i]);
-        for (size_t k = 0; k < n_keys; k++) {
-            double v;
-            if (strcmp(schema[k].key, key) != 0 || !asim_config_get(c, key, &v))
-                continue;
-            fprintf(out, "%s\"%s\": ", i ? ", " : "", names[i]);
-            if (schema[k].type == ASIM_CFG_ENUM)
-                fprintf(out, "\"%s\"", schema[k].choices[(int)v]);
-            else if (schema[k].type == ASIM_CFG_BOOL)
-                fprintf(out, "%s", v != 0.0 ? "true" : "false");
-            else
-                fprintf(out, "%.17g", v);
-        }
-    }
-}
-
-static const char *const array_echo[] = {"rows", "cols", "dataflow", "tile_overlap",
-                                         "act_bits", "weight_bits", "acc_bits"};
-
 static void write_json(FILE *out, const asim_report_t *r)
 {
     const asim_config_t *c = r->cfg;
     const asim_device_t *d = r->device;
     fprintf(out, "{\n  \"schema\": \"%s\",\n  \"accelsim_version\": \"%s\",\n",
             ASIM_REPORT_SCHEMA, ASIM_VERSION);
-    fprintf(out, "  \"config\": {\"name\": ");
-    json_string(out, c->name);
-    fprintf(out, ", \"path\": ");
-    json_string(out, c->path);
-    fprintf(out, ", \"clock_mhz\": %g, \"device\": ", c->clock_mhz);
-    json_string(out, c->device);
-    fprintf(out, ", \"array\": {");
-    write_keys_json(out, c, "array.", array_echo, sizeof array_echo / sizeof array_echo[0]);
-    fprintf(out, "}},\n");
+    json_config(out, c);
     fprintf(out, "  \"model\": ");
-    json_string(out, r->graph->name);
+    asim_put_json_string(out, r->graph->name);
     fprintf(out, ",\n  \"complete\": %s,\n  \"unsupported_ops\": %zu,\n",
             r->n_unsupported ? "false" : "true", r->n_unsupported);
     fprintf(out, "  \"total_cycles\": %llu,\n  \"latency_ms\": %.9g,\n  \"macs\": %llu,\n",
@@ -252,7 +335,8 @@ static void write_json(FILE *out, const asim_report_t *r)
     write_kinds_json(out, &r->energy);
     fprintf(out, ",\n  \"energy_by_unit_mj\": {");
     for (size_t i = 0; i < r->n_units; i++) {
-        fprintf(out, "\"%s\": ", r->unit_resources[i].name);
+        asim_put_json_string(out, r->unit_resources[i].name);
+        fprintf(out, ": ");
         write_kinds_json(out, &r->unit_resources[i].energy);
         fprintf(out, ", ");
     }
@@ -268,9 +352,9 @@ static void write_json(FILE *out, const asim_report_t *r)
                  "\"uram\": %.0f, \"fits\": %s, \"device\": {\"name\": ",
             r->resources.lut, r->resources.ff, r->resources.dsp, r->resources.bram36,
             r->resources.uram, r->fits ? "true" : "false");
-    json_string(out, d->name);
+    asim_put_json_string(out, d->name);
     fprintf(out, ", \"part\": ");
-    json_string(out, d->part);
+    asim_put_json_string(out, d->part);
     fprintf(out, ", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f, \"uram\": %.0f}, "
                  "\"units\": [",
             d->lut, d->ff, d->dsp, d->bram36, d->uram);
@@ -292,7 +376,7 @@ static void write_json(FILE *out, const asim_report_t *r)
     fprintf(out, "  \"stats\": {");
     for (size_t i = 0; i < r->stats->len; i++) {
         fprintf(out, "%s\n    ", i ? "," : "");
-        json_string(out, r->stats->items[i].path);
+        asim_put_json_string(out, r->stats->items[i].path);
         fprintf(out, ": %llu", (unsigned long long)*r->stats->items[i].value);
     }
     fprintf(out, "\n  },\n  \"layers\": [");
@@ -300,9 +384,9 @@ static void write_json(FILE *out, const asim_report_t *r)
         const asim_layer_t *l = &r->layers[i];
         const asim_op_t *op = l->op;
         fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
-        json_string(out, op->name);
+        asim_put_json_string(out, op->name);
         fprintf(out, ", \"op\": \"%s\", \"unit\": ", asim_op_kind_name(op->kind));
-        json_string(out, l->unit);
+        asim_put_json_string(out, l->unit);
         if (op->kind == ASIM_OP_GEMM)
             fprintf(out, ", \"m\": %llu, \"n\": %llu, \"k\": %llu, \"b\": \"%s\"",
                     (unsigned long long)op->m, (unsigned long long)op->n,
@@ -316,7 +400,7 @@ static void write_json(FILE *out, const asim_report_t *r)
                 op->kind == ASIM_OP_GEMM ? op->b_bits : 0, op->out_bits);
         if (l->supported) {
             fprintf(out, ", \"mode\": ");
-            json_string(out, l->mode);
+            asim_put_json_string(out, l->mode);
         }
         fprintf(out, ", \"status\": \"%s\", \"start_cycle\": %llu, \"end_cycle\": %llu, "
                      "\"cycles\": %llu, \"busy_cycles\": %llu, \"wait_operands\": %llu, "
@@ -326,15 +410,27 @@ static void write_json(FILE *out, const asim_report_t *r)
                 (unsigned long long)l->busy, (unsigned long long)l->wait_operands,
                 l->utilization, (unsigned long long)l->act.macs);
         if (l->supported)
-            fprintf(out, ", \"tiles\": %llu, \"tile\": [%llu, %llu, %llu], \"dram_bits\": %llu",
+            fprintf(out, ", \"tiles\": %llu, \"tile\": [%llu, %llu, %llu], \"dram_bits\": %llu, "
+                         "\"sram_read_bits\": %llu, \"sram_write_bits\": %llu, "
+                         "\"dram_gbps\": %.9g",
                     (unsigned long long)l->tiles, (unsigned long long)l->tm,
                     (unsigned long long)l->tn, (unsigned long long)l->tk,
-                    (unsigned long long)l->dram_bits);
+                    (unsigned long long)l->dram_bits, (unsigned long long)l->act.sram_read_bits,
+                    (unsigned long long)l->act.sram_write_bits,
+                    asim_report_gbps(l->dram_bits, l->cycles, r->cfg->clock_mhz));
+        if (l->supported)
+            fprintf(out, ", \"by_operand_bits\": {\"sram_read_a\": %llu, \"sram_read_b\": %llu, "
+                         "\"dram_load_a\": %llu, \"dram_load_b\": %llu, \"dram_store\": %llu}",
+                    (unsigned long long)l->sram_read_a_bits,
+                    (unsigned long long)l->sram_read_b_bits,
+                    (unsigned long long)l->dram_load_a_bits,
+                    (unsigned long long)l->dram_load_b_bits,
+                    (unsigned long long)l->dram_store_bits);
         fprintf(out, ", \"energy_mj\": %.9g, \"energy_breakdown_mj\": ", l->energy_pj * 1e-9);
         write_kinds_json(out, &l->energy);
         if (!l->supported) {
             fprintf(out, ", \"note\": ");
-            json_string(out, l->note);
+            asim_put_json_string(out, l->note);
         }
         fputc('}', out);
     }
@@ -356,25 +452,135 @@ void asim_csv_field(FILE *out, const char *s, bool always_quote)
     fputc('"', out);
 }
 
-static void write_csv(FILE *out, const asim_report_t *r)
+double asim_report_gbps(uint64_t bits, asim_cycle_t cycles, double clock_mhz)
 {
-    fprintf(out, "layer,op,unit,status,m,n,k,rows,cols,count,a_bits,b_bits,out_bits,mode,"
-                 "start_cycle,cycles,utilization,macs,tiles,wait_operands,dram_bits,energy_mj\n");
+    return cycles ? (double)bits * clock_mhz / (8e3 * (double)cycles) : 0.0;
+}
+
+/* The CSV columns after `mode` (docs/report.md): timing, traffic, energy by kind, resources. */
+#define CSV_HEADER                                                                           \
+    "row,name,op,unit,status,m,n,k,rows,cols,count,a_bits,b_bits,out_bits,mode,start_cycle,"  \
+    "end_cycle,cycles,busy_cycles,wait_operands,utilization,macs,tiles,tm,tn,tk,"            \
+    "sram_read_bits,sram_write_bits,dram_bits,sram_read_a_bits,sram_read_b_bits,"            \
+    "dram_load_a_bits,dram_load_b_bits,dram_store_bits,sram_gbps,dram_gbps,energy_mj,"       \
+    ASIM_ENERGY_KINDS(CSV_KIND_COLUMN) "lut,ff,dsp,bram,uram,fits\n"
+#define CSV_KIND_COLUMN(id, name, desc) "energy_" name "_mj,"
+
+/* n fields that do not apply to the row, each with its leading comma. */
+static void csv_skip(FILE *out, int n)
+{
+    while (n-- > 0)
+        fputc(',', out);
+}
+
+static void csv_energy(FILE *out, double total_pj, const asim_energy_t *e)
+{
+    fprintf(out, ",%.9g", total_pj * 1e-9);
+    for (int k = 0; k < ASIM_EK_COUNT; k++)
+        fprintf(out, ",%.9g", e->pj[k] * 1e-9);
+}
+
+static void csv_resources(FILE *out, const asim_resources_t *res)
+{
+    fprintf(out, ",%.0f,%.0f,%.0f,%.0f,%.0f", res->lut, res->ff, res->dsp, res->bram36, res->uram);
+}
+
+/* Buffer reads and DRAM traffic by operand (docs/report.md). */
+static void csv_operands(FILE *out, const asim_layer_t *l)
+{
+    fprintf(out, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)l->sram_read_a_bits,
+            (unsigned long long)l->sram_read_b_bits, (unsigned long long)l->dram_load_a_bits,
+            (unsigned long long)l->dram_load_b_bits, (unsigned long long)l->dram_store_bits);
+}
+
+static void csv_layer(FILE *out, const asim_report_t *r, const asim_layer_t *l)
+{
+    const asim_op_t *op = l->op;
+    uint64_t sram_bits = l->act.sram_read_bits + l->act.sram_write_bits;
+    fprintf(out, "layer,");
+    asim_csv_field(out, op->name, false);
+    fprintf(out, ",%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%d,",
+            asim_op_kind_name(op->kind), l->unit, l->supported ? "ok" : "unsupported",
+            (unsigned long long)op->m, (unsigned long long)op->n, (unsigned long long)op->k,
+            (unsigned long long)op->rows, (unsigned long long)op->cols,
+            (unsigned long long)op->count, op->a_bits, op->b_bits, op->out_bits);
+    asim_csv_field(out, l->mode, false);
+    fprintf(out, ",%llu,%llu,%llu,%llu,%llu,%.6f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
+            (unsigned long long)l->start, (unsigned long long)l->end,
+            (unsigned long long)l->cycles, (unsigned long long)l->busy,
+            (unsigned long long)l->wait_operands, l->utilization,
+            (unsigned long long)l->act.macs, (unsigned long long)l->tiles,
+            (unsigned long long)l->tm, (unsigned long long)l->tn, (unsigned long long)l->tk,
+            (unsigned long long)l->act.sram_read_bits,
+            (unsigned long long)l->act.sram_write_bits, (unsigned long long)l->dram_bits);
+    csv_operands(out, l);
+    fprintf(out, ",%.9g,%.9g", asim_report_gbps(sram_bits, l->cycles, r->cfg->clock_mhz),
+            asim_report_gbps(l->dram_bits, l->cycles, r->cfg->clock_mhz));
+    csv_energy(out, l->energy_pj, &l->energy);
+    csv_skip(out, 6); /* lut .. fits */
+    fputc('\n', out);
+}
+
+/* One row per unit: its resources and its share of the energy, by kind. */
+static void csv_unit(FILE *out, const asim_unit_resources_t *u)
+{
+    fprintf(out, "unit,");
+    asim_csv_field(out, u->name, false);
+    csv_skip(out, 1); /* op */
+    fputc(',', out);
+    asim_csv_field(out, u->name, false);
+    csv_skip(out, 14); /* status .. cycles */
+    fprintf(out, ",%llu", (unsigned long long)u->busy);
+    csv_skip(out, 17); /* wait_operands .. dram_gbps */
+    csv_energy(out, u->energy_pj, &u->energy);
+    csv_resources(out, &u->res);
+    csv_skip(out, 1); /* fits */
+    fputc('\n', out);
+}
+
+static void csv_total(FILE *out, const asim_report_t *r)
+{
+    uint64_t rd = 0, wr = 0, dram = 0;
+    asim_layer_t sum = {0};
     for (size_t i = 0; i < r->n_layers; i++) {
         const asim_layer_t *l = &r->layers[i];
-        const asim_op_t *op = l->op;
-        asim_csv_field(out, op->name, false);
-        fprintf(out, ",%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%d,",
-                asim_op_kind_name(op->kind), l->unit, l->supported ? "ok" : "unsupported",
-                (unsigned long long)op->m, (unsigned long long)op->n, (unsigned long long)op->k,
-                (unsigned long long)op->rows, (unsigned long long)op->cols,
-                (unsigned long long)op->count, op->a_bits, op->b_bits, op->out_bits);
-        asim_csv_field(out, l->mode, false);
-        fprintf(out, ",%llu,%llu,%.6f,%llu,%llu,%llu,%llu,%.9g\n", (unsigned long long)l->start,
-                (unsigned long long)l->cycles, l->utilization, (unsigned long long)l->act.macs,
-                (unsigned long long)l->tiles, (unsigned long long)l->wait_operands,
-                (unsigned long long)l->dram_bits, l->energy_pj * 1e-9);
+        rd += l->act.sram_read_bits;
+        wr += l->act.sram_write_bits;
+        dram += l->dram_bits;
+        sum.sram_read_a_bits += l->sram_read_a_bits;
+        sum.sram_read_b_bits += l->sram_read_b_bits;
+        sum.dram_load_a_bits += l->dram_load_a_bits;
+        sum.dram_load_b_bits += l->dram_load_b_bits;
+        sum.dram_store_bits += l->dram_store_bits;
     }
+    fprintf(out, "total,");
+    asim_csv_field(out, r->graph->name, false);
+    csv_skip(out, 2); /* op, unit */
+    fprintf(out, ",%s", r->n_unsupported ? "incomplete" : "complete");
+    csv_skip(out, 10); /* m .. mode */
+    fprintf(out, ",0,%llu,%llu", (unsigned long long)r->total_cycles,
+            (unsigned long long)r->total_cycles);
+    csv_skip(out, 3); /* busy_cycles, wait_operands, utilization */
+    fprintf(out, ",%llu", (unsigned long long)r->macs);
+    csv_skip(out, 4); /* tiles, tm, tn, tk */
+    fprintf(out, ",%llu,%llu,%llu", (unsigned long long)rd, (unsigned long long)wr,
+            (unsigned long long)dram);
+    csv_operands(out, &sum);
+    fprintf(out, ",%.9g,%.9g", asim_report_gbps(rd + wr, r->total_cycles, r->cfg->clock_mhz),
+            asim_report_gbps(dram, r->total_cycles, r->cfg->clock_mhz));
+    csv_energy(out, r->energy_mj * 1e9, &r->energy);
+    csv_resources(out, &r->resources);
+    fprintf(out, ",%d\n", r->fits ? 1 : 0);
+}
+
+static void write_csv(FILE *out, const asim_report_t *r)
+{
+    fputs(CSV_HEADER, out);
+    for (size_t i = 0; i < r->n_layers; i++)
+        csv_layer(out, r, &r->layers[i]);
+    for (size_t i = 0; i < r->n_units; i++)
+        csv_unit(out, &r->unit_resources[i]);
+    csv_total(out, r);
 }
 
 void asim_report_write(FILE *out, const asim_report_t *r, asim_format_t fmt)

@@ -10,13 +10,15 @@
 
 #include "asim/sim.h"
 
-#define ASIM_REPORT_SCHEMA "accelsim-report/1"
+#define ASIM_REPORT_SCHEMA "accelsim-report/3"
 
 typedef enum { ASIM_FORMAT_TEXT, ASIM_FORMAT_JSON, ASIM_FORMAT_CSV } asim_format_t;
 
 /* Parses "text", "json" or "csv"; false if none. */
 bool asim_format_parse(const char *name, asim_format_t *fmt);
 void asim_report_write(FILE *out, const asim_report_t *rep, asim_format_t fmt);
+/* Average rate of moving `bits` in `cycles` of a clock_mhz clock, GB/s; 0 over no cycles. */
+double asim_report_gbps(uint64_t bits, asim_cycle_t cycles, double clock_mhz);
 /* Writes s as one CSV field (RFC 4180): quoted, with quotes doubled, if always_quote or if it
  * holds a comma, quote or line break; line breaks become spaces so a row stays one line. */
 void asim_csv_field(FILE *out, const char *s, bool always_quote);

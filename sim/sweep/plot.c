@@ -17,16 +17,31 @@ static bool numeric_axis(const asim_sweep_axis_t *ax)
     return ax->schema && (ax->schema->type == ASIM_CFG_INT || ax->schema->type == ASIM_CFG_FLOAT);
 }
 
-/* s as a gnuplot double-quoted string. */
+/* s as a gnuplot string expression that stands for exactly s and can run nothing: printable
+ * runs in single quotes (no backquote substitution, no escapes; a quote is doubled), each
+ * control byte as a double-quoted octal escape, joined with gnuplot's `.` operator. A raw
+ * line break would end the command and let the next line run, e.g. `!touch FILE`. */
 static void gp_string(FILE *out, const char *s)
 {
-    fputc('"', out);
+    bool open = false, first = true;
+    if (!*s)
+        fputs("''", out);
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        fputc(*s, out);
+        unsigned char ch = (unsigned char)*s;
+        bool plain = ch >= 0x20 && ch != 0x7f;
+        if (plain && !open) {
+            fputs(first ? "'" : ".'", out);
+            open = true;
+        } else if (!plain) {
+            fprintf(out, "%s\"\\%03o\"", open ? "'." : first ? "" : ".", ch);
+            open = false;
+        }
+        if (plain)
+            fputs(ch == '\'' ? "''" : (char[]){(char)ch, 0}, out);
+        first = false;
     }
-    fputc('"', out);
+    if (open)
+        fputc('\'', out);
 }
 
 static double axis_x(const asim_sweep_axis_t *ax, size_t i)
@@ -34,18 +49,61 @@ static double axis_x(const asim_sweep_axis_t *ax, size_t i)
     return numeric_axis(ax) ? strtod(ax->values[i], NULL) : (double)i;
 }
 
-/* True if a numeric axis's values are positive and crowd towards the small end (mean
- * below 3/8 of the span), as geometric ranges do: it is then drawn on a log scale. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Largest over smallest gap between successive sorted values (distinct ones), after f. */
+static double gap_spread(const double *v, size_t n, double (*f)(double))
+{
+    double lo = HUGE_VAL, hi = 0;
+    for (size_t i = 1; i < n; i++) {
+        double gap = f(v[i]) - f(v[i - 1]);
+        if (gap > 0) {
+            lo = gap < lo ? gap : lo;
+            hi = gap > hi ? gap : hi;
+        }
+    }
+    return hi > 0 ? hi / lo : 1;
+}
+
+static double identity(double x)
+{
+    return x;
+}
+
+/* True if a numeric axis is drawn on a log scale: its values are positive, span a factor of
+ * 4 or more and are more evenly spaced on a log scale than on a linear one, as a geometric
+ * range (8, 16, 32, 64) is; two values need a factor of 16. */
 static bool geometric_axis(const asim_sweep_axis_t *ax)
 {
-    double lo = HUGE_VAL, hi = -HUGE_VAL, sum = 0;
-    for (size_t i = 0; i < ax->n; i++) {
-        double v = axis_x(ax, i);
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-        sum += v;
+    double *v = malloc(ax->n * sizeof *v);
+    if (!v)
+        return false;
+    for (size_t i = 0; i < ax->n; i++)
+        v[i] = axis_x(ax, i);
+    qsort(v, ax->n, sizeof *v, cmp_double);
+    bool geo = ax->n >= 2 && v[0] > 0 && v[ax->n - 1] / v[0] >= (ax->n == 2 ? 16 : 4) &&
+               (ax->n == 2 || gap_spread(v, ax->n, log) < gap_spread(v, ax->n, identity));
+    free(v);
+    return geo;
+}
+
+/* Sets a range that gnuplot would find empty (lo == hi: one finished point) to one around
+ * the value, so it draws without its "empty range" warning; otherwise autoscales. */
+static void fit_range(FILE *out, const char *axis, double lo, double hi, bool log_scale)
+{
+    if (lo != hi) {
+        fprintf(out, "  set autoscale %s\n", axis);
+        return;
     }
-    return lo > 0 && hi / lo >= 8 && sum / (double)ax->n - lo < 0.375 * (hi - lo);
+    double d = lo != 0 ? fabs(lo) * 0.1 : 1;
+    if (log_scale && lo > 0)
+        fprintf(out, "  set %srange [%.17g:%.17g]\n", axis, lo / 2, hi * 2);
+    else
+        fprintf(out, "  set %srange [%.17g:%.17g]\n", axis, lo - d, hi + d);
 }
 
 /* Objective column j's label: "latency_ms" or "gops (larger is better)". */
@@ -55,15 +113,6 @@ static void objective_label(FILE *out, asim_sweep_metric_t m)
     snprintf(label, sizeof label, "%s%s", asim_sweep_metric_name(m),
              asim_sweep_metric_maximize(m) ? " (larger is better)" : "");
     gp_string(out, label);
-}
-
-/* "set logscale x" when the values span a factor of 20 or more and are all positive. */
-static void maybe_log(FILE *out, const char *axis, double lo, double hi)
-{
-    if (lo > 0 && hi / lo >= 20)
-        fprintf(out, "set logscale %s\n", axis);
-    else
-        fprintf(out, "unset logscale %s\n", axis);
 }
 
 /* Chooses svg or png (pngcairo if available) and opens PREFIX.name.fmt (gnuplot variables
@@ -140,6 +189,59 @@ static bool objective_range(const asim_sweep_file_t *f, size_t j, double *lo, do
     return any;
 }
 
+/* Axis `axis` showing objective j: a log scale when its values are positive and span a
+ * factor of 20 or more, and a range that is never empty. */
+static void objective_axis(FILE *out, const char *axis, const asim_sweep_file_t *f, size_t j)
+{
+    double lo = 0, hi = 0;
+    if (!objective_range(f, j, &lo, &hi))
+        return;
+    bool log_scale = lo > 0 && hi / lo >= 20;
+    fprintf(out, log_scale ? "  set logscale %s\n" : "  unset logscale %s\n", axis);
+    fit_range(out, axis, lo, hi, log_scale);
+}
+
+/* The x axis of a sweep axis: numeric ones over all their values (a log scale for geometric
+ * ones), with a margin; the others as one labelled tic per value. */
+static void sweep_x_axis(FILE *out, const asim_sweep_axis_t *ax)
+{
+    if (!numeric_axis(ax)) {
+        fprintf(out, "  unset logscale x\n  set xrange [-0.5:%.1f]\n  set xtics (", ax->n - 0.5);
+        for (size_t i = 0; i < ax->n; i++) {
+            fprintf(out, "%s", i ? ", " : "");
+            gp_string(out, ax->values[i]);
+            fprintf(out, " %zu", i);
+        }
+        fprintf(out, ")\n");
+        return;
+    }
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (size_t i = 0; i < ax->n; i++) {
+        lo = fmin(lo, axis_x(ax, i));
+        hi = fmax(hi, axis_x(ax, i));
+    }
+    bool geo = geometric_axis(ax);
+    fprintf(out, "  set xtics autofreq\n%s", geo ? "  set logscale x 2\n" : "  unset logscale x\n");
+    if (lo == hi)
+        fit_range(out, "x", lo, hi, geo);
+    else if (geo)
+        fprintf(out, "  set xrange [%.17g:%.17g]\n", lo / pow(hi / lo, 0.05),
+                hi * pow(hi / lo, 0.05));
+    else
+        fprintf(out, "  set xrange [%.17g:%.17g]\n", lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo));
+}
+
+/* Both figures when no point has finished: the axes and a note, instead of gnuplot's
+ * complaint about an empty plot. */
+static void write_empty_plot(FILE *out, const char *name)
+{
+    fprintf(out, "do for [fmt in \"svg png\"] {\n");
+    terminal(out, name, 760, 560);
+    fprintf(out, "  reset\n  set xrange [0:1]\n  set yrange [0:1]\n  unset key\n"
+                 "  set label 1 \"no finished point yet\" at graph 0.5, graph 0.5 center\n"
+                 "  plot NaN\n  set output\n}\n");
+}
+
 static void write_pareto_plot(FILE *out, const asim_sweep_t *sw, const asim_sweep_file_t *f,
                               size_t n_ok, size_t n_front)
 {
@@ -152,21 +254,28 @@ static void write_pareto_plot(FILE *out, const asim_sweep_t *sw, const asim_swee
     for (size_t j = 0; j < sw->n_objectives; j++)
         fprintf(out, "%s%s", j ? ", " : " on ", asim_sweep_metric_name(sw->objectives[j]));
     fprintf(out, "\")\n");
-    double lo = 0, hi = 0;
     if (two) {
         fprintf(out, "  set xlabel ");
         objective_label(out, sw->objectives[0]);
         fprintf(out, "\n  set ylabel ");
         objective_label(out, sw->objectives[1]);
         fputc('\n', out);
-        if (objective_range(f, 0, &lo, &hi))
-            maybe_log(out, "x", lo, hi);
-        if (objective_range(f, 1, &lo, &hi))
-            maybe_log(out, "y", lo, hi);
+        objective_axis(out, "x", f, 0);
+        objective_axis(out, "y", f, 1);
+        if (sw->n_objectives >= 3)
+            objective_axis(out, "cb", f, 2);
     } else {
         fprintf(out, "  set xlabel \"point\"\n  set ylabel ");
         objective_label(out, sw->objectives[0]);
         fputc('\n', out);
+        objective_axis(out, "y", f, 0);
+        double lo = HUGE_VAL, hi = -HUGE_VAL;
+        for (size_t r = 0; r < f->n_rows; r++)
+            if (f->rows[r].ok) {
+                lo = fmin(lo, (double)f->rows[r].point);
+                hi = fmax(hi, (double)f->rows[r].point);
+            }
+        fit_range(out, "x", lo, hi, false);
     }
     size_t xc = two ? col0 : 1, yc = two ? col0 + 1 : col0;
     fprintf(out, "  plot $data using %zu:($2 == 0 ? $%zu : NaN) with points pt 7 ps 0.6 "
@@ -202,9 +311,7 @@ static void write_trends_plot(FILE *out, const asim_sweep_t *sw, const asim_swee
                  "the front (red) and the best per value (line)\"\n  set grid\n  unset key\n",
             rows, cols);
     for (size_t j = 0; j < sw->n_objectives; j++) {
-        double lo = 0, hi = 0;
-        if (objective_range(f, j, &lo, &hi))
-            maybe_log(out, "y", lo, hi);
+        objective_axis(out, "y", f, j);
         for (size_t s = 0; s < n_shown; s++) {
             const asim_sweep_axis_t *ax = &sw->axes[shown[s]];
             fprintf(out, "  set xlabel ");
@@ -212,18 +319,7 @@ static void write_trends_plot(FILE *out, const asim_sweep_t *sw, const asim_swee
             fprintf(out, "\n  set ylabel ");
             objective_label(out, sw->objectives[j]);
             fputc('\n', out);
-            if (numeric_axis(ax)) {
-                fprintf(out, "  set xtics autofreq\n  set offsets graph 0.05, graph 0.05, 0, 0\n");
-                fprintf(out, geometric_axis(ax) ? "  set logscale x 2\n" : "  unset logscale x\n");
-            } else {
-                fprintf(out, "  unset logscale x\n  set offsets 0.5, 0.5, 0, 0\n  set xtics (");
-                for (size_t i = 0; i < ax->n; i++) {
-                    fprintf(out, "%s", i ? ", " : "");
-                    gp_string(out, ax->values[i]);
-                    fprintf(out, " %zu", i);
-                }
-                fprintf(out, ")\n");
-            }
+            sweep_x_axis(out, ax);
             size_t xc = 3 + shown[s], yc = 3 + sw->n_axes + j;
             fprintf(out, "  plot $data using %zu:%zu with points pt 7 ps 0.4 lc rgb \"#b0b0b0\", "
                          "\\\n       $data using %zu:($2 == 1 ? $%zu : NaN) with points pt 7 "
@@ -248,6 +344,11 @@ void asim_sweep_plot_script(FILE *out, const asim_sweep_t *sw, const asim_sweep_
     gp_string(out, prefix);
     fprintf(out, "\nset datafile missing NaN\n");
     write_data(out, sw, f);
+    if (n_ok == 0) {
+        write_empty_plot(out, "pareto");
+        write_empty_plot(out, "trends");
+        return;
+    }
     write_pareto_plot(out, sw, f, n_ok, n_front);
     write_trends_plot(out, sw, f);
 }

@@ -160,14 +160,18 @@ static void systolic_cost(const void *self, const asim_work_t *w, asim_cost_t *o
     out->actions[ASIM_ACT_MULT_BITS] = out->macs * a * b;
     out->actions[ASIM_ACT_ADD_BITS] = out->macs * acc + scale_ops * 32;
     out->actions[ASIM_ACT_MULT_32] = scale_ops;
-    out->actions[ASIM_ACT_SRAM_READ_BITS] = n * (c.a_reads * a + c.b_reads * b + c.psum_reads * acc);
+    out->read_a_bits = n * c.a_reads * a;
+    out->read_b_bits = n * c.b_reads * b;
+    out->actions[ASIM_ACT_SRAM_READ_BITS] =
+        out->read_a_bits + out->read_b_bits + n * c.psum_reads * acc;
     out->actions[ASIM_ACT_SRAM_WRITE_BITS] = n * c.c_writes * out_bits;
     out->counters[COUNTER_TILES] = n * c.tiles;
     out->utilization =
         (double)out->macs / ((double)s->geom.rows * s->geom.cols * (double)out->cycles);
-    snprintf(out->mode, sizeof out->mode, "%s a%d x b%d%s",
-             asim_dataflow_name(s->geom.dataflow), (int)a, (int)b,
-             s->dequantize_first ? " (dequantized)" : "");
+    if (w->describe)
+        snprintf(out->mode, sizeof out->mode, "%s a%d x b%d%s",
+                 asim_dataflow_name(s->geom.dataflow), (int)a, (int)b,
+                 s->dequantize_first ? " (dequantized)" : "");
 }
 
 static void systolic_resources(const void *self, asim_resources_t *r)

@@ -85,6 +85,13 @@ static void check_run(const char *config, const char *model, const char **sets, 
             if (!lr->supported || strcmp(lr->unit, name))
                 continue;
             tiles += lr->tiles;
+            /* traffic by operand adds up to the layer's */
+            assert_int_equal(lr->dram_load_a_bits + lr->dram_load_b_bits + lr->dram_store_bits,
+                             lr->dram_bits);
+            assert_true(lr->sram_read_a_bits + lr->sram_read_b_bits <= lr->act.sram_read_bits);
+            if (strcmp(name, "array") != 0) /* only the array reads partial sums back */
+                assert_int_equal(lr->sram_read_a_bits + lr->sram_read_b_bits,
+                                 lr->act.sram_read_bits);
             busy += lr->busy;
             unit_macs += lr->act.macs;
             reads += lr->act.sram_read_bits;

@@ -43,6 +43,112 @@ static void test_pipelined_overlaps(void **state)
                 cycles("configs/quark.yaml", "vit_tiny", "schedule=serial") * 8);
 }
 
+static uint64_t stat_of(const char *schedule, const char *path)
+{
+    const char *sets[] = {schedule, "buffers.banks=2", "buffers.port_bits=64"};
+    asim_report_t rep;
+    asim_graph_t g;
+    asim_sim_t *sim = test_run("configs/quark.yaml", "vit_tiny", sets, 3, &rep, &g);
+    const asim_stat_t *st = asim_stats_find(rep.stats, path);
+    assert_non_null(st);
+    uint64_t v = *st->value;
+    test_run_free(sim, &rep, &g);
+    return v;
+}
+
+/* Units that run at once share the buffers' ports: with narrow ports, the pipelined program
+ * stalls the array on them more than the serial one, where the array reads alone. */
+static void test_units_share_buffer_ports(void **state)
+{
+    (void)state;
+    uint64_t serial = stat_of("schedule=serial", "array.stall_sram_ports");
+    uint64_t piped = stat_of("schedule=pipelined", "array.stall_sram_ports");
+    print_message("array port stalls: serial %llu, pipelined %llu\n",
+                  (unsigned long long)serial, (unsigned long long)piped);
+    assert_true(serial > 0);
+    assert_true(piped > serial);
+}
+
+typedef struct {
+    uint64_t calls, bits;
+    asim_cycle_t cycles;
+} slow_memory_t;
+
+static asim_cycle_t slow_memory(void *ctx, bool store, uint64_t bits)
+{
+    slow_memory_t *m = ctx;
+    (void)store;
+    m->calls++;
+    m->bits += bits;
+    return m->cycles;
+}
+
+/* A platform's memory times the DMA transfers: every transfer asks it, and a slow one makes
+ * the run longer; one faster than the DRAM model changes nothing. */
+static void test_dma_timer(void **state)
+{
+    (void)state;
+    asim_cycle_t total[3];
+    for (int i = 0; i < 3; i++) {
+        asim_config_t cfg;
+        asim_graph_t g;
+        asim_sim_t *sim;
+        asim_report_t rep;
+        asim_error_t err;
+        slow_memory_t mem = {0, 0, i == 0 ? 0 : i == 1 ? 1 : 20000};
+        if (asim_config_load(src_path("configs/quark.yaml"), NULL, 0, &cfg, &err) ||
+            asim_model_load("vit_tiny:layers=2", &g, &err) || asim_sim_create(&cfg, &sim, &err))
+            fail_msg("%s", err.msg);
+        if (i)
+            asim_sim_set_dma_timer(sim, slow_memory, &mem);
+        assert_int_equal(asim_sim_run(sim, &g, &rep, &err), ASIM_OK);
+        total[i] = rep.total_cycles;
+        if (i) {
+            assert_int_equal(mem.calls, *asim_stats_find(rep.stats, "dma.jobs")->value);
+            assert_int_equal(mem.bits, *asim_stats_find(rep.stats, "dma.load_bits")->value +
+                                           *asim_stats_find(rep.stats, "dma.store_bits")->value);
+        }
+        asim_report_free(&rep);
+        asim_sim_free(sim);
+        asim_graph_free(&g);
+    }
+    assert_int_equal(total[1], total[0]); /* a 1-cycle memory: the DRAM model is slower */
+    assert_true(total[2] > total[0]);
+}
+
+/* The buffers' occupancy: every tile loaded is computed by the end, and at most `slots`
+ * tiles are held at once, so it never exceeds the buffers' capacity. */
+static void test_buffer_occupancy(void **state)
+{
+    (void)state;
+    const char *schedules[] = {"schedule=serial", "schedule=pipelined"};
+    for (int i = 0; i < 2; i++) {
+        asim_config_t cfg;
+        asim_graph_t g;
+        asim_sim_t *sim;
+        asim_report_t rep;
+        asim_error_t err;
+        if (asim_config_load(src_path("configs/quark.yaml"), &schedules[i], 1, &cfg, &err) ||
+            asim_model_load("vit_tiny:layers=2", &g, &err) || asim_sim_create(&cfg, &sim, &err))
+            fail_msg("%s", err.msg);
+        asim_sim_record_timeline(sim);
+        assert_int_equal(asim_sim_run(sim, &g, &rep, &err), ASIM_OK);
+        assert_true(rep.n_occupancy > 10);
+        uint64_t peak = 0, cap = (uint64_t)(cfg.buffers.act_kib + cfg.buffers.weight_kib) * 8192;
+        for (size_t k = 0; k < rep.n_occupancy; k++) {
+            peak = rep.occupancy[k].bits > peak ? rep.occupancy[k].bits : peak;
+            assert_true(k == 0 || rep.occupancy[k].at > rep.occupancy[k - 1].at);
+        }
+        print_message("%s: peak occupancy %llu of %llu bits\n", schedules[i],
+                      (unsigned long long)peak, (unsigned long long)cap);
+        assert_true(peak > 0 && peak <= cap);
+        assert_int_equal(rep.occupancy[rep.n_occupancy - 1].bits, 0);
+        asim_report_free(&rep);
+        asim_sim_free(sim);
+        asim_graph_free(&g);
+    }
+}
+
 /* Builds the simulator and graph of a run, without running. */
 static asim_sim_t *setup(const char *config, const char *schedule, asim_graph_t *g)
 {
@@ -71,30 +177,39 @@ static void test_file_round_trip(void **state)
     assert_int_equal(back.n_channels, a->prog.n_channels);
     assert_int_equal(asim_program_len(&back), asim_program_len(&a->prog));
     for (size_t q = 0; q < back.n_queues; q++)
-        for (size_t i = 0; i < back.queues[q].len; i++)
-            assert_memory_equal(&back.queues[q].insns[i], &a->prog.queues[q].insns[i],
-                                sizeof(asim_insn_t));
+        for (size_t i = 0; i < back.queues[q].len; i++) {
+            const asim_insn_t *x = &back.queues[q].insns[i], *y = &a->prog.queues[q].insns[i];
+            assert_true(x->kind == y->kind && x->op == y->op && x->tile == y->tile &&
+                        x->bits == y->bits && x->n_waits == y->n_waits &&
+                        x->n_pushes == y->n_pushes);
+            assert_memory_equal(x->waits, y->waits, x->n_waits * sizeof x->waits[0]);
+            assert_memory_equal(x->pushes, y->pushes, x->n_pushes * sizeof x->pushes[0]);
+        }
     assert_string_equal(info.names[3], g.ops[3].name);
     asim_program_free(&back);
     free(info.names);
     /* the file runs to the same cycles as compiling in place */
     asim_report_t r1, r2;
-    asim_sim_t *b = setup("configs/quark.yaml", "schedule=pipelined", &g);
-    asim_sim_t *c = setup("configs/quark.yaml", "schedule=pipelined", &g);
-    assert_int_equal(asim_sim_run_program(b, &g, path, &r1, &err), ASIM_OK);
-    assert_int_equal(asim_sim_run(c, &g, &r2, &err), ASIM_OK);
+    asim_graph_t gb, gc, gd;
+    asim_sim_t *b = setup("configs/quark.yaml", "schedule=pipelined", &gb);
+    asim_sim_t *c = setup("configs/quark.yaml", "schedule=pipelined", &gc);
+    assert_int_equal(asim_sim_run_program(b, &gb, path, &r1, &err), ASIM_OK);
+    assert_int_equal(asim_sim_run(c, &gc, &r2, &err), ASIM_OK);
     assert_int_equal(r1.total_cycles, r2.total_cycles);
     asim_report_free(&r1);
     asim_report_free(&r2);
     /* another configuration refuses it */
-    asim_sim_t *d = setup("configs/quark.yaml", "schedule=serial", &g);
-    assert_int_equal(asim_sim_run_program(d, &g, path, &r1, &err), ASIM_EPROGRAM);
+    asim_sim_t *d = setup("configs/quark.yaml", "schedule=serial", &gd);
+    assert_int_equal(asim_sim_run_program(d, &gd, path, &r1, &err), ASIM_EPROGRAM);
     assert_non_null(strstr(err.msg, "compiled for another configuration"));
     asim_sim_free(a);
     asim_sim_free(b);
     asim_sim_free(c);
     asim_sim_free(d);
     asim_graph_free(&g);
+    asim_graph_free(&gb);
+    asim_graph_free(&gc);
+    asim_graph_free(&gd);
 }
 
 /* Rewrites byte `at` of a file. */
@@ -198,6 +313,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pipelined_overlaps),
+        cmocka_unit_test(test_units_share_buffer_ports),
+        cmocka_unit_test(test_dma_timer),
+        cmocka_unit_test(test_buffer_occupancy),
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_deadlock_is_reported),

@@ -97,6 +97,11 @@ typedef struct {
     uint64_t tiles;
     uint64_t tm, tn, tk;          /* tile chosen by the planner */
     uint64_t dram_bits;           /* loaded + stored */
+    uint64_t dram_load_a_bits;    /* of which loads of A (a vector op's inputs) */
+    uint64_t dram_load_b_bits;    /* loads of B (weights or an activation B) */
+    uint64_t dram_store_bits;     /* stores of its results */
+    uint64_t sram_read_a_bits;    /* of act.sram_read_bits: reads of A (a vector op's first input) */
+    uint64_t sram_read_b_bits;    /* reads of B (an add's second input); the rest: partial sums */
     double utilization;           /* useful work / unit peak over `busy`, 0..1 */
     asim_activity_t act;          /* of its compute unit */
     asim_energy_t energy;         /* its compute, buffer and DRAM energy, and static power
@@ -110,6 +115,12 @@ typedef struct {
     asim_cycle_t start, end;
     const char *what;             /* "compute", "load", "store" */
 } asim_span_t;
+
+/* The on-chip buffers' occupancy from `at` on: bits loaded for tiles not computed yet. */
+typedef struct {
+    asim_cycle_t at;
+    uint64_t bits;
+} asim_sample_t;
 
 typedef struct {
     const char *name;             /* unit instance, e.g. "qmm" */
@@ -182,11 +193,19 @@ typedef struct {
     const asim_stats_t *stats;
     const asim_span_t *spans;     /* the timeline, when recorded (asim_sim_record_timeline) */
     size_t n_spans;
+    const asim_sample_t *occupancy; /* buffer occupancy at each change, when recorded */
+    size_t n_occupancy;
 } asim_report_t;
 
 /* Builds the accelerator; refuses a design that does not fit its device (by how much) unless
  * resources.enforce is false. */
 asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **sim, asim_error_t *err);
+/* Times DMA transfers on a platform's memory: for every transfer of `bits` bits (store: to
+ * memory), fn returns the cycles it takes there; the transfer takes the longer of that and
+ * the DRAM model's cycles. The SystemC model uses it to move tensors through its initiator
+ * socket. Before asim_sim_run. */
+typedef asim_cycle_t (*asim_dma_timer_fn)(void *ctx, bool store, uint64_t bits);
+void asim_sim_set_dma_timer(asim_sim_t *sim, asim_dma_timer_fn fn, void *ctx);
 /* Records every compute, load and store span, for --trace and --vcd. Before asim_sim_run. */
 void asim_sim_record_timeline(asim_sim_t *sim);
 /* Runs g; rep stays valid until asim_report_free and asim_sim_free. */
