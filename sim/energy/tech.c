@@ -1,5 +1,7 @@
 /* tech.c: loader of the technology tables (see tech.h). */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/yaml.h"
@@ -246,6 +248,31 @@ asim_status_t asim_tech_load(const char *path, asim_tech_t *tech, asim_error_t *
     return st;
 }
 
+/* The other technology tables next to `named` (*.yaml in its folder, sorted), one of which
+ * may have `device`: on success *tech is that table. Tables that do not load are skipped
+ * (the named one's errors are reported by the caller). */
+static bool load_sibling_with(const char *named, const char *device, asim_tech_t *tech)
+{
+    char dir[ASIM_PATH_MAX], path[2 * ASIM_PATH_MAX + 2];
+    folder_of(named, dir, sizeof dir);
+    struct dirent **names;
+    asim_error_t scratch;
+    int n = scandir(dir, &names, NULL, alphasort);
+    bool found = false;
+    for (int i = 0; i < n; i++) {
+        const char *f = names[i]->d_name;
+        size_t len = strlen(f);
+        snprintf(path, sizeof path, "%s/%s", dir, f);
+        if (!found && len > 5 && !strcmp(f + len - 5, ".yaml") && strcmp(path, named) != 0 &&
+            asim_tech_load(path, tech, &scratch) == ASIM_OK && asim_tech_device(tech, device))
+            found = true;
+        free(names[i]);
+    }
+    if (n >= 0)
+        free(names);
+    return found;
+}
+
 asim_status_t asim_tech_load_for(const asim_config_t *cfg, asim_tech_t *tech, asim_error_t *err)
 {
     char dir[ASIM_PATH_MAX], path[2 * ASIM_PATH_MAX + 2];
@@ -262,6 +289,14 @@ asim_status_t asim_tech_load_for(const asim_config_t *cfg, asim_tech_t *tech, as
         return asim_error_set(err, st, where, "technology table: %s", msg);
     }
     if (st == ASIM_OK && !asim_tech_device(tech, cfg->device)) {
+        /* A device of another table in the same folder (device: asic) needs no tech key. */
+        asim_tech_t *other = malloc(sizeof *other);
+        bool found = other && load_sibling_with(tech->path, cfg->device, other);
+        if (found)
+            *tech = *other;
+        free(other);
+        if (found)
+            return ASIM_OK;
         char where[ASIM_PATH_MAX + 32], names[160] = "";
         size_t used = 0;
         for (size_t i = 0; i < tech->n_devices; i++)
@@ -269,8 +304,8 @@ asim_status_t asim_tech_load_for(const asim_config_t *cfg, asim_tech_t *tech, as
                                      tech->devices[i].name);
         asim_config_where(cfg, "device", where, sizeof where);
         return asim_error_set(err, ASIM_ERANGE, where,
-                              "device '%s' is not in %s (devices: %s)", cfg->device, path,
-                              names);
+                              "device '%s' is not in %s (devices: %s) nor in another "
+                              "table of its folder", cfg->device, path, names);
     }
     return st;
 }

@@ -203,12 +203,18 @@ static void write_text(FILE *out, const asim_report_t *r)
     fprintf(out, "efficiency     %.3f GOPS/W (PL %.3f, chip %.3f)\n", r->gops_per_w,
             r->gops_per_w_pl, r->gops_per_w_chip);
     const asim_device_t *d = r->device;
-    fprintf(out, "resources      LUT %.0f (%.1f%%), FF %.0f (%.1f%%), DSP %.0f (%.1f%%), "
-                 "BRAM36 %.0f (%.1f%%), URAM %.0f (%.1f%%) of %s%s\n",
-            r->resources.lut, pct(r->resources.lut, d->lut), r->resources.ff,
-            pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
-            r->resources.bram36, pct(r->resources.bram36, d->bram36), r->resources.uram,
-            pct(r->resources.uram, d->uram), d->part, r->fits ? "" : "  DOES NOT FIT");
+    if (d->lut + d->ff + d->dsp + d->bram36 + d->uram == 0) /* no budget: an ASIC */
+        fprintf(out, "resources      LUT %.0f, FF %.0f, DSP %.0f, BRAM36 %.0f, URAM %.0f "
+                     "(FPGA-equivalent counts; %s has no capacity to check)\n",
+                r->resources.lut, r->resources.ff, r->resources.dsp, r->resources.bram36,
+                r->resources.uram, d->part);
+    else
+        fprintf(out, "resources      LUT %.0f (%.1f%%), FF %.0f (%.1f%%), DSP %.0f (%.1f%%), "
+                     "BRAM36 %.0f (%.1f%%), URAM %.0f (%.1f%%) of %s%s\n",
+                r->resources.lut, pct(r->resources.lut, d->lut), r->resources.ff,
+                pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
+                r->resources.bram36, pct(r->resources.bram36, d->bram36), r->resources.uram,
+                pct(r->resources.uram, d->uram), d->part, r->fits ? "" : "  DOES NOT FIT");
     fprintf(out, "per unit       resources, energy (by kind), busy\n");
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
