@@ -9,7 +9,9 @@
 
 #include "asim/config.h"
 #include "asim/model.h"
+#include "asim/outfile.h"
 #include "asim/sim.h"
+#include "config/yaml.h"
 #include "report/report.h"
 #include "report/trace.h"
 #include "cli/sweep.h"
@@ -34,7 +36,7 @@ static const char usage[] =
     "                    (models/*.yaml) or a SCALE-Sim GEMM topology (Layer,M,N,K, .csv)\n"
     "  --set key=value   override a configuration key; repeatable\n"
     "  --format FMT      report format: text (default), json, csv\n"
-    "  --out FILE        write the report to FILE (replaced atomically) instead of stdout\n"
+    "  --out FILE        write the report to FILE (replaced atomically; - is stdout)\n"
     "  --trace FILE      write the timeline as a Chrome trace (open it in ui.perfetto.dev)\n"
     "  --vcd FILE        write each unit's activity as a VCD (GTKWave)\n"
     "  --program PROG    run a program written by `accelsim compile` (for this configuration\n"
@@ -131,28 +133,34 @@ static asim_status_t write_output(FILE *f, const asim_report_t *rep, asim_format
     return ASIM_OK;
 }
 
-/* Writes to path through a temporary file, so a failed run leaves no partial file. */
+/* Writes one output through asim_outfile (asim/outfile.h): never a partial or clobbered file. */
 static int write_file(const char *path, const asim_report_t *rep, asim_format_t fmt,
                       output_t what)
 {
-    char tmp[ASIM_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
-        return 2;
-    }
+    asim_outfile_t out;
     asim_error_t err;
-    if (write_output(f, rep, fmt, what, &err) != ASIM_OK) {
-        fclose(f);
-        remove(tmp);
+    if (asim_outfile_open(&out, path, &err) != ASIM_OK)
+        return fail(&err);
+    if (write_output(out.f, rep, fmt, what, &err) != ASIM_OK) {
+        asim_outfile_abort(&out);
         return fail(&err);
     }
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        fprintf(stderr, "accelsim: error: %s: cannot write: %s\n", path, strerror(errno));
-        remove(tmp);
-        return 2;
-    }
+    return asim_outfile_commit(&out, false, &err) == ASIM_OK ? 0 : fail(&err);
+}
+
+/* Refuses, before the run, an output that is an input (config, model, technology table,
+ * program) or another output. */
+static int check_outputs(const options_t *o, const asim_config_t *cfg)
+{
+    char dir[ASIM_PATH_MAX], tech[2 * ASIM_PATH_MAX + 2];
+    asim_config_dir(cfg, dir, sizeof dir);
+    snprintf(tech, sizeof tech, "%s%s%s", cfg->tech[0] == '/' ? "" : dir,
+             cfg->tech[0] == '/' ? "" : "/", cfg->tech);
+    const char *outputs[] = {o->out ? o->out : "-", o->trace, o->vcd};
+    const char *inputs[] = {o->config, o->model, tech, o->program};
+    asim_error_t err;
+    if (asim_outfile_check_distinct(outputs, 3, inputs, 4, &err) != ASIM_OK)
+        return fail(&err);
     return 0;
 }
 
@@ -169,9 +177,11 @@ static int compile_program(const options_t *o)
     asim_sim_t *sim;
     if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
         return fail(&err);
+    int status = check_outputs(o, &cfg);
+    if (status)
+        return status;
     if (asim_model_load(o->model, &g, &err) != ASIM_OK)
         return fail(&err);
-    int status = 0;
     if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
         status = fail(&err);
     } else {
@@ -196,13 +206,15 @@ static int run(const options_t *o)
     asim_report_t rep;
     if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
         return fail(&err);
+    int status = check_outputs(o, &cfg);
+    if (status)
+        return status;
     if (asim_model_load(o->model, &g, &err) != ASIM_OK)
         return fail(&err);
     if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
         asim_graph_free(&g);
         return fail(&err);
     }
-    int status = 0;
     if (o->trace || o->vcd)
         asim_sim_record_timeline(sim);
     asim_status_t run_st = o->program ? asim_sim_run_program(sim, &g, o->program, &rep, &err)
@@ -210,10 +222,7 @@ static int run(const options_t *o)
     if (run_st != ASIM_OK) {
         status = fail(&err);
     } else {
-        if (o->out)
-            status = write_file(o->out, &rep, o->format, OUT_REPORT);
-        else
-            asim_report_write(stdout, &rep, o->format);
+        status = write_file(o->out ? o->out : "-", &rep, o->format, OUT_REPORT);
         if (o->trace && status == 0)
             status = write_file(o->trace, &rep, o->format, OUT_TRACE);
         if (o->vcd && status == 0)
@@ -251,7 +260,34 @@ static int check(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Exit status after flushing standard output: a write error there (a full disk, a closed
+ * pipe) is an error of the command. */
+static int finish_stdout(int status)
+{
+    bool failed = fflush(stdout) != 0 || ferror(stdout);
+    failed = fclose(stdout) != 0 || failed;
+    if (failed && status == 0) {
+        fprintf(stderr, "accelsim: error: standard output: cannot write: %s\n",
+                strerror(errno ? errno : EIO));
+        return 1;
+    }
+    return status;
+}
+
+static const char *const commands[] = {"sweep", "check", "list", "config", "compile", "dump"};
+
+/* "WHAT 'word' (did you mean 'x'?)" for a word that is none of the n names. */
+static int unknown_word(const char *what, const char *word, const char *const *names, size_t n)
+{
+    const char *best = asim_closest_name(word, names, n, sizeof *names);
+    fprintf(stderr, "accelsim: error: %s '%s'", what, word);
+    if (best)
+        fprintf(stderr, " (did you mean '%s'?)", best);
+    fprintf(stderr, " (see accelsim --help)\n");
+    return 2;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
@@ -270,8 +306,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check"))
         return check(argc, argv);
     if (!strcmp(cmd, "list")) {
+        static const char *const lists[] = {"models"};
         if (argc != 3 || strcmp(argv[2], "models") != 0)
-            return usage_error("%s", "usage: accelsim list models");
+            return argc == 3 ? unknown_word("list: unknown list", argv[2], lists, 1)
+                             : usage_error("%s", "usage: accelsim list models");
         asim_model_list(stdout);
         return 0;
     }
@@ -287,8 +325,15 @@ int main(int argc, char **argv)
         asim_error_t err;
         return asim_program_dump_file(argv[2], stdout, &err) == ASIM_OK ? 0 : fail(&err);
     }
+    if (cmd[0] != '-' && strcmp(cmd, "compile") != 0)
+        return unknown_word("unknown command", cmd, commands, sizeof commands / sizeof *commands);
     options_t o = {0};
     bool compile = !strcmp(cmd, "compile");
     int st = parse_options(argc, argv, compile ? 2 : 1, &o);
     return st ? st : compile ? compile_program(&o) : run(&o);
+}
+
+int main(int argc, char **argv)
+{
+    return finish_stdout(dispatch(argc, argv));
 }

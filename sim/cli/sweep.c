@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asim/outfile.h"
 #include "config/yaml.h"
 #include "cli/sweep.h"
 #include "sweep/sweep.h"
@@ -19,6 +20,7 @@ extern char **environ;
 static const char usage[] =
     "usage: accelsim sweep --config FILE --model LIST [--set key=LIST]... --out FILE\n"
     "                      [-j N] [--shard I/N] [--objectives LIST] [--fsync]\n"
+    "                      [--point-timeout SECONDS]\n"
     "       accelsim sweep --merge OUT SHARD.csv...\n"
     "       accelsim sweep --plot FILE.csv [--plot-prefix PREFIX]\n"
     "\n"
@@ -31,6 +33,7 @@ static const char usage[] =
     "  --objectives LIST  Pareto objectives (default " ASIM_SWEEP_DEFAULT_OBJECTIVES ");\n"
     "                     gops and gops_per_w are maximized, the others minimized\n"
     "  --fsync            fsync the CSV after every row (survives power loss, slower)\n"
+    "  --point-timeout S  a point that runs longer than S seconds gets an error row\n"
     "  --merge OUT IN...  join the CSVs of a sharded sweep into OUT\n"
     "  --plot FILE.csv    draw the front and trends with gnuplot into PREFIX.{pareto,trends}\n"
     "                     .{svg,png} (PREFIX: FILE without .csv) and keep PREFIX.gp\n"
@@ -65,6 +68,7 @@ static double now_s(void)
 }
 
 typedef struct {
+    const char *path;             /* the sweep file */
     double start, last_draw;
     uint64_t total;               /* points of the shard, done before or now */
 } progress_t;
@@ -91,6 +95,13 @@ static void draw_progress(void *ctx, uint64_t done, uint64_t todo)
     fflush(stderr);
 }
 
+static void say_resuming(void *ctx, uint64_t done, uint64_t total)
+{
+    progress_t *pr = ctx;
+    fprintf(stderr, "accelsim: %s: resuming: %llu of %llu points already done\n", pr->path,
+            (unsigned long long)done, (unsigned long long)total);
+}
+
 /* Parses "I/N" with 0 <= I < N. */
 static bool parse_shard(const char *text, uint64_t *shard, uint64_t *shards)
 {
@@ -115,7 +126,10 @@ typedef struct {
     asim_sweep_opts_t opts;
 } sweep_args_t;
 
-enum { OPT_SHARD = 256, OPT_OBJECTIVES, OPT_FSYNC, OPT_MERGE, OPT_PLOT, OPT_PLOT_PREFIX };
+enum {
+    OPT_SHARD = 256, OPT_OBJECTIVES, OPT_FSYNC, OPT_MERGE, OPT_PLOT, OPT_PLOT_PREFIX,
+    OPT_POINT_TIMEOUT
+};
 
 /* Parses argv (argv[0] is "sweep"); returns 0, or the exit status of a usage error, or -1
  * after printing the help. */
@@ -130,6 +144,7 @@ static int parse_args(int argc, char **argv, sweep_args_t *A)
         {"shard", required_argument, NULL, OPT_SHARD},
         {"objectives", required_argument, NULL, OPT_OBJECTIVES},
         {"fsync", no_argument, NULL, OPT_FSYNC},
+        {"point-timeout", required_argument, NULL, OPT_POINT_TIMEOUT},
         {"merge", required_argument, NULL, OPT_MERGE},
         {"plot", required_argument, NULL, OPT_PLOT},
         {"plot-prefix", required_argument, NULL, OPT_PLOT_PREFIX},
@@ -161,6 +176,11 @@ static int parse_args(int argc, char **argv, sweep_args_t *A)
             break;
         case OPT_OBJECTIVES: A->objectives = optarg; break;
         case OPT_FSYNC: A->opts.fsync_rows = true; break;
+        case OPT_POINT_TIMEOUT:
+            if (asim_parse_double(optarg, 0.001, 1e6, &A->opts.point_timeout_s) != ASIM_OK)
+                return usage_error("--point-timeout: '%s' must be a number of seconds from "
+                                   "0.001 to 1000000", optarg);
+            break;
         case OPT_MERGE: A->merge = optarg; break;
         case OPT_PLOT: A->plot = optarg; break;
         case OPT_PLOT_PREFIX: A->plot_prefix = optarg; break;
@@ -169,7 +189,8 @@ static int parse_args(int argc, char **argv, sweep_args_t *A)
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    bool running = A->config || A->n_models || A->n_sets || A->out || A->objectives;
+    bool running = A->config || A->n_models || A->n_sets || A->out || A->objectives ||
+                   A->opts.point_timeout_s > 0;
     if ((A->merge != NULL) + (A->plot != NULL) + running > 1)
         return usage_error("%s", "--merge, --plot and running a sweep are separate commands");
     if (A->plot_prefix && !A->plot)
@@ -214,11 +235,12 @@ static int run_sweep(const sweep_args_t *A)
         return fail(&err);
     }
     asim_sweep_opts_t opts = A->opts;
-    progress_t pr = {.start = now_s()};
+    progress_t pr = {.path = A->out, .start = now_s()};
     bool tty = isatty(STDERR_FILENO);
+    opts.ctx = &pr;
+    opts.resuming = say_resuming;
     if (tty) {
         opts.progress = draw_progress;
-        opts.ctx = &pr;
         pr.total = sw.n_points > opts.shard
                        ? (sw.n_points - opts.shard + opts.shards - 1) / opts.shards
                        : 0;
@@ -239,10 +261,18 @@ static int run_sweep(const sweep_args_t *A)
     if (st != ASIM_OK)
         return fail(&err);
     if (sum.interrupted) {
-        fprintf(stderr, "accelsim: error: %s: sweep interrupted (%s) with %llu of %llu points "
-                        "done; run the same command again to resume\n",
-                A->out, sum.note, (unsigned long long)(sum.skipped + sum.ran),
-                (unsigned long long)sum.total);
+        /* Stopped on request (Ctrl-C, SIGTERM) is not an error; a worker killed from outside
+         * is. */
+        char why[200];
+        snprintf(why, sizeof why, "%s", stop_signal == SIGINT ? "stopped by Ctrl-C (SIGINT)"
+                                        : stop_signal ? "stopped by SIGTERM"
+                                                      : "interrupted");
+        if (!stop_signal)
+            snprintf(why + strlen(why), sizeof why - strlen(why), " (%s)", sum.note);
+        fprintf(stderr, "accelsim: %s%s: sweep %s with %llu of %llu points done; run the same "
+                        "command again to resume\n",
+                stop_signal ? "" : "error: ", A->out, why,
+                (unsigned long long)(sum.skipped + sum.ran), (unsigned long long)sum.total);
         return stop_signal ? 130 : 1;
     }
     if (tty)
@@ -291,13 +321,13 @@ static int plot(const sweep_args_t *A)
         snprintf(prefix, sizeof prefix, "%.*s",
                  (int)(len > 4 && !strcmp(A->plot + len - 4, ".csv") ? len - 4 : len), A->plot);
     snprintf(script, sizeof script, "%s.gp", prefix);
-    FILE *out = st == ASIM_OK ? fopen(script, "w") : NULL;
-    if (st == ASIM_OK && !out)
-        st = asim_error_set(&err, ASIM_EIO, script, "cannot write: %s", strerror(errno));
-    if (out) {
-        asim_sweep_plot_script(out, &sw, &f, prefix);
-        if (fclose(out) != 0)
-            st = asim_error_set(&err, ASIM_EIO, script, "cannot write: %s", strerror(errno));
+    const char *script_path = script;
+    asim_outfile_t out;
+    if (st == ASIM_OK)
+        st = asim_outfile_check_distinct(&script_path, 1, &A->plot, 1, &err);
+    if (st == ASIM_OK && (st = asim_outfile_open(&out, script, &err)) == ASIM_OK) {
+        asim_sweep_plot_script(out.f, &sw, &f, prefix);
+        st = asim_outfile_commit(&out, false, &err);
     }
     asim_sweep_file_free(&f);
     asim_sweep_free(&sw);

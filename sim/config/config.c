@@ -2,9 +2,11 @@
  * config.c: the schema table and everything it drives: YAML parsing, validation,
  * --set overrides, documentation and the YAML dump of the effective configuration.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "asim/config.h"
 #include "block/registry.h"
@@ -147,43 +149,10 @@ static bool schema_is_section(const char *section)
     return false;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return SIZE_MAX;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* " (did you mean 'x'?)" for the closest key within 3 edits, or "". */
 static void suggest_key(const char *key, char *buf, size_t n)
 {
-    const char *best = NULL;
-    size_t best_d = 4;
-    for (size_t i = 0; i < SCHEMA_LEN; i++) {
-        size_t d = edit_distance(key, schema[i].key);
-        if (d < best_d) {
-            best_d = d;
-            best = schema[i].key;
-        }
-    }
+    const char *best = asim_closest_name(key, &schema[0].key, SCHEMA_LEN, sizeof schema[0]);
     if (best)
         snprintf(buf, n, " (did you mean '%s'?)", best);
     else
@@ -257,6 +226,12 @@ static asim_status_t parse_value(const asim_cfg_key_t *k, const char *text, asim
             snprintf(why, n, "%s must be 1 to %zu characters long", k->key, k->size - 1);
             return ASIM_ERANGE;
         }
+        for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+            if (*c < ' ' || *c == 0x7f) { /* it would reach terminals, CSV and JSON raw */
+                snprintf(why, n, "%s has a control character (0x%02x at character %zu)",
+                         k->key, *c, (size_t)((const char *)c - text) + 1);
+                return ASIM_ETYPE;
+            }
         memcpy(field, text, strlen(text) + 1);
         return ASIM_OK;
     }
@@ -307,6 +282,10 @@ static asim_status_t load_entry(loader_t *L, const asim_yaml_node_t *node, const
         return asim_error_at(L->err, node->kind == ASIM_YAML_NULL ? ASIM_EMISSING : ASIM_ETYPE,
                              L->file, node->line, node->col, "%s: expected %s, found %s", key,
                              type_name(k), asim_yaml_kind_name(node->kind));
+    const asim_cfg_origin_t *was = &L->cfg->origin[k - schema];
+    if (was->source == ASIM_ORIGIN_FILE) /* "array.rows" beside "array: {rows: ...}" */
+        return asim_error_at(L->err, ASIM_ESYNTAX, L->file, node->key_line, node->key_col,
+                             "%s is set twice (first at line %d)", key, was->line);
     char why[256];
     asim_status_t st = parse_value(k, node->text, L->cfg, why, sizeof why);
     if (st != ASIM_OK)
@@ -331,19 +310,38 @@ static asim_status_t load_map(loader_t *L, const asim_yaml_node_t *map, const ch
     return ASIM_OK;
 }
 
-asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_error_t *err)
+/* Splits "key=value" at the first '=', dropping blanks around both (so "qmm.dpus = 32"
+ * works); false if there is no '=' or no key, or a part does not fit its buffer. */
+static bool split_assignment(const char *assignment, char *key, size_t key_size, char *value,
+                             size_t value_size)
 {
     const char *eq = strchr(assignment, '=');
-    if (!eq || eq == assignment)
+    if (!eq)
+        return false;
+    const char *k = assignment, *v = eq + 1, *end = eq + strlen(eq);
+    while (k < eq && isspace((unsigned char)*k))
+        k++;
+    const char *k_end = eq;
+    while (k_end > k && isspace((unsigned char)k_end[-1]))
+        k_end--;
+    while (v < end && isspace((unsigned char)*v))
+        v++;
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    if (k_end == k || (size_t)(k_end - k) >= key_size || (size_t)(end - v) >= value_size)
+        return false;
+    snprintf(key, key_size, "%.*s", (int)(k_end - k), k);
+    snprintf(value, value_size, "%.*s", (int)(end - v), v);
+    return true;
+}
+
+asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_error_t *err)
+{
+    char key[128], value[ASIM_PATH_MAX + 64];
+    if (!split_assignment(assignment, key, sizeof key, value, sizeof value))
         return asim_error_set(err, ASIM_EARG, "--set",
                               "'%s' is not of the form key=value (e.g. array.rows=16)",
                               assignment);
-    char key[128];
-    size_t klen = (size_t)(eq - assignment);
-    if (klen >= sizeof key)
-        return asim_error_set(err, ASIM_EKEY, "--set", "key too long");
-    memcpy(key, assignment, klen);
-    key[klen] = '\0';
     const asim_cfg_key_t *k = schema_find(key);
     if (!k) {
         char hint[80];
@@ -351,11 +349,25 @@ asim_status_t asim_config_set(asim_config_t *cfg, const char *assignment, asim_e
         return asim_error_set(err, ASIM_EKEY, "--set", "unknown key '%s'%s", key, hint);
     }
     char why[256];
-    asim_status_t st = parse_value(k, eq + 1, cfg, why, sizeof why);
+    asim_status_t st = parse_value(k, value, cfg, why, sizeof why);
     if (st != ASIM_OK)
         return asim_error_set(err, st, "--set", "%s", why);
     cfg->origin[k - schema] = (asim_cfg_origin_t){ASIM_ORIGIN_SET, 0, 0};
     return ASIM_OK;
+}
+
+/* One --set of a command line: a key given twice is refused (not last-wins), as in a
+ * sweep, so a command never means less than it says. */
+static asim_status_t set_once(asim_config_t *cfg, const char *assignment, asim_error_t *err)
+{
+    char key[128], value[ASIM_PATH_MAX + 64];
+    const asim_cfg_key_t *k = split_assignment(assignment, key, sizeof key, value, sizeof value)
+                                  ? schema_find(key)
+                                  : NULL;
+    if (k && cfg->origin[k - schema].source == ASIM_ORIGIN_SET)
+        return asim_error_set(err, ASIM_EARG, "--set",
+                              "%s is given twice; give each key one --set", key);
+    return asim_config_set(cfg, assignment, err);
 }
 
 /* Checks that relate keys to each other; every single key is already in bounds: each
@@ -384,6 +396,36 @@ static asim_status_t validate(const asim_config_t *cfg, asim_error_t *err)
                               "no matmul unit: enable array or qmm (or both)");
     }
     return ASIM_OK;
+}
+
+/* A SCALE-Sim configuration: a name ending in .cfg, or a first line (after blank and '#'
+ * lines) that is one of its INI section headers. text holds len bytes, not NUL-terminated. */
+static bool looks_like_scalesim_cfg(const char *name, const char *text, size_t len)
+{
+    static const char *const sections[] = {"[general]", "[architecture_presets]",
+                                           "[run_presets]", "[layout]", "[sparsity]"};
+    size_t n = strlen(name);
+    if (n > 4 && strcmp(name + n - 4, ".cfg") == 0)
+        return true;
+    const char *p = text, *end = text + len;
+    while (p < end && (*p == '#' || isspace((unsigned char)*p))) {
+        if (*p == '#')
+            while (p < end && *p != '\n')
+                p++;
+        else
+            p++;
+    }
+    const char *eol = p;
+    while (eol < end && *eol != '\n' && *eol != '\r')
+        eol++;
+    while (eol > p && (eol[-1] == ' ' || eol[-1] == '\t'))
+        eol--;
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        size_t want = strlen(sections[i]);
+        if ((size_t)(eol - p) == want && strncasecmp(p, sections[i], want) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Numeric value of a field as the schema types it. */
@@ -417,6 +459,12 @@ asim_status_t asim_config_parse(const char *name, const char *text, size_t len,
         return asim_error_set(err, ASIM_EARG, "--config", "path too long");
     snprintf(cfg->path, sizeof cfg->path, "%s", name);
 
+    if (looks_like_scalesim_cfg(name, text, len))
+        return asim_error_set(err, ASIM_EUNSUPPORTED, name,
+                              "a SCALE-Sim .cfg file ([general], [architecture_presets], ...) "
+                              "is unsupported; accelsim configurations are YAML "
+                              "(docs/config.md; configs/systolic_32x32.yaml is a SCALE-Sim-like "
+                              "32x32 array)");
     asim_yaml_node_t *root;
     asim_status_t st = asim_yaml_parse(name, text, len, &root, err);
     if (st != ASIM_OK)
@@ -436,8 +484,7 @@ asim_status_t asim_config_parse(const char *name, const char *text, size_t len,
         return st;
 
     for (size_t i = 0; i < n_sets; i++) {
-        st = asim_config_set(cfg, sets[i], err);
-        if (st != ASIM_OK)
+        if ((st = set_once(cfg, sets[i], err)) != ASIM_OK)
             return st;
     }
     for (size_t i = 0; i < SCHEMA_LEN; i++)
@@ -489,7 +536,7 @@ static void value_text(const asim_cfg_key_t *k, const asim_config_t *cfg, char *
     const void *field = (const char *)cfg + k->offset;
     switch (k->type) {
     case ASIM_CFG_INT: snprintf(buf, n, "%lld", (long long)*(const int64_t *)field); break;
-    case ASIM_CFG_FLOAT: snprintf(buf, n, "%g", *(const double *)field); break;
+    case ASIM_CFG_FLOAT: asim_format_double(*(const double *)field, buf, n); break;
     case ASIM_CFG_BOOL: snprintf(buf, n, "%s", *(const bool *)field ? "true" : "false"); break;
     case ASIM_CFG_ENUM: snprintf(buf, n, "%s", k->choices[*(const int *)field]); break;
     default: snprintf(buf, n, "\"%s\"", (const char *)field); break;

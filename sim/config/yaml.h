@@ -1,12 +1,16 @@
 /*
  * yaml.h: the C view of a YAML document, produced by the yaml-cpp shim (yaml_shim.cpp).
  *
- * The shim reads the whole file, parses it with yaml-cpp and copies it into a tree of
- * plain C nodes that carry 1-based line and column numbers, so callers can name the place
- * of every problem. Nothing of yaml-cpp is visible here; no exception crosses this API.
- * Limits, checked before anything large is built: files over ASIM_YAML_MAX_BYTES, nesting
- * deeper than ASIM_YAML_MAX_DEPTH and more than ASIM_YAML_MAX_NODES nodes (alias bombs)
- * are refused. Files with NUL bytes are refused as binary.
+ * The shim reads the whole file, parses it with yaml-cpp's event parser and builds, event
+ * by event, a tree of plain C nodes that carry 1-based line and column numbers, so callers
+ * can name the place of every problem. Nothing of yaml-cpp is visible here; no exception
+ * crosses this API. Limits, each an error naming the place: files over ASIM_YAML_MAX_BYTES
+ * and flow collections ([...], {...}) of more than ASIM_YAML_MAX_FLOW_ITEMS items (a
+ * pre-scan, before yaml-cpp sees the text: its scanner holds a whole flow collection in
+ * memory); then, while parsing, nesting deeper than ASIM_YAML_MAX_DEPTH and more than
+ * ASIM_YAML_MAX_NODES nodes, aliases expanded (alias bombs). Also refused: NUL bytes in
+ * the file (binary) or in a scalar ("\0" escapes), keys that are not scalars, and a second
+ * document.
  */
 #ifndef ASIM_CONFIG_YAML_H
 #define ASIM_CONFIG_YAML_H
@@ -23,6 +27,7 @@ extern "C" {
 #define ASIM_YAML_MAX_BYTES (16u << 20)
 #define ASIM_YAML_MAX_DEPTH 64
 #define ASIM_YAML_MAX_NODES 1000000
+#define ASIM_YAML_MAX_FLOW_ITEMS 200000
 
 typedef enum { ASIM_YAML_NULL, ASIM_YAML_SCALAR, ASIM_YAML_SEQ, ASIM_YAML_MAP } asim_yaml_kind_t;
 
@@ -54,6 +59,16 @@ asim_status_t asim_parse_int(const char *text, int64_t min, int64_t max, int64_t
 /* Parses a whole finite decimal number; ASIM_ETYPE if it is not one, ASIM_ERANGE if outside
  * [min, max]. The one number parser of every input. */
 asim_status_t asim_parse_double(const char *text, double min, double max, double *out);
+
+/* Writes v in the shortest "%.Ng" form, N >= 15, that reads back as exactly v (round trip: a printed
+ * configuration or sweep value, read again, gives the same number). */
+void asim_format_double(double v, char *buf, size_t n);
+
+/* The name closest to word within 3 edits, or NULL (for "did you mean" hints). The n names
+ * are the `const char *` at first, first + stride, ... (a field of an array of structs;
+ * stride = sizeof one struct). */
+const char *asim_closest_name(const char *word, const char *const *first, size_t n,
+                              size_t stride);
 
 /* Refuses text with NUL bytes (binary data), naming the offset. */
 asim_status_t asim_text_check(const char *name, const char *text, size_t len, asim_error_t *err);

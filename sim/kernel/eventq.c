@@ -1,4 +1,6 @@
 /* eventq.c: binary min-heap event queue keyed by (cycle, priority, sequence). */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "asim/kernel.h"
@@ -76,9 +78,27 @@ asim_status_t asim_eventq_schedule(asim_eventq_t *q, asim_cycle_t when, int prio
     return ASIM_OK;
 }
 
-void asim_eventq_run(asim_eventq_t *q, asim_cycle_t until)
+asim_status_t asim_eventq_fail(asim_eventq_t *q, asim_status_t code, const char *where,
+                               const char *fmt, ...)
 {
-    while (q->len > 0 && q->heap[0].when <= until) {
+    if (q->fault.code != ASIM_OK)
+        return code;
+    char msg[ASIM_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return asim_error_set(&q->fault, code, where, "%s", msg);
+}
+
+asim_status_t asim_eventq_run(asim_eventq_t *q, asim_cycle_t until)
+{
+    while (q->fault.code == ASIM_OK && q->len > 0 && q->heap[0].when <= until) {
+        if (q->max_events && q->executed >= q->max_events)
+            return asim_eventq_fail(q, ASIM_ELIMIT, "kernel",
+                                    "the run reached its bound of %llu events at cycle %llu",
+                                    (unsigned long long)q->max_events,
+                                    (unsigned long long)q->now);
         asim_event_t ev = q->heap[0];
         q->heap[0] = q->heap[--q->len];
         heap_sift_down(q->heap, q->len, 0);
@@ -86,4 +106,5 @@ void asim_eventq_run(asim_eventq_t *q, asim_cycle_t until)
         q->executed++;
         ev.fn(ev.ctx, ev.when);
     }
+    return q->fault.code;
 }

@@ -4,9 +4,12 @@
  * Every op of the forward pass is listed: patch embedding or embedding adds, per block
  * LayerNorm, QKV, per-head QK^T, softmax, per-head attention x V, projection, residual
  * adds, MLP with GELU, the final LayerNorm and the classifier (BERT: pooler + tanh too).
- * Token embedding lookups move no MACs and are not listed. Binary variants (w1aA) have
- * 1-bit weights in every GEMM (embedding projection and classifier included), A-bit GEMM
- * activations on both sides of the attention products, and 8-bit vector ops.
+ * ViT blocks are pre-LN (LayerNorm before each branch), BERT blocks post-LN (LayerNorm after
+ * each residual add), as the two papers define them. Token embedding lookups move no MACs and
+ * are not listed. Binary variants (w1aA) have 1-bit weights in the block GEMMs, A-bit GEMM
+ * activations on both sides of the attention products, and 8-bit vector ops; binary ViTs keep
+ * the patch embedding and the classifier head at edge_bits (8) weights and activations, as
+ * published binary ViTs do (binary BERT binarizes its pooler and classifier too).
  */
 #include <stddef.h>
 #include <string.h>
@@ -24,6 +27,8 @@ typedef struct {
     int64_t a_bits, w_bits;           /* GEMM activations and weights */
     int64_t v_bits;                   /* inputs and outputs of vector ops */
     int64_t steps;                    /* ODE: Euler steps per ODE block (shared weights) */
+    int64_t edge_bits;                /* ViT patch embedding and head: weight and activation
+                                         bits; 0 = a_bits / w_bits like the other GEMMs */
 } transformer_t;
 
 typedef struct {
@@ -33,15 +38,15 @@ typedef struct {
     transformer_t p;
 } builtin_t;
 
-#define VIT_TINY(a, w) {12, 192, 3, 768, 224, 16, 3, 0, 1000, a, w, 8, 0}
-#define BERT_BASE(a, w) {12, 768, 12, 3072, 0, 0, 0, 128, 2, a, w, 8, 0}
+#define VIT_TINY(a, w, edge) {12, 192, 3, 768, 224, 16, 3, 0, 1000, a, w, 8, 0, edge}
+#define BERT_BASE(a, w) {12, 768, 12, 3072, 0, 0, 0, 128, 2, a, w, 8, 0, 0}
 static const builtin_t builtins[] = {
     {"vit_tiny", FAMILY_VIT, "DeiT-Tiny: 224x224, patch 16, 197 tokens, dim 192, 3 heads",
-     VIT_TINY(8, 8)},
+     VIT_TINY(8, 8, 0)},
     {"vit_small", FAMILY_VIT, "DeiT-Small: 224x224, patch 16, 197 tokens, dim 384, 6 heads",
-     {12, 384, 6, 1536, 224, 16, 3, 0, 1000, 8, 8, 8, 0}},
+     {12, 384, 6, 1536, 224, 16, 3, 0, 1000, 8, 8, 8, 0, 0}},
     {"vit_base", FAMILY_VIT, "ViT-B/16: 224x224, patch 16, 197 tokens, dim 768, 12 heads",
-     {12, 768, 12, 3072, 224, 16, 3, 0, 1000, 8, 8, 8, 0}},
+     {12, 768, 12, 3072, 224, 16, 3, 0, 1000, 8, 8, 8, 0, 0}},
     {"bert_base", FAMILY_BERT, "BERT-base encoder: dim 768, 12 heads, sequence 128",
      BERT_BASE(8, 8)},
     {"bert_base_w1a1", FAMILY_BERT, "binary BERT-base: 1-bit weights, 1-bit activations",
@@ -53,15 +58,15 @@ static const builtin_t builtins[] = {
     {"bert_base_w1a8", FAMILY_BERT, "binary BERT-base: 1-bit weights, 8-bit activations",
      BERT_BASE(8, 1)},
     {"vit_tiny_w1a1", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 1-bit activations",
-     VIT_TINY(1, 1)},
+     VIT_TINY(1, 1, 8)},
     {"vit_tiny_w1a2", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 2-bit activations",
-     VIT_TINY(2, 1)},
+     VIT_TINY(2, 1, 8)},
     {"vit_tiny_w1a4", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 4-bit activations",
-     VIT_TINY(4, 1)},
+     VIT_TINY(4, 1, 8)},
     {"vit_tiny_w1a8", FAMILY_VIT, "binary DeiT-Tiny: 1-bit weights, 8-bit activations",
-     VIT_TINY(8, 1)},
+     VIT_TINY(8, 1, 8)},
     {"odeformer", FAMILY_ODE, "Neural-ODE CNN-transformer (Okubo et al.): 96x96, 3 ODE stages, "
-     "MHSA", {1, 64, 4, 0, 96, 2, 3, 0, 10, 8, 8, 8, 4}},
+     "MHSA", {1, 64, 4, 0, 96, 2, 3, 0, 10, 8, 8, 8, 4, 0}},
 };
 
 #define N_BUILTINS (sizeof builtins / sizeof builtins[0])
@@ -91,6 +96,7 @@ static const param_t params[] = {
     {"w_bits", P(w_bits), 1, 32, VIT | BERT | ODE},
     {"v_bits", P(v_bits), 1, 32, VIT | BERT | ODE},
     {"steps", P(steps), 1, 1024, ODE},
+    {"edge_bits", P(edge_bits), 0, 32, VIT},
 };
 #define N_PARAMS (sizeof params / sizeof params[0])
 
@@ -102,11 +108,30 @@ void asim_model_list(FILE *out)
     fprintf(out, "  all:  layers dim heads mlp classes a_bits w_bits v_bits\n");
     fprintf(out, "        (a_bits: GEMM activations, w_bits: weights, v_bits: vector ops)\n");
     fprintf(out, "  vit:  image patch channels (tokens = (image/patch)^2 + 1)\n");
+    fprintf(out, "        edge_bits (patch embedding and head; 0 = a_bits/w_bits; binary: 8)\n");
     fprintf(out, "  bert: seq_len\n");
     fprintf(out, "  odeformer: dim (stage-1 channels) heads image patch (stem stride) channels "
                  "steps\n");
     fprintf(out, "Files: --model path.yaml (docs/model-format.md) or path.csv "
                  "(SCALE-Sim Layer,M,N,K,)\n");
+}
+
+/* "NAME has no parameter 'x' (did you mean 'y'?); its parameters: ...". */
+static asim_status_t unknown_param(const builtin_t *b, const char *item, asim_error_t *err)
+{
+    char hint[120] = "", list[256] = "";
+    size_t used = 0;
+    const char *best = asim_closest_name(item, &params[0].key, N_PARAMS, sizeof params[0]);
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        bool own = params[i].families & (1u << b->family);
+        if (own)
+            used += (size_t)snprintf(list + used, sizeof list - used, " %s", params[i].key);
+        if (best == params[i].key)
+            snprintf(hint, sizeof hint, " (did you mean '%s'?%s)", best,
+                     own ? "" : " other models have it");
+    }
+    return asim_error_set(err, ASIM_EKEY, "--model", "%s has no parameter '%s'%s; its "
+                          "parameters:%s", b->name, item, hint, list);
 }
 
 static asim_status_t parse_params(const builtin_t *b, const char *text, transformer_t *p,
@@ -116,6 +141,7 @@ static asim_status_t parse_params(const builtin_t *b, const char *text, transfor
     if (strlen(text) >= sizeof buf)
         return asim_error_set(err, ASIM_EARG, "--model", "parameter list too long");
     snprintf(buf, sizeof buf, "%s", text);
+    const param_t *given[N_PARAMS] = {0};
     for (char *save, *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (!eq)
@@ -127,8 +153,11 @@ static asim_status_t parse_params(const builtin_t *b, const char *text, transfor
             if (strcmp(params[i].key, item) == 0 && (params[i].families & (1u << b->family)))
                 par = &params[i];
         if (!par)
-            return asim_error_set(err, ASIM_EKEY, "--model", "%s has no parameter '%s'",
+            return unknown_param(b, item, err);
+        if (given[par - params])
+            return asim_error_set(err, ASIM_EARG, "--model", "%s: parameter %s is given twice",
                                   b->name, item);
+        given[par - params] = par;
         int64_t *field = (int64_t *)((char *)p + par->offset);
         if (asim_parse_int(eq + 1, par->min, par->max, field) != ASIM_OK)
             return asim_error_set(err, ASIM_ERANGE, "--model",
@@ -153,7 +182,8 @@ typedef struct {
     asim_status_t st;
 } emitter_t;
 
-static void emit(emitter_t *e, asim_op_t op)
+/* Adds op with GEMM activations of a_bits and weights of w_bits (vector ops: v_bits). */
+static void emit_at(emitter_t *e, asim_op_t op, int64_t a_bits, int64_t w_bits)
 {
     if (e->st != ASIM_OK)
         return;
@@ -161,16 +191,28 @@ static void emit(emitter_t *e, asim_op_t op)
     if (op.count == 0)
         op.count = 1;
     bool gemm = op.kind == ASIM_OP_GEMM;
-    op.a_bits = (int)(gemm ? e->p->a_bits : e->p->v_bits);
+    op.a_bits = (int)(gemm ? a_bits : e->p->v_bits);
     op.out_bits = op.a_bits;
     if (gemm)
-        op.b_bits = (int)(op.b_is_weight ? e->p->w_bits : e->p->a_bits);
+        op.b_bits = (int)(op.b_is_weight ? w_bits : a_bits);
     e->st = asim_op_check(&op, why, sizeof why);
     if (e->st != ASIM_OK) {
         asim_error_set(e->err, e->st, "--model", "%s: %s", e->g->name, why);
         return;
     }
     e->st = asim_graph_add(e->g, &op, e->err);
+}
+
+static void emit(emitter_t *e, asim_op_t op)
+{
+    emit_at(e, op, e->p->a_bits, e->p->w_bits);
+}
+
+/* A ViT edge GEMM (patch embedding, head): at edge_bits when set. */
+static void emit_edge(emitter_t *e, asim_op_t op)
+{
+    int64_t bits = e->p->edge_bits;
+    emit_at(e, op, bits ? bits : e->p->a_bits, bits ? bits : e->p->w_bits);
 }
 
 static asim_op_t gemm(const char *prefix, const char *name, uint64_t m, uint64_t n, uint64_t k,
@@ -201,6 +243,15 @@ static const link_t encoder_links[] = {
     {"av", "softmax", "qkv"},    /* P V: V from the QKV projection */
     {"add1", "proj", "<in>"},    /* residual around attention */
     {"add2", "fc2", "add1"},     /* residual around the MLP */
+    {NULL, NULL, NULL},
+};
+
+/* Post-LN (BERT): the MLP's residual is ln1's output, the normalized first sum. */
+static const link_t post_ln_encoder_links[] = {
+    {"qk", "qkv", "qkv"},
+    {"av", "softmax", "qkv"},
+    {"add1", "proj", "<in>"},
+    {"add2", "fc2", "ln1"},
     {NULL, NULL, NULL},
 };
 
@@ -242,27 +293,33 @@ static void link_block(emitter_t *e, size_t first, const char *prefix, const lin
     }
 }
 
-/* One encoder block on t tokens. */
-static void emit_block(emitter_t *e, int index, uint64_t t)
+/* One encoder block on t tokens: pre-LN (ln1 before qkv, ln2 before fc1) or post-LN (ln1
+ * after add1, ln2 after add2). */
+static void emit_block(emitter_t *e, int index, uint64_t t, bool post_ln)
 {
     const transformer_t *p = e->p;
     uint64_t d = (uint64_t)p->dim, h = (uint64_t)p->heads, dh = d / h, f = (uint64_t)p->mlp;
     char pre[32];
     snprintf(pre, sizeof pre, "blk%d.", index);
     size_t first = e->g->len;
-    emit(e, vec(pre, "ln1", ASIM_OP_LAYERNORM, t, d, 1));
+    asim_op_t ln1 = vec(pre, "ln1", ASIM_OP_LAYERNORM, t, d, 1);
+    asim_op_t ln2 = vec(pre, "ln2", ASIM_OP_LAYERNORM, t, d, 1);
+    if (!post_ln)
+        emit(e, ln1);
     emit(e, gemm(pre, "qkv", t, 3 * d, d, 1, true));
     emit(e, gemm(pre, "qk", t, t, dh, h, false));
     emit(e, vec(pre, "softmax", ASIM_OP_SOFTMAX, t, t, h));
     emit(e, gemm(pre, "av", t, dh, t, h, false));
     emit(e, gemm(pre, "proj", t, d, d, 1, true));
     emit(e, vec(pre, "add1", ASIM_OP_ADD, t, d, 1));
-    emit(e, vec(pre, "ln2", ASIM_OP_LAYERNORM, t, d, 1));
+    emit(e, post_ln ? ln1 : ln2);
     emit(e, gemm(pre, "fc1", t, f, d, 1, true));
     emit(e, vec(pre, "gelu", ASIM_OP_GELU, t, f, 1));
     emit(e, gemm(pre, "fc2", t, d, f, 1, true));
     emit(e, vec(pre, "add2", ASIM_OP_ADD, t, d, 1));
-    link_block(e, first, pre, encoder_links);
+    if (post_ln)
+        emit(e, ln2);
+    link_block(e, first, pre, post_ln ? post_ln_encoder_links : encoder_links);
 }
 
 /* One 3x3 convolution as an im2col GEMM on an h x h map: m = output pixels. */
@@ -331,7 +388,7 @@ static void emit_transformer(emitter_t *e, family_t family)
         uint64_t side = (uint64_t)(p->image / p->patch), patches = side * side;
         t = patches + 1; /* + class token */
         uint64_t k = (uint64_t)(p->channels * p->patch * p->patch);
-        emit(e, gemm("", "patch_embed", patches, d, k, 1, true));
+        emit_edge(e, gemm("", "patch_embed", patches, d, k, 1, true));
         emit(e, vec("", "pos_embed", ASIM_OP_ADD, t, d, 1));
     } else {
         t = (uint64_t)p->seq_len;
@@ -339,10 +396,10 @@ static void emit_transformer(emitter_t *e, family_t family)
         emit(e, vec("", "embed_ln", ASIM_OP_LAYERNORM, t, d, 1));
     }
     for (int i = 0; i < p->layers; i++)
-        emit_block(e, i, t);
+        emit_block(e, i, t, family == FAMILY_BERT);
     if (family == FAMILY_VIT) {
         emit(e, vec("", "ln_f", ASIM_OP_LAYERNORM, t, d, 1));
-        emit(e, gemm("", "head", 1, (uint64_t)p->classes, d, 1, true));
+        emit_edge(e, gemm("", "head", 1, (uint64_t)p->classes, d, 1, true));
     } else {
         emit(e, gemm("", "pooler", 1, d, d, 1, true));
         emit(e, vec("", "pooler_tanh", ASIM_OP_TANH, 1, d, 1));
@@ -363,9 +420,14 @@ asim_status_t asim_model_builtin(const char *name, const char *params_text, asim
         for (size_t i = 0; i < N_BUILTINS; i++)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
                                      builtins[i].name);
+        char hint[80] = "";
+        const char *best = asim_closest_name(name, &builtins[0].name, N_BUILTINS,
+                                             sizeof builtins[0]);
+        if (best)
+            snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
         return asim_error_set(err, ASIM_EMODEL, "--model",
-                              "unknown model '%s' (built-ins: %s; or a .yaml/.csv file)", name,
-                              names);
+                              "unknown model '%s'%s (built-ins: %s; or a .yaml/.csv file)", name,
+                              hint, names);
     }
     transformer_t p = b->p;
     asim_status_t st = parse_params(b, params_text, &p, err);

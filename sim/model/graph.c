@@ -1,7 +1,9 @@
 /* graph.c: the op list every model source produces (see model.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "asim/checked.h"
 #include "asim/model.h"
 
 static const char *const op_kind_names[] = {
@@ -82,8 +84,9 @@ asim_status_t asim_op_check(const asim_op_t *op, char *why, size_t n)
         snprintf(why, n, "op '%s': count must be 1 to %u", op->name, ASIM_MODEL_MAX_COUNT);
         return ASIM_ERANGE;
     }
-    /* Each factor is below 2^24 and count below 2^17, so compare by division. */
-    if (d1 * d2 > ASIM_MODEL_MAX_WORK / d3 / op->count) {
+    uint64_t work;
+    if (!asim_mul3_u64(d1, d2, d3, &work) || !asim_mul_u64(work, op->count, &work) ||
+        work > ASIM_MODEL_MAX_WORK) {
         snprintf(why, n, "op '%s': more than 2^50 MACs or elements", op->name);
         return ASIM_ERANGE;
     }
@@ -93,6 +96,23 @@ asim_status_t asim_op_check(const asim_op_t *op, char *why, size_t n)
         return ASIM_ERANGE;
     }
     return ASIM_OK;
+}
+
+asim_status_t asim_graph_check_shared(const asim_graph_t *g, const asim_op_t *op, char *why,
+                                      size_t n)
+{
+    if (op->kind != ASIM_OP_GEMM || !op->b_shared)
+        return ASIM_OK;
+    for (size_t i = g->len; i-- > 0;) {
+        const asim_op_t *w = &g->ops[i];
+        if (w->kind == ASIM_OP_GEMM && w->b_is_weight && !w->b_shared && w->k == op->k &&
+            w->n == op->n)
+            return ASIM_OK;
+    }
+    snprintf(why, n, "op '%s': b: shared, but no earlier op has a %llu x %llu weight (k x n) "
+                     "to share",
+             op->name, (unsigned long long)op->k, (unsigned long long)op->n);
+    return ASIM_EMODEL;
 }
 
 void asim_graph_link(asim_graph_t *g)

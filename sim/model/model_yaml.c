@@ -25,6 +25,7 @@ typedef struct {
     asim_graph_t *g;
     asim_error_t *err;
     int a_bits, b_bits, out_bits;   /* defaults */
+    uint64_t expansions;            /* repeat bodies expanded so far, empty ones included */
     struct {
         const char *name;           /* the repeat block's name: its input, in `inputs` */
         char prefix[128];           /* names of its ops start with this */
@@ -215,7 +216,8 @@ static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char
     if ((f = asim_yaml_get(n, "inputs")) && (st = load_inputs(L, f, &op)))
         return st;
     char why[160];
-    if ((st = asim_op_check(&op, why, sizeof why)))
+    if ((st = asim_op_check(&op, why, sizeof why)) ||
+        (st = asim_graph_check_shared(L->g, &op, why, sizeof why)))
         return node_error(L, n, st, why);
     if ((st = asim_graph_add(L->g, &op, NULL)))
         return node_error(L, n, st, "too many ops (the limit is 100000)");
@@ -238,6 +240,15 @@ static asim_status_t load_repeat(yloader_t *L, const asim_yaml_node_t *n, const 
         return node_error(L, n, ASIM_ERANGE, "repeat blocks nested more than 16 deep");
     L->depth++;
     for (int64_t i = 0; i < times && st == ASIM_OK; i++) {
+        /* Bodies count against the op cap too, so "repeat: N" around an empty or nested
+         * repeat stops here instead of looping N^depth times. */
+        if (++L->expansions + L->g->len > ASIM_MODEL_MAX_OPS) {
+            st = asim_error_at(L->err, ASIM_ERANGE, L->file, n->line, n->col,
+                               "repeat: the model expands to more than %d ops and repeat "
+                               "bodies (empty bodies count too)",
+                               ASIM_MODEL_MAX_OPS);
+            break;
+        }
         char *sub = L->scope[L->depth - 1].prefix;
         snprintf(sub, sizeof L->scope[0].prefix, "%s%s%lld.", prefix, name, (long long)i);
         L->scope[L->depth - 1].name = name;

@@ -4,6 +4,7 @@
  * Format (as SCALE-Sim reads it with mnk inputs): a header row `Layer,M,N,K,` and one row
  * per layer `name, M, N, K,`, where the layer multiplies an M x K input by a K x N filter.
  * The trailing comma is optional; blank lines are skipped; spaces around fields are ignored.
+ * A UTF-8 byte order mark is skipped; lines may end in LF, CR LF or CR.
  * Each row becomes a GEMM op with 8-bit operands and a weight B.
  */
 #include <ctype.h>
@@ -87,6 +88,13 @@ static asim_status_t parse_row(const char *path, int line, char **f, int n, asim
     return ASIM_OK;
 }
 
+/* SCALE-Sim's convolution topology: "Layer name, IFMAP Height, IFMAP Width, ...". */
+static bool is_conv_header(char **f, int n)
+{
+    return n >= 2 && strcasecmp(trim(f[0]), "Layer name") == 0 &&
+           strcasecmp(trim(f[1]), "IFMAP Height") == 0; /* untrimmed when over the field cap */
+}
+
 static bool is_header(char **f, int n)
 {
     static const char *const want[] = {"Layer", "M", "N", "K"};
@@ -141,18 +149,26 @@ static asim_status_t parse_csv(const char *path, char *text, asim_graph_t *g, as
 
     bool header = false;
     int line = 0;
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark, as Excel writes */
+        text += 3;
     for (char *row = text, *next; row && st == ASIM_OK; row = next) {
-        next = strchr(row, '\n');
-        if (next)
-            *next++ = '\0';
+        /* Lines end in LF, CR LF or a lone CR (old Mac exports). */
+        size_t len = strcspn(row, "\r\n");
+        next = row[len] ? row + len + 1 + (row[len] == '\r' && row[len + 1] == '\n') : NULL;
+        row[len] = '\0';
         line++;
-        row[strcspn(row, "\r")] = '\0';
         if (trim(row)[0] == '\0')
             continue;
         char *f[CSV_MAX_FIELDS];
         int n = split_fields(row, f);
         if (!header) {
-            if (!is_header(f, n))
+            if (is_conv_header(f, n))
+                st = asim_error_at(err, ASIM_EUNSUPPORTED, path, line, 0,
+                                   "a SCALE-Sim convolution topology ('Layer name, IFMAP "
+                                   "Height, ...') is unsupported; give a GEMM topology "
+                                   "'Layer,M,N,K,' (a convolution is the GEMM M = output "
+                                   "pixels, N = filters, K = filter height x width x channels)");
+            else if (!is_header(f, n))
                 st = asim_error_at(err, ASIM_ESYNTAX, path, line, 0,
                                    "expected the SCALE-Sim GEMM header 'Layer,M,N,K,'");
             header = true;

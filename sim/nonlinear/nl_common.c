@@ -3,10 +3,23 @@
 
 #include "nonlinear/nl_internal.h"
 
-asim_status_t asim_nl_check_input(const int32_t *x, size_t n, const asim_nl_fmt_t *in)
+unsigned asim_nl_max_in_bits(asim_nl_impl_t impl, asim_nl_func_t func)
+{
+    bool acc = impl == ASIM_NL_EXACT ||
+               (impl == ASIM_NL_IBERT && (func == ASIM_NL_SOFTMAX || func == ASIM_NL_GELU));
+    return acc ? ASIM_NL_ACC_BITS : ASIM_NL_IN_BITS;
+}
+
+unsigned asim_nl_max_prob_bits(asim_nl_impl_t impl)
+{
+    return impl == ASIM_NL_IVIT || impl == ASIM_NL_EXACT ? ASIM_NL_IVIT_PROB_BITS : 16;
+}
+
+asim_status_t asim_nl_check_input(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                  unsigned max_bits)
 {
     if (!x || !in || n == 0 || n > ASIM_NL_MAX_N || !in->is_signed || in->bits < 2 ||
-        in->bits > 16 || !isfinite(in->scale) || in->scale < ldexp(1.0, -14) ||
+        in->bits > max_bits || !isfinite(in->scale) || in->scale < ldexp(1.0, -14) ||
         in->scale > ldexp(1.0, 6))
         return ASIM_EARG;
     int32_t lo = (int32_t)asim_fx_min(in->bits, true), hi = (int32_t)asim_fx_max(in->bits, true);
@@ -16,9 +29,9 @@ asim_status_t asim_nl_check_input(const int32_t *x, size_t n, const asim_nl_fmt_
     return ASIM_OK;
 }
 
-asim_status_t asim_nl_check_prob_bits(unsigned prob_bits)
+asim_status_t asim_nl_check_prob_bits(asim_nl_impl_t impl, unsigned prob_bits)
 {
-    return prob_bits >= 2 && prob_bits <= 16 ? ASIM_OK : ASIM_EARG;
+    return prob_bits >= 2 && prob_bits <= asim_nl_max_prob_bits(impl) ? ASIM_OK : ASIM_EARG;
 }
 
 int32_t asim_nl_row_max(const int32_t *x, size_t n)

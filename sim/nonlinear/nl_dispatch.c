@@ -84,12 +84,15 @@ asim_status_t asim_nl_run(const asim_nl_op_t *op, const int32_t *x, const int32_
         return asim_error_set(err, ASIM_EARG, "nonlinear", "bad operation or missing output");
     const char *impl = asim_nl_impl_name(op->impl), *func = asim_nl_func_name(op->func);
     bool is_div = op->func == ASIM_NL_DIV;
-    if (asim_nl_check_input(x, n, in) || (is_div && asim_nl_check_input(b, n, in_b)) ||
-        (op->func == ASIM_NL_SOFTMAX && asim_nl_check_prob_bits(op->prob_bits)))
+    unsigned max_bits = asim_nl_max_in_bits(op->impl, op->func);
+    if (asim_nl_check_input(x, n, in, max_bits) ||
+        (is_div && asim_nl_check_input(b, n, in_b, max_bits)) ||
+        (op->func == ASIM_NL_SOFTMAX && asim_nl_check_prob_bits(op->impl, op->prob_bits)))
         return asim_error_set(err, ASIM_EARG, "nonlinear",
-                              "%s/%s: input outside the contract (1..%u codes of 2..16 bits "
-                              "within range, scale in [2^-14, 2^6], softmax width 2..16)",
-                              impl, func, ASIM_NL_MAX_N);
+                              "%s/%s: input outside the contract (1..%u codes of 2..%u bits "
+                              "within range, scale in [2^-14, 2^6], softmax width 2..%u)",
+                              impl, func, ASIM_NL_MAX_N, max_bits,
+                              asim_nl_max_prob_bits(op->impl));
     asim_status_t st;
     if (op->impl == ASIM_NL_EXACT)
         st = run_exact(op, x, b, n, in, in_b, y, out);

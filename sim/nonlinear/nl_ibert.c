@@ -78,7 +78,8 @@ asim_status_t asim_nl_softmax_ibert(const int32_t *x, size_t n, const asim_nl_fm
                                     unsigned prob_bits, int32_t *y, asim_nl_fmt_t *out)
 {
     ibert_exp_t k;
-    if (asim_nl_check_input(x, n, in) || asim_nl_check_prob_bits(prob_bits) || !y || !out ||
+    if (asim_nl_check_input(x, n, in, ASIM_NL_ACC_BITS) ||
+        asim_nl_check_prob_bits(ASIM_NL_IBERT, prob_bits) || !y || !out ||
         ibert_exp_init(in->scale, &k))
         return ASIM_EARG;
     int32_t x_max = asim_nl_row_max(x, n);
@@ -100,7 +101,7 @@ asim_status_t asim_nl_exp_ibert(const int32_t *x, size_t n, const asim_nl_fmt_t 
                                 int32_t *y, asim_nl_fmt_t *out)
 {
     ibert_exp_t k;
-    if (asim_nl_check_input(x, n, in) || !y || !out || ibert_exp_init(in->scale, &k))
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out || ibert_exp_init(in->scale, &k))
         return ASIM_EARG;
     for (size_t i = 0; i < n; i++)
         if (x[i] > 0)
@@ -123,19 +124,22 @@ unsigned asim_nl_gelu_ibert_shift(const asim_nl_fmt_t *in)
  * i-GELU with erf shift `shift`. Host side: S_e = S / 1.4142, b = floor(-1.769 / S_e),
  * c = floor((1 / -0.2888) / S_e^2) (negative), the erf scale S_erf = -0.2888 S_e^2 2^shift
  * and one = floor(1 / S_erf) (negative). Datapath: a = min(|x|, -b); e = sign(x) ((a + b)^2
- * + c) (|e| <= |c|); e = e >> shift (floor); y = -(x (e + one)), saturated to int32.
- * Output scale -S S_erf / 2 (positive; the reference keeps both signs negative instead).
+ * + c) (|e| <= |c|); e = e >> shift (floor); y = -(x (e + one)) >> w (floor; w = bits - 16
+ * for inputs wider than 16 bits, else 0, so that a 16-bit erf times an INT32 accumulator
+ * fits the int32 output), saturated to int32. Output scale -S S_erf 2^w / 2 (positive; the
+ * reference keeps both signs negative instead, and computes the product in float).
  */
 asim_status_t asim_nl_gelu_ibert_with_shift(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                             unsigned shift, int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out || shift > 31)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_ACC_BITS) || !y || !out || shift > 31)
         return ASIM_EARG;
     double se = in->scale / GELU_K;
     int64_t b = (int64_t)floor(GELU_B / se);
     int64_t c = (int64_t)floor((1.0 / GELU_A) / (se * se));
     double s_erf = GELU_A * se * se * ldexp(1.0, (int)shift);
     int64_t one = (int64_t)floor(1.0 / s_erf);
+    unsigned w = in->bits > ASIM_NL_IN_BITS ? in->bits - ASIM_NL_IN_BITS : 0;
     for (size_t i = 0; i < n; i++) {
         int64_t a = x[i] < 0 ? -(int64_t)x[i] : x[i];
         if (a > -b)
@@ -143,9 +147,9 @@ asim_status_t asim_nl_gelu_ibert_with_shift(const int32_t *x, size_t n, const as
         int64_t e = (a + b) * (a + b) + c;
         e = x[i] < 0 ? -e : x[i] > 0 ? e : 0;
         e = asim_fx_asr(e, shift);
-        y[i] = (int32_t)asim_fx_sat(-(x[i] * (e + one)), INT32_MIN, INT32_MAX);
+        y[i] = (int32_t)asim_fx_sat(asim_fx_asr(-(x[i] * (e + one)), w), INT32_MIN, INT32_MAX);
     }
-    asim_nl_set_fmt(out, 32, true, -in->scale * s_erf / 2.0);
+    asim_nl_set_fmt(out, 32, true, -ldexp(in->scale * s_erf, (int)w) / 2.0);
     return ASIM_OK;
 }
 
@@ -167,7 +171,7 @@ asim_status_t asim_nl_gelu_ibert(const int32_t *x, size_t n, const asim_nl_fmt_t
 asim_status_t asim_nl_layernorm_ibert(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                       int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     int64_t mean = asim_nl_mean_round(x, n);
     unsigned s = 0;

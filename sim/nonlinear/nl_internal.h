@@ -7,10 +7,12 @@
 #include "asim/fixed.h"
 #include "nonlinear/nl_kernels.h"
 
-/* ASIM_OK if (x, n, in) meets the input contract of nl_kernels.h, else ASIM_EARG. */
-asim_status_t asim_nl_check_input(const int32_t *x, size_t n, const asim_nl_fmt_t *in);
-/* ASIM_OK if 2 <= prob_bits <= 16. */
-asim_status_t asim_nl_check_prob_bits(unsigned prob_bits);
+/* ASIM_OK if (x, n, in) meets the input contract of nl_kernels.h with codes of at most
+ * max_bits (asim_nl_max_in_bits), else ASIM_EARG. */
+asim_status_t asim_nl_check_input(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                  unsigned max_bits);
+/* ASIM_OK if 2 <= prob_bits <= asim_nl_max_prob_bits(impl). */
+asim_status_t asim_nl_check_prob_bits(asim_nl_impl_t impl, unsigned prob_bits);
 /* Largest code of the row (n >= 1): the max-comparator tree. */
 int32_t asim_nl_row_max(const int32_t *x, size_t n);
 /* rnd(sum x_i / n), ties up: floor((2 sum + n) / 2n) (I-BERT / I-ViT mean). */

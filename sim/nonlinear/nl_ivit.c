@@ -54,7 +54,8 @@ static int64_t ivit_x0(double scale)
 asim_status_t asim_nl_softmax_ivit(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                    unsigned prob_bits, int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || asim_nl_check_prob_bits(prob_bits) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) ||
+        asim_nl_check_prob_bits(ASIM_NL_IVIT, prob_bits) || !y || !out)
         return ASIM_EARG;
     int64_t x0 = ivit_x0(in->scale);
     int32_t x_max = asim_nl_row_max(x, n);
@@ -74,7 +75,7 @@ asim_status_t asim_nl_softmax_ivit(const int32_t *x, size_t n, const asim_nl_fmt
 asim_status_t asim_nl_exp_ivit(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     for (size_t i = 0; i < n; i++)
         if (x[i] > 0)
@@ -96,7 +97,7 @@ asim_status_t asim_nl_exp_ivit(const int32_t *x, size_t n, const asim_nl_fmt_t *
 asim_status_t asim_nl_gelu_ivit(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                 int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     int64_t x0 = ivit_x0(in->scale * 1.702);
     int32_t x_max = asim_nl_row_max(x, n);
@@ -127,7 +128,7 @@ uint64_t asim_nl_isqrt_ivit(uint64_t v)
 asim_status_t asim_nl_layernorm_ivit(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                      int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     int64_t mean = asim_nl_mean_round(x, n);
     uint64_t var = 0;

@@ -5,7 +5,9 @@
  *
  * Contract, shared by every kernel:
  * - Input: a row of n signed integer codes x[i] with a format (bits, scale): the real value
- *   is scale * x[i]. 2 <= bits <= 16, every code within [-2^(bits-1), 2^(bits-1) - 1],
+ *   is scale * x[i]. 2 <= bits <= asim_nl_max_in_bits(impl, func) (16, or 32 for I-BERT's
+ *   softmax and GELU, which its reference feeds from INT32 accumulators, and for the EXACT
+ *   reference), every code within [-2^(bits-1), 2^(bits-1) - 1],
  *   2^-14 <= scale <= 2^6, 1 <= n <= ASIM_NL_MAX_N. Otherwise the kernel returns ASIM_EARG
  *   and writes nothing.
  * - Output: n integer codes y[i] and their format in *out (bits, signedness, scale): the real
@@ -30,6 +32,9 @@
 
 #define ASIM_NL_MAX_N 65536u /* longest row (sums stay within their stated widths) */
 #define ASIM_NL_QF 14        /* QUARK log/exp-domain fractional bits: Q.14 */
+#define ASIM_NL_IN_BITS 16   /* widest input codes of most kernels */
+#define ASIM_NL_ACC_BITS 32  /* widest input of I-BERT's softmax and GELU (INT32 accumulators) */
+#define ASIM_NL_IVIT_PROB_BITS 17 /* widest softmax output of I-ViT (its reference emits 17) */
 
 typedef enum { ASIM_NL_QUARK, ASIM_NL_IBERT, ASIM_NL_IVIT, ASIM_NL_EXACT, ASIM_NL_IMPL_COUNT } asim_nl_impl_t;
 typedef enum {
@@ -74,20 +79,28 @@ int64_t asim_nl_quark_ln(uint64_t v, unsigned frac);
 int64_t asim_nl_quark_div(uint64_t a, uint64_t b);
 #define ASIM_NL_QUARK_LN_ZERO (-(INT64_C(64) << ASIM_NL_QF)) /* "ln 0" = -64.0 */
 
+/* Widest input codes the (impl, func) kernel accepts: ASIM_NL_ACC_BITS for I-BERT's softmax
+ * and GELU and for EXACT, ASIM_NL_IN_BITS otherwise. */
+unsigned asim_nl_max_in_bits(asim_nl_impl_t impl, asim_nl_func_t func);
+/* Widest softmax output of the style: ASIM_NL_IVIT_PROB_BITS for I-ViT and EXACT, 16
+ * otherwise. */
+unsigned asim_nl_max_prob_bits(asim_nl_impl_t impl);
+
 /* ---- I-BERT / I-ViT primitives ---- */
 /* I-BERT i-sqrt: floor(sqrt(v)) by Newton from 2^ceil(bits(v)/2) until it stops decreasing. */
 uint64_t asim_nl_isqrt_ibert(uint64_t v);
 /* I-ViT: k = 2^16, then 10 times k = floor((k + floor(v / k)) / 2); not always converged. */
 uint64_t asim_nl_isqrt_ivit(uint64_t v);
 /* The erf right shift i-GELU uses for this input format: keeps the erf within 16 bits
- * signed (I-BERT's fixed 14 assumes INT32 inputs; see docs/nonlinear.md). */
+ * signed (I-BERT's fixed 14 assumes INT32 inputs; see docs/nonlinear.md). For inputs wider
+ * than 16 bits the product x (erf + 1) is shifted right by bits - 16 to fit int32. */
 unsigned asim_nl_gelu_ibert_shift(const asim_nl_fmt_t *in);
 /* i-GELU with an explicit erf shift (0..31); asim_nl_gelu_ibert uses the one above. */
 asim_status_t asim_nl_gelu_ibert_with_shift(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                             unsigned shift, int32_t *y, asim_nl_fmt_t *out);
 
 /* ---- Kernels: one row each; see the contract above ---- */
-/* Softmax; y unsigned, prob_bits wide (2..16). QUARK and EXACT: scale 2^-prob_bits, 1.0
+/* Softmax; y unsigned, prob_bits wide (2..asim_nl_max_prob_bits(impl)). QUARK and EXACT: scale 2^-prob_bits, 1.0
  * saturates to 2^prob_bits - 1; I-BERT: same (saturation added); I-ViT: scale 2^-(prob_bits-1). */
 asim_status_t asim_nl_softmax_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                     unsigned prob_bits, int32_t *y, asim_nl_fmt_t *out);
@@ -145,7 +158,7 @@ void asim_nl_ref_codes(asim_nl_func_t func, const int32_t *x, const int32_t *b, 
 typedef struct {
     asim_nl_impl_t impl;
     asim_nl_func_t func;
-    unsigned prob_bits; /* softmax output width, 2..16 */
+    unsigned prob_bits; /* softmax output width, 2..asim_nl_max_prob_bits(impl) */
 } asim_nl_op_t;
 
 /* Runs op on x (and b for ASIM_NL_DIV, with format in_b; NULL otherwise). EXACT rounds the

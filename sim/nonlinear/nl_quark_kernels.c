@@ -107,7 +107,8 @@ static asim_nl_dyadic_t q14_multiplier(double scale)
 asim_status_t asim_nl_softmax_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                     unsigned prob_bits, int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || asim_nl_check_prob_bits(prob_bits) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) ||
+        asim_nl_check_prob_bits(ASIM_NL_QUARK, prob_bits) || !y || !out)
         return ASIM_EARG;
     asim_nl_dyadic_t d = q14_multiplier(in->scale);
     int32_t x_max = asim_nl_row_max(x, n);
@@ -134,7 +135,7 @@ asim_status_t asim_nl_softmax_quark(const int32_t *x, size_t n, const asim_nl_fm
 asim_status_t asim_nl_gelu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                  int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     asim_nl_dyadic_t d = q14_multiplier(in->scale);
     for (size_t i = 0; i < n; i++) {
@@ -152,7 +153,7 @@ asim_status_t asim_nl_gelu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t
 asim_status_t asim_nl_relu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                  int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     for (size_t i = 0; i < n; i++)
         y[i] = (int32_t)(x[i] > 0 ? asim_fx_shl(x[i], QF) : 0);
@@ -175,7 +176,7 @@ asim_status_t asim_nl_relu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t
 asim_status_t asim_nl_layernorm_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                       int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     int64_t sum = 0;
     for (size_t i = 0; i < n; i++)
@@ -203,7 +204,7 @@ asim_status_t asim_nl_layernorm_quark(const int32_t *x, size_t n, const asim_nl_
 asim_status_t asim_nl_exp_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                 int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     asim_nl_dyadic_t d = q14_multiplier(in->scale);
     for (size_t i = 0; i < n; i++)
@@ -217,7 +218,7 @@ asim_status_t asim_nl_exp_quark(const int32_t *x, size_t n, const asim_nl_fmt_t 
 asim_status_t asim_nl_ln_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     for (size_t i = 0; i < n; i++)
         if (x[i] <= 0)
@@ -235,7 +236,7 @@ asim_status_t asim_nl_div_quark(const int32_t *a, const int32_t *b, size_t n,
                                 const asim_nl_fmt_t *in_a, const asim_nl_fmt_t *in_b,
                                 int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(a, n, in_a) || asim_nl_check_input(b, n, in_b) || !y || !out)
+    if (asim_nl_check_input(a, n, in_a, ASIM_NL_IN_BITS) || asim_nl_check_input(b, n, in_b, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     for (size_t i = 0; i < n; i++)
         if (b[i] == 0)
@@ -278,7 +279,7 @@ int64_t asim_nl_quark_ln_offset(double scale)
 asim_status_t asim_nl_tanh_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                  int32_t *y, asim_nl_fmt_t *out)
 {
-    if (asim_nl_check_input(x, n, in) || !y || !out)
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     asim_nl_dyadic_t d = q14_multiplier(in->scale);
     for (size_t i = 0; i < n; i++)

@@ -1,5 +1,6 @@
 /* nl_ref.c: exact double-precision references of the nonlinear functions. */
 #include <math.h>
+#include <stdbool.h>
 
 #include "nonlinear/nl_kernels.h"
 
@@ -22,18 +23,22 @@ double asim_nl_ref_gelu(double x)
     return 0.5 * x * (1.0 + erf(x / sqrt(2.0)));
 }
 
-/* (x - mean) / sqrt(var), var the population variance (two-pass); var == 0 gives zeros. */
+/* (x - mean) / sqrt(var), var the population variance (two-pass); a row of equal values
+ * gives zeros (tested directly: its computed mean can be an ulp off, giving var > 0). */
 void asim_nl_ref_layernorm(const double *x, size_t n, double *y)
 {
     double mean = 0.0, var = 0.0;
-    for (size_t i = 0; i < n; i++)
+    bool equal = true;
+    for (size_t i = 0; i < n; i++) {
         mean += x[i];
+        equal = equal && x[i] == x[0];
+    }
     mean /= (double)n;
     for (size_t i = 0; i < n; i++)
         var += (x[i] - mean) * (x[i] - mean);
     var /= (double)n;
     for (size_t i = 0; i < n; i++)
-        y[i] = var > 0.0 ? (x[i] - mean) / sqrt(var) : 0.0;
+        y[i] = equal ? 0.0 : (x[i] - mean) / sqrt(var);
 }
 
 double asim_nl_ref_exp(double x)

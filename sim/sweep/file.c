@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "asim/outfile.h"
 #include "config/yaml.h"
 #include "sweep/sweep.h"
 
@@ -24,6 +25,11 @@ asim_status_t asim_sweep_file_load(int fd, const char *name, asim_sweep_file_t *
     struct stat st;
     if (fstat(fd, &st) != 0)
         return asim_error_set(err, ASIM_EIO, name, "cannot read: %s", strerror(errno));
+    if ((uint64_t)st.st_size > ASIM_SWEEP_MAX_FILE_BYTES)
+        return asim_error_set(err, ASIM_ERANGE, name,
+                              "is %llu bytes, more than the %llu a sweep file may have",
+                              (unsigned long long)st.st_size,
+                              (unsigned long long)ASIM_SWEEP_MAX_FILE_BYTES);
     size_t size = (size_t)st.st_size;
     if (!(f->data = malloc(size + 1)))
         return asim_error_set(err, ASIM_ENOMEM, name, "out of memory");
@@ -135,6 +141,170 @@ static void first_difference(const char *a, const char *b, const char *b_name, c
     }
 }
 
+/* True if text is a whole number in its one canonical form: digits, no sign, no leading
+ * zero (the form the sweep writes), at most max. */
+static bool canonical_count(const char *text, uint64_t max, uint64_t *out)
+{
+    int64_t v;
+    if (text[0] < '0' || text[0] > '9' || (text[0] == '0' && text[1] != '\0') ||
+        asim_parse_int(text, 0, max > INT64_MAX ? INT64_MAX : (int64_t)max, &v) != ASIM_OK)
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+/* Checks the result columns (error, metrics, fits, unsupported_ops) of a row against its
+ * status, as the sweep writes them: an error row has its message and nothing else; an ok
+ * row has no message, whole non-negative counts (cycles, resources, unsupported ops), fits
+ * 0 or 1, and non-negative numbers or empty (not finite) for the rest. Writes the problem
+ * into why. */
+static bool results_ok(const asim_sweep_t *sw, char **fields, bool failed, char *why, size_t n)
+{
+    static const bool is_count[ASIM_SWEEP_METRIC_COUNT] = {
+        [ASIM_SWEEP_TOTAL_CYCLES] = true, [ASIM_SWEEP_LUT] = true, [ASIM_SWEEP_FF] = true,
+        [ASIM_SWEEP_DSP] = true, [ASIM_SWEEP_BRAM] = true};
+    const char *error = fields[2 + sw->n_axes];
+    const char *fits = fields[METRIC_FIELD(sw, ASIM_SWEEP_METRIC_COUNT)];
+    const char *unsupported = fields[METRIC_FIELD(sw, ASIM_SWEEP_METRIC_COUNT) + 1];
+    uint64_t count;
+    if (failed) {
+        for (int f = METRIC_FIELD(sw, 0); f <= METRIC_FIELD(sw, ASIM_SWEEP_METRIC_COUNT) + 1; f++)
+            if (fields[f][0] != '\0') {
+                snprintf(why, n, "an error row with results ('%.40s' in column %d)", fields[f],
+                         f + 1);
+                return false;
+            }
+        if (error[0] == '\0')
+            snprintf(why, n, "an error row without its message");
+        return error[0] != '\0';
+    }
+    if (error[0] != '\0') {
+        snprintf(why, n, "an ok row with an error message");
+        return false;
+    }
+    for (int m = 0; m < ASIM_SWEEP_METRIC_COUNT; m++) {
+        const char *v = fields[METRIC_FIELD(sw, m)];
+        double d;
+        bool good = is_count[m] ? canonical_count(v, UINT64_MAX, &count)
+                                : v[0] == '\0' || asim_parse_double(v, 0, HUGE_VAL, &d) == ASIM_OK;
+        if (!good) {
+            snprintf(why, n, "%s = '%.40s' is not %s", asim_sweep_metric_name(m), v,
+                     is_count[m] ? "a whole number" : "a number of at least 0");
+            return false;
+        }
+    }
+    if (strcmp(fits, "0") != 0 && strcmp(fits, "1") != 0) {
+        snprintf(why, n, "fits = '%.40s' is not 0 or 1", fits);
+        return false;
+    }
+    if (!canonical_count(unsupported, UINT64_MAX, &count)) {
+        snprintf(why, n, "unsupported_ops = '%.40s' is not a whole number", unsupported);
+        return false;
+    }
+    return true;
+}
+
+/* The comma list of axis a's values as given ("vit_tiny,bert_base" for the models). */
+static void axis_text(const asim_sweep_axis_t *a, char *buf, size_t n)
+{
+    if (a->spec) {
+        snprintf(buf, n, "%s", a->spec);
+        return;
+    }
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < a->n && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? "," : "", a->values[i]);
+}
+
+static const asim_sweep_axis_t *axis_named(const asim_sweep_t *sw, const char *key)
+{
+    for (size_t i = 1; i < sw->n_axes; i++)
+        if (strcmp(sw->axes[i].key, key) == 0)
+            return &sw->axes[i];
+    return NULL;
+}
+
+/* Names, field by field, how the file's sweep a differs from b (named b_name): version,
+ * config, the config's bytes, models, each swept key (missing, extra or other values),
+ * their order, objectives. False if it finds none of these. */
+static bool sweep_difference(const asim_sweep_t *a, const asim_sweep_t *b, const char *b_name,
+                             char *buf, size_t n)
+{
+    char x[256], y[256];
+    if (strcmp(a->version, b->version) != 0)
+        snprintf(buf, n, "it was written by accelsim %s, and %s is accelsim %s", a->version,
+                 b_name, b->version);
+    else if (strcmp(a->config, b->config) != 0)
+        snprintf(buf, n, "its config is '%.200s' where %.100s has '%.200s'", a->config, b_name,
+                 b->config);
+    else if (strcmp(a->config_hash, b->config_hash) != 0)
+        snprintf(buf, n, "the config %.200s has changed since the sweep started (its contents "
+                         "hash to %s, the file records %s)",
+                 b->config, b->config_hash, a->config_hash);
+    else {
+        axis_text(&a->axes[0], x, sizeof x);
+        axis_text(&b->axes[0], y, sizeof y);
+        if (strcmp(x, y) != 0) {
+            snprintf(buf, n, "its models are '%s' where %s has '%s'", x, b_name, y);
+            return true;
+        }
+        for (size_t i = 1; i < a->n_axes; i++) {
+            const asim_sweep_axis_t *other = axis_named(b, a->axes[i].key);
+            if (!other) {
+                snprintf(buf, n, "it sweeps %s (%s) and %s does not", a->axes[i].key,
+                         a->axes[i].spec, b_name);
+                return true;
+            }
+            if (strcmp(other->spec, a->axes[i].spec) != 0) {
+                snprintf(buf, n, "its %s values are '%s' where %s has '%s'", a->axes[i].key,
+                         a->axes[i].spec, b_name, other->spec);
+                return true;
+            }
+        }
+        for (size_t i = 1; i < b->n_axes; i++)
+            if (!axis_named(a, b->axes[i].key)) {
+                snprintf(buf, n, "%s sweeps %s (%s) and the file does not", b_name,
+                         b->axes[i].key, b->axes[i].spec);
+                return true;
+            }
+        for (size_t i = 1; i < a->n_axes; i++)
+            if (strcmp(a->axes[i].key, b->axes[i].key) != 0) {
+                snprintf(buf, n, "its swept keys come in another order (%s where %s has %s "
+                                 "there); give the --set options in the file's order",
+                         a->axes[i].key, b_name, b->axes[i].key);
+                return true;
+            }
+        size_t used = 0;
+        x[0] = y[0] = '\0';
+        for (size_t i = 0; i < a->n_objectives; i++)
+            used += (size_t)snprintf(x + used, sizeof x - used, "%s%s", i ? "," : "",
+                                     asim_sweep_metric_name(a->objectives[i]));
+        used = 0;
+        for (size_t i = 0; i < b->n_objectives; i++)
+            used += (size_t)snprintf(y + used, sizeof y - used, "%s%s", i ? "," : "",
+                                     asim_sweep_metric_name(b->objectives[i]));
+        if (strcmp(x, y) == 0)
+            return false;
+        snprintf(buf, n, "its objectives are '%s' where %s has '%s'", x, b_name, y);
+    }
+    return true;
+}
+
+/* sweep_difference between the definition line of a file and sw; false if the line does
+ * not parse (then the caller names the first differing token). */
+static bool sweep_difference_of(const char *line, const asim_sweep_t *sw, const char *b_name,
+                                char *buf, size_t n)
+{
+    asim_sweep_t file;
+    asim_error_t ignored;
+    asim_sweep_init(&file);
+    bool named = asim_sweep_parse_definition(&file, line, "", &ignored) == ASIM_OK &&
+                 sweep_difference(&file, sw, b_name, buf, n);
+    asim_sweep_free(&file);
+    return named;
+}
+
 /* Parses one row (line `lineno`, len bytes at line) into row, checking it against sw. */
 static asim_status_t parse_row(const asim_sweep_t *sw, const char *line, size_t len,
                                const char *name, size_t lineno, asim_sweep_row_t *row,
@@ -155,13 +325,15 @@ static asim_status_t parse_row(const asim_sweep_t *sw, const char *line, size_t 
                            n < 0 ? "a malformed one" : "another number");
         goto done;
     }
-    if (asim_parse_int(fields[0], 0, (int64_t)sw->n_points - 1, &p) != ASIM_OK) {
+    uint64_t point;
+    if (!canonical_count(fields[0], sw->n_points - 1, &point)) {
         st = asim_error_at(err, ASIM_ESYNTAX, name, (int)lineno, 0,
                            "point '%s' is not a point of this sweep (0 to %llu)", fields[0],
                            (unsigned long long)sw->n_points - 1);
         goto done;
     }
-    row->point = (uint64_t)p;
+    p = (int64_t)point;
+    row->point = point;
     asim_sweep_decode(sw, row->point, idx);
     for (size_t a = 0; a < sw->n_axes; a++)
         if (strcmp(fields[1 + a], sw->axes[a].values[idx[a]]) != 0) {
@@ -183,6 +355,12 @@ static asim_status_t parse_row(const asim_sweep_t *sw, const char *line, size_t 
         goto done;
     }
     row->failed = strcmp(status, "error") == 0;
+    char why[160];
+    if (!results_ok(sw, fields, row->failed, why, sizeof why)) {
+        st = asim_error_at(err, ASIM_ESYNTAX, name, (int)lineno, 0, "point %lld: %s",
+                           (long long)p, why);
+        goto done;
+    }
     row->ok = !row->failed;
     for (size_t j = 0; j < sw->n_objectives && row->ok; j++) {
         const char *v = fields[METRIC_FIELD(sw, sw->objectives[j])];
@@ -229,6 +407,9 @@ asim_status_t asim_sweep_file_parse(const asim_sweep_t *sw, asim_sweep_file_t *f
                                     "exists and is not an accelsim sweep file (its first line "
                                     "is not '# %s ...')",
                                     ASIM_SWEEP_FORMAT);
+            else if (lineno == 1 && sweep_difference_of(line, sw, against, why, sizeof why))
+                st = asim_error_at(err, ASIM_EARG, name, 1, 0, "holds a different sweep: %s",
+                                   why);
             else {
                 first_difference(line, want, against, why, sizeof why);
                 st = asim_error_at(err, ASIM_EARG, name, (int)lineno, 0,
@@ -282,31 +463,17 @@ asim_status_t asim_sweep_write_final(const asim_sweep_t *sw, asim_sweep_row_t *r
     if (st != ASIM_OK)
         return st;
     char *def = asim_sweep_definition(sw), *hdr = asim_sweep_header(sw);
-    size_t tmp_len = strlen(path) + 8;
-    char *tmp = malloc(tmp_len);
-    FILE *out = NULL;
-    if (!def || !hdr || !tmp) {
+    asim_outfile_t out;
+    if (!def || !hdr)
         st = asim_error_set(err, ASIM_ENOMEM, path, "out of memory");
-        goto done;
+    else if ((st = asim_outfile_open(&out, path, err)) == ASIM_OK) {
+        fprintf(out.f, "%s\n%s\n", def, hdr);
+        for (size_t i = 0; i < n; i++)
+            fprintf(out.f, "%s,%d\n", rows[i].text, rows[i].pareto ? 1 : 0);
+        st = asim_outfile_commit(&out, true, err);
     }
-    snprintf(tmp, tmp_len, "%s.tmp", path);
-    if (!(out = fopen(tmp, "w"))) {
-        st = asim_error_set(err, ASIM_EIO, path, "cannot write %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    fprintf(out, "%s\n%s\n", def, hdr);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s,%d\n", rows[i].text, rows[i].pareto ? 1 : 0);
-    bool ok = fflush(out) == 0 && fsync(fileno(out)) == 0;
-    ok = fclose(out) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        st = asim_error_set(err, ASIM_EIO, path, "cannot write: %s", strerror(errno));
-        remove(tmp);
-    }
-done:
     free(def);
     free(hdr);
-    free(tmp);
     return st;
 }
 
@@ -356,7 +523,8 @@ asim_status_t asim_sweep_merge(const char *out, const char *const *inputs, size_
     uint32_t *owner = NULL;
     asim_sweep_row_t *all = NULL;
     size_t n_all = 0;
-    asim_status_t st = files ? ASIM_OK : asim_error_set(err, ASIM_ENOMEM, out, "out of memory");
+    asim_status_t st = files ? asim_outfile_check_distinct(&out, 1, inputs, n, err)
+                             : asim_error_set(err, ASIM_ENOMEM, out, "out of memory");
     for (size_t i = 0; i < n && st == ASIM_OK; i++) {
         st = load_path(inputs[i], &files[i], err);
         if (st == ASIM_OK && i == 0)

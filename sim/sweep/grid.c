@@ -3,11 +3,13 @@
  * ranges, validated through the configuration schema), point decoding, objectives, and the
  * definition and header lines of the sweep file (see sweep.h).
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "asim/checked.h"
 #include "asim/model.h"
 #include "config/yaml.h"
 #include "sweep/sweep.h"
@@ -71,9 +73,8 @@ static uint64_t grid_size_with(const asim_sweep_t *sw, size_t which, uint64_t ex
         uint64_t n = (a < sw->n_axes ? sw->axes[a].n : 0) + (a == which ? extra : 0);
         if (n == 0)
             continue;
-        if (n > ASIM_SWEEP_MAX_POINTS || total * n > ASIM_SWEEP_MAX_POINTS)
+        if (!asim_mul_u64(total, n, &total) || total > ASIM_SWEEP_MAX_POINTS)
             return ASIM_SWEEP_MAX_POINTS + 1;
-        total *= n;
     }
     return total;
 }
@@ -225,16 +226,6 @@ static const asim_cfg_key_t *schema_key(const char *key)
     return NULL;
 }
 
-/* Shortest "%.Ng" text that reads back as v. */
-static void number_text(double v, char *buf, size_t n)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
 /* Validates value for key k through the schema (asim_config_set) and writes its canonical
  * text into buf. */
 static asim_status_t canonical_value(const asim_cfg_key_t *k, const char *value, char *buf,
@@ -252,7 +243,7 @@ static asim_status_t canonical_value(const asim_cfg_key_t *k, const char *value,
     const void *field = (const char *)&scratch + k->offset;
     switch (k->type) {
     case ASIM_CFG_INT: snprintf(buf, n, "%lld", (long long)*(const int64_t *)field); break;
-    case ASIM_CFG_FLOAT: number_text(*(const double *)field, buf, n); break;
+    case ASIM_CFG_FLOAT: asim_format_double(*(const double *)field, buf, n); break;
     case ASIM_CFG_BOOL: snprintf(buf, n, "%s", *(const bool *)field ? "true" : "false"); break;
     case ASIM_CFG_ENUM: snprintf(buf, n, "%s", k->choices[*(const int *)field]); break;
     default: snprintf(buf, n, "%s", (const char *)field); break;
@@ -432,7 +423,44 @@ static asim_status_t list_walk(const asim_sweep_axis_t *ax, const char *list, ch
     }
 }
 
-asim_status_t asim_sweep_add_axis(asim_sweep_t *sw, const char *assignment, asim_error_t *err)
+static asim_status_t add_axis(asim_sweep_t *sw, const char *assignment, asim_error_t *err);
+
+/* Copies "key = a, b" as "key=a,b": blanks around the key and around each value dropped,
+ * as a single --set drops them. Returns a malloc'd string (NULL when out of memory). */
+static char *without_blanks(const char *assignment)
+{
+    char *out = malloc(strlen(assignment) + 1), *w = out;
+    if (!out)
+        return NULL;
+    for (const char *p = assignment;;) {
+        size_t len = strcspn(p, p == assignment ? "=" : ",");
+        const char *a = p, *b = p + len;
+        while (a < b && isspace((unsigned char)*a))
+            a++;
+        while (b > a && isspace((unsigned char)b[-1]))
+            b--;
+        memcpy(w, a, (size_t)(b - a));
+        w += b - a;
+        if (p[len] == '\0')
+            break;
+        *w++ = p[len];
+        p += len + 1;
+    }
+    *w = '\0';
+    return out;
+}
+
+asim_status_t asim_sweep_add_axis(asim_sweep_t *sw, const char *given, asim_error_t *err)
+{
+    char *assignment = without_blanks(given);
+    if (!assignment)
+        return asim_error_set(err, ASIM_ENOMEM, "--set", "out of memory");
+    asim_status_t st = add_axis(sw, assignment, err);
+    free(assignment);
+    return st;
+}
+
+static asim_status_t add_axis(asim_sweep_t *sw, const char *assignment, asim_error_t *err)
 {
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment)
@@ -451,7 +479,9 @@ asim_status_t asim_sweep_add_axis(asim_sweep_t *sw, const char *assignment, asim
     for (size_t a = 1; a < sw->n_axes; a++)
         if (sw->axes[a].schema == k)
             return asim_error_set(err, ASIM_EARG, "--set",
-                                  "%s is swept twice; give all its values in one --set", key);
+                                  "%s is given twice; give each key one --set, with all "
+                                  "its values",
+                                  key);
     if (eq[1] == '\0')
         return asim_error_set(err, ASIM_ESYNTAX, "--set", "%s has no values", key);
     if (sw->n_axes == ASIM_SWEEP_MAX_AXES)

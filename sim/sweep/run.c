@@ -12,7 +12,9 @@
  * Workers end when their socket reaches end of file: when the parent has no more points
  * for them, stops, or dies. A worker that dies of a crash signal (SEGV, ABRT, BUS, FPE,
  * ILL) or exits with an error gives its point an error row, and a new worker takes its
- * place; one killed by any other signal stops the sweep as interrupted.
+ * place; one killed by any other signal stops the sweep as interrupted. A worker whose point
+ * runs longer than opts->point_timeout_s is killed by the parent and its point gets an
+ * error row saying so (the parent's poll wakes up at the earliest deadline).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,15 +24,19 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "asim/outfile.h"
 #include "sweep/sweep.h"
 
 typedef struct {
     pid_t pid;                    /* 0 once reaped */
     int fd;                       /* parent's end of the socket pair, -1 once closed */
     bool busy;                    /* a point was sent and its row has not come back */
+    bool timed_out;               /* killed for running past opts->point_timeout_s */
     uint64_t point;
+    double sent_at;               /* monotonic seconds when the point was sent */
 } worker_t;
 
 typedef struct {
@@ -134,6 +140,13 @@ static asim_status_t spawn(pool_t *P, worker_t *w)
     return ASIM_OK;
 }
 
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* Gives w the next point, or tells it there are no more. */
 static void feed(pool_t *P, worker_t *w)
 {
@@ -143,6 +156,7 @@ static void feed(pool_t *P, worker_t *w)
     }
     w->point = P->todo[P->next++];
     w->busy = true;
+    w->sent_at = monotonic_s();
     /* A dead worker shows up as end of file on its socket, handled in reap(). */
     if (send(w->fd, &w->point, sizeof w->point, MSG_NOSIGNAL) != (ssize_t)sizeof w->point)
         shutdown(w->fd, SHUT_WR);
@@ -178,14 +192,18 @@ static asim_status_t reap(pool_t *P, worker_t *w)
         return ASIM_OK;
     w->busy = false;
     char msg[160];
-    if (WIFSIGNALED(status) && !crash_signal(WTERMSIG(status))) {
+    if (w->timed_out)
+        snprintf(msg, sizeof msg, "the point ran longer than --point-timeout (%g s) and was "
+                                  "stopped",
+                 P->opts->point_timeout_s);
+    else if (WIFSIGNALED(status) && !crash_signal(WTERMSIG(status))) {
         snprintf(P->sum->note, sizeof P->sum->note,
                  "a worker was killed by signal %d (%s) during point %llu", WTERMSIG(status),
                  strsignal(WTERMSIG(status)), (unsigned long long)w->point);
         P->stopping = true;
         return ASIM_OK;
     }
-    if (WIFSIGNALED(status))
+    else if (WIFSIGNALED(status))
         snprintf(msg, sizeof msg, "the simulator crashed on this point (signal %d: %s)",
                  WTERMSIG(status), strsignal(WTERMSIG(status)));
     else
@@ -236,6 +254,40 @@ static void abandon(pool_t *P)
     }
 }
 
+/* Milliseconds until the first busy worker passes the point timeout (-1: no timeout). */
+static int poll_timeout_ms(const pool_t *P)
+{
+    if (P->opts->point_timeout_s <= 0)
+        return -1;
+    double now = monotonic_s(), wait = -1;
+    for (size_t i = 0; i < P->n_w; i++) {
+        const worker_t *w = &P->w[i];
+        if (w->busy && !w->timed_out && w->fd >= 0) {
+            double left = w->sent_at + P->opts->point_timeout_s - now;
+            if (wait < 0 || left < wait)
+                wait = left > 0 ? left : 0;
+        }
+    }
+    return wait < 0 ? -1 : (int)(wait * 1000.0) + 1;
+}
+
+/* Kills (SIGKILL) each worker whose point has run past the timeout; its socket then ends
+ * and reap() writes the point's error row. */
+static void kill_overdue(pool_t *P)
+{
+    if (P->opts->point_timeout_s <= 0)
+        return;
+    double now = monotonic_s();
+    for (size_t i = 0; i < P->n_w; i++) {
+        worker_t *w = &P->w[i];
+        if (w->busy && !w->timed_out && w->pid > 0 &&
+            now - w->sent_at >= P->opts->point_timeout_s) {
+            w->timed_out = true;
+            kill(w->pid, SIGKILL);
+        }
+    }
+}
+
 static asim_status_t run_pool(pool_t *P)
 {
     P->n_w = (size_t)P->opts->jobs < P->n_todo ? (size_t)P->opts->jobs : P->n_todo;
@@ -268,11 +320,12 @@ static asim_status_t run_pool(pool_t *P)
                 pfd[n++] = (struct pollfd){.fd = P->w[i].fd, .events = POLLIN};
         if (n == 0)
             break;
-        if (poll(pfd, n, -1) < 0) {
+        if (poll(pfd, n, poll_timeout_ms(P)) < 0) {
             if (errno != EINTR)
                 st = asim_error_set(P->err, ASIM_EIO, "sweep", "poll: %s", strerror(errno));
             continue;
         }
+        kill_overdue(P);
         for (size_t j = 0; j < n && st == ASIM_OK; j++) {
             if (!pfd[j].revents)
                 continue;
@@ -384,6 +437,13 @@ asim_status_t asim_sweep_run(const asim_sweep_t *sw, const char *path,
     memset(sum, 0, sizeof *sum);
     if (opts->shards == 0 || opts->shard >= opts->shards || opts->jobs < 1)
         return asim_error_set(err, ASIM_EARG, "sweep", "bad shard or job count");
+    const char *config = sw->config;
+    asim_status_t distinct = asim_outfile_check_distinct(&path, 1, &config, 1, err);
+    for (size_t i = 0; distinct == ASIM_OK && i < sw->axes[0].n; i++)
+        distinct = asim_outfile_check_distinct(
+            &path, 1, (const char *const *)&sw->axes[0].values[i], 1, err);
+    if (distinct != ASIM_OK)
+        return distinct;
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
     if (fd < 0)
         return asim_error_set(err, ASIM_EIO, path, "cannot open: %s", strerror(errno));
@@ -398,6 +458,8 @@ asim_status_t asim_sweep_run(const asim_sweep_t *sw, const char *path,
                          ? (sw->n_points - opts->shard + opts->shards - 1) / opts->shards
                          : 0;
         sum->skipped = n_done;
+        if (n_done && opts->resuming)
+            opts->resuming(opts->ctx, n_done, sum->total);
         if (!(todo = malloc((sum->total - n_done + 1) * sizeof *todo)))
             st = asim_error_set(err, ASIM_ENOMEM, "sweep", "out of memory");
     }

@@ -41,6 +41,9 @@
 #define ASIM_SWEEP_MAX_POINTS 1000000u
 #define ASIM_SWEEP_MAX_AXES (ASIM_CFG_MAX_KEYS + 1)
 #define ASIM_SWEEP_FORMAT "accelsim-sweep/1"
+/* Largest sweep file read (resume, merge, plot): 1 GiB, about 2000 bytes for each of the
+ * most points a sweep has; larger files are refused before anything is read. */
+#define ASIM_SWEEP_MAX_FILE_BYTES (1ull << 30)
 
 /* Result columns, in CSV order after status and error. X(id, column name, maximize?) */
 #define ASIM_SWEEP_METRICS(X)          \
@@ -153,7 +156,7 @@ asim_status_t asim_sweep_file_parse(const asim_sweep_t *sw, asim_sweep_file_t *f
 /* True if the file holds nothing but a prefix of sw's definition and header lines (an
  * empty file, or one whose creation was cut short): it can be started afresh. */
 bool asim_sweep_file_is_fresh(const asim_sweep_t *sw, const asim_sweep_file_t *f);
-/* Reads fd from offset 0 into f->data. */
+/* Reads fd from offset 0 into f->data; refuses files over ASIM_SWEEP_MAX_FILE_BYTES. */
 asim_status_t asim_sweep_file_load(int fd, const char *name, asim_sweep_file_t *f,
                                    asim_error_t *err);
 void asim_sweep_file_free(asim_sweep_file_t *f);
@@ -168,11 +171,13 @@ asim_status_t asim_sweep_read(const char *path, asim_sweep_t *sw, asim_sweep_fil
 asim_status_t asim_sweep_pareto(const asim_sweep_t *sw, asim_sweep_row_t *rows, size_t n,
                                 asim_error_t *err);
 /* Sorts rows by point, marks the front and writes definition, header and rows to path
- * through a temporary file renamed over it (fsync'd first), so path is always whole. */
+ * through asim_outfile (fsync'd before the rename), so path is always whole; a symbolic
+ * link at path stays and its target is replaced. */
 asim_status_t asim_sweep_write_final(const asim_sweep_t *sw, asim_sweep_row_t *rows, size_t n,
                                      const char *path, asim_error_t *err);
 /* Joins the files of one sweep (shards) into out: same definition and header in all,
- * no point twice, every point present; the front is recomputed over the union. */
+ * no point twice, every point present; the front is recomputed over the union. out must
+ * not be one of the inputs. */
 asim_status_t asim_sweep_merge(const char *out, const char *const *inputs, size_t n,
                                asim_error_t *err);
 
@@ -182,6 +187,10 @@ typedef struct {
     int jobs;                       /* worker processes, >= 1 */
     uint64_t shard, shards;         /* run the points with p % shards == shard */
     bool fsync_rows;                /* fsync after every row */
+    double point_timeout_s;         /* a point running longer gets an error row; 0 = none */
+    /* Called once before any point runs when the file already has rows of this shard
+     * (may be NULL): `done` of its `total` points are there. */
+    void (*resuming)(void *ctx, uint64_t done, uint64_t total);
     /* Called in the parent after each row is on disk (may be NULL). */
     void (*progress)(void *ctx, uint64_t done, uint64_t todo);
     void *ctx;
@@ -199,7 +208,7 @@ typedef struct {
 } asim_sweep_summary_t;
 
 /* Runs the sweep into path: creates it, or resumes it (refusing a file of another
- * definition, or one another sweep holds), appends one row per finished point with a
+ * definition, or one another sweep holds, or the config or a model file itself), appends one row per finished point with a
  * single write(), and when every point of the shard is there rewrites it sorted with the
  * front marked. Workers are fork()ed, one point at a time each. */
 asim_status_t asim_sweep_run(const asim_sweep_t *sw, const char *path,

@@ -4,8 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <utility>
+
+#include <sys/stat.h>
 
 extern "C" {
 #include "asim/config.h"
@@ -92,8 +97,8 @@ constexpr uint32_t version_value()
 
 }  // namespace
 
-accel_tlm::accel_tlm(sc_core::sc_module_name name)
-    : sc_core::sc_module(name), regs("regs"), dma("dma"), irq("irq")
+accel_tlm::accel_tlm(sc_core::sc_module_name name, guest_policy policy)
+    : sc_core::sc_module(name), regs("regs"), dma("dma"), irq("irq"), policy_(std::move(policy))
 {
     regs.register_b_transport(this, &accel_tlm::b_transport);
     SC_THREAD(job_thread);
@@ -251,26 +256,133 @@ bool accel_tlm::fetch_string(uint64_t start, std::string &s, sc_core::sc_time &d
     return true;
 }
 
-// Runs config + model through accelsim, as the accelsim program does; fills the outcome.
-void accel_tlm::simulate(const std::string &config, const std::string &model, outcome &o)
+const char *accel_tlm::guest_message(uint32_t error)
+{
+    switch (error) {
+    case ERR_NONE: return "";
+    case ERR_DMA: return "a DMA access failed; FAULT holds its address";
+    case ERR_BAD_MAGIC: return "bad descriptor magic";
+    case ERR_BAD_VERSION: return "bad descriptor version or reserved word";
+    case ERR_BAD_STRING: return "config or model string empty or without NUL";
+    case ERR_CONFIG: return "the configuration does not load or validate";
+    case ERR_MODEL: return "the model is unknown or does not load";
+    case ERR_SIM: return "the simulator refused the job";
+    case ERR_TIME_RANGE: return "the job's time does not fit SystemC time";
+    case ERR_PATH: return "a path is not allowed";
+    case ERR_BUDGET: return "the model is over the work budget";
+    default: return "error";
+    }
+}
+
+// Resolves host path full (every link followed) into resolved if it is a regular file
+// inside root; otherwise says why not.
+static bool inside_root(const std::string &root, const std::string &full, std::string &resolved,
+                        std::string &why)
+{
+    std::unique_ptr<char, decltype(&std::free)> real(realpath(full.c_str(), nullptr), std::free);
+    int real_errno = errno;
+    std::unique_ptr<char, decltype(&std::free)> top(realpath(root.c_str(), nullptr), std::free);
+    struct stat st;
+    if (!top)
+        why = "the allowed folder " + root + " does not resolve: " + std::strerror(errno);
+    else if (!real)
+        why = full + ": " + std::strerror(real_errno);
+    else if (std::strncmp(real.get(), top.get(), std::strlen(top.get())) != 0 ||
+             real.get()[std::strlen(top.get())] != '/')
+        why = full + " resolves to " + real.get() + ", outside the allowed folder " + top.get();
+    else if (stat(real.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        why = full + " is not a regular file";
+    else {
+        resolved = real.get();
+        return true;
+    }
+    return false;
+}
+
+bool accel_tlm::allowed_path(const std::string &path, std::string &resolved, outcome &o) const
+{
+    std::string why;
+    bool climbs = path == ".." || path.rfind("../", 0) == 0 ||
+                  path.find("/../") != std::string::npos ||
+                  (path.size() >= 3 && path.compare(path.size() - 3, 3, "/..") == 0);
+    if (policy_.root.empty())
+        why = "the platform allows no files (guest_policy::root is empty)";
+    else if (path[0] == '/')
+        why = path + ": an absolute path; paths are relative to the allowed folder";
+    else if (climbs)
+        why = path + ": '..' is not allowed";
+    else if (inside_root(policy_.root, policy_.root + "/" + path, resolved, why))
+        return true;
+    o.error = ERR_PATH;
+    o.message = why;
+    return false;
+}
+
+static bool is_model_file(const std::string &spec)
+{
+    auto ends = [&](const char *x) {
+        std::size_t n = std::strlen(x);
+        return spec.size() >= n && spec.compare(spec.size() - n, n, x) == 0;
+    };
+    return spec.find('/') != std::string::npos || ends(".yaml") || ends(".yml") || ends(".csv");
+}
+
+// MACs plus vector-op elements of every op, saturating.
+static uint64_t graph_work(const asim_graph_t *g)
+{
+    uint64_t total = 0;
+    for (std::size_t i = 0; i < g->len; i++) {
+        const asim_op_t *op = &g->ops[i];
+        uint64_t work = op->kind == ASIM_OP_GEMM ? asim_op_macs(op) : asim_op_outputs(op);
+        if (__builtin_add_overflow(total, work, &total))
+            return UINT64_MAX;
+    }
+    return total;
+}
+
+// Runs config + model through accelsim, as the accelsim program does, within the guest
+// policy; fills the outcome.
+void accel_tlm::simulate(const std::string &config, const std::string &model, outcome &o) const
 {
     asim_error_t err;
     asim_error_clear(&err);
+    std::string config_path, model_spec = model, why;
+    if (!allowed_path(config, config_path, o))
+        return;
     auto cfg = std::make_unique<asim_config_t>();
-    if (asim_config_load(config.c_str(), nullptr, 0, cfg.get(), &err) != ASIM_OK) {
+    if (asim_config_load(config_path.c_str(), nullptr, 0, cfg.get(), &err) != ASIM_OK) {
         o.error = ERR_CONFIG;
         o.message = err.msg;
         return;
     }
+    char dir[ASIM_PATH_MAX];
+    asim_config_dir(cfg.get(), dir, sizeof dir);
+    std::string tech = cfg->tech[0] == '/' ? std::string(cfg->tech)
+                                           : std::string(dir) + "/" + cfg->tech, resolved;
+    if (!inside_root(policy_.root, tech, resolved, why)) {
+        o.error = ERR_PATH;
+        o.message = "technology table: " + why;
+        return;
+    }
+    if (is_model_file(model) && !allowed_path(model, model_spec, o))
+        return;
     std::unique_ptr<asim_graph_t, graph_deleter> graph;
     {
         auto g = std::make_unique<asim_graph_t>();
-        if (asim_model_load(model.c_str(), g.get(), &err) != ASIM_OK) {
+        if (asim_model_load(model_spec.c_str(), g.get(), &err) != ASIM_OK) {
             o.error = ERR_MODEL;
             o.message = err.msg;
             return;
         }
         graph.reset(g.release());
+    }
+    uint64_t work = graph_work(graph.get());
+    if (policy_.max_work && work > policy_.max_work) {
+        o.error = ERR_BUDGET;
+        o.message = "model " + model + ": " + std::to_string(work) +
+                    " MACs and vector elements, over the work budget of " +
+                    std::to_string(policy_.max_work) + " (guest_policy::max_work)";
+        return;
     }
     asim_sim_t *raw = nullptr;
     if (asim_sim_create(cfg.get(), &raw, &err) != ASIM_OK) {
@@ -372,7 +484,8 @@ void accel_tlm::write_back(uint64_t result_addr, uint64_t layers_addr, uint32_t 
     put_le32(r + result::LAYERS, o.layers);
     put_le32(r + result::UNSUPPORTED, o.unsupported);
     put_le64(r + result::PERIOD_PS, o.period_ps);
-    std::snprintf((char *)r + result::MESSAGE, result::MESSAGE_SIZE, "%s", o.message.c_str());
+    std::snprintf((char *)r + result::MESSAGE, result::MESSAGE_SIZE, "%s",
+                  guest_message(o.error));
     dma_access(tlm::TLM_WRITE_COMMAND, result_addr, r, result::SIZE, delay, o);
 }
 
@@ -384,6 +497,8 @@ void accel_tlm::finish(const outcome &o)
     energy_pj_ = (uint64_t)std::llround(o.energy_mj * 1e9);
     period_ps_ = (uint32_t)o.period_ps;
     message_ = o.message;
+    if (o.error != ERR_NONE && policy_.log)
+        policy_.log(o.message);
     status_ = o.error != ERR_NONE ? STATUS_ERROR
                                   : STATUS_DONE | (o.unsupported ? STATUS_INCOMPLETE : 0);
     irq_status_ |= o.error != ERR_NONE ? IRQ_ERROR : IRQ_DONE;

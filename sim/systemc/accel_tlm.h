@@ -25,10 +25,16 @@
 // The simulation itself runs inside the module's thread (accelsim's job models take
 // milliseconds of host time for a whole transformer); the module never prints: failures go
 // to the ERROR register, the result block and last_message().
+//
+// The guest is untrusted (guest_policy below): it names files only inside the folder the
+// platform allows, never reads their contents back (the result block carries a fixed text
+// per error code; accelsim's own message, which may quote a file, goes to last_message()
+// and the host's log), and each job's work is bounded.
 #ifndef ASIM_SYSTEMC_ACCEL_TLM_H
 #define ASIM_SYSTEMC_ACCEL_TLM_H
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -82,7 +88,26 @@ enum job_error : uint32_t {
     ERR_CONFIG = 5,       // the config (or its technology table) failed to load or validate
     ERR_MODEL = 6,        // the model is unknown or failed to load
     ERR_SIM = 7,          // accelsim refused the job (an op its unit cannot run)
-    ERR_TIME_RANGE = 8    // the clock period or cycles * period do not fit SystemC time
+    ERR_TIME_RANGE = 8,   // the clock period or cycles * period do not fit SystemC time
+    ERR_PATH = 9,         // a path is outside guest_policy::root, not a regular file, or
+                          // climbs with ".." (the config, its technology table, a model file)
+    ERR_BUDGET = 10       // the model's work is over guest_policy::max_work
+};
+
+// What the platform lets a guest do; set when the platform builds the module.
+struct guest_policy {
+    // The folder guest paths are relative to. A config or model path must be relative, must
+    // not contain "..", and must name a regular file inside root once every symbolic link
+    // is resolved (so /dev/stdin, FIFOs and links out of root are refused); the technology
+    // table a config names must be inside root too. Empty: no file is allowed.
+    std::string root;
+    // Work budget of one job: multiply-accumulates plus vector-op elements of the model, all
+    // ops summed; a larger model is refused with ERR_BUDGET before it runs. 0 = no budget.
+    // The default, 10^12, is 20 times BERT-base at 512 tokens (4.8 x 10^10 MACs).
+    uint64_t max_work = 1000000000000ull;
+    // The host's log: called with accelsim's full message for every failed job (may be
+    // empty). The guest never sees these messages.
+    std::function<void(const std::string &)> log;
 };
 
 // Job descriptor in memory, little-endian, DESC_SIZE bytes at DESC.
@@ -117,7 +142,8 @@ enum : uint32_t {
     LAYERS = 0x38,        // u32 layers in the model
     UNSUPPORTED = 0x3C,   // u32 layers no unit could run (not in the totals)
     PERIOD_PS = 0x40,     // u64 clock period T in ps
-    MESSAGE = 0x48,       // char[MESSAGE_SIZE]: accelsim's message, NUL-terminated
+    MESSAGE = 0x48,       // char[MESSAGE_SIZE]: a fixed text for the ERROR code (never
+                          // file contents), NUL-terminated; empty on success
     MESSAGE_SIZE = 0xB8,
     SIZE = 0x100
 };
@@ -132,10 +158,12 @@ public:
     sc_core::sc_out<bool> irq;
 
     SC_HAS_PROCESS(accel_tlm);
-    explicit accel_tlm(sc_core::sc_module_name name);
+    explicit accel_tlm(sc_core::sc_module_name name, guest_policy policy = {});
 
-    // accelsim's message for the last job ("" if it succeeded).
+    // accelsim's full message for the last job ("" if it succeeded): host side only.
     const std::string &last_message() const { return message_; }
+    // The fixed text the guest gets in the result block for an ERR_* code.
+    static const char *guest_message(uint32_t error);
 
 private:
     struct outcome {
@@ -156,7 +184,8 @@ private:
     void job_thread();
     void irq_method();
     void run_job();
-    static void simulate(const std::string &config, const std::string &model, outcome &o);
+    void simulate(const std::string &config, const std::string &model, outcome &o) const;
+    bool allowed_path(const std::string &path, std::string &resolved, outcome &o) const;
     bool dma_access(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, uint32_t len,
                     sc_core::sc_time &delay, outcome &o);
     bool fetch_string(uint64_t start, std::string &s, sc_core::sc_time &delay, outcome &o);
@@ -168,6 +197,7 @@ private:
     uint64_t desc_ = 0, job_desc_ = 0, cycles_ = 0, energy_pj_ = 0, fault_ = 0;
     uint32_t status_ = 0, error_ = ERR_NONE, irq_enable_ = 0, irq_status_ = 0, period_ps_ = 0;
     std::string message_;
+    guest_policy policy_;
 };
 
 }  // namespace asim

@@ -84,6 +84,38 @@ function(asim_cosim_step_mutant)
     PASS_REGEX "cosim: MISMATCH at cycle [0-9]+ port ")
 endfunction()
 
+# asim_cosim_rtl_mutant(BLOCK b NAME n PREFIX P TOP module TB tb.cpp RTL files... VPARAMS ...
+#                       DEFS ... SOURCE file.v FROM text TO text): configuration `n` built from
+# the RTL list with `file.v` replaced by its asim_mutant_source copy; the test passes only if
+# the cosim reports a mismatch against the (unmutated) step model.
+function(asim_cosim_rtl_mutant)
+  cmake_parse_arguments(M "" "BLOCK;NAME;PREFIX;TOP;TB;SOURCE;FROM;TO" "RTL;VPARAMS;DEFS"
+    ${ARGN})
+  asim_mutant_source(OUT mutated SOURCE ${M_SOURCE} FROM "${M_FROM}" TO "${M_TO}"
+    NAME ${M_BLOCK}_rtl_${M_NAME})
+  list(TRANSFORM M_RTL REPLACE "^${M_SOURCE}$" "${mutated}")
+  asim_cosim_config(BLOCK ${M_BLOCK} NAME rtl_mutant_${M_NAME} PREFIX ${M_PREFIX} TOP ${M_TOP}
+    TB ${M_TB} RTL ${M_RTL} VPARAMS ${M_VPARAMS} DEFS ${M_DEFS}
+    ARGS --seeds 1 --cycles 20000 PASS_REGEX "cosim: MISMATCH at cycle [0-9]+ port ")
+endfunction()
+
+# asim_cosim_dead_stimulus(BLOCK b OF config): proves that a dead stimulus cannot pass:
+# configuration `config` with every *_valid input held low must trip the hang guard
+# (cosim.<b>.dead_hang) and, with the guard off, the minimum-activity check
+# (cosim.<b>.dead_activity).
+function(asim_cosim_dead_stimulus)
+  cmake_parse_arguments(D "" "BLOCK;OF" "" ${ARGN})
+  set(exe cosim_${D_BLOCK}_${D_OF})
+  add_test(NAME cosim.${D_BLOCK}.dead_hang
+    COMMAND ${exe} --dead --seeds 1 --cycles 20000 --vcd-dir ${CMAKE_CURRENT_BINARY_DIR})
+  set_tests_properties(cosim.${D_BLOCK}.dead_hang PROPERTIES
+    PASS_REGULAR_EXPRESSION "cosim: cycle [0-9]+: no handshake for [0-9]+ cycles \\(hang\\)")
+  add_test(NAME cosim.${D_BLOCK}.dead_activity
+    COMMAND ${exe} --dead --seeds 1 --cycles 20000 --hang-limit 0)
+  set_tests_properties(cosim.${D_BLOCK}.dead_activity PROPERTIES
+    PASS_REGULAR_EXPRESSION "cosim: too little activity: 0 jobs checked")
+endfunction()
+
 # asim_cosim_bench(BLOCK b TOP module RTL files... VPARAMS -G... SOURCE bench.cpp): the speed
 # bench bench_<b>, built on demand only (ninja bench_<b>), with Verilator's default -Os.
 function(asim_cosim_bench)
@@ -103,4 +135,14 @@ function(asim_calibration_check)
   add_test(NAME resource.${K_BLOCK}.yosys_${K_NAME}
     COMMAND sh ${ASIM_ROOT}/tools/calibrate.sh ${K_BLOCK} --check ${K_ARGS})
   set_tests_properties(resource.${K_BLOCK}.yosys_${K_NAME} PROPERTIES TIMEOUT 1200)
+endfunction()
+
+# asim_fmax_check(BLOCK b NAME n ARGS point...): the block's Fmax estimate cannot rot:
+# tools/fmax_estimate.sh resynthesizes one point with Yosys, reruns its static timing and
+# requires the committed traces/calibration/<b>_fmax.csv row (docs/fmax.md).
+function(asim_fmax_check)
+  cmake_parse_arguments(K "" "BLOCK;NAME" "ARGS" ${ARGN})
+  add_test(NAME fmax.${K_BLOCK}.yosys_${K_NAME}
+    COMMAND sh ${ASIM_ROOT}/tools/fmax_estimate.sh --check ${K_BLOCK} ${K_ARGS})
+  set_tests_properties(fmax.${K_BLOCK}.yosys_${K_NAME} PROPERTIES TIMEOUT 1200)
 endfunction()

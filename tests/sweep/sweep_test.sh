@@ -81,12 +81,92 @@ resume_other_definition)
     "$accelsim" sweep "$@" --set array.rows=8,16
     cp r.csv before.csv
     sh "$src/tests/cli/expect.sh" 2 \
-        "r\.csv:1: holds a different sweep: its definition has 'set=array\.rows=8,16' where this command has 'set=array\.rows=8,16,32'" \
+        "r\.csv:1: holds a different sweep: its array\.rows values are '8,16' where this command has '8,16,32'" \
         "$accelsim" sweep "$@" --set array.rows=8,16,32
+    # A missing or extra key is named as such (the first differing token was the next key
+    # or the objectives, which had not changed).
+    sh "$src/tests/cli/expect.sh" 2 \
+        "r\.csv:1: holds a different sweep: this command sweeps array\.cols \(8\) and the file does not" \
+        "$accelsim" sweep "$@" --set array.rows=8,16 --set array.cols=8
+    sh "$src/tests/cli/expect.sh" 2 "r\.csv:1: holds a different sweep: it sweeps array\.rows \(8,16\) and this command does not" \
+        "$accelsim" sweep "$@"
     cmp before.csv r.csv || fail "the refused resume changed the file"
     echo "point,model" >not_sweep.csv
     sh "$src/tests/cli/expect.sh" 2 "not_sweep\.csv: exists and is not an accelsim sweep file" \
         "$accelsim" sweep --config "$cfg" --model vit_tiny --out not_sweep.csv
+    ;;
+point_timeout)
+    # A point over --point-timeout becomes an error row; the quick points are unaffected.
+    # slow.yaml takes about 0.5 s here (most of it under the default work bound), good.csv
+    # a millisecond.
+    printf 'name: slow\nops:\n  - {name: s, op: gemm, m: 65536, n: 65536, k: 256}\n' >slow.yaml
+    start=$(date +%s)
+    "$accelsim" sweep --config "$cfg" --model "$src/tests/cli/data/good.csv,slow.yaml" \
+        --set array.rows=8,16 --point-timeout 0.1 --out t.csv -j 2
+    [ $(($(date +%s) - start)) -lt 30 ] || fail "the sweep took over 30 s"
+    for p in 2 3; do
+        grep -q "^$p,slow.yaml,[0-9]*,error,\"the point ran longer than --point-timeout (0.1 s) and was stopped\"," t.csv ||
+            fail "no timeout row for point $p: $(cat t.csv)"
+    done
+    [ "$(grep -c ',ok,' t.csv)" -eq 2 ] || fail "the good.csv points are not ok"
+    ;;
+resume_strict)
+    # Resume reads rows exactly as the sweep writes them; anything else is refused.
+    set -- --config "$cfg" --model vit_tiny --set array.rows=8,16 --out r.csv -j 1
+    "$accelsim" sweep "$@"
+    cp r.csv good.csv
+    # corrupt FIELD VALUE REGEX: row 0 with FIELD set to VALUE must be refused with REGEX.
+    corrupt() {
+        awk -F, -v OFS=, -v f="$1" -v v="$2" 'NR == 3 { $f = v } { print }' good.csv >r.csv
+        sh "$src/tests/cli/expect.sh" 2 "$3" "$accelsim" sweep --config "$cfg" \
+            --model vit_tiny --set array.rows=8,16 --out r.csv -j 1 ||
+            fail "field $1 = '$2' was not refused"
+    }
+    corrupt 1 +0 "r\.csv:3: point '\+0' is not a point of this sweep"
+    corrupt 1 00 "r\.csv:3: point '00' is not a point of this sweep"
+    corrupt 4 error "r\.csv:3: point 0: an error row with results"
+    corrupt 11 1.5 "r\.csv:3: point 0: lut = '1\.5' is not a whole number"
+    corrupt 15 2 "r\.csv:3: point 0: fits = '2' is not 0 or 1"
+    corrupt 6 -5 "r\.csv:3: point 0: total_cycles = '-5' is not a whole number"
+    corrupt 7 -1.5 "r\.csv:3: point 0: latency_ms = '-1\.5' is not a number of at least 0"
+    corrupt 5 oops "r\.csv:3: point 0: an ok row with an error message"
+    cp good.csv r.csv
+    "$accelsim" sweep "$@"
+    cmp good.csv r.csv || fail "resuming the good file changed it"
+    ;;
+oversize_files)
+    # A 4 GiB sparse file is refused by size before it is read, by resume, merge and plot.
+    truncate -s 4G big.csv
+    mem_limit=1048576 # none in a sanitizer build, which cannot start under it
+    (ulimit -v $mem_limit && exec "$accelsim" --version) >/dev/null 2>&1 || mem_limit=unlimited
+    re="big\\.csv: is 4294967296 bytes, more than the 1073741824 a sweep file may have"
+    for cmd in "--config $cfg --model vit_tiny --out big.csv" "--merge m.csv big.csv" \
+        "--plot big.csv"; do
+        # shellcheck disable=SC2086
+        (ulimit -v $mem_limit && exec sh "$src/tests/cli/expect.sh" 2 "$re" "$accelsim" sweep $cmd) ||
+            fail "sweep $cmd did not refuse the 4 GiB file"
+    done
+    ;;
+interrupt_messages)
+    # Ctrl-C is a stop on request, not an error; the run after it says how much was done.
+    set -- --config "$cfg" --model vit_tiny --set array.rows=1:64:+1 --set array.cols=1:16:+1 \
+        --out i.csv -j 2
+    "$accelsim" sweep "$@" 2>stop.txt &
+    pid=$!
+    while [ "$(rows i.csv 2>/dev/null || echo 0)" -lt 20 ] && kill -0 "$pid" 2>/dev/null; do
+        sleep 0.01
+    done
+    kill -INT "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 130 ] || fail "exit status $rc after SIGINT, want 130"
+    grep -q 'error' stop.txt && fail "SIGINT reported as an error: $(cat stop.txt)"
+    grep -Eq '^accelsim: i\.csv: sweep stopped by Ctrl-C \(SIGINT\) with [0-9]+ of 1024 points done; run the same command again to resume$' stop.txt ||
+        fail "unexpected message: $(cat stop.txt)"
+    done_before=$(rows i.csv)
+    "$accelsim" sweep "$@" 2>resume.txt
+    grep -q "^accelsim: i\.csv: resuming: $done_before of 1024 points already done$" resume.txt ||
+        fail "resume did not say $done_before of 1024 were done: $(cat resume.txt)"
     ;;
 plot)
     "$accelsim" sweep --config "$cfg" --model vit_tiny --set array.rows=8:32:x2 \

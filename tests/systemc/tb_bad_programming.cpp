@@ -15,6 +15,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "vp_platform.h"
 
 using namespace sc_core;
@@ -24,6 +26,9 @@ namespace {
 
 const vp::job_layout GOOD = {0x100, 0x1000, 0x1400, 0x2000, 0, 0};
 const uint64_t OUTSIDE = vp::MEM_SIZE + 0x1000;  // unmapped on the bus
+
+// A link in the source tree (the guest's allowed folder) to /etc, made by sc_main.
+std::string g_link;
 
 struct bad_job {
     const char *what;
@@ -134,7 +139,7 @@ private:
 
     void start_good(const char *what)
     {
-        vp::write_job(pf_, GOOD, vp::source_path("configs/beta.yaml"), "vit_tiny");
+        vp::write_job(pf_, GOOD, "configs/beta.yaml", "vit_tiny");
         start(GOOD);
         if (wait_irq(what))
             check(pf_.reg(asim::reg::STATUS) == asim::STATUS_DONE &&
@@ -147,7 +152,7 @@ private:
 
     void start_while_busy()
     {
-        vp::write_job(pf_, GOOD, vp::source_path("configs/beta.yaml"), "vit_tiny");
+        vp::write_job(pf_, GOOD, "configs/beta.yaml", "vit_tiny");
         start(GOOD);
         expect_response("START while busy",
                         access(tlm::TLM_WRITE_COMMAND, asim::reg::CTRL, 4),
@@ -164,8 +169,7 @@ private:
 
     std::vector<bad_job> bad_jobs() const
     {
-        std::string beta = vp::source_path("configs/beta.yaml");
-        std::string sys = vp::source_path("configs/systolic_32x32.yaml");
+        std::string beta = "configs/beta.yaml", sys = "configs/systolic_32x32.yaml";
         vp::job_layout l = GOOD;
         vp::job_layout cfg_out = l, model_out = l, result_out = l, in_regs = l, wraps = l,
                        desc_out = l;
@@ -186,10 +190,26 @@ private:
             {"reserved word set", beta, "vit_tiny", l, reserved, ERR_BAD_VERSION, 0, ""},
             {"unknown model", beta, "no_such_model", l, {}, ERR_MODEL, 0,
              "unknown model 'no_such_model'"},
-            {"config fails validation", vp::source_path("tests/cli/data/negative_clock.yaml"),
-             "vit_tiny", l, {}, ERR_CONFIG, 0, "negative_clock.yaml:2:12: clock_mhz = -200 is out"},
-            {"missing config", vp::source_path("configs/no_such.yaml"), "vit_tiny", l, {},
-             ERR_CONFIG, 0, "no_such.yaml"},
+            {"config fails validation", "tests/cli/data/negative_clock.yaml", "vit_tiny", l, {},
+             ERR_CONFIG, 0, "negative_clock.yaml:2:12: clock_mhz = -200 is out"},
+            {"missing config", "configs/no_such.yaml", "vit_tiny", l, {}, ERR_PATH, 0,
+             "no_such.yaml: No such file or directory"},
+            // The guest is untrusted: no absolute paths, no "..", no file outside the folder
+            // the platform allows, nothing but regular files, and no file contents back.
+            {"absolute config path", "/etc/passwd", "vit_tiny", l, {}, ERR_PATH, 0,
+             "/etc/passwd: an absolute path"},
+            {"config path climbing out", "configs/../../../../etc/passwd", "vit_tiny", l, {},
+             ERR_PATH, 0, "'..' is not allowed"},
+            {"config through a link out of the folder", g_link + "/passwd", "vit_tiny", l, {},
+             ERR_PATH, 0, "outside the allowed folder"},
+            {"config that is not a regular file", "tests/cli/data", "vit_tiny", l, {}, ERR_PATH,
+             0, "is not a regular file"},
+            {"model file outside the folder", beta, "/etc/passwd.csv", l, {}, ERR_PATH, 0,
+             "an absolute path"},
+            {"model over the work budget", beta, "bert_base:seq_len=1048576,layers=1024", l, {},
+             ERR_BUDGET, 0, "over the work budget of 1000000000000"},
+            {"config whose contents would leak", "tests/cli/data/unknown_key.yaml", "vit_tiny", l,
+             {}, ERR_CONFIG, 0, "unknown key 'array.rowz'"},
             {"op the unit cannot run", sys, "vit_tiny:a_bits=16", l, {}, ERR_SIM, 0,
              "A operand is 16 bits"},
             {"empty model string", beta, "", l, {}, ERR_BAD_STRING, 0, "is empty"},
@@ -266,15 +286,20 @@ private:
             check(untouched, "%s: result block written", b.what);
             return;
         }
+        // The guest gets the fixed text of the code, never accelsim's message (which may
+        // quote a host file); the host gets the message, in last_message() and its log.
         const char *msg = (const char *)&r[asim::result::MESSAGE];
+        const char *fixed = asim::accel_tlm::guest_message(b.error);
         check(vp::le32(&r[asim::result::MAGIC]) == asim::RESULT_MAGIC &&
                   vp::le32(&r[asim::result::ERROR]) == b.error &&
-                  std::memchr(msg, 0, asim::result::MESSAGE_SIZE) && std::strstr(msg, b.message),
+                  std::memchr(msg, 0, asim::result::MESSAGE_SIZE) && std::strcmp(msg, fixed) == 0,
               "%s: result block error %u, message \"%.*s\", want %u and \"%s\"", b.what,
               vp::le32(&r[asim::result::ERROR]), (int)asim::result::MESSAGE_SIZE, msg, b.error,
-              b.message);
+              fixed);
         check(pf_.accel.last_message().find(b.message) != std::string::npos,
               "%s: last_message() \"%s\"", b.what, pf_.accel.last_message().c_str());
+        check(!pf_.host_log.empty() && pf_.host_log.back() == pf_.accel.last_message(),
+              "%s: the host log does not end with last_message()", b.what);
     }
 
     vp::platform &pf_;
@@ -289,9 +314,14 @@ int sc_main(int, char *[])
     vp::direct_result good = vp::direct_run(vp::source_path("configs/beta.yaml"), "vit_tiny");
     if (!check(good.ok, "direct run: %s", good.message.c_str()))
         return 1;
+    g_link = ".guest-link-" + std::to_string(getpid());
+    if (!check(symlink("/etc", vp::source_path(g_link).c_str()) == 0, "cannot create %s",
+               g_link.c_str()))
+        return 1;
     vp::platform pf("platform");
     cpu c("cpu", pf, good);
     sc_start();
+    unlink(vp::source_path(g_link).c_str());
     std::printf("bad programming: %u failures\n", vp::failures());
     return vp::failures() ? 1 : 0;
 }

@@ -88,7 +88,7 @@ private:
         l.result = j.result_block ? BASE.result : 0;
         l.layers = j.result_block ? BASE.layers : 0;
         l.layers_cap = j.layers_cap;
-        std::string config = vp::source_path(j.config);
+        std::string config = j.config;  // relative to the platform's guest_policy::root
         std::vector<unsigned char> fill(LAYERS_SPAN, SENTINEL);
         pf_.write_bytes(BASE.layers, fill.data(), (uint32_t)fill.size());
         pf_.write_bytes(BASE.result, fill.data(), asim::result::SIZE);

@@ -80,7 +80,9 @@ void bus::b_transport(int, tlm::tlm_generic_payload &p, sc_core::sc_time &delay)
 
 platform::platform(sc_core::sc_module_name name)
     : sc_core::sc_module(name), cpu("cpu"), mem("mem", MEM_SIZE), interconnect("bus"),
-      accel("accel"), irq("irq")
+      accel("accel", asim::guest_policy{ASIM_SOURCE_DIR, asim::guest_policy{}.max_work,
+                                        [this](const std::string &m) { host_log.push_back(m); }}),
+      irq("irq")
 {
     cpu.bind(interconnect.in);
     accel.dma.bind(interconnect.in);

@@ -65,7 +65,8 @@ private:
     std::vector<range> ranges_;
 };
 
-// Memory, bus, accelerator and the CPU's initiator socket, bound together.
+// Memory, bus, accelerator and the CPU's initiator socket, bound together. The guest may
+// name files in the source tree (guest_policy::root), by paths relative to it.
 class platform : public sc_core::sc_module {
 public:
     tlm_utils::simple_initiator_socket<platform> cpu;
@@ -73,6 +74,7 @@ public:
     bus interconnect;
     asim::accel_tlm accel;
     sc_core::sc_signal<bool> irq;
+    std::vector<std::string> host_log;  // what the accelerator logged for failed jobs
 
     explicit platform(sc_core::sc_module_name name);
 

@@ -1,4 +1,5 @@
-/* test_eventq.c: event queue ordering, FIFO ties, past refusal, idle skipping. */
+/* test_eventq.c: event queue ordering, FIFO ties, past refusal, idle skipping, the work
+ * bound and failures reported by events. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,6 +153,58 @@ static void test_run_until_stops_before_later_events(void **state)
     asim_eventq_free(&q);
 }
 
+/* An event that keeps itself alive forever (a run that never ends by itself). */
+static void forever(void *ctx, asim_cycle_t now)
+{
+    asim_eventq_t *q = ctx;
+    asim_eventq_schedule(q, now + 1, 0, forever, q, NULL);
+}
+
+static void test_max_events_bounds_a_run(void **state)
+{
+    (void)state;
+    asim_eventq_t q;
+    asim_eventq_init(&q);
+    q.max_events = 1000;
+    asim_eventq_schedule(&q, 0, 0, forever, &q, NULL);
+    assert_int_equal(asim_eventq_run(&q, ASIM_CYCLE_MAX), ASIM_ELIMIT);
+    assert_int_equal(q.executed, 1000); /* exactly the bound: event 1000 ran, 1001 did not */
+    assert_int_equal(q.len, 1);
+    assert_string_equal(q.fault.msg, "kernel: the run reached its bound of 1000 events at "
+                                     "cycle 999");
+    asim_eventq_free(&q);
+
+    asim_eventq_init(&q); /* one event under the bound ends normally */
+    q.max_events = 2;
+    asim_eventq_schedule(&q, 5, 0, nothing, NULL, NULL);
+    asim_eventq_schedule(&q, 6, 0, nothing, NULL, NULL);
+    assert_int_equal(asim_eventq_run(&q, ASIM_CYCLE_MAX), ASIM_OK);
+    asim_eventq_free(&q);
+}
+
+static void fail_once(void *ctx, asim_cycle_t now)
+{
+    asim_eventq_t *q = ctx;
+    asim_eventq_fail(q, ASIM_ERANGE, "unit", "broke at %llu", (unsigned long long)now);
+    asim_eventq_fail(q, ASIM_EIO, "unit", "a second failure is not recorded");
+}
+
+static void test_a_failing_event_stops_the_run(void **state)
+{
+    (void)state;
+    asim_eventq_t q;
+    log_t log = {.q = &q};
+    tag_t later = {&log, 1};
+    asim_eventq_init(&q);
+    asim_eventq_schedule(&q, 7, 0, fail_once, &q, NULL);
+    asim_eventq_schedule(&q, 7, 1, record, &later, NULL);
+    assert_int_equal(asim_eventq_run(&q, ASIM_CYCLE_MAX), ASIM_ERANGE);
+    assert_string_equal(q.fault.msg, "unit: broke at 7");
+    assert_int_equal(log.n, 0); /* nothing ran after the failing event */
+    assert_int_equal(asim_eventq_run(&q, ASIM_CYCLE_MAX), ASIM_ERANGE); /* and stays stopped */
+    asim_eventq_free(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +214,8 @@ int main(void)
         cmocka_unit_test(test_scheduling_in_the_past_is_refused),
         cmocka_unit_test(test_idle_time_is_skipped),
         cmocka_unit_test(test_run_until_stops_before_later_events),
+        cmocka_unit_test(test_max_events_bounds_a_run),
+        cmocka_unit_test(test_a_failing_event_stops_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,66 @@ static void test_vit_tiny_shapes(void **state)
     asim_graph_free(&g);
 }
 
+/* Index of the op called name, or g->len. */
+static size_t position(const asim_graph_t *g, const char *name)
+{
+    size_t i = 0;
+    while (i < g->len && strcmp(g->ops[i].name, name) != 0)
+        i++;
+    return i;
+}
+
+/* BERT is post-LN (LayerNorm after each residual add), ViT pre-LN (before each branch). */
+static void test_layernorm_placement(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_error_t err;
+    assert_int_equal(asim_model_load("bert_base:layers=2", &g, &err), ASIM_OK);
+    assert_int_equal(position(&g, "blk0.ln1"), position(&g, "blk0.add1") + 1);
+    assert_int_equal(position(&g, "blk0.fc1"), position(&g, "blk0.ln1") + 1);
+    assert_int_equal(position(&g, "blk0.ln2"), position(&g, "blk0.add2") + 1);
+    assert_int_equal(position(&g, "blk1.qkv"), position(&g, "blk0.ln2") + 1);
+    /* Post-LN data flow: the MLP's residual is ln1's output, the attention's the block input. */
+    const asim_op_t *add2 = find(&g, "blk0.add2"), *add1 = find(&g, "blk0.add1");
+    assert_int_equal(add2->inputs[1], position(&g, "blk0.ln1"));
+    assert_int_equal(add1->inputs[1], position(&g, "embed_ln"));
+    asim_graph_free(&g);
+    assert_int_equal(asim_model_load("vit_tiny:layers=2", &g, &err), ASIM_OK);
+    assert_int_equal(position(&g, "blk0.qkv"), position(&g, "blk0.ln1") + 1);
+    assert_int_equal(position(&g, "blk0.ln2"), position(&g, "blk0.add1") + 1);
+    assert_int_equal(position(&g, "blk1.ln1"), position(&g, "blk0.add2") + 1);
+    assert_int_equal(find(&g, "blk0.add2")->inputs[1], position(&g, "blk0.add1"));
+    asim_graph_free(&g);
+}
+
+/* Binary ViTs keep the patch embedding and head at edge_bits (8 by default); edge_bits=0
+ * binarizes them like the block GEMMs; non-binary models are unaffected. */
+static void test_binary_vit_edges(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_error_t err;
+    assert_int_equal(asim_model_load("vit_tiny_w1a2", &g, &err), ASIM_OK);
+    assert_int_equal(find(&g, "patch_embed")->a_bits, 8);
+    assert_int_equal(find(&g, "patch_embed")->b_bits, 8);
+    assert_int_equal(find(&g, "head")->b_bits, 8);
+    assert_int_equal(find(&g, "blk0.qkv")->a_bits, 2);
+    assert_int_equal(find(&g, "blk0.qkv")->b_bits, 1);
+    asim_graph_free(&g);
+    assert_int_equal(asim_model_load("vit_tiny_w1a2:edge_bits=0", &g, &err), ASIM_OK);
+    assert_int_equal(find(&g, "patch_embed")->a_bits, 2);
+    assert_int_equal(find(&g, "head")->b_bits, 1);
+    asim_graph_free(&g);
+    assert_int_equal(asim_model_load("vit_tiny:w_bits=4,edge_bits=6", &g, &err), ASIM_OK);
+    assert_int_equal(find(&g, "head")->b_bits, 6);
+    assert_int_equal(find(&g, "blk3.fc1")->b_bits, 4);
+    asim_graph_free(&g);
+    assert_int_equal(asim_model_load("vit_tiny:w_bits=4", &g, &err), ASIM_OK);
+    assert_int_equal(find(&g, "head")->b_bits, 4);
+    asim_graph_free(&g);
+}
+
 static void test_bert_base_sequence_length_is_a_parameter(void **state)
 {
     (void)state;
@@ -84,6 +144,8 @@ static void test_bad_builtin_specs(void **state)
     (void)state;
     expect_model_error("vit_huge", ASIM_EMODEL, "unknown model 'vit_huge'");
     expect_model_error("bert_base:seq=5", ASIM_EKEY, "bert_base has no parameter 'seq'");
+    expect_model_error("bert_base_w1a1:edge_bits=8", ASIM_EKEY, "has no parameter 'edge_bits'");
+    expect_model_error("vit_tiny_w1a1:edge_bits=33", ASIM_ERANGE, "must be an integer from 0");
     expect_model_error("bert_base:seq_len=0", ASIM_ERANGE, "seq_len = '0' must be an integer");
     expect_model_error("bert_base:seq_len=abc", ASIM_ERANGE, "must be an integer");
     expect_model_error("vit_tiny:seq_len=5", ASIM_EKEY, "no parameter 'seq_len'");
@@ -160,7 +222,14 @@ static void test_bad_yaml_models(void **state)
     expect_yaml_error("name: m\nops:\n  - repeat: 100000\n    name: b\n    ops:\n"
                       "      - repeat: 100000\n        name: c\n        ops:\n"
                       "          - {name: a, op: add, rows: 1, cols: 1}\n",
-                      ASIM_ERANGE, "too many ops");
+                      ASIM_ERANGE, "6:9: repeat: the model expands to more than 100000 ops");
+    /* Empty bodies count too: 10^10 empty expansions used to loop for minutes. */
+    expect_yaml_error("name: m\nops:\n  - repeat: 100000\n    name: b\n    ops:\n"
+                      "      - repeat: 100000\n        name: c\n        ops: []\n",
+                      ASIM_ERANGE, "6:9: repeat: the model expands to more than 100000 ops");
+    expect_yaml_error("name: m\nops:\n  - {name: a, op: add, rows: 1, cols: 1}\n"
+                      "  - repeat: 100000\n    name: b\n    ops: []\n",
+                      ASIM_ERANGE, "4:5: repeat: the model expands to more than 100000 ops");
     expect_yaml_error("name: m\nops:\n  - {name: a, op: gemm, m: 16777216, n: 16777216, "
                       "k: 16777216}\n", ASIM_ERANGE, "2^50");
 }
@@ -215,6 +284,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vit_tiny_shapes),
         cmocka_unit_test(test_bert_base_sequence_length_is_a_parameter),
+        cmocka_unit_test(test_layernorm_placement),
+        cmocka_unit_test(test_binary_vit_edges),
         cmocka_unit_test(test_bad_builtin_specs),
         cmocka_unit_test(test_yaml_vit_tiny_matches_builtin),
         cmocka_unit_test(test_bad_yaml_models),

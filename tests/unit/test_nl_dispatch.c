@@ -80,6 +80,23 @@ static void test_exact(void **state)
     assert_int_equal(y[0], (int32_t)floor(exp(127.0 / 16) * 65536 + 0.5));
 }
 
+/* The double LayerNorm of a row of equal values is zeros, even where the row's computed mean
+ * is an ulp off (0.1 + 0.1 + 0.1 = 0.30000000000000004, / 3 != 0.1), which used to give
+ * var > 0 and outputs of +-1. */
+static void test_reference_layernorm_equal_row(void **state)
+{
+    (void)state;
+    const double x[3] = {0.1, 0.1, 0.1};
+    double y[3];
+    assert_true((x[0] + x[1] + x[2]) / 3.0 != x[0]);
+    asim_nl_ref_layernorm(x, 3, y);
+    for (int i = 0; i < 3; i++)
+        assert_true(y[i] == 0.0);
+    const double z[2] = {1.0, 3.0};
+    asim_nl_ref_layernorm(z, 2, y);
+    assert_true(y[0] == -1.0 && y[1] == 1.0);
+}
+
 static void test_refused(void **state)
 {
     (void)state;
@@ -113,6 +130,7 @@ int main(void)
         cmocka_unit_test(test_dispatch_matches_kernels),
         cmocka_unit_test(test_exact),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_reference_layernorm_equal_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

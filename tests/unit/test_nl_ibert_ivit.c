@@ -191,6 +191,49 @@ static void test_error_bounds(void **state)
     }
 }
 
+/* The reference operating points: I-BERT's softmax and GELU take INT32 accumulator codes,
+ * I-ViT's softmax emits 17 bits; every other kernel stays at 16-bit inputs and 16-bit
+ * probabilities. */
+static void test_reference_widths(void **state)
+{
+    (void)state;
+    int32_t y[2];
+    asim_nl_fmt_t out;
+    asim_error_t err;
+    /* 20-bit codes at S = 2^-14: reals 0 and -16; softmax ~ (1, 1.1e-7) -> 8-bit 255, 0. */
+    const asim_nl_fmt_t in20 = {20, true, ldexp(1.0, -14)};
+    int32_t sm[2] = {0, -(1 << 18)};
+    asim_nl_op_t op = {ASIM_NL_IBERT, ASIM_NL_SOFTMAX, 8};
+    assert_int_equal(asim_nl_run(&op, sm, NULL, 2, &in20, NULL, y, &out, &err), ASIM_OK);
+    assert_int_equal(y[0], 255);
+    assert_int_equal(y[1], 0);
+    /* GELU(64) = 64 from 24-bit codes: the erf shift keeps x (erf + 1) inside int32, so the
+     * output does not saturate (with a 16-bit erf it would be 2^20 * 2^16). */
+    const asim_nl_fmt_t in24 = {24, true, ldexp(1.0, -14)};
+    int32_t g[2] = {1 << 20, -(1 << 20)};
+    op.func = ASIM_NL_GELU;
+    assert_int_equal(asim_nl_run(&op, g, NULL, 2, &in24, NULL, y, &out, &err), ASIM_OK);
+    assert_true(fabs(out.scale * y[0] - 64.0) < 0.01);
+    assert_true(fabs(out.scale * y[1]) < 0.01);
+    /* 17-bit inputs are beyond the other kernels' contract, 33 beyond every one. */
+    const asim_nl_fmt_t in17 = {17, true, ldexp(1.0, -14)}, in33 = {33, true, ldexp(1.0, -14)};
+    assert_int_equal(asim_nl_run(&op, g, NULL, 1, &in33, NULL, y, &out, &err), ASIM_EARG);
+    op.func = ASIM_NL_LAYERNORM;
+    assert_int_equal(asim_nl_run(&op, sm, NULL, 2, &in17, NULL, y, &out, &err), ASIM_EARG);
+    op = (asim_nl_op_t){ASIM_NL_IVIT, ASIM_NL_GELU, 8};
+    assert_int_equal(asim_nl_run(&op, sm, NULL, 2, &in17, NULL, y, &out, &err), ASIM_EARG);
+    /* I-ViT softmax on 17 bits: (0, -16) at S = 1/16 -> scale 2^-16, 1.0 -> 65535 at most. */
+    int32_t sv[2] = {0, -16};
+    op = (asim_nl_op_t){ASIM_NL_IVIT, ASIM_NL_SOFTMAX, 17};
+    assert_int_equal(asim_nl_run(&op, sv, NULL, 2, &in8, NULL, y, &out, &err), ASIM_OK);
+    assert_int_equal(out.bits, 17);
+    assert_true(fabs(out.scale * y[0] - 1.0 / (1.0 + exp(-1.0))) < 0.02);
+    op.prob_bits = 18;
+    assert_int_equal(asim_nl_run(&op, sv, NULL, 2, &in8, NULL, y, &out, &err), ASIM_EARG);
+    op = (asim_nl_op_t){ASIM_NL_QUARK, ASIM_NL_SOFTMAX, 17};
+    assert_int_equal(asim_nl_run(&op, sv, NULL, 2, &in8, NULL, y, &out, &err), ASIM_EARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_ibert_layernorm),
         cmocka_unit_test(test_ivit_kernels),
         cmocka_unit_test(test_error_bounds),
+        cmocka_unit_test(test_reference_widths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,7 +115,7 @@ static void test_grid_cap_and_repeated_key(void **state)
     assert_int_equal(sw.n_points, 1000000); /* the cap itself is allowed */
     assert_int_equal(asim_sweep_add_models(&sw, "vit_base", &err), ASIM_ERANGE);
     assert_int_equal(asim_sweep_add_axis(&sw, "array.rows=8", &err), ASIM_EARG);
-    assert_non_null(strstr(err.msg, "array.rows is swept twice"));
+    assert_non_null(strstr(err.msg, "array.rows is given twice; give each key one --set"));
     asim_sweep_free(&sw);
 }
 

@@ -33,7 +33,8 @@ extern "C" {
     X(ENOMEM, "out of memory")                                           \
     X(EARG, "bad argument")                                              \
     X(EDEADLOCK, "program cannot finish")                                \
-    X(EPROGRAM, "bad program file")
+    X(EPROGRAM, "bad program file")                                      \
+    X(ELIMIT, "work bound reached")
 
 typedef enum {
 #define ASIM_STATUS_ENUM(code, text) ASIM_##code,

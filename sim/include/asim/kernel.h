@@ -5,7 +5,9 @@
  * cycle run in ascending priority, and events with equal cycle and priority run in the
  * order they were scheduled (FIFO), so every run replays bit for bit. Scheduling before
  * the current time is refused with ASIM_EPAST. Time jumps from one event to the next: idle
- * cycles cost nothing.
+ * cycles cost nothing. A run stops early, with a status, when an event reports a failure
+ * (asim_eventq_fail: the callbacks return nothing) or when max_events events have run (the
+ * work bound of a run: a few input bytes can ask for hours of simulation).
  *
  * Ports: a port is a one-slot channel from one producer to one consumer with valid/ready
  * handshake. A send succeeds only when the slot is empty (ready); otherwise it returns
@@ -44,6 +46,8 @@ typedef struct {
     uint64_t next_seq;
     asim_cycle_t now;   /* time of the event being (or last) run */
     uint64_t executed;  /* events run so far */
+    uint64_t max_events; /* work bound: asim_eventq_run stops at this many events; 0 = none */
+    asim_error_t fault; /* first failure an event reported; fault.code is ASIM_OK if none */
 } asim_eventq_t;
 
 enum { ASIM_PRIO_PORT = 0, ASIM_PRIO_UNIT = 10, ASIM_PRIO_CONTROL = 20 };
@@ -53,8 +57,15 @@ void asim_eventq_free(asim_eventq_t *q);
 /* Schedules fn(ctx, when) at `when`; ASIM_EPAST if when < now, ASIM_ENOMEM on allocation. */
 asim_status_t asim_eventq_schedule(asim_eventq_t *q, asim_cycle_t when, int prio,
                                    asim_event_fn fn, void *ctx, asim_error_t *err);
-/* Runs events in order until the queue is empty or the next event is after `until`. */
-void asim_eventq_run(asim_eventq_t *q, asim_cycle_t until);
+/* Runs events in order until the queue is empty or the next event is after `until`
+ * (ASIM_OK), an event reports a failure (its code; the message is in q->fault), or
+ * q->max_events events have run in all (ASIM_ELIMIT, with q->fault saying so; the rest
+ * stays queued). */
+asim_status_t asim_eventq_run(asim_eventq_t *q, asim_cycle_t until);
+/* Called by an event: records a failure (the first one counts) and stops the run after
+ * this event. Returns the failure's code. */
+asim_status_t asim_eventq_fail(asim_eventq_t *q, asim_status_t code, const char *where,
+                               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static inline bool asim_eventq_empty(const asim_eventq_t *q) { return q->len == 0; }
 
 /* ---- ports ---- */

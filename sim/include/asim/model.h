@@ -98,6 +98,11 @@ uint64_t asim_op_outputs(const asim_op_t *op);
 const char *asim_op_kind_name(asim_op_kind_t kind);
 /* Checks an op's shape, count and widths against the caps; the problem goes into why. */
 asim_status_t asim_op_check(const asim_op_t *op, char *why, size_t n);
+/* Checks that a `b: shared` GEMM has an earlier op in g whose weight it reuses: a GEMM with
+ * its own weight (not itself shared) of the same k x n. Otherwise its weight would be
+ * stored nowhere (and left out of the pinned-weights budget); the problem goes into why. */
+asim_status_t asim_graph_check_shared(const asim_graph_t *g, const asim_op_t *op, char *why,
+                                      size_t n);
 /* Kind from its name; false if unknown. */
 bool asim_op_kind_parse(const char *name, asim_op_kind_t *kind);
 

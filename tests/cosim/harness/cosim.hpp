@@ -8,7 +8,20 @@
 //   rtl_cycle(c, in, rtl)   RTL: set inputs, eval with clk low, read outputs, clk high, eval
 //                           (and, while a trace is open, dump at 10c and 10c + 5)
 //   compare every output port; the step model is the expected value
-//   observe(cycle, in, model)  the driver sees the model's outputs (handshakes, results)
+//   observe(cycle, in, model, progress)  the driver sees the model's outputs (handshakes,
+//                           results) and says whether a handshake happened
+// Every run is checked for life, so that a dead stimulus cannot pass:
+//   hang guard      no handshake for --hang-limit cycles fails the run; the limit must be
+//                   below the run length (checked at start; the default is halved for runs
+//                   shorter than it), so the guard can fire;
+//   minimum activity at the end of a run, at least 1 + cycles / 10000 jobs checked against
+//                   the block's oracle, and the busy output high in at least 25% of cycles.
+// --dead holds every *_valid input low (a dead stimulus); tests/cosim proves with it that
+// both checks fire (AsimCosim.cmake, asim_cosim_dead_stimulus).
+// Seeds: each configuration runs --seeds N runs with seeds S, S + 1, ... from the base seed S
+// (--seed, else ASIM_COSIM_SEED in the environment, else the build's default: 48 bits of the
+// commit hash at configure time); each run prints its seed, and --seed S --seeds 1
+// reproduces it.
 // On the first mismatch it prints cycle, port, expected and actual, then replays the same
 // seed from the start with tracing on and writes <name>.rtl.vcd (Verilator) and
 // <name>.model.vcd (step model ports, same names) up to two cycles past the mismatch.
@@ -22,11 +35,16 @@
 
 namespace cosim {
 
-// Command line: --seed N, --cycles N, --long (or ASIM_COSIM_LONG=1 in the environment),
-// --vcd-dir DIR. CI default: 100000 cycles; long mode: 10^7 unless --cycles is given.
+// Command line: --seed N, --seeds N, --cycles N (per seed), --hang-limit N (0 = off),
+// --dead, --long (or ASIM_COSIM_LONG=1 in the environment), --vcd-dir DIR. CI default: 3
+// seeds of 40000 cycles; long mode: 25x the cycles (given or default) and 10 seeds unless
+// --seeds.
 struct Options {
     uint64_t seed = 1;
-    uint64_t cycles = 100000;
+    uint64_t seeds = 3;
+    uint64_t cycles = 40000;
+    uint64_t hang_limit = 2000;
+    bool dead = false;
     bool long_mode = false;
     std::string vcd_dir = ".";
 };
@@ -104,8 +122,11 @@ public:
     virtual void model_cycle(const Words &in, Words &out) = 0;
     virtual void rtl_cycle(uint64_t cycle, const Words &in, Words &out) = 0;
     // Checks the model's outputs against the block's own oracle (reference GEMM, ...);
-    // prints a message and returns false on a functional error.
-    virtual bool observe(uint64_t cycle, const Words &in, const Words &out) = 0;
+    // prints a message and returns false on a functional error. Sets progress when a
+    // handshake (command, input beat or output) happened in this cycle.
+    virtual bool observe(uint64_t cycle, const Words &in, const Words &out, bool &progress) = 0;
+    // Jobs (GEMMs, rows) completed and checked against the oracle since restart().
+    virtual uint64_t jobs_checked() const = 0;
     // RTL tracing for the replay, opened right after restart().
     virtual void rtl_trace_open(const std::string &path) = 0;
     virtual void rtl_trace_close() = 0;

@@ -99,26 +99,6 @@ private:
     std::unique_ptr<VerilatedVcdC> trace_;
 };
 
-// Fails a run when no handshake happened for `limit` consecutive cycles.
-class HangGuard {
-public:
-    explicit HangGuard(uint64_t limit) : limit_(limit) {}
-    void reset() { idle_ = 0; }
-    // Returns false (and prints) when the driver has made no progress for `limit` cycles.
-    bool step(uint64_t cycle, bool progress)
-    {
-        idle_ = progress ? 0 : idle_ + 1;
-        if (idle_ <= limit_)
-            return true;
-        std::printf("cosim: cycle %llu: no handshake for %llu cycles (hang)\n",
-                    (unsigned long long)cycle, (unsigned long long)limit_);
-        return false;
-    }
-
-private:
-    uint64_t limit_, idle_ = 0;
-};
-
 }  // namespace cosim
 
 #endif

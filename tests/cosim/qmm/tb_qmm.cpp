@@ -84,7 +84,7 @@ struct Beat {
 
 class QmmBench : public cosim::VerilatedBench<QMM_VCLASS> {
 public:
-    QmmBench() : ports_(port_table()), rng_(1), hang_(100000) {}
+    QmmBench() : ports_(port_table()), rng_(1) {}
     ~QmmBench() override { asim_qmm_step_free(model_); }
 
     const std::vector<cosim::Port> &ports() const override { return ports_; }
@@ -105,7 +105,6 @@ public:
         reset_.power_on();  // cycle 0: reset from power-on
         next_directed_ = 0;
         jobs_checked_ = groups_checked_ = beats_ = phase_left_ = saturated_ = 0;
-        hang_.reset();
     }
 
     void drive(uint64_t cycle, cosim::Words &in) override
@@ -216,11 +215,11 @@ public:
         cosim::vget(t.busy, out[P_BUSY]);
     }
 
-    bool observe(uint64_t cycle, const cosim::Words &in, const cosim::Words &out) override
+    bool observe(uint64_t cycle, const cosim::Words &in, const cosim::Words &out,
+                 bool &progress) override
     {
         if (in[P_RST][0])
             return true;
-        bool progress = false;
         if (in[P_CMD_VALID][0] && out[P_CMD_READY][0]) {
             cmds_.pop_front();
             progress = true;
@@ -235,8 +234,10 @@ public:
             if (!check_group(cycle, out))
                 return false;
         }
-        return hang_.step(cycle, progress);
+        return true;
     }
+
+    uint64_t jobs_checked() const override { return jobs_checked_; }
 
     std::string summary() const override
     {
@@ -396,12 +397,24 @@ private:
         c.shift = (unsigned)(sh < 0 ? 0 : sh > max_shift ? max_shift : sh);
         if (extreme && rng_.chance(0.3))
             c.shift = rng_.chance(0.5) ? 0 : (unsigned)max_shift;
+        // Exact rounding ties in one job of ten: m0 = +-k 2^shift (k = 1..3) and beta = 2^(shift
+        // - 1) mod 2^shift make every output that does not saturate a tie, which the
+        // requantizer must round up (random m0 and beta almost never give one).
+        bool ties = !extreme && max_shift >= 1 && rng_.chance(0.1);
+        if (ties) {
+            unsigned top = M0W - 3 < (unsigned)max_shift ? M0W - 3 : (unsigned)max_shift;
+            c.shift = 1 + (unsigned)rng_.below(top);
+            int64_t k = 1 + (int64_t)rng_.below(3);
+            m0 = (rng_.chance(0.5) ? -k : k) * (INT64_C(1) << c.shift);
+        }
         c.m0 = asim_fx_wrap(m0, M0W);
         job->beta_raw.resize(c.n);
         for (auto &x : job->beta_raw) {
             int64_t span = INT64_C(1) << (c.shift + OW < BTW ? c.shift + OW : BTW - 1);
             int64_t v = extreme ? asim_fx_value(code(BTW, true, true), BTW, true)
                                 : (int64_t)rng_.below((uint64_t)span) - span / 2;
+            if (ties)
+                v = v - (v & ((INT64_C(1) << c.shift) - 1)) + (INT64_C(1) << (c.shift - 1));
             x = asim_fx_wrap(v, BTW);
         }
         reference(*job);
@@ -513,7 +526,6 @@ private:
     std::vector<cosim::Port> ports_;
     cosim::Rng rng_;
     asim_qmm_step_t *model_ = nullptr;
-    cosim::HangGuard hang_;
 
     std::deque<Cmd> cmds_;
     std::deque<Beat> beats_q_;
