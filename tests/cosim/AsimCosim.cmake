@@ -7,9 +7,10 @@
 # asim_mutant_source(OUT var SOURCE file FROM text TO text [NAME n]): a copy of `file` in the
 # build tree with the one occurrence of `text` replaced. Fails the configure step unless
 # `text` occurs exactly once, so a mutant can never silently become the original. Mutation
-# hooks thus live in the tests, never in the sources.
+# hooks thus live in the tests, never in the sources. Semicolons in FROM and TO survive when
+# they are bracket arguments ([[a;b]]), so a mutant can be any Verilog or C text.
 function(asim_mutant_source)
-  cmake_parse_arguments(M "" "OUT;SOURCE;FROM;TO;NAME" "" ${ARGN})
+  cmake_parse_arguments(PARSE_ARGV 0 M "" "OUT;SOURCE;FROM;TO;NAME" "")
   file(READ ${M_SOURCE} text)
   string(REPLACE "${M_FROM}" "@@ASIM_MUTANT@@" marked "${text}")
   string(REGEX MATCHALL "@@ASIM_MUTANT@@" hits "${marked}")

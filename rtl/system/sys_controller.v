@@ -1,0 +1,311 @@
+// sys_controller.v: the accelerator program's controller (docs/program.md, docs/system-rtl.md):
+// a program memory, one head pointer per queue, a token counter per channel, the issue logic
+// of the C executor (sim/accel/execute.c), the DMA engine (sys_dma.v, AXI4 master) and a job
+// port per compute unit.
+//
+// Queues: 0 load, 1 store (both run by the DMA), 2..NQ-1 one per compute unit (unit q-2).
+// The testbench loads the program before `start`: instruction fields through the pm_* write
+// port (at pm_addr), and each queue's base address and length through the qc_* port.
+//
+// Cycle convention. `start` is cycle 0. An instruction that issues in cycle t takes its tokens
+// in t; a compute job's first cycle is t (job_valid is high in t, combinationally, and the
+// unit must take it: job_ready is checked, not waited for); a transfer's first cycle is t
+// (its first AXI request is in t + 1). job_shared counts the other compute units running as
+// the job starts (the C executor gives the job 1/(job_shared + 1) of the buffer ports). An
+// instruction completes in the cycle its unit reports done (unit_done, or the DMA's last R
+// beat / B response) and its tokens are usable in that same cycle. A 0-bit load or store
+// issues and completes in one cycle without the DMA.
+//
+// Issue rule, exactly the C executor's. The C executor handles the completions of one cycle
+// one at a time, oldest job first (its event order), and after each one tries every queue
+// in the order store, load, compute queues, again and again until nothing issues. This logic
+// does the same in one clock cycle: up to NQ - 1 steps (the cycle's completions, oldest issue
+// first, by a sequence number each job gets at issue; on `start`, one step without a
+// completion), each followed by PASSES passes over the queues. A head issues when its unit is
+// free and every channel it waits on holds a token. If a last extra pass could still issue,
+// err_passes rises (raise PASSES); a job offered to a unit that is not ready raises err_job.
+module sys_controller #(
+    parameter NQ = 4,           // queues (2 + compute units)
+    parameter NCH = 8,          // token channels (a power of two)
+    parameter DEPTH = 2048,     // program memory, instructions (a power of two)
+    parameter NW = 6,           // waits and pushes per instruction (ASIM_INSN_MAX_DEPS)
+    parameter PASSES = 4,       // issue passes per step
+    parameter TOKW = 16,        // token counter bits
+    parameter AW = 32,          // AXI address bits
+    parameter DBYTES = 64,      // AXI data bytes per beat
+    parameter BITSW = 48        // transfer size field, bits
+) (
+    input  wire                   clk,
+    input  wire                   rst,
+    // program load
+    input  wire                   pm_we,
+    input  wire [$clog2(DEPTH)-1:0] pm_addr,
+    input  wire [1:0]             pm_kind,      // 0 load, 1 compute, 2 store
+    input  wire [31:0]            pm_op,
+    input  wire [31:0]            pm_tile,
+    input  wire [BITSW-1:0]       pm_bits,
+    input  wire [3:0]             pm_nwaits,
+    input  wire [3:0]             pm_npushes,
+    input  wire [NW*8-1:0]        pm_waits,     // channel ids, 8 bits each
+    input  wire [NW*8-1:0]        pm_pushes,
+    input  wire                   qc_we,
+    input  wire [7:0]             qc_q,
+    input  wire [$clog2(DEPTH)-1:0] qc_base,
+    input  wire [$clog2(DEPTH):0] qc_len,
+    input  wire [4:0]             burst_shift,  // log2(DRAM burst bytes)
+    input  wire                   start,
+    output wire                   finished,
+    output reg                    err_passes,
+    output reg                    err_job,
+    // observation: instructions issued and completed in this cycle, 8 bits per queue
+    output reg  [NQ*8-1:0]        obs_issued,
+    output reg  [NQ*8-1:0]        obs_done,
+    // compute units (unit u runs queue u + 2)
+    output reg  [NQ-3:0]          job_valid,
+    input  wire [NQ-3:0]          job_ready,
+    output reg  [(NQ-2)*32-1:0]   job_op,
+    output reg  [(NQ-2)*32-1:0]   job_tile,
+    output reg  [(NQ-2)*8-1:0]    job_shared,   // other units running as the job starts
+    input  wire [NQ-3:0]          unit_done,
+    // AXI4 master (sys_dma.v)
+    output wire                   m_arvalid,
+    input  wire                   m_arready,
+    output wire [AW-1:0]          m_araddr,
+    output wire [7:0]             m_arlen,
+    output wire [2:0]             m_arsize,
+    output wire [1:0]             m_arburst,
+    input  wire                   m_rvalid,
+    output wire                   m_rready,
+    input  wire [DBYTES*8-1:0]    m_rdata,
+    input  wire                   m_rlast,
+    output wire                   m_awvalid,
+    input  wire                   m_awready,
+    output wire [AW-1:0]          m_awaddr,
+    output wire [7:0]             m_awlen,
+    output wire [2:0]             m_awsize,
+    output wire [1:0]             m_awburst,
+    output wire                   m_wvalid,
+    input  wire                   m_wready,
+    output wire [DBYTES*8-1:0]    m_wdata,
+    output wire [DBYTES-1:0]      m_wstrb,
+    output wire                   m_wlast,
+    input  wire                   m_bvalid,
+    output wire                   m_bready
+);
+    localparam PW = $clog2(DEPTH);
+    localparam SEQW = 32;
+
+    // ---- program memory and queue registers ----
+    reg [1:0]        m_kind [0:DEPTH-1];
+    reg [31:0]       m_op [0:DEPTH-1];
+    reg [31:0]       m_tile [0:DEPTH-1];
+    reg [BITSW-1:0]  m_bits [0:DEPTH-1];
+    reg [3:0]        m_nw [0:DEPTH-1];
+    reg [3:0]        m_np [0:DEPTH-1];
+    reg [NW*8-1:0]   m_w [0:DEPTH-1];
+    reg [NW*8-1:0]   m_p [0:DEPTH-1];
+    reg [PW-1:0]     base [0:NQ-1];
+    reg [PW:0]       len [0:NQ-1];
+
+    // ---- run state ----
+    reg              running;
+    reg [PW:0]       head [0:NQ-1];     // next instruction to issue, per queue
+    reg [TOKW-1:0]   tok [0:NCH-1];     // tokens per channel
+    reg [NQ-1:0]     busy;              // an instruction in flight (DMA queues: its transfer)
+    reg [SEQW-1:0]   seq [0:NQ-1];      // issue number of the queue's job in flight
+    reg [SEQW-1:0]   seq_next;
+
+    wire dma_done;
+
+    // completions this cycle: the DMA's transfer (for the queue that issued it), and units
+    wire [NQ-1:0] completing = {unit_done & busy[NQ-1:2],
+                                dma_done & busy[1], dma_done & busy[0]};
+
+    // ---- the issue network (combinational) ----
+    reg [PW:0]       h [0:NQ-1];
+    reg [TOKW-1:0]   t [0:NCH-1];
+    reg [NQ-1:0]     b, applied;
+    reg [SEQW-1:0]   s [0:NQ-1];
+    reg [SEQW-1:0]   sn;
+    reg              dma_go, dma_go_store;
+    reg [BITSW-1:0]  dma_go_bits;
+    reg              found, have, can, passes_over;
+    reg [PW-1:0]     a;
+    integer          step, pass, i, q, k, pick;
+
+    // The queue tried i-th in a pass: store, load, then the compute queues.
+    function integer queue_at(input integer idx);
+        queue_at = (idx == 0) ? 1 : (idx == 1) ? 0 : idx;
+    endfunction
+
+    // Whether channel ch is among the first n ids of a packed wait or push list (a program
+    // lists a channel at most once per instruction).
+    function lists(input [NW*8-1:0] v, input [3:0] n, input integer ch);
+        integer j;
+        begin
+            lists = 1'b0;
+            for (j = 0; j < NW; j = j + 1)
+                if (j < {28'd0, n} && {24'd0, v[j*8 +: 8]} == ch)
+                    lists = 1'b1;
+        end
+    endfunction
+
+    always @* begin
+        for (q = 0; q < NQ; q = q + 1) begin
+            h[q] = head[q];
+            s[q] = seq[q];
+        end
+        for (k = 0; k < NCH; k = k + 1)
+            t[k] = tok[k];
+        b = busy;
+        applied = {NQ{1'b0}};
+        sn = seq_next;
+        dma_go = 1'b0;
+        dma_go_store = 1'b0;
+        dma_go_bits = {BITSW{1'b0}};
+        passes_over = 1'b0;
+        obs_issued = {(NQ*8){1'b0}};
+        obs_done = {(NQ*8){1'b0}};
+        job_valid = {(NQ-2){1'b0}};
+        job_op = {((NQ-2)*32){1'b0}};
+        job_tile = {((NQ-2)*32){1'b0}};
+        job_shared = {((NQ-2)*8){1'b0}};
+        pick = 0;
+        a = {PW{1'b0}};
+        can = 1'b0;
+        for (step = 0; step < NQ; step = step + 1) begin
+            // the step's completion: the oldest not yet handled
+            found = step == 0 && start && !running;
+            have = 1'b0;
+            pick = 0;
+            if (step > 0)
+                for (q = 0; q < NQ; q = q + 1)
+                    if (completing[q] && !applied[q] && (!have || seq[q] < seq[pick])) begin
+                        have = 1'b1;
+                        pick = q;
+                    end
+            if (have) begin
+                found = 1'b1;
+                applied[pick] = 1'b1;
+                a = base[pick] + h[pick][PW-1:0] - 1'b1;
+                for (k = 0; k < NCH; k = k + 1)
+                    if (lists(m_p[a], m_np[a], k))
+                        t[k] = t[k] + 1'b1;
+                b[pick] = 1'b0;
+                obs_done[pick*8 +: 8] = obs_done[pick*8 +: 8] + 8'd1;
+            end
+            for (pass = 0; pass <= PASSES; pass = pass + 1)
+                if (found)
+                    for (i = 0; i < NQ; i = i + 1) begin
+                        q = queue_at(i);
+                        a = base[q] + h[q][PW-1:0];
+                        can = h[q] < len[q] && !(q < 2 ? (b[0] || b[1]) : b[q]);
+                        for (k = 0; k < NCH; k = k + 1)
+                            if (lists(m_w[a], m_nw[a], k) && t[k] == {TOKW{1'b0}})
+                                can = 1'b0;
+                        if (can && pass == PASSES)
+                            passes_over = 1'b1;
+                        else if (can) begin
+                            for (k = 0; k < NCH; k = k + 1)
+                                if (lists(m_w[a], m_nw[a], k))
+                                    t[k] = t[k] - 1'b1;
+                            h[q] = h[q] + 1'b1;
+                            obs_issued[q*8 +: 8] = obs_issued[q*8 +: 8] + 8'd1;
+                            if (q < 2 && m_bits[a] == {BITSW{1'b0}}) begin
+                                // nothing to move: done as it issues
+                                for (k = 0; k < NCH; k = k + 1)
+                                    if (lists(m_p[a], m_np[a], k))
+                                        t[k] = t[k] + 1'b1;
+                                obs_done[q*8 +: 8] = obs_done[q*8 +: 8] + 8'd1;
+                            end else begin
+                                b[q] = 1'b1;
+                                s[q] = sn;
+                                sn = sn + 1'b1;
+                                if (q < 2) begin
+                                    dma_go = 1'b1;
+                                    dma_go_store = m_kind[a] == 2'd2;
+                                    dma_go_bits = m_bits[a];
+                                end else begin
+                                    job_valid[q-2] = 1'b1;
+                                    job_op[(q-2)*32 +: 32] = m_op[a];
+                                    job_tile[(q-2)*32 +: 32] = m_tile[a];
+                                    for (k = 2; k < NQ; k = k + 1)
+                                        if (k != q && b[k])
+                                            job_shared[(q-2)*8 +: 8] =
+                                                job_shared[(q-2)*8 +: 8] + 8'd1;
+                                end
+                            end
+                        end
+                    end
+        end
+    end
+
+    // ---- registers ----
+    always @(posedge clk) begin
+        if (pm_we) begin
+            m_kind[pm_addr] <= pm_kind;
+            m_op[pm_addr] <= pm_op;
+            m_tile[pm_addr] <= pm_tile;
+            m_bits[pm_addr] <= pm_bits;
+            m_nw[pm_addr] <= pm_nwaits;
+            m_np[pm_addr] <= pm_npushes;
+            m_w[pm_addr] <= pm_waits;
+            m_p[pm_addr] <= pm_pushes;
+        end
+        if (qc_we && {24'd0, qc_q} < NQ) begin
+            base[qc_q[$clog2(NQ)-1:0]] <= qc_base;
+            len[qc_q[$clog2(NQ)-1:0]] <= qc_len;
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            running <= 1'b0;
+            busy <= {NQ{1'b0}};
+            seq_next <= {SEQW{1'b0}};
+            err_passes <= 1'b0;
+            err_job <= 1'b0;
+            for (q = 0; q < NQ; q = q + 1) begin
+                head[q] <= {(PW+1){1'b0}};
+                seq[q] <= {SEQW{1'b0}};
+            end
+            for (k = 0; k < NCH; k = k + 1)
+                tok[k] <= {TOKW{1'b0}};
+        end else begin
+            if (start)
+                running <= 1'b1;
+            for (q = 0; q < NQ; q = q + 1) begin
+                head[q] <= h[q];
+                seq[q] <= s[q];
+            end
+            for (k = 0; k < NCH; k = k + 1)
+                tok[k] <= t[k];
+            busy <= b;
+            seq_next <= sn;
+            if (passes_over)
+                err_passes <= 1'b1;
+            if ((job_valid & ~job_ready) != {(NQ-2){1'b0}})
+                err_job <= 1'b1;
+        end
+    end
+
+    reg all_issued;
+    always @* begin
+        all_issued = 1'b1;
+        for (q = 0; q < NQ; q = q + 1)
+            if (head[q] != len[q])
+                all_issued = 1'b0;
+    end
+    assign finished = running && all_issued && busy == {NQ{1'b0}};
+
+    sys_dma #(.AW(AW), .DBYTES(DBYTES), .BITSW(BITSW)) dma (
+        .clk(clk), .rst(rst), .burst_shift(burst_shift),
+        .go(dma_go), .go_store(dma_go_store), .go_bits(dma_go_bits), .done(dma_done),
+        .arvalid(m_arvalid), .arready(m_arready), .araddr(m_araddr), .arlen(m_arlen),
+        .arsize(m_arsize), .arburst(m_arburst), .rvalid(m_rvalid), .rready(m_rready),
+        .rdata(m_rdata), .rlast(m_rlast),
+        .awvalid(m_awvalid), .awready(m_awready), .awaddr(m_awaddr), .awlen(m_awlen),
+        .awsize(m_awsize), .awburst(m_awburst), .wvalid(m_wvalid), .wready(m_wready),
+        .wdata(m_wdata), .wstrb(m_wstrb), .wlast(m_wlast), .bvalid(m_bvalid),
+        .bready(m_bready));
+endmodule

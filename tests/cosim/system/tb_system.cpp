@@ -1,0 +1,686 @@
+// tb_system.cpp: the program controller and DMA RTL (rtl/system) against the C executor
+// (sim/accel/execute.c), instruction by instruction (docs/system-rtl.md).
+//
+// The C side compiles a model for a configuration twice (the same compiler, two simulators):
+// one program runs in the C executor, which stamps every instruction's issue and completion
+// cycle; the other is loaded into the RTL's program memory. Around the RTL, this bench
+// models what is not RTL yet, from the configuration alone:
+//   - DRAM behind the AXI port: a transfer starts in the cycle before its first request (the
+//     DMA's request register) and the burst that brings it to b bytes answers (last R beat,
+//     or B) no earlier than cycle start + ceil(latency_ns * f + b / bandwidth * f), f the
+//     clock: the C DRAM formula from the same keys, per burst as the bytes arrive;
+//   - each compute unit: a job taken in cycle t is done in cycle t + its block's cost of the
+//     tile (asim_plan_tile, asim_unit_cost) stretched to the buffer ports' pace (the rule of
+//     sim/block/unit.c: reads / its share of 2 x banks x port_bits cycles at least; the share
+//     is 1 / (job_shared + 1), job_shared being the other units the RTL says run beside it).
+// Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
+// and an instruction the C executor issued or completed by now that the RTL has not is a
+// mismatch too; so are a job whose op or tile is not its instruction's, a transfer that moves
+// other than its instruction's whole bursts, and the total cycles. The first mismatch prints
+// the cycle, queue, instruction, op, expected and actual, then the run is replayed with a VCD
+// of the RTL's ports (system_<name>.rtl.vcd in --vcd-dir) up to two cycles past it.
+#include <algorithm>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include SYS_VHEADER
+#include "verilated.h"
+#include "verilated_bench.hpp"
+#include "verilated_vcd_c.h"
+
+extern "C" {
+#include "accel/accel.h"
+#include "asim/config.h"
+#include "asim/model.h"
+}
+
+namespace {
+
+using V = SYS_VCLASS;
+constexpr unsigned NQ = SYS_NQ, NCH = SYS_NCH, DEPTH = SYS_DEPTH, NW = 6, DBYTES = 64;
+constexpr uint64_t NOT_YET = ~0ull;
+
+struct Args {
+    std::string config, model, vcd_dir = ".";
+    std::vector<std::string> sets;
+    bool tie = false;  // run the tie program instead of the compiled one
+};
+
+bool parse_args(int argc, char **argv, Args &a)
+{
+    for (int i = 1; i < argc; i++) {
+        std::string k = argv[i];
+        if (k == "--tie") {
+            a.tie = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "tb_system: %s needs a value\n", k.c_str());
+            return false;
+        }
+        std::string v = argv[++i];
+        if (k == "--config")
+            a.config = v;
+        else if (k == "--model")
+            a.model = v;
+        else if (k == "--set")
+            a.sets.push_back(v);
+        else if (k == "--vcd-dir")
+            a.vcd_dir = v;
+        else {
+            std::fprintf(stderr, "tb_system: unknown argument '%s' (--config F --model M "
+                                 "[--set k=v]... [--tie] [--vcd-dir D])\n", k.c_str());
+            return false;
+        }
+    }
+    if (a.config.empty() || a.model.empty()) {
+        std::fprintf(stderr, "tb_system: --config and --model are required\n");
+        return false;
+    }
+    return true;
+}
+
+// DRAM timing from the configuration: the C formula of sim/dram/dram.c, computed here.
+struct Dram {
+    double latency_cycles, cycles_per_byte;
+    uint64_t burst_bytes;
+    uint64_t cycles(uint64_t bytes) const
+    {
+        return (uint64_t)std::ceil(latency_cycles + (double)bytes * cycles_per_byte);
+    }
+};
+
+// What the C side provides: the reference stamps and the program the RTL runs.
+struct World {
+    asim_config_t cfg;
+    asim_graph_t g{};
+    asim_sim_t *ref = nullptr, *tb = nullptr;
+    asim_program_t prog{};
+    asim_report_t rep{};
+    Dram dram{};
+    uint64_t port_bits_per_cycle = 0;
+    std::vector<size_t> first;  // per queue: global id of its first instruction
+    ~World()
+    {
+        asim_program_free(&prog);
+        asim_report_free(&rep);
+        asim_sim_free(ref);
+        asim_sim_free(tb);
+        asim_graph_free(&g);
+    }
+};
+
+bool fail_c(const char *what, const asim_error_t &err)
+{
+    std::printf("tb_system: %s: %s\n", what, err.msg);
+    return false;
+}
+
+double config_value(const asim_config_t &cfg, const char *key)
+{
+    double v = 0;
+    if (!asim_config_get(&cfg, key, &v))
+        std::printf("tb_system: no configuration key %s\n", key);
+    return v;
+}
+
+// Cycles the unit of queue q takes for a tile when `shared` other units run beside it: its
+// block's cost, stretched to the buffer ports' pace as sim/block/unit.c does (reads / its
+// share of the ports' bits per cycle, rounded up; the share is 1/(shared + 1), as the C
+// executor gives it).
+uint64_t unit_cycles(const World &w, const asim_program_t &p, unsigned q, uint32_t op,
+                     uint64_t tile, unsigned shared)
+{
+    asim_tile_t tl;
+    asim_plan_tile(&p.plans[op], &w.g, op, tile, &tl);
+    asim_work_t work{};
+    work.op = &tl.shape;
+    asim_cost_t cost;
+    asim_unit_cost(w.tb->units[p.queues[q].unit], &work, &cost);
+    uint64_t bpc = w.port_bits_per_cycle / (shared + 1);
+    uint64_t need = (cost.actions[ASIM_ACT_SRAM_READ_BITS] + bpc - 1) / bpc;
+    return need > cost.cycles ? need : cost.cycles;
+}
+
+asim_insn_t insn(asim_insn_kind_t kind, const asim_insn_t &like, uint64_t bits, int wait,
+                 int push)
+{
+    asim_insn_t in{};
+    in.kind = (uint8_t)kind;
+    in.op = like.op;
+    in.tile = like.tile;
+    in.bits = bits;
+    if (wait >= 0)
+        in.waits[in.n_waits++] = (uint16_t)wait;
+    if (push >= 0)
+        in.pushes[in.n_pushes++] = (uint16_t)push;
+    return in;
+}
+
+void set_queue(asim_queue_t &q, std::vector<asim_insn_t> insns)
+{
+    free(q.insns);
+    q.insns = (asim_insn_t *)calloc(insns.size() + 1, sizeof *q.insns);
+    std::copy(insns.begin(), insns.end(), q.insns);
+    q.len = q.cap = insns.size();
+}
+
+// The tie program (--tie), built from a compiled program's ops and tiles:
+//   load   L0 (1 burst, pushes c0), L1 (n bursts), L2 (1 burst)
+//   store  S (1 burst, waits c1)
+//   unit   C0 (waits c0, pushes c1), on the first compute queue; the others empty
+// with n chosen so that L1 takes as long as C0. L1 and C0 issue in the cycle L0 completes (L1
+// first: loads are tried before computes) and complete together. The C executor handles L1's
+// completion first, while S still lacks its token, so L2 takes the DMA channel and S waits:
+// a controller that handles the two completions at once, or newest first, issues S instead.
+bool make_tie(const World &w, asim_program_t *p)
+{
+    if (!p->queues[0].len || !p->queues[1].len) {
+        std::printf("tb_system: --tie needs a compiled program with a load and a store\n");
+        return false;
+    }
+    uint64_t bb = w.dram.burst_bytes, n = 0;
+    const asim_insn_t ld = p->queues[0].insns[0], st = p->queues[1].insns[0];
+    asim_insn_t cp{};
+    for (size_t i = 0; !n && i < p->queues[2].len; i++) {
+        cp = p->queues[2].insns[i];
+        uint64_t c = unit_cycles(w, *p, 2, cp.op, cp.tile, 0);
+        for (uint64_t k = 1; !n && w.dram.cycles(k * bb) <= c; k++)
+            if (w.dram.cycles(k * bb) == c)
+                n = k;
+    }
+    if (!n) {
+        std::printf("tb_system: --tie: no compute of queue 2 lasts as long as some whole number "
+                    "of bursts\n");
+        return false;
+    }
+    set_queue(p->queues[0], {insn(ASIM_INSN_LOAD, ld, 8 * bb, -1, 0),
+                             insn(ASIM_INSN_LOAD, ld, 8 * n * bb, -1, -1),
+                             insn(ASIM_INSN_LOAD, ld, 8 * bb, -1, -1)});
+    set_queue(p->queues[1], {insn(ASIM_INSN_STORE, st, 8 * bb, 1, -1)});
+    set_queue(p->queues[2], {insn(ASIM_INSN_COMPUTE, cp, 0, 0, 1)});
+    for (size_t q = 3; q < p->n_queues; q++)
+        set_queue(p->queues[q], {});
+    free(p->channels);
+    p->channels = (asim_channel_t *)calloc(2, sizeof *p->channels);
+    p->channels[0] = {ASIM_QUEUE_LOAD, 2, ASIM_CAUSE_OPERAND};
+    p->channels[1] = {2, ASIM_QUEUE_STORE, ASIM_CAUSE_RESULT};
+    p->n_channels = 2;
+    return true;
+}
+
+// Whether an instruction names each channel at most once among its waits, and among its pushes.
+bool distinct_channels(const asim_insn_t &in)
+{
+    for (unsigned i = 0; i < in.n_waits; i++)
+        for (unsigned j = i + 1; j < in.n_waits; j++)
+            if (in.waits[i] == in.waits[j])
+                return false;
+    for (unsigned i = 0; i < in.n_pushes; i++)
+        for (unsigned j = i + 1; j < in.n_pushes; j++)
+            if (in.pushes[i] == in.pushes[j])
+                return false;
+    return true;
+}
+
+bool build_world(const Args &a, World &w)
+{
+    asim_error_t err;
+    std::vector<const char *> sets;
+    for (const auto &s : a.sets)
+        sets.push_back(s.c_str());
+    if (asim_config_load(a.config.c_str(), sets.data(), sets.size(), &w.cfg, &err) != ASIM_OK)
+        return fail_c("configuration", err);
+    if (asim_model_load(a.model.c_str(), &w.g, &err) != ASIM_OK)
+        return fail_c("model", err);
+    if (asim_sim_create(&w.cfg, &w.ref, &err) != ASIM_OK ||
+        asim_sim_create(&w.cfg, &w.tb, &err) != ASIM_OK)
+        return fail_c("simulator", err);
+    asim_program_t ref_prog;
+    asim_schedule_t sched = (asim_schedule_t)w.cfg.schedule;
+    if (asim_compile(w.ref, &w.g, sched, &ref_prog, &err) != ASIM_OK ||
+        asim_compile(w.tb, &w.g, sched, &w.prog, &err) != ASIM_OK)
+        return fail_c("compile", err);
+    double f = config_value(w.cfg, "clock_mhz") / 1000.0; /* cycles per ns */
+    w.dram = {config_value(w.cfg, "dram.latency_ns") * f,
+              f / config_value(w.cfg, "dram.bandwidth_gbps"),
+              (uint64_t)config_value(w.cfg, "dram.burst_bytes")};
+    w.port_bits_per_cycle = 2 * (uint64_t)w.cfg.buffers.banks * (uint64_t)w.cfg.buffers.port_bits;
+    if (a.tie && (!make_tie(w, &ref_prog) || !make_tie(w, &w.prog))) {
+        asim_program_free(&ref_prog);
+        return false;
+    }
+    if (asim_execute(w.ref, &w.g, &ref_prog, &w.rep, &err) != ASIM_OK)
+        return fail_c("C executor", err);
+    size_t n = 0;
+    for (size_t q = 0; q < w.prog.n_queues; q++) {
+        w.first.push_back(n);
+        n += w.prog.queues[q].len;
+    }
+    if (w.prog.n_queues != NQ || w.prog.n_channels > NCH || n > DEPTH) {
+        std::printf("tb_system: the program has %zu queues, %zu channels and %zu instructions; "
+                    "this RTL build has %u, up to %u and up to %u\n", w.prog.n_queues,
+                    w.prog.n_channels, n, NQ, NCH, DEPTH);
+        return false;
+    }
+    for (size_t q = 0; q < w.prog.n_queues; q++)
+        for (size_t i = 0; i < w.prog.queues[q].len; i++)
+            if (!distinct_channels(w.prog.queues[q].insns[i])) {
+                std::printf("tb_system: queue %zu instruction %zu lists a channel twice; the RTL "
+                            "takes or pushes one token per channel and instruction\n", q, i);
+                return false;
+            }
+    uint64_t bb = w.dram.burst_bytes;
+    if ((bb & (bb - 1)) || bb < DBYTES || bb > 4096) {
+        std::printf("tb_system: dram.burst_bytes %llu: the DMA needs a power of two from %u to "
+                    "4096 (%u-byte beats; an AXI burst may not cross 4 KiB)\n",
+                    (unsigned long long)bb, DBYTES, DBYTES);
+        return false;
+    }
+    return true;
+}
+
+const char *kind_name(uint8_t k)
+{
+    return k == ASIM_INSN_LOAD ? "load" : k == ASIM_INSN_STORE ? "store" : "compute";
+}
+
+// One burst the DRAM model has accepted.
+struct Burst {
+    uint64_t due;        // earliest cycle of its last beat (reads) or its response (writes)
+    unsigned beats, moved;
+    uint64_t first_beat; // earliest cycle of any beat (reads)
+};
+
+class Run {
+public:
+    explicit Run(World &w) : w_(w) {}
+
+    // Runs from reset. With a trace (the replay), prints nothing and writes the VCD up to two
+    // cycles past cycle `stop` of the program. Returns 0 when everything matched.
+    int run(const std::string *vcd, uint64_t stop)
+    {
+        ctx_ = std::make_unique<VerilatedContext>();
+        ctx_->traceEverOn(vcd != nullptr);
+        rtl_ = std::make_unique<V>(ctx_.get());
+        std::unique_ptr<VerilatedVcdC> trace;
+        if (vcd) {
+            trace = std::make_unique<VerilatedVcdC>();
+            rtl_->trace(trace.get(), 99);
+            trace->open(vcd->c_str());
+        }
+        reset_state();
+        quiet_ = vcd != nullptr;
+        start_ = 2 + std::max<uint64_t>(asim_program_len(&w_.prog), NQ);
+        uint64_t total = w_.rep.total_cycles;
+        bool failed = false;
+        for (uint64_t c = 0;; c++) {
+            drive(c);
+            rtl_->clk = 0;
+            rtl_->eval();
+            if (trace)
+                trace->dump(10 * c);
+            uint64_t t = c - start_;
+            if (c >= start_ && !failed) {
+                failed = !check(t);
+                if (!failed && !finished_ && t > total + 2)
+                    failed = !fail_at(t, "the RTL has not finished; the C executor took %llu "
+                                      "cycles (hang)", (unsigned long long)total);
+            }
+            rtl_->clk = 1;
+            rtl_->eval();
+            if (trace)
+                trace->dump(10 * c + 5);
+            if ((failed && (!vcd || t >= stop + 2)) || (!failed && finished_))
+                break;
+        }
+        if (trace)
+            trace->close();
+        rtl_.reset();
+        ctx_.reset();
+        return failed ? 1 : 0;
+    }
+
+    uint64_t mismatch_cycle() const { return bad_cycle_; }
+    uint64_t rtl_total() const { return rtl_total_; }
+
+private:
+    void reset_state()
+    {
+        issued_.assign(NQ, 0);
+        done_.assign(NQ, 0);
+        unit_end_.assign(NQ, NOT_YET);
+        reads_.clear();
+        writes_.clear();
+        xfer_active_ = false;
+        xfer_bytes_ = xfer_start_ = 0;
+        finished_ = false;
+        rtl_total_ = 0;
+    }
+
+    size_t gid(unsigned q, size_t i) const { return w_.first[q] + i; }
+
+    // ---- inputs ----
+    void drive(uint64_t c)
+    {
+        V &r = *rtl_;
+        r.rst = c < 2;
+        r.pm_we = 0;
+        r.qc_we = 0;
+        r.start = 0;
+        r.burst_shift = (uint8_t)__builtin_ctzll(w_.dram.burst_bytes);
+        size_t n = w_.first.back() + w_.prog.queues[NQ - 1].len;
+        if (c >= 2 && c - 2 < n)
+            load_insn(c - 2);
+        if (c >= 2 && c - 2 < NQ) {
+            r.qc_we = 1;
+            r.qc_q = (uint8_t)(c - 2);
+            r.qc_base = (uint32_t)w_.first[c - 2];
+            r.qc_len = (uint32_t)w_.prog.queues[c - 2].len;
+        }
+        r.start = c == start_;
+        int64_t t = (int64_t)c - (int64_t)start_;
+        uint32_t done = 0, ready = 0;
+        for (unsigned u = 0; u + 2 < NQ; u++) {
+            bool ending = t >= 0 && unit_end_[u + 2] == (uint64_t)t;
+            done |= (uint32_t)ending << u;
+            ready |= (uint32_t)(ending || unit_end_[u + 2] == NOT_YET) << u;
+        }
+        r.unit_done = done;
+        r.job_ready = ready;
+        drive_axi(t);
+    }
+
+    void load_insn(size_t id)
+    {
+        unsigned q = 0;
+        while (q + 1 < NQ && w_.first[q + 1] <= id)
+            q++;
+        const asim_insn_t &in = w_.prog.queues[q].insns[id - w_.first[q]];
+        V &r = *rtl_;
+        r.pm_we = 1;
+        r.pm_addr = (uint32_t)id;
+        r.pm_kind = in.kind;
+        r.pm_op = in.op;
+        r.pm_tile = (uint32_t)in.tile;
+        r.pm_bits = in.bits;
+        r.pm_nwaits = in.n_waits;
+        r.pm_npushes = in.n_pushes;
+        uint64_t wv = 0, pv = 0;
+        for (unsigned k = 0; k < NW; k++) {
+            if (k < in.n_waits)
+                wv |= (uint64_t)in.waits[k] << (8 * k);
+            if (k < in.n_pushes)
+                pv |= (uint64_t)in.pushes[k] << (8 * k);
+        }
+        r.pm_waits = wv;
+        r.pm_pushes = pv;
+    }
+
+    void drive_axi(int64_t t)
+    {
+        V &r = *rtl_;
+        r.m_arready = 1;
+        r.m_awready = 1;
+        r.m_wready = 1;
+        r.m_rvalid = 0;
+        r.m_rlast = 0;
+        r.m_bvalid = 0;
+        if (t < 0)
+            return;
+        uint64_t now = (uint64_t)t;
+        if (!reads_.empty()) {
+            const Burst &b = reads_.front();
+            bool last = b.moved + 1 == b.beats;
+            r.m_rvalid = now >= b.first_beat && (!last || now >= b.due);
+            r.m_rlast = last;
+        }
+        if (!writes_.empty()) {
+            const Burst &b = writes_.front();
+            r.m_bvalid = b.moved == b.beats && now > b.first_beat && now >= b.due;
+        }
+    }
+
+    // ---- the DRAM model, after the RTL's outputs settle ----
+    bool accept_burst(uint64_t now, unsigned len, unsigned size, unsigned burst, bool write)
+    {
+        if (size != (unsigned)__builtin_ctz(DBYTES) || burst != 1)
+            return fail_at(now, "AXI %s burst of size %u and type %u: expected %u-byte INCR",
+                           write ? "write" : "read", size, burst, DBYTES);
+        if (!xfer_active_) {
+            xfer_active_ = true;
+            xfer_start_ = now - 1; /* the DMA's issue cycle, before its request register */
+            xfer_bytes_ = 0;
+        }
+        unsigned beats = len + 1;
+        xfer_bytes_ += (uint64_t)beats * DBYTES;
+        Burst b{xfer_start_ + w_.dram.cycles(xfer_bytes_), beats, 0, now + 1};
+        if (!write && b.due < now + beats)
+            return fail_at(now, "the DRAM model answers this read burst at cycle %llu, before "
+                           "the AXI port can carry it", (unsigned long long)b.due);
+        (write ? writes_ : reads_).push_back(b);
+        return true;
+    }
+
+    bool dram_cycle(uint64_t now)
+    {
+        V &r = *rtl_;
+        if (r.m_arvalid && !accept_burst(now, r.m_arlen, r.m_arsize, r.m_arburst, false))
+            return false;
+        if (r.m_awvalid && !accept_burst(now, r.m_awlen, r.m_awsize, r.m_awburst, true))
+            return false;
+        if (r.m_wvalid) {
+            auto it = writes_.begin();
+            while (it != writes_.end() && it->moved == it->beats)
+                ++it;
+            if (it == writes_.end())
+                return fail_at(now, "an AXI W beat with no write burst open");
+            it->moved++;
+            if ((it->moved == it->beats) != (bool)r.m_wlast)
+                return fail_at(now, "AXI WLAST %u on beat %u of a %u-beat burst", r.m_wlast,
+                               it->moved, it->beats);
+            if (it->moved == it->beats) {
+                it->first_beat = now; /* B comes after the last W beat */
+                if (it->due <= now)
+                    return fail_at(now, "the DRAM model answers this write burst at cycle %llu, "
+                                   "before its data arrived", (unsigned long long)it->due);
+            }
+        }
+        if (r.m_rvalid && r.m_rready) {
+            reads_.front().moved++;
+            if (reads_.front().moved == reads_.front().beats)
+                reads_.pop_front();
+        }
+        if (r.m_bvalid && r.m_bready)
+            writes_.pop_front();
+        if (reads_.empty() && writes_.empty())
+            xfer_active_ = false;
+        return true;
+    }
+
+    // ---- checks ----
+    bool fail_at(uint64_t t, const char *fmt, ...)
+    {
+        va_list ap;
+        va_start(ap, fmt);
+        if (!quiet_) {
+            std::printf("cosim: MISMATCH at cycle %llu: ", (unsigned long long)t);
+            std::vprintf(fmt, ap);
+            std::printf("\n");
+        }
+        va_end(ap);
+        bad_cycle_ = t;
+        return false;
+    }
+
+    bool instruction_mismatch(uint64_t t, unsigned q, size_t i, const char *what,
+                              uint64_t expected, uint64_t actual)
+    {
+        const asim_insn_t &in = w_.prog.queues[q].insns[i];
+        char act[32];
+        if (actual == NOT_YET)
+            std::snprintf(act, sizeof act, "not by %llu", (unsigned long long)t);
+        else
+            std::snprintf(act, sizeof act, "%llu", (unsigned long long)actual);
+        return fail_at(t, "queue %u '%s' instruction %zu (%s op '%s' tile %llu): %s cycle "
+                       "expected %llu, RTL %s", q, w_.prog.queues[q].name, i,
+                       kind_name(in.kind), w_.g.ops[in.op].name, (unsigned long long)in.tile,
+                       what, (unsigned long long)expected, act);
+    }
+
+    // Counts the RTL reports for queue q this cycle against the C stamps.
+    bool check_stamps(uint64_t t, unsigned q, unsigned n, std::vector<size_t> &next,
+                      const asim_cycle_t *stamps, const char *what)
+    {
+        size_t len = w_.prog.queues[q].len;
+        for (unsigned k = 0; k < n; k++, next[q]++) {
+            if (next[q] >= len)
+                return fail_at(t, "queue %u '%s': the RTL %s more instructions than it has",
+                               q, w_.prog.queues[q].name, what);
+            uint64_t want = stamps[gid(q, next[q])];
+            if (want != t)
+                return instruction_mismatch(t, q, next[q], what, want, t);
+        }
+        if (next[q] < len && stamps[gid(q, next[q])] <= t)
+            return instruction_mismatch(t, q, next[q], what, stamps[gid(q, next[q])], NOT_YET);
+        return true;
+    }
+
+    bool start_job(uint64_t t, unsigned q, uint32_t op, uint32_t tile, unsigned shared)
+    {
+        size_t i = issued_[q] - 1;
+        const asim_insn_t &in = w_.prog.queues[q].insns[i];
+        if (op != in.op || tile != in.tile)
+            return fail_at(t, "queue %u '%s' instruction %zu: job op %u tile %u, expected op %u "
+                           "tile %llu", q, w_.prog.queues[q].name, i, op, tile, in.op,
+                           (unsigned long long)in.tile);
+        uint64_t cycles = unit_cycles(w_, w_.prog, q, in.op, in.tile, shared);
+        if (cycles == 0)
+            return fail_at(t, "queue %u instruction %zu costs 0 cycles: the unit model needs "
+                           "at least 1", q, i);
+        unit_end_[q] = t + cycles;
+        return true;
+    }
+
+    // A transfer must move its instruction's bits in whole bursts, as the C model charges;
+    // in its completion cycle the DRAM model still holds the transfer's bytes.
+    bool check_transfer(uint64_t t, unsigned q, size_t i)
+    {
+        const asim_insn_t &in = w_.prog.queues[q].insns[i];
+        uint64_t bb = w_.dram.burst_bytes, bytes = ((in.bits + 7) / 8 + bb - 1) / bb * bb;
+        if (in.bits && xfer_bytes_ != bytes)
+            return fail_at(t, "queue %u '%s' instruction %zu moved %llu bytes over AXI, "
+                           "expected %llu", q, w_.prog.queues[q].name, i,
+                           (unsigned long long)xfer_bytes_, (unsigned long long)bytes);
+        return true;
+    }
+
+    bool check(uint64_t t)
+    {
+        V &r = *rtl_;
+        if (r.err_passes)
+            return fail_at(t, "the RTL ran out of issue passes (err_passes): raise PASSES");
+        if (r.err_job)
+            return fail_at(t, "the RTL offered a job to a unit that was not ready (err_job)");
+        std::vector<uint32_t> wi(2), wd(2), wop(2 * (NQ - 2)), wtile(2 * (NQ - 2)), wsh(2);
+        cosim::vget(r.obs_issued, wi);
+        cosim::vget(r.obs_done, wd);
+        cosim::vget(r.job_op, wop);
+        cosim::vget(r.job_tile, wtile);
+        cosim::vget(r.job_shared, wsh);
+        uint64_t shared = wsh[0] | (uint64_t)wsh[1] << 32;
+        uint64_t iss = wi[0] | (uint64_t)wi[1] << 32, dn = wd[0] | (uint64_t)wd[1] << 32;
+        if (!dram_cycle(t))
+            return false;
+        for (unsigned q = 0; q < NQ; q++) {
+            unsigned ni = (unsigned)(iss >> (8 * q)) & 0xff, nd = (unsigned)(dn >> (8 * q)) & 0xff;
+            if (nd)
+                rtl_total_ = t;
+            if (q >= 2 && nd && unit_end_[q] == t)
+                unit_end_[q] = NOT_YET;
+            size_t done_before = done_[q];
+            if (!check_stamps(t, q, nd, done_, w_.ref->done_at, "completion") ||
+                !check_stamps(t, q, ni, issued_, w_.ref->issued_at, "issue"))
+                return false;
+            for (size_t i = done_before; q < 2 && i < done_[q]; i++)
+                if (!check_transfer(t, q, i))
+                    return false;
+            if (q >= 2) {
+                bool job = (r.job_valid >> (q - 2)) & 1;
+                bool real = ni && job;
+                if (ni != (unsigned)job)
+                    return fail_at(t, "queue %u: %u issued but job_valid %u", q, ni, job);
+                if (real && !start_job(t, q, wop[q - 2], wtile[q - 2],
+                                       (unsigned)(shared >> (8 * (q - 2))) & 0xff))
+                    return false;
+            }
+        }
+        if (r.finished) {
+            finished_ = true;
+            if (rtl_total_ + 1 != t || rtl_total_ != w_.rep.total_cycles)
+                return fail_at(t, "total cycles: expected %llu, RTL %llu (finished raised in "
+                               "cycle %llu)", (unsigned long long)w_.rep.total_cycles,
+                               (unsigned long long)rtl_total_, (unsigned long long)t);
+        }
+        return true;
+    }
+
+    World &w_;
+    std::unique_ptr<VerilatedContext> ctx_;
+    std::unique_ptr<V> rtl_;
+    uint64_t start_ = 0, bad_cycle_ = 0, rtl_total_ = 0;
+    std::vector<size_t> issued_, done_;    // per queue: instructions the RTL issued, completed
+    std::vector<uint64_t> unit_end_;       // per queue: its unit's job ends (NOT_YET: idle)
+    std::deque<Burst> reads_, writes_;
+    bool xfer_active_ = false, finished_ = false, quiet_ = false;
+    uint64_t xfer_start_ = 0, xfer_bytes_ = 0;
+};
+
+// Cycles in which two or more jobs (computes, transfers) complete in the C run: where the
+// order the completions are handled in can matter.
+size_t shared_completion_cycles(const World &w)
+{
+    std::vector<uint64_t> ends;
+    for (size_t q = 0; q < w.prog.n_queues; q++)
+        for (size_t i = 0; i < w.prog.queues[q].len; i++)
+            if (q >= 2 || w.prog.queues[q].insns[i].bits)
+                ends.push_back(w.ref->done_at[w.first[q] + i]);
+    std::sort(ends.begin(), ends.end());
+    size_t n = 0;
+    for (size_t i = 1; i < ends.size(); i++)
+        n += ends[i] == ends[i - 1] && (i < 2 || ends[i - 2] != ends[i]);
+    return n;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    Args a;
+    if (!parse_args(argc, argv, a))
+        return 2;
+    World w;
+    if (!build_world(a, w))
+        return 1;
+    std::string name = std::string("system_") + SYS_NAME;
+    Run run(w);
+    if (run.run(nullptr, ~0ull) != 0) {
+        std::string vcd = a.vcd_dir + "/" + name + ".rtl.vcd";
+        Run replay(w);
+        replay.run(&vcd, run.mismatch_cycle());
+        std::printf("cosim: %s FAILED (RTL ports in %s)\n", name.c_str(), vcd.c_str());
+        return 1;
+    }
+    std::printf("cosim: %s: %zu instructions over %zu queues, every issue and completion "
+                "cycle and the total (%llu cycles) match the C executor; %zu cycles with two "
+                "or more completions\n", name.c_str(), asim_program_len(&w.prog),
+                w.prog.n_queues, (unsigned long long)run.rtl_total(),
+                shared_completion_cycles(w));
+    return 0;
+}
