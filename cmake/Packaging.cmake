@@ -14,6 +14,10 @@ install(DIRECTORY sim/include/asim DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
 install(TARGETS accelsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES docs/accelsim.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(DIRECTORY configs models DESTINATION ${CMAKE_INSTALL_DATADIR}/accelsim)
+# The FPGA technology table reads the measured toggle rates next to configs/ (its
+# `activity:` paths are relative: ../../traces/calibration/<block>_activity.csv).
+install(DIRECTORY traces/calibration DESTINATION ${CMAKE_INSTALL_DATADIR}/accelsim/traces
+  FILES_MATCHING PATTERN "*_activity.csv")
 
 set(ASIM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/accelsim)
 install(EXPORT accelsimTargets NAMESPACE accelsim:: DESTINATION ${ASIM_CMAKE_DIR})

@@ -17,7 +17,7 @@
 
 typedef struct {
     double pe_lut, pe_ff, pe_dsp;    /* per PE */
-    double mac_pj;                   /* array compute energy per MAC, scaling included */
+    double mac_pj;                   /* array logic and DSP energy per MAC */
     double array_mj, total_mj;
     double latency_ms;
 } flow_result_t;
@@ -48,7 +48,7 @@ static int run(const char *config, const char *model, int bits, bool dequantize,
     double pes = rows * cols;
     for (size_t i = 0; i < rep.n_layers; i++)
         if (!strcmp(rep.layers[i].unit, "array")) {
-            compute += rep.layers[i].energy.compute_pj;
+            compute += rep.layers[i].energy.pj[ASIM_EK_LOGIC] + rep.layers[i].energy.pj[ASIM_EK_DSP];
             macs += (double)rep.layers[i].act.macs;
         }
     for (size_t i = 0; i < rep.n_units; i++)

@@ -166,6 +166,7 @@ asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **out, asim_e
                       (2.0 * (double)s->cfg.buffers.banks);
     asim_energy_prices(&s->tech, bank_kib, &s->prices);
     asim_eventq_init(&s->q);
+    s->q.max_events = (uint64_t)s->cfg.limits.max_events;
     asim_stats_init(&s->stats);
     if ((st = create_units(s, err)) != ASIM_OK || (st = register_controller_stats(s, err))) {
         asim_sim_free(s);

@@ -316,12 +316,16 @@ static asim_status_t check_mapping(const asim_sim_t *s, const asim_graph_t *g, a
                                   "model '%s', op '%s': %s", g->name, g->ops[i].name, why);
     }
     uint64_t wbits = asim_graph_weight_bits(g);
+    char amount[48];
+    if (wbits == UINT64_MAX)
+        snprintf(amount, sizeof amount, "2^64 bits or more");
+    else
+        snprintf(amount, sizeof amount, "%.1f KiB", (double)wbits / 8192.0);
     if (s->buf.pinned && wbits > s->buf.weight_bits)
         return asim_error_set(err, ASIM_EUNSUPPORTED, s->cfg.path,
-                              "model '%s' has %.1f KiB of weights, but buffers.weights is "
+                              "model '%s' has %s of weights, but buffers.weights is "
                               "pinned and buffers.weight_kib is %lld",
-                              g->name, (double)wbits / 8192.0,
-                              (long long)s->cfg.buffers.weight_kib);
+                              g->name, amount, (long long)s->cfg.buffers.weight_kib);
     return ASIM_OK;
 }
 
@@ -348,6 +352,27 @@ static asim_status_t deadlock(const asim_sim_t *s, asim_error_t *err)
         }
     }
     return asim_error_set(err, ASIM_EDEADLOCK, "program", "deadlock: %s", what);
+}
+
+/* The error of a run the event queue stopped: the work bound (naming the op the first
+ * unfinished queue was at) or a failure an event reported. */
+static asim_status_t stopped(const asim_sim_t *s, asim_status_t st, asim_error_t *err)
+{
+    if (st != ASIM_ELIMIT)
+        return asim_error_set(err, st, s->cfg.path, "model '%s': %s", s->graph->name,
+                              s->q.fault.msg);
+    const char *op = "?";
+    for (size_t q = 0; q < s->prog.n_queues; q++)
+        if (s->qs[q].head < s->prog.queues[q].len) {
+            op = s->graph->ops[s->prog.queues[q].insns[s->qs[q].head].op].name;
+            break;
+        }
+    return asim_error_set(err, st, s->cfg.path,
+                          "model '%s', op '%s': the run reached its bound of %lld events at "
+                          "cycle %llu (limits.max_events; raise it with --set "
+                          "limits.max_events=N, 0 for none)",
+                          s->graph->name, op, (long long)s->cfg.limits.max_events,
+                          (unsigned long long)s->q.now);
 }
 
 /* Registers the waits of every queue by cause (after the program exists). */
@@ -462,7 +487,10 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
         asim_report_free(rep);
         return st;
     }
-    asim_eventq_run(&s->q, ASIM_CYCLE_MAX);
+    if ((st = asim_eventq_run(&s->q, ASIM_CYCLE_MAX)) != ASIM_OK) {
+        asim_report_free(rep);
+        return stopped(s, st, err);
+    }
     if (s->oom) {
         asim_report_free(rep);
         return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory during the run");

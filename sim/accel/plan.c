@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "accel/plan.h"
+#include "asim/checked.h"
 #include "program/program.h"
 #include "util/arith.h"
 
@@ -27,11 +28,15 @@ void asim_buffers_of(const asim_config_t *cfg, asim_buffers_t *b)
 
 uint64_t asim_graph_weight_bits(const asim_graph_t *g)
 {
-    uint64_t bits = 0;
+    uint64_t bits = 0, op_bits;
     for (size_t i = 0; i < g->len; i++) {
         const asim_op_t *op = &g->ops[i];
-        if (op->kind == ASIM_OP_GEMM && op->b_is_weight && !op->b_shared)
-            bits += op->count * op->k * op->n * (uint64_t)op->b_bits;
+        if (op->kind != ASIM_OP_GEMM || !op->b_is_weight || op->b_shared)
+            continue;
+        /* Saturates: a total past 2^64 bits fits no buffer, and must not wrap to "fits". */
+        if (!asim_mul3_u64(op->count, op->k * op->n, (uint64_t)op->b_bits, &op_bits) ||
+            !asim_add_u64(bits, op_bits, &bits))
+            return UINT64_MAX;
     }
     return bits;
 }

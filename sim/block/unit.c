@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "asim/checked.h"
 #include "block/unit.h"
 
 asim_unit_t *asim_unit_create(const asim_block_t *b, const asim_config_t *cfg, size_t i)
@@ -68,9 +69,17 @@ static void unit_try_start(asim_unit_t *u, asim_cycle_t now)
         u->actions[a] += job->cost.actions[a];
     for (size_t c = 0; c < u->block->n_counters; c++)
         u->counters[c] += job->cost.counters[c];
-    asim_status_t st = asim_eventq_schedule(u->q, now + job->cost.cycles, ASIM_PRIO_UNIT,
-                                            unit_finish, u, NULL);
-    ASIM_ASSERT(st == ASIM_OK);
+    asim_cycle_t end;
+    if (!asim_add_u64(now, job->cost.cycles, &end)) {
+        asim_eventq_fail(u->q, ASIM_ERANGE, u->name,
+                         "a job of %llu cycles started at cycle %llu would end past the "
+                         "64-bit cycle count",
+                         (unsigned long long)job->cost.cycles, (unsigned long long)now);
+        return;
+    }
+    if (asim_eventq_schedule(u->q, end, ASIM_PRIO_UNIT, unit_finish, u, &u->q->fault) !=
+        ASIM_OK)
+        return; /* out of memory: recorded in the queue's fault, which stops the run */
 }
 
 void asim_unit_on_job(void *unit, asim_port_t *port, asim_cycle_t now)

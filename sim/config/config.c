@@ -64,6 +64,10 @@ static const asim_cfg_key_t general[] = {
      "288 Kib)."},
     {"resources.enforce", ASIM_CFG_BOOL, FIELD(resources.enforce), 0, 0, NULL, "true", "",
      "true: a design that does not fit the device is an error; false: report it anyway."},
+    {"limits.max_events", ASIM_CFG_INT, FIELD(limits.max_events), 0, 1e15, NULL,
+     "1000000000", "event", "Work bound of one run: a run that needs more kernel events "
+     "stops with an error naming the op it reached (the default is about a minute of "
+     "host time); 0 = no bound."},
 
 };
 

@@ -3,6 +3,25 @@
 
 #include "energy/energy.h"
 
+static const char *const kind_names[] = {
+#define ASIM_EK_NAME(id, name, desc) name,
+    ASIM_ENERGY_KINDS(ASIM_EK_NAME)
+#undef ASIM_EK_NAME
+};
+
+const char *asim_energy_kind_name(asim_energy_kind_t k)
+{
+    return kind_names[k];
+}
+
+double asim_energy_total(const asim_energy_t *e, asim_energy_kind_t end)
+{
+    double pj = 0.0;
+    for (int k = 0; k < (int)end; k++)
+        pj += e->pj[k];
+    return pj;
+}
+
 void asim_energy_prices(const asim_tech_t *tech, double bank_kib, asim_prices_t *p)
 {
     double sram_scale = pow(bank_kib / tech->sram_ref_kib, tech->sram_size_exp);
@@ -15,7 +34,7 @@ void asim_energy_prices(const asim_tech_t *tech, double bank_kib, asim_prices_t 
         [ASIM_ACT_SRAM_READ_BITS] = sram_scale * tech->sram_read_pj_bit,
         [ASIM_ACT_SRAM_WRITE_BITS] = sram_scale * tech->sram_write_pj_bit,
         [ASIM_ACT_DRAM_BITS] = tech->dram_pj_bit,
-    }};
+    }, .compute_by_action = !tech->has_fpga};
 }
 
 double asim_energy_price(const void *prices, asim_action_t a, uint64_t count)
@@ -26,10 +45,12 @@ double asim_energy_price(const void *prices, asim_action_t a, uint64_t count)
 void asim_energy_of(const asim_prices_t *p, const uint64_t actions[ASIM_ACT_COUNT],
                     asim_energy_t *e)
 {
-    e->compute_pj = 0.0;
-    for (int a = ASIM_ACT_MULT_BITS; a <= ASIM_ACT_FP32_ADD; a++)
-        e->compute_pj += asim_energy_price(p, (asim_action_t)a, actions[a]);
-    e->sram_pj = asim_energy_price(p, ASIM_ACT_SRAM_READ_BITS, actions[ASIM_ACT_SRAM_READ_BITS]) +
-                 asim_energy_price(p, ASIM_ACT_SRAM_WRITE_BITS, actions[ASIM_ACT_SRAM_WRITE_BITS]);
-    e->dram_pj = asim_energy_price(p, ASIM_ACT_DRAM_BITS, actions[ASIM_ACT_DRAM_BITS]);
+    if (p->compute_by_action)
+        for (int a = ASIM_ACT_MULT_BITS; a <= ASIM_ACT_FP32_ADD; a++)
+            e->pj[ASIM_EK_LOGIC] += asim_energy_price(p, (asim_action_t)a, actions[a]);
+    e->pj[ASIM_EK_MEMORY] +=
+        asim_energy_price(p, ASIM_ACT_SRAM_READ_BITS, actions[ASIM_ACT_SRAM_READ_BITS]) +
+        asim_energy_price(p, ASIM_ACT_SRAM_WRITE_BITS, actions[ASIM_ACT_SRAM_WRITE_BITS]);
+    e->pj[ASIM_EK_DRAM] +=
+        asim_energy_price(p, ASIM_ACT_DRAM_BITS, actions[ASIM_ACT_DRAM_BITS]);
 }

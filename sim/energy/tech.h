@@ -3,17 +3,49 @@
  *
  * Every energy entry carries value, unit and source in the file; the loader checks that
  * each required entry is present with the expected unit, so a table cannot silently mean
- * something else. Devices give the resource capacity and the static power.
+ * something else. Devices give the resource capacity, the static power and the platform.
+ *
+ * An FPGA table has a `power` section (the XPE-shaped model of energy/power.h): per-resource
+ * dynamic coefficients in uW/MHz per element at the default toggle rate, the clock tree per
+ * clocked register, the clock generator, the default toggle rate and the leakage law; and an
+ * `activity` map, block -> CSV of its measured toggle rates (tools/activity/activity.py),
+ * relative to the table's folder. A table without one (the ASIC) prices arithmetic by action
+ * counts.
  */
 #ifndef ASIM_ENERGY_TECH_H
 #define ASIM_ENERGY_TECH_H
+
+#include <stdbool.h>
 
 #include "asim/config.h"
 #include "asim/error.h"
 #include "asim/sim.h"
 
 #define ASIM_TECH_MAX_DEVICES 16
+#define ASIM_TECH_MAX_ACTIVITY 8
 
+/* A block's measured toggle rate (traces/calibration/<block>_activity.csv). */
+typedef struct {
+    char block[32];
+    double toggle_pct;            /* mean over the file's realistic-data rows, % of cycles */
+    size_t points;                /* rows averaged */
+} asim_toggle_rate_t;
+
+
+/* The FPGA power coefficients: dynamic ones in uW/MHz per element at default_toggle. */
+typedef struct {
+    double lut;                   /* a LUT used as logic (cell only) */
+    double net;                   /* a signal net (routing); nets = LUT + FF */
+    double ff;                    /* a flip-flop (cell only) */
+    double carry;                 /* a CARRY8 */
+    double carry_per_lut;         /* CARRY8 per logic LUT, 1 */
+    double clock;                 /* clock tree per clocked register */
+    double dsp;                   /* a DSP48E2 slice */
+    double mmcm_w;                /* one clock generator (MMCM), W */
+    double default_toggle;        /* the toggle rate of those figures, % of cycles */
+    double leakage_doubling_c;    /* static power doubles every this many C of Tj */
+    double ambient_c;             /* ambient temperature, C */
+} asim_fpga_power_t;
 
 typedef struct {
     char name[96];
@@ -28,6 +60,10 @@ typedef struct {
     double sram_ref_kib;          /* KiB of the SRAM those two figures are for */
     double sram_size_exp;         /* energy per bit ~ (bank KiB / ref)^exp */
     double dram_pj_bit;           /* pJ per bit moved to or from DRAM */
+    asim_fpga_power_t fpga;       /* FPGA tables only (has_fpga) */
+    bool has_fpga;
+    asim_toggle_rate_t activity[ASIM_TECH_MAX_ACTIVITY]; /* FPGA tables' `activity` files */
+    size_t n_activity;
     asim_device_t devices[ASIM_TECH_MAX_DEVICES];
     size_t n_devices;
 } asim_tech_t;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "accel/accel.h"
+#include "asim/checked.h"
 #include "program/program.h"
 #include "util/arith.h"
 
@@ -342,6 +343,8 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->plans = calloc(g->len ? g->len : 1, sizeof *p->plans);
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
     compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), false};
+    uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
+    const char *over = NULL; /* the op whose tiles passed the work bound */
     bool ok = p->plans && p->op_queue && c.pos && make_queues(s, p);
     if (ok)
         c.needs = calloc(p->n_queues, sizeof *c.needs);
@@ -353,6 +356,13 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
             continue;
         asim_plan_op(&s->buf, u, s->dma, g, o, &p->plans[o]);
         uint64_t n = p->plans[o].n_tiles;
+        /* Each tile is at least one event, so more tiles than the work bound would be refused
+         * by the run anyway: refuse them here, before their instructions are allocated. */
+        if (bound && (!asim_add_u64(tiles, n, &tiles) || tiles > bound)) {
+            over = g->ops[o].name;
+            ok = false;
+            break;
+        }
         c.pos[o].ld = malloc(n * sizeof(int64_t));
         c.pos[o].ex = malloc(n * sizeof(int64_t));
         c.pos[o].st = malloc(n * sizeof(int64_t));
@@ -375,6 +385,12 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     free(c.pos);
     if (!ok) {
         asim_program_free(p);
+        if (over)
+            return asim_error_set(err, ASIM_ELIMIT, s->cfg.path,
+                                  "model '%s', op '%s': more than %llu tiles so far, each at "
+                                  "least one event, over the run's bound (limits.max_events; "
+                                  "raise it with --set limits.max_events=N, 0 for none)",
+                                  g->name, over, (unsigned long long)bound);
         return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory compiling '%s'",
                               g->name);
     }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "asim/outfile.h"
 #include "program/program.h"
 
 #define MAGIC "ASIMPRG"
@@ -126,14 +127,15 @@ asim_status_t asim_program_write(const char *path, const asim_program_t *p,
         }
     }
     put_le(&b, asim_fnv1a(b.b, b.len, ASIM_FNV_OFFSET), 8);
-    asim_status_t st = ASIM_OK;
-    FILE *f = b.oom ? NULL : fopen(path, "wb");
+    /* Through asim_outfile: never a partial or clobbered file (asim/outfile.h). */
+    asim_status_t st;
+    asim_outfile_t out;
     if (b.oom)
         st = asim_error_set(err, ASIM_ENOMEM, path, "out of memory writing the program");
-    else if (!f || fwrite(b.b, 1, b.len, f) != b.len || fclose(f) != 0)
-        st = asim_error_set(err, ASIM_EIO, path, "cannot write the program");
-    if (f && st != ASIM_OK)
-        fclose(f);
+    else if ((st = asim_outfile_open(&out, path, err)) == ASIM_OK) {
+        fwrite(b.b, 1, b.len, out.f); /* asim_outfile_commit checks every write */
+        st = asim_outfile_commit(&out, false, err);
+    }
     free(b.b);
     return st;
 }

@@ -132,6 +132,28 @@ static void write_section_text(FILE *out, const asim_report_section_t *sec)
     }
 }
 
+/* "static_pl 1.2, clocks 0.3, ..." in mJ, the kinds that are not 0 (text), and
+ * {"static_pl": 1.2, ...}, every kind (JSON). */
+static void write_kinds_text(FILE *out, const asim_energy_t *e)
+{
+    int n = 0;
+    for (int k = 0; k < ASIM_EK_COUNT; k++)
+        if (e->pj[k] != 0.0)
+            fprintf(out, "%s%s %.6f", n++ ? ", " : "",
+                    asim_energy_kind_name((asim_energy_kind_t)k), e->pj[k] * 1e-9);
+    if (!n)
+        fprintf(out, "none");
+}
+
+static void write_kinds_json(FILE *out, const asim_energy_t *e)
+{
+    fputc('{', out);
+    for (int k = 0; k < ASIM_EK_COUNT; k++)
+        fprintf(out, "%s\"%s\": %.9g", k ? ", " : "",
+                asim_energy_kind_name((asim_energy_kind_t)k), e->pj[k] * 1e-9);
+    fputc('}', out);
+}
+
 static void write_text(FILE *out, const asim_report_t *r)
 {
     const asim_config_t *c = r->cfg;
@@ -173,29 +195,40 @@ static void write_text(FILE *out, const asim_report_t *r)
     fprintf(out, "MACs           %llu (%.3f GOP at 2 ops/MAC)\n", (unsigned long long)r->macs,
             2e-9 * (double)r->macs);
     fprintf(out, "throughput     %.3f GOPS\n", r->gops);
-    fprintf(out, "energy         %.6f mJ (compute %.6f, sram %.6f, dram %.6f, static %.6f)\n",
-            r->energy_mj, r->energy.compute_pj * 1e-9, r->energy.sram_pj * 1e-9,
-            r->energy.dram_pj * 1e-9, r->energy.static_pj * 1e-9);
-    fprintf(out, "power          %.4f W\n", r->power_w);
-    fprintf(out, "efficiency     %.3f GOPS/W\n", r->gops_per_w);
+    fprintf(out, "energy         %.6f mJ (", r->energy_mj);
+    write_kinds_text(out, &r->energy);
+    fprintf(out, ")\n");
+    fprintf(out, "power          %.4f W (PL %.4f, chip %.4f, + DRAM); Tj %.1f C\n", r->power_w,
+            r->pl_w, r->chip_w, r->tj_c);
+    fprintf(out, "efficiency     %.3f GOPS/W (PL %.3f, chip %.3f)\n", r->gops_per_w,
+            r->gops_per_w_pl, r->gops_per_w_chip);
     const asim_device_t *d = r->device;
-    fprintf(out, "resources      LUT %.0f (%.1f%%), FF %.0f (%.1f%%), DSP %.0f (%.1f%%), "
-                 "BRAM36 %.0f (%.1f%%), URAM %.0f (%.1f%%) of %s%s\n",
-            r->resources.lut, pct(r->resources.lut, d->lut), r->resources.ff,
-            pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
-            r->resources.bram36, pct(r->resources.bram36, d->bram36), r->resources.uram,
-            pct(r->resources.uram, d->uram), d->part, r->fits ? "" : "  DOES NOT FIT");
-    fprintf(out, "per unit       resources, energy (compute + buffers; dma: DRAM + buffers), "
-                 "busy\n");
+    if (d->lut + d->ff + d->dsp + d->bram36 + d->uram == 0) /* no budget: an ASIC */
+        fprintf(out, "resources      LUT %.0f, FF %.0f, DSP %.0f, BRAM36 %.0f, URAM %.0f "
+                     "(FPGA-equivalent counts; %s has no capacity to check)\n",
+                r->resources.lut, r->resources.ff, r->resources.dsp, r->resources.bram36,
+                r->resources.uram, d->part);
+    else
+        fprintf(out, "resources      LUT %.0f (%.1f%%), FF %.0f (%.1f%%), DSP %.0f (%.1f%%), "
+                     "BRAM36 %.0f (%.1f%%), URAM %.0f (%.1f%%) of %s%s\n",
+                r->resources.lut, pct(r->resources.lut, d->lut), r->resources.ff,
+                pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
+                r->resources.bram36, pct(r->resources.bram36, d->bram36), r->resources.uram,
+                pct(r->resources.uram, d->uram), d->part, r->fits ? "" : "  DOES NOT FIT");
+    fprintf(out, "per unit       resources, energy (by kind), busy\n");
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
         fprintf(out, "  %-14s LUT %.0f, FF %.0f, DSP %.0f, BRAM36 %.0f, URAM %.0f (%s); "
-                     "%.6f mJ; busy %.1f%%\n",
+                     "%.6f mJ (",
                 u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36, u->res.uram,
-                u->basis, u->energy_pj * 1e-9, pct((double)u->busy, (double)r->total_cycles));
+                u->basis, u->energy_pj * 1e-9);
+        write_kinds_text(out, &u->energy);
+        fprintf(out, "); busy %.1f%%\n", pct((double)u->busy, (double)r->total_cycles));
     }
-    fprintf(out, "  %-14s %.6f mJ (%.3f W x latency)\n", "static", r->energy.static_pj * 1e-9,
-            r->static_w);
+    fprintf(out, "  %-14s %.6f mJ (", "platform",
+            asim_energy_total(&r->platform, ASIM_EK_COUNT) * 1e-9);
+    write_kinds_text(out, &r->platform);
+    fprintf(out, "); static %.3f W at Tj %.1f C\n", r->static_w, r->tj_c);
     fprintf(out, "schedule       %s; critical path:", r->schedule);
     for (size_t i = 0; i < r->n_path_parts; i++)
         if (r->critical_path[i].cycles)
@@ -304,20 +337,23 @@ static void write_json(FILE *out, const asim_report_t *r)
             r->n_unsupported ? "false" : "true", r->n_unsupported);
     fprintf(out, "  \"total_cycles\": %llu,\n  \"latency_ms\": %.9g,\n  \"macs\": %llu,\n",
             (unsigned long long)r->total_cycles, r->latency_ms, (unsigned long long)r->macs);
-    fprintf(out, "  \"energy_mj\": %.9g,\n  \"energy_breakdown_mj\": {\"compute\": %.9g, "
-                 "\"sram\": %.9g, \"dram\": %.9g, \"static\": %.9g},\n",
-            r->energy_mj, r->energy.compute_pj * 1e-9, r->energy.sram_pj * 1e-9,
-            r->energy.dram_pj * 1e-9, r->energy.static_pj * 1e-9);
-    fprintf(out, "  \"energy_by_unit_mj\": {");
-    for (size_t i = 0; i < r->n_units; i++)
-    {
+    fprintf(out, "  \"energy_mj\": %.9g,\n  \"energy_breakdown_mj\": ", r->energy_mj);
+    write_kinds_json(out, &r->energy);
+    fprintf(out, ",\n  \"energy_by_unit_mj\": {");
+    for (size_t i = 0; i < r->n_units; i++) {
         asim_put_json_string(out, r->unit_resources[i].name);
-        fprintf(out, ": %.9g, ", r->unit_resources[i].energy_pj * 1e-9);
+        fprintf(out, ": ");
+        write_kinds_json(out, &r->unit_resources[i].energy);
+        fprintf(out, ", ");
     }
-    fprintf(out, "\"static\": %.9g},\n  \"static_w\": %.9g,\n", r->energy.static_pj * 1e-9,
-            r->static_w);
-    fprintf(out, "  \"power_w\": %.9g,\n  \"gops\": %.9g,\n  \"gops_per_w\": %.9g,\n", r->power_w,
-            r->gops, r->gops_per_w);
+    fprintf(out, "\"platform\": ");
+    write_kinds_json(out, &r->platform);
+    fprintf(out, "},\n  \"static_w\": %.9g,\n  \"tj_c\": %.9g,\n", r->static_w, r->tj_c);
+    fprintf(out, "  \"power_w\": %.9g,\n  \"power_pl_w\": %.9g,\n  \"power_chip_w\": %.9g,\n",
+            r->power_w, r->pl_w, r->chip_w);
+    fprintf(out, "  \"gops\": %.9g,\n  \"gops_per_w\": %.9g,\n  \"gops_per_w_pl\": %.9g,\n"
+                 "  \"gops_per_w_chip\": %.9g,\n",
+            r->gops, r->gops_per_w, r->gops_per_w_pl, r->gops_per_w_chip);
     fprintf(out, "  \"resources\": {\"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, \"bram\": %.0f, "
                  "\"uram\": %.0f, \"fits\": %s, \"device\": {\"name\": ",
             r->resources.lut, r->resources.ff, r->resources.dsp, r->resources.bram36,
@@ -396,10 +432,8 @@ static void write_json(FILE *out, const asim_report_t *r)
                     (unsigned long long)l->dram_load_a_bits,
                     (unsigned long long)l->dram_load_b_bits,
                     (unsigned long long)l->dram_store_bits);
-        fprintf(out, ", \"energy_mj\": %.9g, \"energy_breakdown_mj\": {\"compute\": %.9g, "
-                     "\"sram\": %.9g, \"dram\": %.9g, \"static\": %.9g}",
-                l->energy_pj * 1e-9, l->energy.compute_pj * 1e-9, l->energy.sram_pj * 1e-9,
-                l->energy.dram_pj * 1e-9, l->energy.static_pj * 1e-9);
+        fprintf(out, ", \"energy_mj\": %.9g, \"energy_breakdown_mj\": ", l->energy_pj * 1e-9);
+        write_kinds_json(out, &l->energy);
         if (!l->supported) {
             fprintf(out, ", \"note\": ");
             asim_put_json_string(out, l->note);
@@ -435,7 +469,8 @@ double asim_report_gbps(uint64_t bits, asim_cycle_t cycles, double clock_mhz)
     "end_cycle,cycles,busy_cycles,wait_operands,utilization,macs,tiles,tm,tn,tk,"            \
     "sram_read_bits,sram_write_bits,dram_bits,sram_read_a_bits,sram_read_b_bits,"            \
     "dram_load_a_bits,dram_load_b_bits,dram_store_bits,sram_gbps,dram_gbps,energy_mj,"       \
-    "energy_compute_mj,energy_sram_mj,energy_dram_mj,energy_static_mj,lut,ff,dsp,bram,uram,fits\n"
+    ASIM_ENERGY_KINDS(CSV_KIND_COLUMN) "lut,ff,dsp,bram,uram,fits\n"
+#define CSV_KIND_COLUMN(id, name, desc) "energy_" name "_mj,"
 
 /* n fields that do not apply to the row, each with its leading comma. */
 static void csv_skip(FILE *out, int n)
@@ -446,8 +481,9 @@ static void csv_skip(FILE *out, int n)
 
 static void csv_energy(FILE *out, double total_pj, const asim_energy_t *e)
 {
-    fprintf(out, ",%.9g,%.9g,%.9g,%.9g,%.9g", total_pj * 1e-9, e->compute_pj * 1e-9,
-            e->sram_pj * 1e-9, e->dram_pj * 1e-9, e->static_pj * 1e-9);
+    fprintf(out, ",%.9g", total_pj * 1e-9);
+    for (int k = 0; k < ASIM_EK_COUNT; k++)
+        fprintf(out, ",%.9g", e->pj[k] * 1e-9);
 }
 
 static void csv_resources(FILE *out, const asim_resources_t *res)
@@ -491,7 +527,7 @@ static void csv_layer(FILE *out, const asim_report_t *r, const asim_layer_t *l)
     fputc('\n', out);
 }
 
-/* One row per unit: its resources and its share of the energy (compute and buffers). */
+/* One row per unit: its resources and its share of the energy, by kind. */
 static void csv_unit(FILE *out, const asim_unit_resources_t *u)
 {
     fprintf(out, "unit,");
@@ -502,8 +538,7 @@ static void csv_unit(FILE *out, const asim_unit_resources_t *u)
     csv_skip(out, 14); /* status .. cycles */
     fprintf(out, ",%llu", (unsigned long long)u->busy);
     csv_skip(out, 17); /* wait_operands .. dram_gbps */
-    fprintf(out, ",%.9g", u->energy_pj * 1e-9);
-    csv_skip(out, 4); /* energy by kind */
+    csv_energy(out, u->energy_pj, &u->energy);
     csv_resources(out, &u->res);
     csv_skip(out, 1); /* fits */
     fputc('\n', out);

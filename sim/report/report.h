@@ -10,7 +10,7 @@
 
 #include "asim/sim.h"
 
-#define ASIM_REPORT_SCHEMA "accelsim-report/2"
+#define ASIM_REPORT_SCHEMA "accelsim-report/3"
 
 typedef enum { ASIM_FORMAT_TEXT, ASIM_FORMAT_JSON, ASIM_FORMAT_CSV } asim_format_t;
 

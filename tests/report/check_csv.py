@@ -44,14 +44,15 @@ for r, j in zip(layers, rep["layers"]):
     close(r["dram_gbps"], want, r["name"] + ".dram_gbps")
 for col in ("cycles", "macs", "sram_read_bits", "sram_write_bits", "dram_bits"):
     assert sum(int(r[col]) for r in layers) == int(total[col]), col
-for col in ("energy_mj", "energy_compute_mj", "energy_sram_mj", "energy_dram_mj",
-            "energy_static_mj"):
+KINDS = list(rep["energy_breakdown_mj"])
+for col in ["energy_mj"] + [f"energy_{k}_mj" for k in KINDS]:
     close(sum(float(r[col]) for r in layers), total[col], "sum of layer " + col)
-close(sum(float(r["energy_mj"]) for r in units) + float(total["energy_static_mj"]),
-      total["energy_mj"], "units' energy + static")
+platform = sum(rep["energy_by_unit_mj"]["platform"].values())
+close(sum(float(r["energy_mj"]) for r in units) + platform, total["energy_mj"],
+      "units' energy + platform")
 assert int(total["cycles"]) == rep["total_cycles"] and int(total["macs"]) == rep["macs"]
 close(total["energy_mj"], rep["energy_mj"], "total energy")
-for kind in ("compute", "sram", "dram", "static"):
+for kind in KINDS:
     close(total[f"energy_{kind}_mj"], rep["energy_breakdown_mj"][kind], kind)
 for col, key in (("lut", "lut"), ("ff", "ff"), ("dsp", "dsp"), ("bram", "bram"), ("uram", "uram")):
     assert int(total[col]) == rep["resources"][key], col

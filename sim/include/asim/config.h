@@ -52,6 +52,9 @@ typedef struct {
     struct {
         bool enforce;             /* does-not-fit is an error */
     } resources;
+    struct {
+        int64_t max_events;       /* work bound of one run, kernel events; 0 = none */
+    } limits;
     uint64_t blocks[ASIM_CFG_BLOCK_BYTES / 8]; /* each block's params struct, 8-byte aligned */
     char path[ASIM_PATH_MAX];     /* file it was loaded from ("" if built in code) */
     asim_cfg_origin_t origin[ASIM_CFG_MAX_KEYS]; /* per schema entry */

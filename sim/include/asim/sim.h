@@ -31,11 +31,16 @@ typedef struct {
     double lut, ff, dsp, bram36, uram;
 } asim_resources_t;
 
-/* A device of the technology table: its capacity and static power. */
+/* A device of the technology table: its capacity, static power and platform (docs/energy.md). */
 typedef struct {
     char name[32], part[48];
     double lut, ff, dsp, bram36, uram;  /* capacity; all 0 = no budget (ASIC) */
-    double static_w;              /* W */
+    double static_w;              /* PL (ASIC: whole-die) static power at static_tj_c, W */
+    double static_ps_w;           /* processing-system static power at static_tj_c, W */
+    double static_tj_c;           /* junction temperature of those two figures, C */
+    double theta_ja;              /* effective junction-to-ambient resistance, C/W */
+    double ps_w;                  /* processing-system dynamic power (APU, LPD, PLLs), W */
+    double ps_ddr_w;              /* PS DDR controller and PHY, W (0: the design has no PS DDR) */
 } asim_device_t;
 
 typedef struct {
@@ -44,9 +49,38 @@ typedef struct {
     uint64_t sram_write_bits;    /* bits written to on-chip buffers */
 } asim_activity_t;
 
+/* Energy kinds (id, name, what). The first ASIM_EK_PL_END are the programmable logic (or the
+ * ASIC die); up to ASIM_EK_CHIP_END the whole chip (PL and processing system); DRAM is off
+ * chip. The kinds partition the energy: they sum to the total. */
+#define ASIM_ENERGY_KINDS(X)                                                                 \
+    X(STATIC_PL, "static_pl", "PL (ASIC: die) leakage x time, at the junction temperature")   \
+    X(CLOCKS, "clocks", "clock trees of the clocked resources, and the clock generators")    \
+    X(LOGIC, "logic", "LUTs, carry chains, flip-flops and their routing (ASIC: arithmetic)") \
+    X(DSP, "dsp", "DSP slices")                                                              \
+    X(MEMORY, "memory", "on-chip buffer accesses (BRAM/URAM; ASIC: SRAM)")                   \
+    X(STATIC_PS, "static_ps", "processing-system leakage x time")                            \
+    X(PS, "ps", "processing system, with its DDR controller and PHY when the design uses it") \
+    X(DRAM, "dram", "off-chip DRAM devices, per bit moved")
+
+typedef enum {
+#define ASIM_EK_ENUM(id, name, desc) ASIM_EK_##id,
+    ASIM_ENERGY_KINDS(ASIM_EK_ENUM)
+#undef ASIM_EK_ENUM
+    ASIM_EK_COUNT
+} asim_energy_kind_t;
+
+#define ASIM_EK_PL_END ASIM_EK_STATIC_PS   /* kinds below: programmable logic only */
+#define ASIM_EK_CHIP_END ASIM_EK_DRAM      /* kinds below: the whole chip */
+
+/* "static_pl", ... */
+const char *asim_energy_kind_name(asim_energy_kind_t k);
+
 typedef struct {
-    double compute_pj, sram_pj, dram_pj, static_pj;   /* parts; they sum to the total */
+    double pj[ASIM_EK_COUNT];     /* pJ per kind; they sum to the total */
 } asim_energy_t;
+
+/* Sum of the kinds below `end` (ASIM_EK_PL_END, ASIM_EK_CHIP_END or ASIM_EK_COUNT), pJ. */
+double asim_energy_total(const asim_energy_t *e, asim_energy_kind_t end);
 
 typedef struct {
     const asim_op_t *op;
@@ -92,7 +126,9 @@ typedef struct {
     const char *name;             /* unit instance, e.g. "qmm" */
     asim_resources_t res;
     const char *basis;            /* "calibrated (Yosys)" or "first-order" */
-    double energy_pj;             /* its compute and buffer energy over the run */
+    double energy_pj;             /* sum of `energy` */
+    asim_energy_t energy;         /* by kind: its logic and DSP while busy, its clock tree over
+                                     the run, its buffer accesses (dma: DRAM) */
     char summary[160];            /* its line in the report header, or "" */
     asim_cycle_t busy;            /* cycles it ran jobs (buffers: 0) */
 } asim_unit_resources_t;
@@ -144,7 +180,11 @@ typedef struct {
                                      with no budget such as an ASIC) */
     asim_unit_resources_t *unit_resources; /* every unit, then "buffers" */
     size_t n_units;
-    double static_w;              /* device static power used, W */
+    double static_w;              /* device static power (PL + PS) at tj_c, W */
+    double tj_c;                  /* junction temperature: ambient + theta_ja x chip power, C */
+    asim_energy_t platform;       /* what no unit owns: static, PS, clock generators */
+    double pl_w, chip_w;          /* mean power of the PL alone and of the chip (PL + PS), W */
+    double gops_per_w_pl, gops_per_w_chip;
     asim_report_section_t *sections; /* blocks' own sections */
     size_t n_sections;
     asim_path_part_t *critical_path; /* per queue; the rest of total_cycles is waits */
