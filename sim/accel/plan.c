@@ -9,6 +9,25 @@
 
 #define PSUM_BITS 32 /* partial sums kept on chip while K is folded */
 
+/* The op's dimensions as the planner cuts them: m, n, k (vector ops: the rows of every
+ * instance, the columns, 1). */
+static void dims_of(const asim_op_t *op, uint64_t d[3])
+{
+    bool gemm = op->kind == ASIM_OP_GEMM;
+    d[0] = gemm ? op->m : op->count * op->rows;
+    d[1] = gemm ? op->n : op->cols;
+    d[2] = gemm ? op->k : 1;
+}
+
+void asim_plan_folds(const asim_plan_t *plan, const asim_op_t *op, uint64_t f[3])
+{
+    uint64_t d[3];
+    dims_of(op, d);
+    f[0] = asim_ceil_div(d[0], plan->tm);
+    f[1] = asim_ceil_div(d[1], plan->tn);
+    f[2] = asim_ceil_div(d[2], plan->tk);
+}
+
 /* Bits of an m x k slice of A as stored (see a_reuse in model.h). */
 static uint64_t a_stored_bits(const asim_op_t *op, uint64_t m, uint64_t k)
 {
@@ -137,10 +156,9 @@ static double estimate(const asim_buffers_t *mp, const asim_unit_t *u, const asi
                        const asim_op_t *op, uint64_t *dram_bits)
 {
     bool gemm = op->kind == ASIM_OP_GEMM;
-    uint64_t dm = gemm ? op->m : op->count * op->rows, dn = gemm ? op->n : op->cols;
-    uint64_t dk = gemm ? op->k : 1;
-    uint64_t fm = asim_ceil_div(dm, p->tm), fn = asim_ceil_div(dn, p->tn), fk = asim_ceil_div(dk, p->tk);
-    uint64_t per_instance = fm * fn * fk, count = gemm ? op->count : 1;
+    uint64_t f[3];
+    asim_plan_folds(p, op, f);
+    uint64_t fk = f[2], per_instance = f[0] * f[1] * f[2], count = gemm ? op->count : 1;
     asim_op_t shape = tile_shape(op, p->tm, p->tn, p->tk);
     double c = (double)unit_cycles(u, &shape);
     asim_tile_t first, steady;
@@ -163,8 +181,9 @@ void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_uni
 {
     const asim_op_t *op = &g->ops[index];
     bool gemm = op->kind == ASIM_OP_GEMM;
-    uint64_t dm = gemm ? op->m : op->count * op->rows, dn = gemm ? op->n : op->cols;
-    uint64_t dk = gemm ? op->k : 1;
+    uint64_t d[3];
+    dims_of(op, d);
+    uint64_t dm = d[0], dn = d[1], dk = d[2];
     asim_plan_t p = {0};
     residency(mp, g, index, &p);
     double best = INFINITY;
@@ -200,10 +219,10 @@ void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_uni
         estimate(mp, u, dma, &p, op, &best_bits);
         *plan = p;
     }
-    uint64_t count = gemm ? op->count : 1;
-    uint64_t fk = asim_ceil_div(dk, plan->tk);
-    plan->n_tiles = count * asim_ceil_div(dm, plan->tm) * asim_ceil_div(dn, plan->tn) * fk;
-    plan->n_stores = plan->out_resident ? 0 : plan->n_tiles / fk;
+    uint64_t count = gemm ? op->count : 1, f[3];
+    asim_plan_folds(plan, op, f);
+    plan->n_tiles = count * f[0] * f[1] * f[2];
+    plan->n_stores = plan->out_resident ? 0 : plan->n_tiles / f[2];
     plan->dram_bits = best_bits;
 }
 
@@ -211,12 +230,11 @@ void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index
                     asim_tile_t *tile)
 {
     const asim_op_t *op = &g->ops[index];
-    bool gemm = op->kind == ASIM_OP_GEMM;
-    uint64_t dm = gemm ? op->m : op->count * op->rows, dn = gemm ? op->n : op->cols;
-    uint64_t dk = gemm ? op->k : 1;
-    uint64_t fm = asim_ceil_div(dm, plan->tm), fn = asim_ceil_div(dn, plan->tn),
-             fk = asim_ceil_div(dk, plan->tk);
-    uint64_t per_instance = fm * fn * fk, local = t % per_instance;
+    uint64_t d[3], f[3];
+    dims_of(op, d);
+    asim_plan_folds(plan, op, f);
+    uint64_t dm = d[0], dn = d[1], dk = d[2], fn = f[1], fk = f[2];
+    uint64_t per_instance = f[0] * fn * fk, local = t % per_instance;
     uint64_t ki = local % fk, ni = (local / fk) % fn, mi = local / (fk * fn);
     uint64_t tm = asim_min_u64(plan->tm, dm - mi * plan->tm);
     uint64_t tn = asim_min_u64(plan->tn, dn - ni * plan->tn);

@@ -58,6 +58,9 @@ void asim_buffers_of(const asim_config_t *cfg, asim_buffers_t *b);
  * transfers priced by the DMA unit dma. Pure: calls only the units' cost functions. */
 void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_unit_t *dma,
                   const asim_graph_t *g, size_t index, asim_plan_t *plan);
+/* Tiles of plan along m, n and k, per instance (vector ops: row groups over every instance,
+ * 1, 1). */
+void asim_plan_folds(const asim_plan_t *plan, const asim_op_t *op, uint64_t f[3]);
 /* The t-th tile of a plan (t < plan->n_tiles), edge tiles included. */
 void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index, uint64_t t,
                     asim_tile_t *tile);

@@ -127,9 +127,9 @@ static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, cons
     uint64_t p_rows = pg ? prod->m : prod->rows;
     uint64_t inst, last_row;
     if (cg) {
-        uint64_t fm = asim_ceil_div(cons->m, cp->tm), fn = asim_ceil_div(cons->n, cp->tn);
-        uint64_t fk = asim_ceil_div(cons->k, cp->tk), per = fm * fn * fk;
-        uint64_t mi = (t % per) / (fn * fk);
+        uint64_t f[3];
+        asim_plan_folds(cp, cons, f);
+        uint64_t per = f[0] * f[1] * f[2], mi = (t % per) / (f[1] * f[2]);
         inst = t / per;
         last_row = asim_min_u64(cons->m, (mi + 1) * cp->tm) - 1;
     } else {
@@ -151,9 +151,9 @@ static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, cons
     uint64_t row = asim_min_u64(last_row, p_rows - 1);
     if (!pg)
         return (p_inst * prod->rows + row) / pp->tm;
-    uint64_t fm = asim_ceil_div(prod->m, pp->tm), fn = asim_ceil_div(prod->n, pp->tn);
-    uint64_t fk = asim_ceil_div(prod->k, pp->tk);
-    return ((p_inst * fm + row / pp->tm) * fn + fn - 1) * fk + fk - 1;
+    uint64_t f[3];
+    asim_plan_folds(pp, prod, f);
+    return ((p_inst * f[0] + row / pp->tm) * f[1] + f[1] - 1) * f[2] + f[2] - 1;
 }
 
 /* Pipelined: tile t of op o waits for the producers of what it reads. */
