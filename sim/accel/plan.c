@@ -117,7 +117,7 @@ static void tile_traffic(const asim_plan_t *p, const asim_op_t *op, uint64_t tm,
     uint64_t b = (uint64_t)op->b_bits, o = (uint64_t)op->out_bits;
     t->load_act_bits = t->load_weight_bits = t->store_bits = 0;
     if (!gemm) {
-        uint64_t inputs = op->kind == ASIM_OP_ADD ? 2 : 1;
+        uint64_t inputs = asim_op_kind_binary(op->kind) ? 2 : 1;
         t->load_act_bits = p->a_resident ? 0 : inputs * tm * tn * (uint64_t)op->a_bits;
         t->store_bits = p->out_resident ? 0 : tm * tn * o;
         return;
@@ -137,7 +137,7 @@ static bool fits(const asim_buffers_t *mp, const asim_plan_t *p, const asim_op_t
 {
     uint64_t act_slot = mp->act_bits / mp->slots, w_slot = mp->weight_bits / mp->slots;
     if (op->kind != ASIM_OP_GEMM) {
-        uint64_t in = p->a_resident ? 0 : (op->kind == ASIM_OP_ADD ? 2 : 1) * tm * tn *
+        uint64_t in = p->a_resident ? 0 : (asim_op_kind_binary(op->kind) ? 2 : 1) * tm * tn *
                                               (uint64_t)op->a_bits;
         uint64_t out = p->out_resident ? 0 : tm * tn * (uint64_t)op->out_bits;
         return in + out <= act_slot;

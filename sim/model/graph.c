@@ -56,6 +56,11 @@ asim_status_t asim_graph_add(asim_graph_t *g, const asim_op_t *op, asim_error_t 
     return ASIM_OK;
 }
 
+bool asim_op_kind_binary(asim_op_kind_t kind)
+{
+    return kind == ASIM_OP_ADD || kind == ASIM_OP_MUL;
+}
+
 uint64_t asim_op_macs(const asim_op_t *op)
 {
     return op->kind == ASIM_OP_GEMM ? op->count * op->m * op->n * op->k : 0;

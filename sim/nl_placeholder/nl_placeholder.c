@@ -15,6 +15,7 @@ unsigned asim_nl_placeholder_passes(asim_op_kind_t kind)
     switch (kind) {
     case ASIM_OP_SOFTMAX:
     case ASIM_OP_LAYERNORM: return 3;
+    case ASIM_OP_RMSNORM: return 2; /* sum of squares, normalise */
     case ASIM_OP_GEMM: return 0;
     default: return 1;
     }
@@ -70,7 +71,7 @@ static void nl_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
     out->actions[ASIM_ACT_MULT_32] = elements * passes;
     out->actions[ASIM_ACT_ADD_BITS] = elements * passes * 32;
     out->read_a_bits = elements * (uint64_t)op->a_bits;
-    out->read_b_bits = op->kind == ASIM_OP_ADD ? out->read_a_bits : 0;
+    out->read_b_bits = asim_op_kind_binary(op->kind) ? out->read_a_bits : 0;
     out->actions[ASIM_ACT_SRAM_READ_BITS] = out->read_a_bits + out->read_b_bits;
     out->actions[ASIM_ACT_SRAM_WRITE_BITS] = elements * (uint64_t)op->out_bits;
     out->utilization = (double)(elements * passes) / ((double)nl->lanes * (double)out->cycles);

@@ -5,7 +5,7 @@
  *
  * Timing: `lanes` elements per cycle, row by row, with a number of passes over each row per
  * function (softmax 3: max, exp and sum, normalise; layernorm 3: mean, variance, normalise;
- * gelu, tanh, add 1), plus a fixed pipeline latency once per job:
+ * rmsnorm 2: sum of squares, normalise; every other op 1), plus a fixed pipeline latency once per job:
  *   cycles = count * rows * passes * ceil(cols / lanes) + ASIM_NL_PLACEHOLDER_PIPELINE
  * Actions: one 32-bit multiply and one 32-bit add per element and pass. Resources, per lane:
  * a 32-bit multiply (one DSP) and about 200 LUT and 200 FF of exp/divide/normalise logic, a

@@ -2,8 +2,8 @@
  * model.h: workloads as a list of ops with shapes and bit widths (asim_graph_t).
  *
  * Matmul convention: C[m x n] = A[m x k] * B[k x n]; B is a weight or an activation.
- * Vector ops (softmax, gelu, layernorm, add, tanh, relu) work on `rows` rows of `cols`
- * elements.
+ * Vector ops (softmax, gelu, layernorm, add, tanh, relu, rmsnorm, silu, mul, rope) work on
+ * `rows` rows of `cols` elements; add and mul are elementwise on two operands.
  * `count` independent instances of an op run one after another (e.g. one per head).
  * A model is a graph: each op names the ops whose outputs it reads (`inputs`: A, then an
  * activation B or the second operand of an add), by default the op before it (the first op
@@ -41,7 +41,11 @@
     X(LAYERNORM, "layernorm") \
     X(ADD, "add")        \
     X(TANH, "tanh")      \
-    X(RELU, "relu")
+    X(RELU, "relu")      \
+    X(RMSNORM, "rmsnorm") \
+    X(SILU, "silu")      \
+    X(MUL, "mul")        \
+    X(ROPE, "rope")
 
 typedef enum {
 #define ASIM_OP_ENUM(e, s) ASIM_OP_##e,
@@ -91,6 +95,8 @@ void asim_graph_link(asim_graph_t *g);
 asim_status_t asim_graph_check(const asim_graph_t *g, const char *source, asim_error_t *err);
 /* Index of the op named `name`, or -1. */
 long asim_graph_find(const asim_graph_t *g, const char *name);
+/* True for the vector ops that read two operands of the same shape (add, mul). */
+bool asim_op_kind_binary(asim_op_kind_t kind);
 /* Multiply-accumulates of one op (all instances); 0 for vector ops. */
 uint64_t asim_op_macs(const asim_op_t *op);
 /* Elements produced by one op (all instances). */
