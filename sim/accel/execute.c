@@ -243,7 +243,7 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         bool store = insn->kind == ASIM_INSN_STORE;
         qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store}};
         if (s->dma_timer)
-            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, store, insn->bits);
+            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, now, store, insn->bits);
         send(s->dma, &qs->job);
         return true;
     }

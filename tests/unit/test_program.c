@@ -71,13 +71,15 @@ static void test_units_share_buffer_ports(void **state)
 
 typedef struct {
     uint64_t calls, bits;
-    asim_cycle_t cycles;
+    asim_cycle_t cycles, now;
 } slow_memory_t;
 
-static asim_cycle_t slow_memory(void *ctx, bool store, uint64_t bits)
+static asim_cycle_t slow_memory(void *ctx, asim_cycle_t now, bool store, uint64_t bits)
 {
     slow_memory_t *m = ctx;
     (void)store;
+    assert_true(now >= m->now); /* transfers come in the order they start */
+    m->now = now;
     m->calls++;
     m->bits += bits;
     return m->cycles;
@@ -95,7 +97,7 @@ static void test_dma_timer(void **state)
         asim_sim_t *sim;
         asim_report_t rep;
         asim_error_t err;
-        slow_memory_t mem = {0, 0, i == 0 ? 0 : i == 1 ? 1 : 20000};
+        slow_memory_t mem = {0, 0, i == 0 ? 0 : i == 1 ? 1 : 20000, 0};
         if (asim_config_load(src_path("configs/quark.yaml"), NULL, 0, &cfg, &err) ||
             asim_model_load("vit_tiny:layers=2", &g, &err) || asim_sim_create(&cfg, &sim, &err))
             fail_msg("%s", err.msg);
