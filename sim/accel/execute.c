@@ -579,6 +579,25 @@ asim_status_t asim_sim_compile(asim_sim_t *s, const asim_graph_t *g, const char 
     return st;
 }
 
+/* Every compute of a program file runs on a unit of its op's unit's kind (the compiler spreads
+ * an op only over identical units); the error names the first that does not. */
+static asim_status_t check_compute_units(const asim_sim_t *s, const char *path, asim_error_t *err)
+{
+    for (size_t q = 2; q < s->prog.n_queues; q++) {
+        const asim_queue_t *qu = &s->prog.queues[q];
+        const asim_unit_t *u = s->units[qu->unit];
+        for (size_t i = 0; i < qu->len; i++) {
+            const asim_insn_t *in = &qu->insns[i];
+            const asim_unit_t *home = s->units[s->prog.queues[s->prog.op_queue[in->op]].unit];
+            if (u->block != home->block)
+                return asim_error_set(err, ASIM_EPROGRAM, path, "queue '%s' instruction %zu "
+                                      "computes op '%s' of unit '%s' on another kind of unit",
+                                      qu->name, i, s->graph->ops[in->op].name, home->name);
+        }
+    }
+    return ASIM_OK;
+}
+
 asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const char *path,
                                    asim_report_t *rep, asim_error_t *err)
 {
@@ -601,6 +620,8 @@ asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const c
             st = asim_error_set(err, ASIM_EPROGRAM, path, "queue '%s' names a unit this "
                                 "configuration does not have", qu->name);
     }
+    if (st == ASIM_OK)
+        st = check_compute_units(s, path, err);
     free(info.names);
     return st == ASIM_OK ? execute(s, g, rep, err) : st;
 }

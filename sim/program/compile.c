@@ -4,7 +4,9 @@
  * Every op is planned into tiles (accel/plan.h) on the unit the board routes it to. Tiles are
  * emitted in graph order: a load (if the tile moves data, or always under the serial schedule,
  * where every tile takes a slot turn), a compute on the unit's queue, and a store if the tile's
- * results go to DRAM. Each instruction first lists what it needs as (queue, instruction, cause);
+ * results go to DRAM. Under the pipelined schedule, when the board has several identical units
+ * that can run an op (same block, same claim: array.count), the op's instances (heads) go
+ * round-robin over their queues, so independent heads run at once. Each instruction first lists what it needs as (queue, instruction, cause);
  * tokens() then turns the needs into token channels, keeping only the needs that an earlier
  * instruction of the same queue has not already covered.
  */
@@ -29,6 +31,7 @@ typedef struct {
 
 typedef struct {
     int64_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
+    uint16_t *q;                  /* per tile: its compute queue */
 } op_pos_t;
 
 typedef struct {
@@ -162,7 +165,7 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
     const asim_program_t *p = c->p;
     const asim_op_t *op = &c->g->ops[o];
     const op_pos_t *me = &c->pos[o];
-    uint16_t q = (uint16_t)p->op_queue[o];
+    uint16_t q = me->q[t];
     for (unsigned k = 0; k < op->n_inputs; k++) {
         uint32_t in = op->inputs[k];
         if (in == ASIM_INPUT_MODEL || p->op_queue[in] < 0)
@@ -172,7 +175,7 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
         uint64_t pt = covering_tile(&c->g->ops[in], &p->plans[in], op, &p->plans[o], t,
                                     b_operand);
         const op_pos_t *src = &c->pos[in];
-        uint16_t pq = (uint16_t)p->op_queue[in];
+        uint16_t pq = src->q[pt];
         if (!resident && me->ld[t] >= 0 && src->st[pt] >= 0)
             need(c, ASIM_QUEUE_LOAD, me->ld[t], ASIM_QUEUE_STORE, src->st[pt], ASIM_CAUSE_DATA);
         else if (!resident && me->ld[t] >= 0)
@@ -196,7 +199,6 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
     for (size_t o = 0; o < c->g->len && !c->oom; o++) {
         if (p->op_queue[o] < 0)
             continue;
-        uint16_t q = (uint16_t)p->op_queue[o];
         const asim_plan_t *plan = &p->plans[o];
         op_pos_t *me = &c->pos[o];
         int64_t op_first_ex = -1;
@@ -206,6 +208,7 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
             asim_tile_t tile;
             asim_plan_tile(plan, c->g, o, t, &tile);
             uint64_t bits = tile.load_act_bits + tile.load_weight_bits;
+            uint16_t q = me->q[t];
             me->ld[t] = me->st[t] = -1;
             if (serial || bits > 0) {
                 me->ld[t] = emit(c, ASIM_QUEUE_LOAD, ASIM_INSN_LOAD, o, t, bits);
@@ -266,9 +269,23 @@ static int channel(asim_program_t *p, uint16_t from, uint16_t to, uint8_t cause)
     return (int)p->n_channels++;
 }
 
+/* True if need k of n is implied by another of the same instruction: one on the same queue
+ * and cause for a later instruction (queues run in order), or the same one listed earlier. */
+static bool superseded(const needs_t *n, unsigned k)
+{
+    const need_t *d = &n->need[k];
+    for (unsigned j = 0; j < n->n; j++) {
+        const need_t *e = &n->need[j];
+        if (j != k && e->queue == d->queue && e->cause == d->cause &&
+            (e->index > d->index || (e->index == d->index && j < k)))
+            return true;
+    }
+    return false;
+}
+
 /* Needs -> tokens: a consumer waits on a channel only for a producer instruction later than
- * every one an earlier instruction of its queue already waited for there; that producer
- * instruction pushes the token. */
+ * every one an earlier instruction of its queue already waited for there (and once per
+ * channel); that producer instruction pushes the token. */
 static void tokens(compiler_t *c)
 {
     asim_program_t *p = c->p;
@@ -283,7 +300,7 @@ static void tokens(compiler_t *c)
             const needs_t *n = &c->needs[q][i];
             for (unsigned k = 0; k < n->n; k++) {
                 const need_t *d = &n->need[k];
-                if ((int64_t)d->index <= covered[d->queue][d->cause])
+                if ((int64_t)d->index <= covered[d->queue][d->cause] || superseded(n, k))
                     continue;
                 covered[d->queue][d->cause] = d->index;
                 int ch = channel(p, d->queue, (uint16_t)q, d->cause);
@@ -333,6 +350,41 @@ static int32_t queue_of_unit(const asim_program_t *p, const asim_unit_t *const *
     return -1;
 }
 
+/* Instance (head) of tile t of op: a GEMM's tiles run instance by instance; a vector op's
+ * row groups run over every instance's rows, and a group counts for its first row's. */
+static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint64_t t)
+{
+    uint64_t f[3];
+    asim_plan_folds(plan, op, f);
+    if (op->kind == ASIM_OP_GEMM)
+        return t / (f[0] * f[1] * f[2]);
+    return t * plan->tm / op->rows;
+}
+
+/* Each tile's compute queue: the routed unit's, or under the pipelined schedule the queues of
+ * every unit identical to it for this op (same block and claim, able to run it), instance i
+ * on the i-th of them modulo their number. */
+static void place_tiles(const asim_sim_t *s, const asim_program_t *p, const asim_op_t *op,
+                        const asim_unit_t *routed, const asim_plan_t *plan, bool pipelined,
+                        uint16_t *q)
+{
+    uint16_t peers[64];
+    size_t n = 0;
+    int claim = routed->block->route(routed->self, op);
+    char why[160];
+    for (size_t k = 2; k < p->n_queues; k++) {
+        const asim_unit_t *u = s->units[p->queues[k].unit];
+        if (u == routed || (pipelined && u->block == routed->block &&
+                            u->block->route(u->self, op) == claim &&
+                            u->block->can_run(u->self, op, why, sizeof why))) {
+            ASIM_ASSERT(n < sizeof peers / sizeof peers[0]);
+            peers[n++] = (uint16_t)k;
+        }
+    }
+    for (uint64_t t = 0; t < plan->n_tiles; t++)
+        q[t] = peers[tile_instance(plan, op, t) % n];
+}
+
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
                            asim_program_t *p, asim_error_t *err)
 {
@@ -366,7 +418,11 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         c.pos[o].ld = malloc(n * sizeof(int64_t));
         c.pos[o].ex = malloc(n * sizeof(int64_t));
         c.pos[o].st = malloc(n * sizeof(int64_t));
-        ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st;
+        c.pos[o].q = malloc(n * sizeof(uint16_t));
+        ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st && c.pos[o].q;
+        if (ok)
+            place_tiles(s, p, &g->ops[o], u, &p->plans[o], sched == ASIM_SCHEDULE_PIPELINED,
+                        c.pos[o].q);
     }
     if (ok) {
         emit_tiles(&c, sched);
@@ -381,6 +437,7 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         free(c.pos[o].ld);
         free(c.pos[o].ex);
         free(c.pos[o].st);
+        free(c.pos[o].q);
     }
     free(c.pos);
     if (!ok) {

@@ -287,7 +287,116 @@ static void test_deadlock_is_reported(void **state)
     asim_graph_free(&g);
 }
 
-/* The checker refuses a program that does not balance. */
+/* Two identical arrays (array.count=2): vit_tiny's runs on each of them, recorded. */
+static asim_sim_t *two_arrays(const char *schedule, asim_graph_t *g, asim_report_t *rep)
+{
+    const char *sets[] = {"array.count=2", "array.rows=16", "array.cols=16", schedule};
+    asim_config_t cfg;
+    asim_sim_t *sim = NULL;
+    asim_error_t err;
+    if (asim_config_load(src_path("configs/quark.yaml"), sets, 4, &cfg, &err) ||
+        asim_model_load("vit_tiny:layers=1", g, &err) || asim_sim_create(&cfg, &sim, &err))
+        fail_msg("%s", err.msg);
+    asim_sim_record_timeline(sim);
+    if (asim_sim_run(sim, g, rep, &err))
+        fail_msg("%s", err.msg);
+    return sim;
+}
+
+/* Cycles during which op `layer` computes on both units a and b at once. */
+static asim_cycle_t overlap(const asim_report_t *rep, size_t layer, const char *a, const char *b)
+{
+    asim_cycle_t both = 0;
+    for (size_t i = 0; i < rep->n_spans; i++)
+        for (size_t j = 0; j < rep->n_spans; j++) {
+            const asim_span_t *x = &rep->spans[i], *y = &rep->spans[j];
+            if (x->layer != layer || y->layer != layer || strcmp(x->what, "compute") ||
+                strcmp(y->what, "compute") || strcmp(x->unit, a) || strcmp(y->unit, b))
+                continue;
+            asim_cycle_t from = x->start > y->start ? x->start : y->start;
+            asim_cycle_t to = x->end < y->end ? x->end : y->end;
+            both += to > from ? to - from : 0;
+        }
+    return both;
+}
+
+static size_t layer_named(const asim_graph_t *g, const char *name)
+{
+    for (size_t i = 0; i < g->len; i++)
+        if (!strcmp(g->ops[i].name, name))
+            return i;
+    fail_msg("no op '%s'", name);
+    return 0;
+}
+
+/* With two identical arrays the pipelined program runs independent heads of QK^T and AV on
+ * both at once, and takes fewer cycles than on one; the serial one keeps everything on the
+ * first array, cycle for cycle as with one. */
+static void test_heads_on_two_arrays(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_report_t rep;
+    asim_sim_t *sim = two_arrays("schedule=pipelined", &g, &rep);
+    size_t qk = layer_named(&g, "blk0.qk"), av = layer_named(&g, "blk0.av");
+    asim_cycle_t qk_both = overlap(&rep, qk, "array", "array1");
+    asim_cycle_t av_both = overlap(&rep, av, "array", "array1");
+    print_message("two arrays: blk0.qk on both at once for %llu cycles, blk0.av %llu\n",
+                  (unsigned long long)qk_both, (unsigned long long)av_both);
+    assert_true(qk_both > 0 && av_both > 0);
+    assert_int_equal(overlap(&rep, layer_named(&g, "blk0.qkv"), "array", "array1"), 0);
+    asim_cycle_t piped2 = rep.total_cycles;
+    test_run_free(sim, &rep, &g);
+    const char *one[] = {"array.rows=16", "array.cols=16", "schedule=pipelined"};
+    sim = test_run("configs/quark.yaml", "vit_tiny:layers=1", one, 3, &rep, &g);
+    asim_cycle_t piped1 = rep.total_cycles;
+    test_run_free(sim, &rep, &g);
+    print_message("pipelined: %llu cycles on two arrays, %llu on one\n",
+                  (unsigned long long)piped2, (unsigned long long)piped1);
+    assert_true(piped2 < piped1);
+
+    sim = two_arrays("schedule=serial", &g, &rep);
+    for (size_t i = 0; i < rep.n_spans; i++)
+        assert_string_not_equal(rep.spans[i].unit, "array1");
+    asim_cycle_t serial2 = rep.total_cycles;
+    test_run_free(sim, &rep, &g);
+    one[2] = "schedule=serial";
+    sim = test_run("configs/quark.yaml", "vit_tiny:layers=1", one, 3, &rep, &g);
+    assert_int_equal(serial2, rep.total_cycles);
+    test_run_free(sim, &rep, &g);
+}
+
+/* A program file whose compute runs an op on another kind of unit than the op's is refused. */
+static void test_compute_on_wrong_unit_is_refused(void **state)
+{
+    (void)state;
+    asim_graph_t g, g2;
+    asim_error_t err = {0};
+    asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
+    const char *path = tmp_file(".prog", "");
+    assert_int_equal(asim_sim_compile(s, &g, path, &err), ASIM_OK);
+    asim_program_t p;
+    asim_program_info_t info;
+    assert_int_equal(asim_program_read(path, &p, &info, &err), ASIM_OK);
+    asim_insn_t *in = &p.queues[2].insns[0]; /* the array's first compute */
+    in->op = (uint32_t)layer_named(&g, "blk0.softmax");
+    in->tile = 0;
+    assert_int_equal(asim_program_write(path, &p, &g, info.config_fp, &err), ASIM_OK);
+    asim_program_free(&p);
+    free(info.names);
+    asim_sim_t *s2 = setup("configs/quark.yaml", "schedule=pipelined", &g2);
+    asim_report_t rep;
+    assert_int_equal(asim_sim_run_program(s2, &g2, path, &rep, &err), ASIM_EPROGRAM);
+    print_message("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "queue 'array' instruction 0 computes op 'blk0.softmax' "
+                                    "of unit 'quark' on another kind of unit"));
+    asim_sim_free(s);
+    asim_sim_free(s2);
+    asim_graph_free(&g);
+    asim_graph_free(&g2);
+}
+
+/* The checker refuses a program that does not balance, or takes two tokens of one channel. */
 static void test_unbalanced_is_refused(void **state)
 {
     (void)state;
@@ -303,6 +412,11 @@ static void test_unbalanced_is_refused(void **state)
     assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
     assert_non_null(strstr(err.msg, "more pushes than pops"));
     in->n_waits++;
+    in->waits[in->n_waits] = in->waits[in->n_waits - 1]; /* one token per channel */
+    in->n_waits++;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "waits on a channel twice"));
+    in->n_waits--;
     in->op = 100000;
     assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
     assert_non_null(strstr(err.msg, "names no tile"));
@@ -322,6 +436,8 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_deadlock_is_reported),
         cmocka_unit_test(test_unbalanced_is_refused),
+        cmocka_unit_test(test_heads_on_two_arrays),
+        cmocka_unit_test(test_compute_on_wrong_unit_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
