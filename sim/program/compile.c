@@ -6,9 +6,10 @@
  * where every tile takes a slot turn), a compute on the unit's queue, and a store if the tile's
  * results go to DRAM. Under the pipelined schedule, when the board has several identical units
  * that can run an op (same block, same claim: array.count), the op's instances (heads) go
- * round-robin over their queues, so independent heads run at once. Each instruction first lists what it needs as (queue, instruction, cause);
- * tokens() then turns the needs into token channels, keeping only the needs that an earlier
- * instruction of the same queue has not already covered.
+ * round-robin over their queues, so independent heads run at once. Each instruction first
+ * lists what it needs as (queue, instruction, cause); tokens() then turns the needs into
+ * token channels, keeping only the needs that an earlier instruction of the same queue has
+ * not already covered.
  */
 #include <stdlib.h>
 #include <string.h>

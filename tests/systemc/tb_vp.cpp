@@ -280,7 +280,8 @@ int sc_main(int, char *[])
     const sc_time SLOW_A(200, SC_NS), SLOW_B(4, SC_NS);
     std::vector<job_case> jobs = {
         {"configs/beta.yaml", "vit_tiny", true, 1024, true, false, A, B, {}, {}, {}},
-        {"configs/systolic_32x32.yaml", "bert_base_w1a4", true, 1024, true, false, A, B, {}, {}, {}},
+        {"configs/systolic_32x32.yaml", "bert_base_w1a4", true, 1024, true, false, A, B, {}, {},
+         {}},
         {"configs/beta.yaml", "bert_base_w1a4", true, 4, true, false, A, B, {}, {}, {}},
         {"configs/systolic_32x32.yaml", "vit_tiny", false, 0, false, false, A, B, {}, {}, {}},
         {"configs/beta.yaml", "vit_tiny", true, 1024, true, true, NONE, NONE, {}, {}, {}},

@@ -741,8 +741,9 @@ int main(int argc, char **argv)
         if (c_s < 0)
             return 1;
         std::printf("bench: %s %s (CPU time): RTL run %.3f s (%.0f cycles/s, its testbench "
-                    "included), C executor %.6f s (median of %d), C executor %.0fx faster\n", a.config.c_str(), a.model.c_str(),
-                    rtl_s, (double)run.rtl_total() / rtl_s, c_s, a.bench, rtl_s / c_s);
+                    "included), C executor %.6f s (median of %d), C executor %.0fx faster\n",
+                    a.config.c_str(), a.model.c_str(), rtl_s, (double)run.rtl_total() / rtl_s,
+                    c_s, a.bench, rtl_s / c_s);
     }
     return 0;
 }
