@@ -56,8 +56,13 @@ void memory::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay)
     else if (p.is_write())
         std::memcpy(&bytes[addr], p.get_data_ptr(), len);
     sc_core::sc_time t = mem_latency(len, access, per_8b);
-    delay += t;
     annotated += t;
+    if (waits) {
+        sc_core::wait(delay + t);
+        delay = sc_core::SC_ZERO_TIME;
+    } else {
+        delay += t;
+    }
     accesses++;
     p.set_response_status(tlm::TLM_OK_RESPONSE);
 }

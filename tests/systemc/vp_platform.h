@@ -33,14 +33,17 @@ const sc_core::sc_time MEM_ACCESS(40, sc_core::SC_NS), MEM_PER_8B(1, sc_core::SC
 sc_core::sc_time mem_latency(uint64_t len, const sc_core::sc_time &access = MEM_ACCESS,
                              const sc_core::sc_time &per_8b = MEM_PER_8B);
 
-// Byte-addressed memory; annotates mem_latency(len, access, per_8b) on every access and sums
-// what it annotated. A test may change its latency between jobs.
+// Byte-addressed memory; charges mem_latency(len, access, per_8b) on every access and sums
+// what it charged. It annotates the latency to the transaction, or, with `waits`, syncs
+// (waits the incoming delay plus its latency and returns a zero delay), as an LT target may.
+// A test may change its latency and mode between jobs.
 class memory : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket<memory> socket;
     std::vector<unsigned char> bytes;
     sc_core::sc_time access = MEM_ACCESS, per_8b = MEM_PER_8B;
-    sc_core::sc_time annotated;  // sum of the delays annotated so far
+    bool waits = false;
+    sc_core::sc_time annotated;  // sum of the latencies charged so far
     uint64_t accesses = 0;
 
     memory(sc_core::sc_module_name name, uint64_t size);
