@@ -6,7 +6,8 @@
  * where every tile takes a slot turn), a compute on the unit's queue, and a store if the tile's
  * results go to DRAM. Under the pipelined schedule, when the board has several identical units
  * that can run an op (same block, same claim: array.count), the op's instances (heads) go
- * round-robin over their queues, so independent heads run at once. Each instruction first
+ * round-robin over their queues, and an op of one instance to the least loaded, so
+ * independent heads and branches run at once. Each instruction first
  * lists what it needs as (queue, instruction, cause); tokens() then turns the needs into
  * token channels, keeping only the needs that an earlier instruction of the same queue has
  * not already covered.
@@ -42,6 +43,7 @@ typedef struct {
     needs_t **needs;              /* per queue, per instruction */
     size_t *needs_cap;
     op_pos_t *pos;
+    uint64_t *work;               /* per queue: MACs and vector elements placed on it */
     bool oom;
 } compiler_t;
 
@@ -362,13 +364,15 @@ static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint
     return t * plan->tm / op->rows;
 }
 
-/* Each tile's compute queue: the routed unit's, or under the pipelined schedule the queues of
- * every unit identical to it for this op (same block and claim, able to run it), instance i
- * on the i-th of them modulo their number. */
-static void place_tiles(const asim_sim_t *s, const asim_program_t *p, const asim_op_t *op,
-                        const asim_unit_t *routed, const asim_plan_t *plan, bool pipelined,
-                        uint16_t *q)
+/* Each tile's compute queue: the routed unit's, or under the pipelined schedule one of the
+ * queues of every unit identical to it for this op (same block and claim, able to run it):
+ * instance i on the i-th of them modulo their number, and an op of one instance on the one
+ * with the least work placed so far (the first of those), so independent branches spread. */
+static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *routed,
+                        const asim_plan_t *plan, bool pipelined, uint16_t *q)
 {
+    const asim_sim_t *s = c->s;
+    const asim_program_t *p = c->p;
     uint16_t peers[64];
     size_t n = 0;
     int claim = routed->block->route(routed->self, op);
@@ -382,8 +386,17 @@ static void place_tiles(const asim_sim_t *s, const asim_program_t *p, const asim
             peers[n++] = (uint16_t)k;
         }
     }
+    uint64_t work = op->kind == ASIM_OP_GEMM ? asim_op_macs(op) : asim_op_outputs(op);
+    size_t least = 0;
+    for (size_t k = 1; k < n; k++)
+        if (c->work[peers[k]] < c->work[peers[least]])
+            least = k;
     for (uint64_t t = 0; t < plan->n_tiles; t++)
-        q[t] = peers[tile_instance(plan, op, t) % n];
+        q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, t) % n];
+    for (uint64_t i = 0; i < op->count; i++) {
+        uint16_t at = peers[op->count == 1 ? least : i % n];
+        c->work[at] += work / op->count;
+    }
 }
 
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
@@ -395,13 +408,16 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->n_ops = g->len;
     p->plans = calloc(g->len ? g->len : 1, sizeof *p->plans);
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
-    compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), false};
+    compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), NULL,
+                    false};
     uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
     const char *over = NULL; /* the op whose tiles passed the work bound */
     bool ok = p->plans && p->op_queue && c.pos && make_queues(s, p);
-    if (ok)
+    if (ok) {
         c.needs = calloc(p->n_queues, sizeof *c.needs);
-    ok = ok && c.needs;
+        c.work = calloc(p->n_queues, sizeof *c.work);
+    }
+    ok = ok && c.needs && c.work;
     for (size_t o = 0; ok && o < g->len; o++) {
         const asim_unit_t *u = asim_board_route(s, &g->ops[o]);
         p->op_queue[o] = u ? queue_of_unit(p, (const asim_unit_t *const *)s->units, u) : -1;
@@ -422,7 +438,7 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         c.pos[o].q = malloc(n * sizeof(uint16_t));
         ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st && c.pos[o].q;
         if (ok)
-            place_tiles(s, p, &g->ops[o], u, &p->plans[o], sched == ASIM_SCHEDULE_PIPELINED,
+            place_tiles(&c, &g->ops[o], u, &p->plans[o], sched == ASIM_SCHEDULE_PIPELINED,
                         c.pos[o].q);
     }
     if (ok) {
@@ -434,6 +450,7 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     for (size_t q = 0; c.needs && q < p->n_queues; q++)
         free(c.needs[q]);
     free(c.needs);
+    free(c.work);
     for (size_t o = 0; c.pos && o < g->len; o++) {
         free(c.pos[o].ld);
         free(c.pos[o].ex);

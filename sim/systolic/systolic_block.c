@@ -2,7 +2,8 @@
  * systolic_block.c: the systolic PE array as a block (block/block.h): its configuration
  * rows (array.*), routing, pure cost over the closed-form job model (systolic.h), counters,
  * resources (systolic_resource.c) and report line. array.count identical arrays, named
- * "array", "array1", ... (the pipelined schedule spreads an op's heads over them).
+ * "array", "array1", ... (the pipelined schedule spreads heads and independent ops over
+ * them).
  *
  * Routing: it claims every GEMM (claim 1); the QMM engine claims binary-B GEMMs above it.
  *
@@ -43,8 +44,8 @@ static const asim_cfg_key_t keys[] = {
     {"array.enabled", ASIM_CFG_BOOL, FIELD(enabled), 0, 0, NULL, "true", "",
      "Whether the accelerator has the systolic PE array."},
     {"array.count", ASIM_CFG_INT, FIELD(count), 1, 8, NULL, "1", "array",
-     "Identical arrays; under schedule pipelined an op's heads (instances) are spread over "
-     "them (docs/program.md)."},
+     "Identical arrays; under schedule pipelined an op's heads (instances) and independent "
+     "ops are spread over them (docs/program.md)."},
     {"array.rows", ASIM_CFG_INT, FIELD(rows), 1, 4096, NULL, "32", "PE",
      "Rows of the systolic PE array."},
     {"array.cols", ASIM_CFG_INT, FIELD(cols), 1, 4096, NULL, "32", "PE",

@@ -287,15 +287,16 @@ static void test_deadlock_is_reported(void **state)
     asim_graph_free(&g);
 }
 
-/* Two identical arrays (array.count=2): vit_tiny's runs on each of them, recorded. */
-static asim_sim_t *two_arrays(const char *schedule, asim_graph_t *g, asim_report_t *rep)
+/* Two identical arrays (array.count=2): `model` runs on each of them, recorded. */
+static asim_sim_t *two_arrays(const char *model, const char *schedule, asim_graph_t *g,
+                              asim_report_t *rep)
 {
     const char *sets[] = {"array.count=2", "array.rows=16", "array.cols=16", schedule};
     asim_config_t cfg;
     asim_sim_t *sim = NULL;
     asim_error_t err;
     if (asim_config_load(src_path("configs/quark.yaml"), sets, 4, &cfg, &err) ||
-        asim_model_load("vit_tiny:layers=1", g, &err) || asim_sim_create(&cfg, &sim, &err))
+        asim_model_load(model, g, &err) || asim_sim_create(&cfg, &sim, &err))
         fail_msg("%s", err.msg);
     asim_sim_record_timeline(sim);
     if (asim_sim_run(sim, g, rep, &err))
@@ -303,14 +304,15 @@ static asim_sim_t *two_arrays(const char *schedule, asim_graph_t *g, asim_report
     return sim;
 }
 
-/* Cycles during which op `layer` computes on both units a and b at once. */
-static asim_cycle_t overlap(const asim_report_t *rep, size_t layer, const char *a, const char *b)
+/* Cycles during which op la computes on unit a and op lb on unit b at once. */
+static asim_cycle_t overlap(const asim_report_t *rep, size_t la, const char *a, size_t lb,
+                            const char *b)
 {
     asim_cycle_t both = 0;
     for (size_t i = 0; i < rep->n_spans; i++)
         for (size_t j = 0; j < rep->n_spans; j++) {
             const asim_span_t *x = &rep->spans[i], *y = &rep->spans[j];
-            if (x->layer != layer || y->layer != layer || strcmp(x->what, "compute") ||
+            if (x->layer != la || y->layer != lb || strcmp(x->what, "compute") ||
                 strcmp(y->what, "compute") || strcmp(x->unit, a) || strcmp(y->unit, b))
                 continue;
             asim_cycle_t from = x->start > y->start ? x->start : y->start;
@@ -337,14 +339,15 @@ static void test_heads_on_two_arrays(void **state)
     (void)state;
     asim_graph_t g;
     asim_report_t rep;
-    asim_sim_t *sim = two_arrays("schedule=pipelined", &g, &rep);
+    asim_sim_t *sim = two_arrays("vit_tiny:layers=1", "schedule=pipelined", &g, &rep);
     size_t qk = layer_named(&g, "blk0.qk"), av = layer_named(&g, "blk0.av");
-    asim_cycle_t qk_both = overlap(&rep, qk, "array", "array1");
-    asim_cycle_t av_both = overlap(&rep, av, "array", "array1");
+    asim_cycle_t qk_both = overlap(&rep, qk, "array", qk, "array1");
+    asim_cycle_t av_both = overlap(&rep, av, "array", av, "array1");
     print_message("two arrays: blk0.qk on both at once for %llu cycles, blk0.av %llu\n",
                   (unsigned long long)qk_both, (unsigned long long)av_both);
     assert_true(qk_both > 0 && av_both > 0);
-    assert_int_equal(overlap(&rep, layer_named(&g, "blk0.qkv"), "array", "array1"), 0);
+    size_t qkv = layer_named(&g, "blk0.qkv");
+    assert_int_equal(overlap(&rep, qkv, "array", qkv, "array1"), 0);
     asim_cycle_t piped2 = rep.total_cycles;
     test_run_free(sim, &rep, &g);
     const char *one[] = {"array.rows=16", "array.cols=16", "schedule=pipelined"};
@@ -355,7 +358,7 @@ static void test_heads_on_two_arrays(void **state)
                   (unsigned long long)piped2, (unsigned long long)piped1);
     assert_true(piped2 < piped1);
 
-    sim = two_arrays("schedule=serial", &g, &rep);
+    sim = two_arrays("vit_tiny:layers=1", "schedule=serial", &g, &rep);
     for (size_t i = 0; i < rep.n_spans; i++)
         assert_string_not_equal(rep.spans[i].unit, "array1");
     asim_cycle_t serial2 = rep.total_cycles;
@@ -363,6 +366,33 @@ static void test_heads_on_two_arrays(void **state)
     one[2] = "schedule=serial";
     sim = test_run("configs/quark.yaml", "vit_tiny:layers=1", one, 3, &rep, &g);
     assert_int_equal(serial2, rep.total_cycles);
+    test_run_free(sim, &rep, &g);
+}
+
+/* Two independent branches (GEMMs that both read the model's input) run on the two arrays at
+ * once under the pipelined schedule, one after the other on the first array under serial. */
+static void test_branches_on_two_arrays(void **state)
+{
+    (void)state;
+    const char *model = tmp_file(".yaml",
+                                 "name: branches\n"
+                                 "ops:\n"
+                                 "  - {name: left, op: gemm, m: 256, n: 256, k: 256}\n"
+                                 "  - {name: right, op: gemm, m: 256, n: 256, k: 256, "
+                                 "inputs: [input]}\n"
+                                 "  - {name: sum, op: add, rows: 256, cols: 256, "
+                                 "inputs: [left, right]}\n");
+    asim_graph_t g;
+    asim_report_t rep;
+    asim_sim_t *sim = two_arrays(model, "schedule=pipelined", &g, &rep);
+    asim_cycle_t both = overlap(&rep, 0, "array", 1, "array1");
+    print_message("branches: 'left' on array and 'right' on array1 at once for %llu cycles\n",
+                  (unsigned long long)both);
+    assert_true(both > 0);
+    test_run_free(sim, &rep, &g);
+    sim = two_arrays(model, "schedule=serial", &g, &rep);
+    for (size_t i = 0; i < rep.n_spans; i++)
+        assert_string_not_equal(rep.spans[i].unit, "array1");
     test_run_free(sim, &rep, &g);
 }
 
@@ -437,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_deadlock_is_reported),
         cmocka_unit_test(test_unbalanced_is_refused),
         cmocka_unit_test(test_heads_on_two_arrays),
+        cmocka_unit_test(test_branches_on_two_arrays),
         cmocka_unit_test(test_compute_on_wrong_unit_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
