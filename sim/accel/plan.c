@@ -71,11 +71,12 @@ static void residency(const asim_buffers_t *mp, const asim_graph_t *g, size_t in
                             : c * op->rows * op->cols * (uint64_t)op->a_bits;
     uint64_t out_bits = asim_op_outputs(op) * (uint64_t)op->out_bits;
     plan->a_resident = index > 0 && in_bits <= half;
-    plan->out_resident = index + 1 < g->len && out_bits <= half;
+    plan->out_resident = index + 1 < g->len && out_bits <= half && !op->out_cache;
     if (gemm && op->b_is_weight)
         plan->b_resident = mp->pinned;
     else if (gemm)
-        plan->b_resident = index > 0 && c * op->k * op->n * (uint64_t)op->b_bits <= half;
+        plan->b_resident = index > 0 && !op->b_cache &&
+                           c * op->k * op->n * (uint64_t)op->b_bits <= half;
     else
         plan->b_resident = true;
 }
