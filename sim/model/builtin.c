@@ -289,6 +289,7 @@ static asim_status_t check_params(const builtin_t *b, const transformer_t *p,
 typedef struct {
     asim_graph_t *g;
     const transformer_t *p;
+    const char *source;           /* names the model in messages */
     asim_error_t *err;
     asim_status_t st;
 } emitter_t;
@@ -308,7 +309,7 @@ static void emit_at(emitter_t *e, asim_op_t op, int64_t a_bits, int64_t w_bits)
         op.b_bits = (int)(op.b_is_weight ? w_bits : a_bits);
     e->st = asim_op_check(&op, why, sizeof why);
     if (e->st != ASIM_OK) {
-        asim_error_set(e->err, e->st, "--model", "%s: %s", e->g->name, why);
+        asim_error_set(e->err, e->st, e->source, "%s: %s", e->g->name, why);
         return;
     }
     e->st = asim_graph_add(e->g, &op, e->err);
@@ -641,7 +642,7 @@ asim_status_t asim_model_family(const char *name, const asim_family_value_t *val
         (st = check_params(b, &p, source, err)))
         return st;
     asim_graph_init(g, name);
-    emitter_t e = {g, &p, err, ASIM_OK};
+    emitter_t e = {g, &p, source, err, ASIM_OK};
     emit_transformer(&e, b->family);
     if (e.st != ASIM_OK)
         asim_graph_free(g);
