@@ -42,7 +42,7 @@ typedef struct {
     int64_t steps;                    /* ODE: Euler steps per ODE block (shared weights) */
     int64_t edge_bits;                /* ViT patch embedding and head: weight and activation
                                          bits; 0 = a_bits / w_bits like the other GEMMs */
-    int64_t kv_heads;                 /* decoders: K and V heads (heads: multi-head) */
+    int64_t kv_heads;                 /* decoders: K and V heads; 0 = heads (multi-head) */
     int64_t vocab;                    /* decoders: LM head outputs */
     int64_t context;                  /* decoders: prompt tokens (prefill), cached tokens
                                          (decode) */
@@ -86,10 +86,10 @@ static const builtin_t builtins[] = {
     {"odeformer", FAMILY_ODE, "Neural-ODE CNN-transformer (Okubo et al.): 96x96, 3 ODE stages, "
      "MHSA", {1, 64, 4, 0, 96, 2, 3, 0, 10, 8, 8, 8, 4, 0, 0, 0, 0, 0}},
     {"gpt2", FAMILY_GPT2, "GPT-2 small decoder: dim 768, 12 heads, 12 layers, prefill of 1024 "
-     "tokens", {12, 768, 12, 3072, 0, 0, 0, 0, 0, 8, 8, 8, 0, 0, 12, 50257, 1024,
+     "tokens", {12, 768, 12, 3072, 0, 0, 0, 0, 0, 8, 8, 8, 0, 0, 0, 50257, 1024,
      PHASE_PREFILL}},
     {"llama", FAMILY_LLAMA, "LLaMA-2-7B decoder: dim 4096, 32 heads, 32 layers, FFN 11008, "
-     "prefill of 2048 tokens", {32, 4096, 32, 11008, 0, 0, 0, 0, 0, 8, 8, 8, 0, 0, 32, 32000,
+     "prefill of 2048 tokens", {32, 4096, 32, 11008, 0, 0, 0, 0, 0, 8, 8, 8, 0, 0, 0, 32000,
      2048, PHASE_PREFILL}},
 };
 
@@ -267,10 +267,12 @@ static asim_status_t apply_values(const builtin_t *b, const asim_family_value_t 
     return ASIM_OK;
 }
 
-/* Checks that hold between parameters. */
-static asim_status_t check_params(const builtin_t *b, const transformer_t *p,
-                                  const char *source, asim_error_t *err)
+/* Checks that hold between parameters; fills the defaults that follow others. */
+static asim_status_t check_params(const builtin_t *b, transformer_t *p, const char *source,
+                                  asim_error_t *err)
 {
+    if (p->kv_heads == 0)
+        p->kv_heads = p->heads;
     int64_t attn_dim = b->family == FAMILY_ODE ? 4 * p->dim : p->dim;
     if (attn_dim % p->heads != 0)
         return asim_error_set(err, ASIM_ERANGE, source, "%s: dim %lld is not a multiple of "

@@ -4,7 +4,7 @@
  * model_type picks the family (bert -> bert_base, vit -> vit_base, gpt2 -> gpt2, llama ->
  * llama); a table maps the family's parameters to the config's fields. Each value must be a
  * JSON integer in the parameter's range; a field the config leaves out keeps the family's
- * default, or takes another field's value (LLaMA's num_key_value_heads: the heads; GPT-2's
+ * default (LLaMA's num_key_value_heads: the heads), or takes another field's value (GPT-2's
  * n_inner, also when null: 4 x n_embd); fields the table does not name are ignored, as a
  * config carries many the simulator has no use for. The longest context a model allows
  * (max_position_embeddings, n_positions) caps the sequence: a larger default is lowered to
@@ -60,7 +60,6 @@ static const field_map_t gpt2_fields[] = {
     {"layers", "n_layer", true, false, NULL, 0},
     {"dim", "n_embd", true, false, NULL, 0},
     {"heads", "n_head", true, false, NULL, 0},
-    {"kv_heads", "n_head", true, false, NULL, 0},
     {"ffn", "n_inner", false, false, "n_embd", 4},
     {"vocab", "vocab_size", false, false, NULL, 0},
     {"context", "n_positions", false, true, NULL, 0},
@@ -71,7 +70,7 @@ static const field_map_t llama_fields[] = {
     {"layers", "num_hidden_layers", true, false, NULL, 0},
     {"dim", "hidden_size", true, false, NULL, 0},
     {"heads", "num_attention_heads", true, false, NULL, 0},
-    {"kv_heads", "num_key_value_heads", false, false, "num_attention_heads", 1},
+    {"kv_heads", "num_key_value_heads", false, false, NULL, 0},
     {"ffn", "intermediate_size", true, false, NULL, 0},
     {"vocab", "vocab_size", false, false, NULL, 0},
     {"context", "max_position_embeddings", false, true, NULL, 0},
