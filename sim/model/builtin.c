@@ -174,7 +174,9 @@ static asim_status_t unknown_param(const builtin_t *b, const char *item, const c
         bool own = params[i].families & (1u << b->family);
         if (own)
             used += (size_t)snprintf(list + used, sizeof list - used, " %s", params[i].key);
-        if (best == params[i].key)
+        if (best == params[i].key && strcmp(best, item) == 0)
+            snprintf(hint, sizeof hint, " (other models have it)");
+        else if (best == params[i].key)
             snprintf(hint, sizeof hint, " (did you mean '%s'?%s)", best,
                      own ? "" : " other models have it");
     }
