@@ -235,8 +235,9 @@ void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index
     dims_of(op, d);
     asim_plan_folds(plan, op, f);
     uint64_t dm = d[0], dn = d[1], dk = d[2], fn = f[1], fk = f[2];
-    uint64_t per_instance = f[0] * fn * fk, local = t % per_instance;
-    uint64_t ki = local % fk, ni = (local / fk) % fn, mi = local / (fk * fn);
+    uint64_t per_instance = f[0] * fn * fk, local = asim_mod(t, per_instance);
+    uint64_t kn = asim_div(local, fk), ki = local - kn * fk, mi = asim_div(kn, fn);
+    uint64_t ni = kn - mi * fn;
     uint64_t tm = asim_min_u64(plan->tm, dm - mi * plan->tm);
     uint64_t tn = asim_min_u64(plan->tn, dn - ni * plan->tn);
     uint64_t tk = asim_min_u64(plan->tk, dk - ki * plan->tk);
