@@ -253,18 +253,20 @@ static asim_status_t apply_values(const builtin_t *b, const asim_family_value_t 
         ASIM_ASSERT(par && !par->words); /* the readers name integer parameters */
         if (v->cap != caps)
             continue;
-        int64_t *field = field_of(p, par);
-        if (v->value < par->min || v->value > par->max)
+        int64_t *field = field_of(p, par), value = v->value;
+        if (caps && value > par->max)
+            value = par->max; /* a bound past the range binds nothing */
+        if (value < par->min || value > par->max)
             return asim_error_set(err, ASIM_ERANGE, source, "%s = %lld is out of range: %s "
                                   "%s must be %lld to %lld", v->field, (long long)v->value,
                                   b->name, par->key, (long long)par->min, (long long)par->max);
         if (!caps)
-            *field = v->value;
-        else if (*field > v->value && given[par - params])
+            *field = value;
+        else if (*field > value && given[par - params])
             return asim_error_set(err, ASIM_ERANGE, source, "%s = %lld is over %s = %lld",
-                                  par->key, (long long)*field, v->field, (long long)v->value);
-        else if (*field > v->value)
-            *field = v->value;
+                                  par->key, (long long)*field, v->field, (long long)value);
+        else if (*field > value)
+            *field = value;
     }
     return ASIM_OK;
 }

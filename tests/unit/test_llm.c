@@ -294,6 +294,16 @@ static void test_hf_defaults_and_fallbacks(void **state)
                      ASIM_OK);
     assert_int_equal(find(&g, "blk0.fc1")->n, 256); /* n_inner null: 4 x n_embd */
     asim_graph_free(&g);
+    /* a cap past the parameter's range binds nothing; one below it is out of range */
+    text = "{\"model_type\": \"gpt2\", \"n_embd\": 64, \"n_head\": 4, \"n_layer\": 1, "
+           "\"n_positions\": 1e12}";
+    assert_int_equal(asim_model_parse_hf("cfg.json", text, strlen(text), "", &g, &err),
+                     ASIM_OK);
+    assert_int_equal(find(&g, "blk0.qk")->n, 1024);
+    asim_graph_free(&g);
+    expect_hf_error("{\"model_type\": \"gpt2\", \"n_embd\": 64, \"n_head\": 4, \"n_layer\": 1, "
+                    "\"n_positions\": 0}", "", ASIM_ERANGE,
+                    "n_positions = 0 is out of range: gpt2 context must be 1 to 1048576");
 }
 
 static void expect_model_error(const char *spec, asim_status_t code, const char *needle)
