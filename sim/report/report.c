@@ -467,7 +467,8 @@ static void write_json(FILE *out, const asim_report_t *r)
             fprintf(out, ", \"m\": %llu, \"n\": %llu, \"k\": %llu, \"b\": \"%s\"",
                     (unsigned long long)op->m, (unsigned long long)op->n,
                     (unsigned long long)op->k,
-                    op->b_shared ? "shared" : op->b_is_weight ? "weight" : "activation");
+                    op->b_shared ? "shared" : op->b_is_weight ? "weight" :
+                    op->b_cache ? "cache" : "activation");
         else
             fprintf(out, ", \"rows\": %llu, \"cols\": %llu", (unsigned long long)op->rows,
                     (unsigned long long)op->cols);
