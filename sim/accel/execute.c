@@ -111,13 +111,18 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
     add_actions(&s->ops[op], &job->cost);
     asim_layer_t *l = &s->layers[op];
     l->dram_bits += job->work.bits;
+    const asim_op_t *gop = &s->graph->ops[op];
     if (job->work.store) {
         l->dram_store_bits += job->work.bits;
+        if (gop->out_cache)
+            l->dram_kv_write_bits += job->work.bits;
     } else {
         asim_tile_t tile;
         asim_plan_tile(&s->prog.plans[op], s->graph, op, insn->tile, &tile);
         l->dram_load_a_bits += tile.load_act_bits;
         l->dram_load_b_bits += tile.load_weight_bits;
+        if (gop->b_cache)
+            l->dram_kv_read_bits += tile.load_weight_bits;
         occupy(s, now, job->work.bits, 0);
     }
     if (job->work.bits)
@@ -154,7 +159,7 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     record_span(s, s->prog.queues[q].name, op, job->start, now, "compute");
     o->computed++;
     o->last_compute_end = now;
-    occupy(s, now, 0, qs->tile.load_act_bits + qs->tile.load_weight_bits); /* planned at issue */
+    occupy(s, now, 0, qs->tile.load_act_bits + qs->tile.load_weight_bits); /* set at issue */
     layer_end(s, op, now);
     s->done_at[gid(s, q, qs->head - 1)] = now;
     push_tokens(s, insn);

@@ -9,6 +9,8 @@ static bool ends_with(const char *s, const char *suffix)
     return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
+/* A file: its own name for the model (YAML, CSV) or the spec (config.json), and a built-in
+ * name with its parameters. */
 static asim_status_t load_source(const char *spec, asim_graph_t *g, asim_error_t *err)
 {
     if (spec[0] == '\0')
@@ -17,9 +19,22 @@ static asim_status_t load_source(const char *spec, asim_graph_t *g, asim_error_t
         return asim_model_load_yaml(spec, g, err);
     if (ends_with(spec, ".csv"))
         return asim_model_load_csv(spec, g, err);
+    const char *json = strstr(spec, ".json:");
+    if (ends_with(spec, ".json") || json) { /* config.json[:key=value,...] */
+        char path[4096];
+        size_t len = json ? (size_t)(json - spec) + 5 : strlen(spec);
+        if (len >= sizeof path)
+            return asim_error_set(err, ASIM_EARG, "--model", "model path too long");
+        memcpy(path, spec, len);
+        path[len] = '\0';
+        asim_status_t st = asim_model_load_hf(path, json ? json + 6 : "", g, err);
+        if (st == ASIM_OK)
+            snprintf(g->name, sizeof g->name, "%s", spec);
+        return st;
+    }
     if (strchr(spec, '/'))
         return asim_error_set(err, ASIM_EARG, spec,
-                              "a model file must end in .yaml, .yml or .csv");
+                              "a model file must end in .yaml, .yml, .csv or .json");
     char name[64];
     const char *colon = strchr(spec, ':');
     size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
