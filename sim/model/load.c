@@ -1,4 +1,5 @@
 /* load.c: picks the model source from the --model spec (see model.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "asim/model.h"
@@ -17,9 +18,21 @@ static asim_status_t load_source(const char *spec, asim_graph_t *g, asim_error_t
         return asim_model_load_yaml(spec, g, err);
     if (ends_with(spec, ".csv"))
         return asim_model_load_csv(spec, g, err);
+    const char *onnx = strstr(spec, ".onnx");
+    while (onnx && onnx[5] != '\0' && onnx[5] != ':')
+        onnx = strstr(onnx + 1, ".onnx");
+    if (onnx) { /* FILE.onnx or FILE.onnx:dim=value,... */
+        size_t len = (size_t)(onnx + 5 - spec);
+        char *path = strndup(spec, len);
+        if (!path)
+            return asim_error_set(err, ASIM_ENOMEM, "--model", "out of memory");
+        asim_status_t st = asim_model_load_onnx(path, onnx[5] ? onnx + 6 : "", g, err);
+        free(path);
+        return st;
+    }
     if (strchr(spec, '/'))
         return asim_error_set(err, ASIM_EARG, spec,
-                              "a model file must end in .yaml, .yml or .csv");
+                              "a model file must end in .yaml, .yml, .csv or .onnx");
     char name[64];
     const char *colon = strchr(spec, ':');
     size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
