@@ -11,6 +11,7 @@ data: only their shapes matter to the simulator, so the files stay small.
     tools/onnx_export.py --out /tmp/onnx --size real         # vit_tiny, bert_base, gpt2,
                                                              # one 7B-shaped LLaMA block
     tools/onnx_export.py --out /tmp/onnx --size real --keep-weights   # inline weights
+    tools/onnx_export.py --out tests/cli/data --bad          # the bad-input test files
 
 The models:
   vit      DeiT: patch-embedding Conv, class token, position embedding, pre-LN blocks with a
@@ -52,6 +53,9 @@ SIZES = {
     "llama": (dict(layers=2, dim=32, heads=4, kv_heads=2, ffn=88, context=64),
               dict(layers=1, dim=4096, heads=32, kv_heads=32, ffn=11008, context=2048)),
 }
+
+
+REAL_NAMES = {"vit": "vit_tiny", "bert": "bert_base", "gpt2": "gpt2", "llama": "llama7b_block"}
 
 
 def exact_gelu(x):
@@ -248,10 +252,13 @@ FAMILIES = {"vit": Vit, "bert": Bert, "gpt2": Gpt2, "llama": Llama}
 
 
 def strip(model, keep_weights):
-    """Keeps each initializer's type and shape, drops its data (and large Constant values)."""
+    """Keeps each initializer's type and shape and drops its data, except for small ones
+    (up to 64 elements: bit widths, scales, zero points), whose values the importer reads."""
     if keep_weights:
         return model
     for t in model.graph.initializer:
+        if math.prod(t.dims) <= 64:
+            continue
         for field in ("raw_data", "float_data", "int64_data", "int32_data", "double_data"):
             t.ClearField(field)
     return model
@@ -333,6 +340,54 @@ def quant_mlp(path):
     onnx.save(strip(model, False), path)
 
 
+def bad_inputs(out):
+    """The importer's bad-input test files (tests/cli/cases.txt), one problem each."""
+    f32 = TensorProto.FLOAT
+
+    def save(name, nodes, inits, opsets=(("", 13),), inputs=None, outputs=("y",)):
+        graph = helper.make_graph(
+            nodes, name, inputs or [helper.make_tensor_value_info("x", f32, [4, 64])],
+            [helper.make_tensor_value_info(o, f32, None) for o in outputs], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v)
+                                                        for d, v in opsets])
+        path = os.path.join(out, name + ".onnx")
+        onnx.save(model, path)
+        return path
+
+    def w(name, dims):  # a stripped weight: shape only
+        t = TensorProto(name=name, data_type=f32)
+        t.dims.extend(dims)
+        return t
+    mm = helper.make_node("MatMul", ["x", "w"], ["y"], name="fc")
+    good = save("onnx_good", [mm], [w("w", [64, 10])])
+    data = open(good, "rb").read()
+    open(os.path.join(out, "onnx_truncated.onnx"), "wb").write(data[:len(data) - 7])
+    open(os.path.join(out, "onnx_corrupt.onnx"), "wb").write(b"\x0a\xff\xff\xff\xff\x0f" + data)
+    save("onnx_opset99", [mm], [w("w", [64, 10])], opsets=(("", 99),))
+    save("onnx_mismatch", [helper.make_node("MatMul", ["x", "w"], ["y"], name="fc")],
+         [w("w", [48, 10])])
+    save("onnx_cycle", [helper.make_node("Relu", ["b"], ["a"], name="act_a"),
+                        helper.make_node("Add", ["x", "a"], ["b"], name="sum_b"),
+                        helper.make_node("MatMul", ["b", "w"], ["y"], name="fc")],
+         [w("w", [64, 10])])
+    bits = helper.make_tensor("bits", f32, [], [2.5])
+    one = helper.make_tensor("one", f32, [], [1.0])
+    save("onnx_bad_quant", [helper.make_node("Quant", ["x", "one", "one", "bits"], ["xq"],
+                                             domain="qonnx.custom_op.general", name="quant_x"),
+                            helper.make_node("MatMul", ["xq", "w"], ["y"], name="fc")],
+         [w("w", [64, 10]), bits, one], opsets=(("", 13), ("qonnx.custom_op.general", 1)))
+    save("onnx_unsupported", [helper.make_node("TopK", ["x", "k"], ["v", "i"], name="top"),
+                              helper.make_node("Exp", ["x"], ["e1"], name="exp1"),
+                              helper.make_node("Exp", ["e1"], ["e2"], name="exp2"),
+                              mm], [w("w", [64, 10]), helper.make_tensor(
+                                  "k", TensorProto.INT64, [1], [3])], outputs=("y", "v", "e2"))
+    save("onnx_dynamic", [mm], [w("w", [64, 10])],
+         inputs=[helper.make_tensor_value_info("x", f32, ["rows", 64])])
+    for name in sorted(os.listdir(out)):
+        if name.startswith("onnx_"):
+            print(name)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="output folder")
@@ -341,10 +396,15 @@ def main():
                     help="one opset for every model (default: small 14 and 17, real 17)")
     ap.add_argument("--keep-weights", action="store_true", help="keep initializer data")
     ap.add_argument("--only", help="comma-separated families (vit,bert,gpt2,llama,qonnx,quant)")
+    ap.add_argument("--bad", action="store_true",
+                    help="write the bad-input test files (tests/cli/data) instead")
     ap.add_argument("--set", action="append", default=[],
                     help="family.key=value, e.g. llama.layers=2 or llama.kv_heads=8")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    if args.bad:
+        bad_inputs(args.out)
+        return
     only = set(args.only.split(",")) if args.only else set(FAMILIES) | {"qonnx", "quant"}
     opsets = [args.opset] if args.opset else ([14, 17] if args.size == "small" else [17])
     for family in FAMILIES:
@@ -357,7 +417,8 @@ def main():
             if fam == family:
                 params[key] = int(value)
         for opset in opsets:
-            name = "%s_%s_op%d.onnx" % (family, args.size, opset)
+            name = "%s_op%d.onnx" % (family + "_test" if args.size == "small"
+                                     else REAL_NAMES[family], opset)
             export(family, params, opset, os.path.join(args.out, name), args.keep_weights)
             print(name)
     if "qonnx" in only:

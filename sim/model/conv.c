@@ -6,16 +6,17 @@
 
 /* Output length of one spatial axis; false if the window does not fit. */
 static bool out_len(uint64_t in, uint64_t pad0, uint64_t pad1, uint64_t filt, uint64_t stride,
-                    uint64_t dilation, uint64_t *out)
+                    uint64_t dilation, bool ceil_mode, uint64_t *out)
 {
     uint64_t padded = in + pad0 + pad1, span = dilation * (filt - 1) + 1;
     if (padded < span)
         return false;
-    *out = (padded - span) / stride + 1;
+    *out = (padded - span + (ceil_mode ? stride - 1 : 0)) / stride + 1;
     return true;
 }
 
-asim_status_t asim_conv_lower(const asim_conv_t *c, asim_op_t *op, char *why, size_t n)
+asim_status_t asim_conv_lower(const asim_conv_t *c, asim_op_t *op, uint64_t *out_h, char *why,
+                              size_t n)
 {
     const uint64_t caps[] = {c->batch, c->in_h, c->in_w, c->channels, c->filters, c->filt_h,
                              c->filt_w, c->stride_h, c->stride_w, c->dilation_h, c->dilation_w,
@@ -38,8 +39,8 @@ asim_status_t asim_conv_lower(const asim_conv_t *c, asim_op_t *op, char *why, si
         return ASIM_EMODEL;
     }
     uint64_t oh, ow;
-    if (!out_len(c->in_h, c->pads[0], c->pads[2], c->filt_h, c->stride_h, c->dilation_h, &oh) ||
-        !out_len(c->in_w, c->pads[1], c->pads[3], c->filt_w, c->stride_w, c->dilation_w, &ow)) {
+    if (!out_len(c->in_h, c->pads[0], c->pads[2], c->filt_h, c->stride_h, c->dilation_h, c->ceil_mode, &oh) ||
+        !out_len(c->in_w, c->pads[1], c->pads[3], c->filt_w, c->stride_w, c->dilation_w, c->ceil_mode, &ow)) {
         snprintf(why, n, "the %llu x %llu filter is larger than the %llu x %llu input map",
                  (unsigned long long)c->filt_h, (unsigned long long)c->filt_w,
                  (unsigned long long)c->in_h, (unsigned long long)c->in_w);
@@ -62,5 +63,7 @@ asim_status_t asim_conv_lower(const asim_conv_t *c, asim_op_t *op, char *why, si
      * non-overlapping ones (a patch embedding) are a plain reshuffle of the input. */
     bool overlap = c->stride_h < c->filt_h || c->stride_w < c->filt_w;
     op->a_reuse = overlap && window > 1 ? (uint32_t)window : 0;
+    if (out_h)
+        *out_h = oh;
     return ASIM_OK;
 }

@@ -1304,16 +1304,12 @@ static asim_status_t h_conv(ctx_t *c, const Onnx__NodeProto *n)
     /* ONNX pads are [top, left, bottom, right]: x1_begin, x2_begin, x1_end, x2_end. */
     asim_op_t op = {.a_bits = x->bits, .b_bits = w->bits};
     char why[160];
-    if ((st = asim_conv_lower(&cv, &op, why, sizeof why)) != ASIM_OK)
+    uint64_t oh;
+    if ((st = asim_conv_lower(&cv, &op, &oh, why, sizeof why)) != ASIM_OK)
         return node_error(c, n, st, "%s", why);
     op.inputs[0] = x->producer;
     op.n_inputs = 1;
-    uint64_t oh = op.m / cv.batch, spatial[2];
-    /* the output map: recompute its sides from the lowering's pixel count */
-    spatial[1] = (cv.in_w + cv.pads[1] + cv.pads[3] - cv.dilation_w * (cv.filt_w - 1) - 1) /
-                     cv.stride_w + 1;
-    spatial[0] = oh / spatial[1];
-    uint64_t dims[4] = {cv.batch, cv.filters, spatial[0], spatial[1]};
+    uint64_t dims[4] = {cv.batch, cv.filters, oh, op.m / cv.batch / oh};
     alias(out, x);
     if ((st = set_shape(c, n, out, 4, dims)) != ASIM_OK)
         return st;
@@ -2015,7 +2011,9 @@ static asim_status_t cycle_error(ctx_t *c, const bool *done)
     char label[200];
     node_label(gp->node[v], label, sizeof label);
     return asim_error_set(c->err, ASIM_EMODEL, c->path, "the graph has a cycle through %s: "
-                          "%s <- (itself)", label, path);
+                          "%s <- '%.40s' (each reads the next one's output)", label, path,
+                          gp->node[v]->name && gp->node[v]->name[0] ? gp->node[v]->name
+                          : gp->node[v]->n_output ? gp->node[v]->output[0] : "");
 }
 
 static asim_status_t topo_order(ctx_t *c, uint32_t *order)

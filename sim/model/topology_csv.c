@@ -6,7 +6,8 @@
  *   per layer `name, M, N, K,`, where the layer multiplies an M x K input by a K x N filter.
  * - Convolution (SCALE-Sim's conv_nets): `Layer name, IFMAP Height, IFMAP Width, Filter
  *   Height, Filter Width, Channels, Num Filter, Strides,` and one row per layer; each becomes
- *   the im2col GEMM of asim_conv_lower (no padding: SCALE-Sim's ifmap sizes include it).
+ *   the im2col GEMM of asim_conv_lower, with SCALE-Sim's output size ceil((ifmap - filter
+ *   + stride) / stride) and no other padding.
  *   A ninth column is the stride in width when the header names it `Stride...`; columns the
  *   header leaves unnamed or names otherwise (notes such as Resnet50.csv's Eh, Ew, e2) are
  *   ignored, as are rows with every field empty. A layer whose name contains `DP` is
@@ -121,7 +122,7 @@ static asim_status_t parse_conv_row(const char *path, int line, char **f, int n,
                      .channels = (uint64_t)v[4], .filters = (uint64_t)v[5],
                      .stride_h = (uint64_t)v[6],
                      .stride_w = (uint64_t)(stride_w_col ? v[7] : v[6]),
-                     .dilation_h = 1, .dilation_w = 1, .groups = 1};
+                     .dilation_h = 1, .dilation_w = 1, .groups = 1, .ceil_mode = true};
     if (depthwise) { /* SCALE-Sim: Num Filter filters on each channel, one channel at a time */
         c.groups = c.channels;
         c.filters = c.channels * (uint64_t)v[5];
@@ -129,7 +130,7 @@ static asim_status_t parse_conv_row(const char *path, int line, char **f, int n,
     asim_op_t op = {.count = 1, .a_bits = 8, .b_bits = 8, .out_bits = 8};
     snprintf(op.name, sizeof op.name, "%s", f[0]);
     char why[160];
-    asim_status_t st = asim_conv_lower(&c, &op, why, sizeof why);
+    asim_status_t st = asim_conv_lower(&c, &op, NULL, why, sizeof why);
     if (st != ASIM_OK)
         return asim_error_at(err, st, path, line, 0, "layer '%s': %s", f[0], why);
     return add_layer(path, line, &op, g, err);

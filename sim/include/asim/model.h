@@ -120,14 +120,17 @@ typedef struct {
     uint64_t filt_h, filt_w, stride_h, stride_w, dilation_h, dilation_w;
     uint64_t pads[4];         /* top, left, bottom, right */
     uint64_t groups;          /* channels and filters split into groups (depthwise: channels) */
+    bool ceil_mode;           /* output size rounded up, as SCALE-Sim computes it (ONNX: down) */
 } asim_conv_t;
 /* The one im2col lowering of a convolution, used by every model source: a GEMM with
  * m = batch x output pixels, n = filters / groups, k = filter h x w x channels / groups,
  * count = groups, and a_reuse = filter h x w when windows overlap (stride < filter), else 1.
- * Output size per axis: (in + pads - dilation (filter - 1) - 1) / stride + 1, as ONNX and
- * SCALE-Sim compute it. Fills op's shape fields; the caller sets name, bits and inputs and
+ * Output size per axis: (in + pads - dilation (filter - 1) - 1) / stride + 1, rounded down
+ * (ONNX) or up (ceil_mode: SCALE-Sim's ceil((in - filter + stride) / stride)). Fills op's
+ * shape fields and the output height (if out_h); the caller sets name, bits and inputs and
  * runs asim_op_check. The problem goes into why. */
-asim_status_t asim_conv_lower(const asim_conv_t *c, asim_op_t *op, char *why, size_t n);
+asim_status_t asim_conv_lower(const asim_conv_t *c, asim_op_t *op, uint64_t *out_h, char *why,
+                              size_t n);
 
 /* Loads a model by built-in name (with parameters) or from a .yaml/.yml/.csv/.onnx file. */
 asim_status_t asim_model_load(const char *spec, asim_graph_t *g, asim_error_t *err);
