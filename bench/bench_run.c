@@ -1,9 +1,12 @@
 /*
  * bench_run.c: wall time of whole-model runs, the work `accelsim --config C --model M`
  * does (load config and technology table, build the model, simulate, write the report to
- * /dev/null). Prints the median and min of N runs per model.
+ * /dev/null). Prints the median and min of N runs per model. With --import, only the
+ * model is loaded (the import of an ONNX file, say: read, decode, map to ops).
  * usage: bench_run CONFIG [MODEL...] [-n RUNS]
+ *        bench_run --import MODEL... [-n RUNS]
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +30,27 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One full run; returns its wall time in seconds, or a negative value on error. */
+/* Loading the model alone; returns its wall time in seconds, or a negative value on error. */
+static double one_import(const char *model, uint64_t *ops)
+{
+    double t0 = now_s();
+    asim_error_t err;
+    asim_graph_t g;
+    if (asim_model_load(model, &g, &err)) {
+        fprintf(stderr, "bench_run: %s\n", err.msg);
+        return -1;
+    }
+    *ops = g.len;
+    asim_graph_free(&g);
+    return now_s() - t0;
+}
+
+/* One full run (config NULL: the import alone, `cycles` then counts ops); returns its wall
+ * time in seconds, or a negative value on error. */
 static double one_run(const char *config, const char *model, FILE *sink, uint64_t *cycles)
 {
+    if (!config)
+        return one_import(model, cycles);
     double t0 = now_s();
     asim_error_t err;
     asim_config_t cfg;
@@ -57,16 +78,18 @@ int main(int argc, char **argv)
     int runs = 21;
     const char *config = NULL, *models[16];
     int n_models = 0;
-    for (int i = 1; i < argc; i++) {
+    bool import_only = argc > 1 && !strcmp(argv[1], "--import");
+    for (int i = import_only ? 2 : 1; i < argc; i++) {
         if (!strcmp(argv[i], "-n") && i + 1 < argc)
             runs = atoi(argv[++i]);
-        else if (!config)
+        else if (!config && !import_only)
             config = argv[i];
         else if (n_models < 16)
             models[n_models++] = argv[i];
     }
-    if (!config || runs < 1) {
-        fprintf(stderr, "usage: bench_run CONFIG [MODEL...] [-n RUNS]\n");
+    if ((!config && !import_only) || (import_only && n_models == 0) || runs < 1) {
+        fprintf(stderr, "usage: bench_run CONFIG [MODEL...] [-n RUNS]\n"
+                        "       bench_run --import MODEL... [-n RUNS]\n");
         return 2;
     }
     if (n_models == 0)
@@ -74,7 +97,8 @@ int main(int argc, char **argv)
     FILE *sink = fopen("/dev/null", "w");
     if (!sink)
         return 1;
-    printf("%-28s %8s %12s %12s %14s\n", "model", "runs", "median_ms", "min_ms", "sim_cycles");
+    printf("%-28s %8s %12s %12s %14s\n", "model", "runs", "median_ms", "min_ms",
+           import_only ? "ops" : "sim_cycles");
     for (int m = 0; m < n_models; m++) {
         double *t = malloc((size_t)runs * sizeof *t);
         uint64_t cycles = 0;
