@@ -29,6 +29,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "asim/checked.h"
 #include "asim/model.h"
@@ -1686,7 +1687,8 @@ static asim_status_t h_dequantize_linear(ctx_t *c, const Onnx__NodeProto *n)
     return quantized(c, n, 0); /* the integer tensor keeps its width; scaling is folded */
 }
 
-/* QONNX Quant(x, scale, zero_point, bit_width): bit_width 1 to 8 sets the bits. */
+/* QONNX Quant (IntQuant in newer QONNX)(x, scale, zero_point, bit_width): bit_width 1 to 8
+ * sets the bits. */
 static asim_status_t h_qonnx_quant(ctx_t *c, const Onnx__NodeProto *n)
 {
     tensor_t *bw;
@@ -1700,11 +1702,15 @@ static asim_status_t h_qonnx_quant(ctx_t *c, const Onnx__NodeProto *n)
     if (v != floor(v) || v < 1 || v > 8)
         return node_error(c, n, ASIM_EUNSUPPORTED, "unsupported quantization scheme: bit width "
                           "%g (the importer supports whole widths from 1 to 8)", v);
+    /* QONNX's rounding modes (docs/qonnx-custom-ops/quant_op.md), either case */
+    static const char *const modes[] = {"ROUND", "CEIL", "FLOOR", "UP", "DOWN", "HALF_UP",
+                                        "HALF_DOWN"};
     const Onnx__AttributeProto *rm = attr(n, "rounding_mode");
-    if (rm && rm->has_s && !(rm->s.len == 5 && memcmp(rm->s.data, "ROUND", 5) == 0) &&
-        !(rm->s.len == 5 && memcmp(rm->s.data, "FLOOR", 5) == 0) &&
-        !(rm->s.len == 4 && memcmp(rm->s.data, "CEIL", 4) == 0) &&
-        !(rm->s.len == 16 && memcmp(rm->s.data, "ROUND_TO_ZERO", 13) == 0))
+    bool known = !rm || !rm->has_s;
+    for (size_t i = 0; !known && i < sizeof modes / sizeof modes[0]; i++)
+        known = rm->s.len == strlen(modes[i]) &&
+                strncasecmp((const char *)rm->s.data, modes[i], rm->s.len) == 0;
+    if (!known)
         return node_error(c, n, ASIM_EUNSUPPORTED, "unsupported quantization scheme: "
                           "rounding_mode '%.*s'", (int)(rm->s.len > 32 ? 32 : rm->s.len),
                           (const char *)rm->s.data);
@@ -1742,7 +1748,8 @@ static const handler_t handlers[] = {
     {"ConstantOfShape", false, h_constant_of_shape}, {"Range", false, h_range},
     {"QuantizeLinear", false, h_quantize_linear},
     {"DequantizeLinear", false, h_dequantize_linear},
-    {"Quant", true, h_qonnx_quant}, {"BipolarQuant", true, h_bipolar_quant},
+    {"Quant", true, h_qonnx_quant}, {"IntQuant", true, h_qonnx_quant},
+    {"BipolarQuant", true, h_bipolar_quant},
 };
 #define N_HANDLERS (sizeof handlers / sizeof handlers[0])
 
