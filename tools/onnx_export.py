@@ -27,6 +27,8 @@ The models:
            MatMuls; the bit widths set each tensor's precision.
   quant    the same MLP as standard quantized ONNX: QuantizeLinear, DequantizeLinear,
            MatMulInteger and QLinearMatMul.
+  zoo      node types and forms the families do not use (grouped padded Conv, Gemm, a lone
+           Sigmoid, Split, Gelu, Reciprocal, a constant-A MatMul...), built with onnx.helper.
 
 LayerNormalization exists from opset 17; at opset 13-16 PyTorch writes it out as
 ReduceMean/Sub/Pow/Add/Sqrt/Div/Mul/Add, which the importer recognizes as one op. The small
@@ -312,6 +314,55 @@ def qonnx_mlp(path):
     onnx.save(strip(model, False), path)
 
 
+def ops_zoo(path):
+    """Node types and forms the exported families do not use, in one graph (opset 20):
+    a grouped, padded Conv with a Relu on its NCHW map, Flatten, Gemm with transB, a lone
+    Sigmoid, Split, a Div of two activations, Gelu, Unsqueeze/Squeeze, RMSNorm with
+    Reciprocal, a constant-A MatMul."""
+    f32 = TensorProto.FLOAT
+    ints = lambda name, v: helper.make_tensor(name, TensorProto.INT64, [len(v)], v)
+
+    def w(name, dims):
+        t = TensorProto(name=name, data_type=f32)
+        t.dims.extend(dims)
+        return t
+
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv", group=2, pads=[1, 1, 1, 1],
+                         kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["c1"], ["r"], name="relu"),
+        helper.make_node("Reshape", ["r", "maps"], ["rm"], name="reshape"),
+        helper.make_node("Transpose", ["rm"], ["rt0"], name="pixels_first", perm=[0, 2, 1]),
+        helper.make_node("Flatten", ["rt0"], ["f"], name="flatten", axis=2),
+        helper.make_node("Gemm", ["f", "wg"], ["g"], name="fc", transB=1),
+        helper.make_node("Sigmoid", ["g"], ["s"], name="sigmoid"),
+        helper.make_node("Add", ["s", "g"], ["a"], name="add"),
+        helper.make_node("Split", ["a", "halves"], ["a1", "a2"], name="split", axis=1),
+        helper.make_node("Div", ["a1", "a2"], ["d"], name="div"),
+        helper.make_node("Gelu", ["d"], ["ge"], name="gelu"),
+        helper.make_node("Unsqueeze", ["ge", "axis1"], ["u"], name="unsqueeze"),
+        helper.make_node("Squeeze", ["u", "axis1"], ["sq"], name="squeeze"),
+        helper.make_node("Pow", ["sq", "two"], ["p"], name="pow"),
+        helper.make_node("ReduceMean", ["p", "last"], ["m"], name="mean", keepdims=1),
+        helper.make_node("Add", ["m", "eps"], ["me"], name="eps"),
+        helper.make_node("Sqrt", ["me"], ["rt"], name="sqrt"),
+        helper.make_node("Reciprocal", ["rt"], ["rc"], name="reciprocal"),
+        helper.make_node("Mul", ["sq", "rc"], ["rn"], name="rmsnorm"),
+        helper.make_node("Transpose", ["rn"], ["rnt"], name="transpose", perm=[1, 0]),
+        helper.make_node("MatMul", ["wa", "rnt"], ["y"], name="head"),
+    ]
+    graph = helper.make_graph(
+        nodes, "ops_zoo", [helper.make_tensor_value_info("x", f32, ["batch", 8, 6, 6])],
+        [helper.make_tensor_value_info("y", f32, [4, None])],
+        [w("w1", [16, 4, 3, 3]), w("wg", [16, 16]), w("wa", [4, 8]), ints("halves", [8, 8]),
+         ints("maps", [0, 16, 36]),
+         ints("axis1", [1]), ints("last", [-1]), helper.make_tensor("two", f32, [], [2.0]),
+         helper.make_tensor("eps", f32, [], [1e-6])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    model.doc_string = "accelsim test model: node forms the exports lack, built with onnx.helper"
+    onnx.save(model, path)
+
+
 def quant_mlp(path):
     """The same MLP in standard quantized ONNX (QDQ and integer MatMuls)."""
     def init(name, dims, dtype=TensorProto.INT8):
@@ -395,7 +446,7 @@ def main():
     ap.add_argument("--opset", type=int, default=0,
                     help="one opset for every model (default: small 14 and 17, real 17)")
     ap.add_argument("--keep-weights", action="store_true", help="keep initializer data")
-    ap.add_argument("--only", help="comma-separated families (vit,bert,gpt2,llama,qonnx,quant)")
+    ap.add_argument("--only", help="comma-separated (vit,bert,gpt2,llama,qonnx,quant,zoo)")
     ap.add_argument("--bad", action="store_true",
                     help="write the bad-input test files (tests/cli/data) instead")
     ap.add_argument("--set", action="append", default=[],
@@ -405,7 +456,7 @@ def main():
     if args.bad:
         bad_inputs(args.out)
         return
-    only = set(args.only.split(",")) if args.only else set(FAMILIES) | {"qonnx", "quant"}
+    only = set(args.only.split(",")) if args.only else set(FAMILIES) | {"qonnx", "quant", "zoo"}
     opsets = [args.opset] if args.opset else ([14, 17] if args.size == "small" else [17])
     for family in FAMILIES:
         if family not in only:
@@ -427,6 +478,9 @@ def main():
     if "quant" in only:
         quant_mlp(os.path.join(args.out, "quant_mlp.onnx"))
         print("quant_mlp.onnx")
+    if "zoo" in only:
+        ops_zoo(os.path.join(args.out, "ops_zoo.onnx"))
+        print("ops_zoo.onnx")
 
 
 if __name__ == "__main__":

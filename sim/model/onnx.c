@@ -11,7 +11,8 @@
  * Each node maps to asim ops by its type (the `handlers` table):
  *   compute     MatMul, Gemm, Conv (im2col, asim_conv_lower), MatMulInteger, QLinearMatMul
  *               -> gemm; Softmax, LayerNormalization, Relu, Tanh -> their ops; Sigmoid ->
- *               tanh (sigmoid(x) = (1 + tanh(x/2)) / 2); Add/Sub -> add, Mul/Div -> mul.
+ *               tanh (sigmoid(x) = (1 + tanh(x/2)) / 2); Gelu -> gelu; Add/Sub -> add,
+ *               Mul/Div -> mul.
  *   patterns    partial results carry a role, so that ReduceMean/Sub/Pow/Sqrt/Div/Reciprocal/
  *               Mul chains become one layernorm or rmsnorm, Div/Erf/Add/Mul and the
  *               Pow/Mul/Add/Tanh form become one gelu, and x * Sigmoid(x) one silu. A
@@ -77,6 +78,8 @@ typedef struct {
     role_t role;
     bool centered;           /* R_SQ..R_INVROOT: of x - mean (LayerNorm) or x (RMSNorm) */
     uint32_t base;           /* the pattern's input x (an origin) */
+    bool nchw;               /* a Conv's output map, or elementwise on one: channels are
+                                the GEMM's columns, so vector ops run along dims[1] */
     uint32_t node;           /* producing node, or NONE */
     int n_val;               /* values known (konst, at most MAX_VALUES), else 0 */
     double *val;
@@ -193,6 +196,8 @@ static asim_status_t set_shape(ctx_t *c, const Onnx__NodeProto *n, tensor_t *t, 
     if (rank > MAX_RANK)
         return node_error(c, n, ASIM_EUNSUPPORTED, "output '%s' has rank %d; at most %d",
                           t->name, rank, MAX_RANK);
+    if (t->nchw && (rank != t->rank || memcmp(dims, t->dims, (size_t)rank * sizeof *dims)))
+        t->nchw = false; /* a reshape or transpose of the map: rows are the last axis again */
     uint64_t total = 1;
     for (int i = 0; i < rank; i++)
         if (dims[i] == 0 || !asim_mul_u64(total, dims[i], &total) ||
@@ -479,9 +484,13 @@ static asim_status_t emit(ctx_t *c, const Onnx__NodeProto *n, asim_op_t *op, ten
 }
 
 /* A vector op over tensor shape `t`: cols = last dim, rows = the one before, count = the
- * rest (folded into rows past the count cap). */
+ * rest (folded into rows past the count cap); on a conv map, rows of channels. */
 static void vector_shape(const tensor_t *t, asim_op_t *op)
 {
+    if (t->nchw) { /* N x C x H x W, stored pixel by pixel: rows of C channels */
+        op->rows = t->dims[0] * t->dims[2] * t->dims[3], op->cols = t->dims[1], op->count = 1;
+        return;
+    }
     uint64_t cols = t->rank ? t->dims[t->rank - 1] : 1;
     uint64_t rows = t->rank >= 2 ? t->dims[t->rank - 2] : 1, count = 1;
     for (int i = 0; i + 2 < t->rank; i++)
@@ -507,13 +516,10 @@ static asim_status_t emit_vector(ctx_t *c, const Onnx__NodeProto *n, asim_op_kin
 /* Output 0 as a copy of `in`: same shape, producer, bits and origin (a view or a fold). */
 static void alias(tensor_t *out, const tensor_t *in)
 {
-    uint64_t dims[MAX_RANK];
-    memcpy(dims, in->dims, sizeof dims);
     const char *name = out->name;
     uint32_t node = out->node;
     double *val = out->val;
     *out = *in;
-    memcpy(out->dims, dims, sizeof dims);
     out->name = name;
     out->node = node;
     out->val = val; /* values are set by the caller (set_values) */
@@ -528,7 +534,7 @@ static asim_status_t realize(ctx_t *c, const Onnx__NodeProto *n, tensor_t *t)
         return ASIM_OK;
     if (t->role == R_SIGMOID) { /* sigmoid(x) = (1 + tanh(x / 2)) / 2: one tanh pass */
         const tensor_t *x = &c->t[t->base];
-        return emit_vector(c, n, ASIM_OP_TANH, x, NULL, t);
+        return emit_vector(c, c->graph->node[t->node], ASIM_OP_TANH, x, NULL, t);
     }
     return node_error(c, n, ASIM_EUNSUPPORTED, "reads '%s', part of a LayerNorm, RMSNorm or "
                       "GELU pattern that is not finished the way the importer recognizes "
@@ -1223,17 +1229,6 @@ static asim_status_t h_gemm(ctx_t *c, const Onnx__NodeProto *n)
                      output(c, n, 0));
 }
 
-static asim_status_t h_matmul_integer(ctx_t *c, const Onnx__NodeProto *n)
-{
-    tensor_t *a, *b;
-    asim_status_t st = need_input(c, n, 0, &a);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &b);
-    if (st != ASIM_OK || !output(c, n, 0))
-        return st;
-    return gemm_from(c, n, a, b, false, false, 0, output(c, n, 0));
-}
-
 /* QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp): y's width from y_zp. */
 static asim_status_t h_qlinear_matmul(ctx_t *c, const Onnx__NodeProto *n)
 {
@@ -1314,6 +1309,7 @@ static asim_status_t h_conv(ctx_t *c, const Onnx__NodeProto *n)
     alias(out, x);
     if ((st = set_shape(c, n, out, 4, dims)) != ASIM_OK)
         return st;
+    out->nchw = true;
     return emit(c, n, &op, out);
 }
 
@@ -1346,6 +1342,12 @@ static asim_status_t h_relu(ctx_t *c, const Onnx__NodeProto *n)
     return h_unary_op(c, n, ASIM_OP_RELU);
 }
 
+/* Gelu (opset 20), either approximation */
+static asim_status_t h_gelu(ctx_t *c, const Onnx__NodeProto *n)
+{
+    return h_unary_op(c, n, ASIM_OP_GELU);
+}
+
 /* Sets a pattern role on output 0 of n, keeping x's shape. */
 static asim_status_t set_role(ctx_t *c, const Onnx__NodeProto *n, const tensor_t *x, role_t role,
                               bool centered, uint32_t base)
@@ -1357,7 +1359,6 @@ static asim_status_t set_role(ctx_t *c, const Onnx__NodeProto *n, const tensor_t
     out->role = role;
     out->centered = centered;
     out->base = base;
-    (void)c;
     return ASIM_OK;
 }
 
@@ -1532,7 +1533,7 @@ static asim_status_t h_binary(ctx_t *c, const Onnx__NodeProto *n)
     if (op == 'A' && !one_const && b->role == R_NONE && a->role == R_CUBE && b->origin == a->base)
         return set_role(c, n, a, R_POLY, false, a->base);
     asim_op_kind_t fused = ASIM_OP_KIND_COUNT;
-    tensor_t *base = NULL, *partial = NULL;
+    tensor_t *base = NULL;
     for (int side = 0; side < 2 && fused == ASIM_OP_KIND_COUNT; side++) {
         tensor_t *p = side ? a : b, *q = side ? b : a; /* p: the partial result */
         bool q_is_x = q->role == R_NONE && q->origin == p->base;
@@ -1549,10 +1550,9 @@ static asim_status_t h_binary(ctx_t *c, const Onnx__NodeProto *n)
         else if (op == 'M' && q_is_x && p->role == R_SIGMOID)
             fused = ASIM_OP_SILU;
         if (fused != ASIM_OP_KIND_COUNT)
-            base = &c->t[p->base], partial = p;
+            base = &c->t[p->base];
     }
     if (fused != ASIM_OP_KIND_COUNT) {
-        (void)partial;
         alias(out, base);
         if ((st = set_shape(c, n, out, rank, dims)) != ASIM_OK)
             return st;
@@ -1732,9 +1732,9 @@ typedef struct {
 
 static const handler_t handlers[] = {
     {"MatMul", false, h_matmul}, {"Gemm", false, h_gemm}, {"Conv", false, h_conv},
-    {"MatMulInteger", false, h_matmul_integer}, {"QLinearMatMul", false, h_qlinear_matmul},
+    {"MatMulInteger", false, h_matmul}, {"QLinearMatMul", false, h_qlinear_matmul},
     {"Softmax", false, h_softmax}, {"LayerNormalization", false, h_layernorm},
-    {"Relu", false, h_relu}, {"Tanh", false, h_tanh}, {"Sigmoid", false, h_sigmoid},
+    {"Relu", false, h_relu}, {"Gelu", false, h_gelu}, {"Tanh", false, h_tanh}, {"Sigmoid", false, h_sigmoid},
     {"Erf", false, h_erf}, {"Sqrt", false, h_sqrt}, {"Reciprocal", false, h_reciprocal},
     {"Pow", false, h_pow}, {"ReduceMean", false, h_reduce_mean}, {"Neg", false, h_neg},
     {"Add", false, h_binary}, {"Sub", false, h_binary}, {"Mul", false, h_binary},

@@ -259,6 +259,46 @@ static void test_quantized_bits(void **state)
     asim_graph_free(&g);
 }
 
+/* Node forms the exports lack (tools/onnx_export.py, ops_zoo): each maps to its op. */
+static void test_ops_zoo(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        asim_op_kind_t kind;
+        uint64_t m_or_rows, n_or_cols, k, count;
+    } want[] = {
+        /* grouped, padded 3x3 conv: 2 x 36 pixels, 8 filters and 4 channels per group */
+        {"conv", ASIM_OP_GEMM, 72, 8, 36, 2},
+        {"relu", ASIM_OP_RELU, 72, 16, 0, 1},       /* on the NCHW map: rows of channels */
+        {"fc", ASIM_OP_GEMM, 72, 16, 16, 1},        /* Gemm transB after Flatten */
+        {"sigmoid", ASIM_OP_TANH, 72, 16, 0, 1},    /* a lone Sigmoid: one tanh pass */
+        {"add", ASIM_OP_ADD, 72, 16, 0, 1},
+        {"div", ASIM_OP_MUL, 72, 8, 0, 1},          /* Split halves, divided */
+        {"gelu", ASIM_OP_GELU, 72, 8, 0, 1},
+        {"rmsnorm", ASIM_OP_RMSNORM, 72, 8, 0, 1},  /* with Reciprocal */
+        {"head", ASIM_OP_GEMM, 72, 4, 8, 1},        /* W x^T, run as x W^T */
+    };
+    asim_graph_t g;
+    load("models/onnx/ops_zoo.onnx:batch=2", &g);
+    assert_int_equal(g.len, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < g.len; i++) {
+        const asim_op_t *op = &g.ops[i];
+        bool gemm = op->kind == ASIM_OP_GEMM;
+        if (strcmp(op->name, want[i].name) != 0 || op->kind != want[i].kind ||
+            (gemm ? op->m : op->rows) != want[i].m_or_rows ||
+            (gemm ? op->n : op->cols) != want[i].n_or_cols || (gemm && op->k != want[i].k) ||
+            op->count != want[i].count)
+            fail_msg("op %zu: '%s' %s %llux%llu (x%llu), want '%s'", i, op->name,
+                     asim_op_kind_name(op->kind),
+                     (unsigned long long)(gemm ? op->m : op->rows),
+                     (unsigned long long)(gemm ? op->n : op->cols),
+                     (unsigned long long)op->count, want[i].name);
+    }
+    assert_int_equal(g.ops[0].a_reuse, 9);
+    asim_graph_free(&g);
+}
+
 /* ONNX Conv and a SCALE-Sim conv row go through asim_conv_lower: the ViT patch embedding
  * (3 channels, 32x32, 8x8 filter, stride 8, 32 filters) is the same GEMM both ways. */
 static void test_conv_lowering_shared(void **state)
@@ -422,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_llama_maps_every_op),
         cmocka_unit_test(test_symbolic_dimensions),
         cmocka_unit_test(test_quantized_bits),
+        cmocka_unit_test(test_ops_zoo),
         cmocka_unit_test(test_conv_lowering_shared),
         cmocka_unit_test(test_scalesim_conv_topologies),
         cmocka_unit_test(test_bad_onnx),
