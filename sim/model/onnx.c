@@ -388,6 +388,13 @@ static asim_status_t need_input(ctx_t *c, const Onnx__NodeProto *n, size_t i, te
     return ASIM_OK;
 }
 
+/* Input 0 (required) and output 0 (NULL when the node leaves it unnamed). */
+static asim_status_t in_out(ctx_t *c, const Onnx__NodeProto *n, tensor_t **in, tensor_t **out)
+{
+    *out = output(c, n, 0);
+    return need_input(c, n, 0, in);
+}
+
 /* Integer values of a constant input (axes, shapes, starts...); `what` names it. */
 static asim_status_t int_values(ctx_t *c, const Onnx__NodeProto *n, const tensor_t *t,
                                 const char *what, int64_t *out, int *count, int max)
@@ -408,6 +415,33 @@ static asim_status_t int_values(ctx_t *c, const Onnx__NodeProto *n, const tensor
     return ASIM_OK;
 }
 
+/* Inputs 0 and 1 (required) and output 0 (NULL when unnamed). */
+static asim_status_t in2_out(ctx_t *c, const Onnx__NodeProto *n, tensor_t **a, tensor_t **b,
+                             tensor_t **out)
+{
+    asim_status_t st = in_out(c, n, a, out);
+    return st != ASIM_OK ? st : need_input(c, n, 1, b);
+}
+
+/* An integer list given as attribute `name` (older opsets) or as constant input `index`
+ * (newer ones); none: count 0. */
+static asim_status_t ints_of(ctx_t *c, const Onnx__NodeProto *n, const char *name, size_t index,
+                             int64_t *out, int *count, int max)
+{
+    const Onnx__AttributeProto *a = attr(n, name);
+    tensor_t *t = input(c, n, index);
+    *count = 0;
+    if (a && a->n_ints > (size_t)max)
+        return node_error(c, n, ASIM_EMODEL, "%s has %zu entries; at most %d", name, a->n_ints,
+                          max);
+    if (a) {
+        *count = (int)a->n_ints;
+        memcpy(out, a->ints, a->n_ints * sizeof *out);
+        return ASIM_OK;
+    }
+    return t ? int_values(c, n, t, name, out, count, max) : ASIM_OK;
+}
+
 /* An axis in [-rank, rank) made non-negative. */
 static asim_status_t axis_of(ctx_t *c, const Onnx__NodeProto *n, int64_t axis, int rank,
                              int *out)
@@ -424,25 +458,15 @@ static asim_status_t axes_of(ctx_t *c, const Onnx__NodeProto *n, int rank, bool 
                              bool *given)
 {
     int64_t axes[MAX_RANK + 1];
-    int count = 0;
-    const Onnx__AttributeProto *a = attr(n, "axes");
-    tensor_t *in = input(c, n, 1);
-    if (a) {
-        if (a->n_ints > MAX_RANK + 1)
-            return node_error(c, n, ASIM_EMODEL, "too many axes");
-        count = (int)a->n_ints;
-        memcpy(axes, a->ints, (size_t)count * sizeof *axes);
-    } else if (in) {
-        asim_status_t st = int_values(c, n, in, "axes", axes, &count, MAX_RANK + 1);
-        if (st != ASIM_OK)
-            return st;
-    }
+    int count;
+    asim_status_t st = ints_of(c, n, "axes", 1, axes, &count, MAX_RANK + 1);
+    if (st != ASIM_OK)
+        return st;
     memset(mask, 0, (size_t)(rank + 1) * sizeof *mask);
     *given = count > 0;
     for (int i = 0; i < count; i++) {
         int ax = 0;
-        asim_status_t st = axis_of(c, n, axes[i], rank, &ax);
-        if (st != ASIM_OK)
+        if ((st = axis_of(c, n, axes[i], rank, &ax)) != ASIM_OK)
             return st;
         mask[ax] = true;
     }
@@ -541,6 +565,15 @@ static asim_status_t realize(ctx_t *c, const Onnx__NodeProto *n, tensor_t *t)
                       "(docs/onnx.md)", t->name);
 }
 
+/* out as a view of `in` with a new shape: same producer, bits and (small) values. */
+static asim_status_t view_as(ctx_t *c, const Onnx__NodeProto *n, tensor_t *out,
+                             const tensor_t *in, int rank, const uint64_t *dims)
+{
+    alias(out, in);
+    asim_status_t st = set_shape(c, n, out, rank, dims);
+    return st != ASIM_OK ? st : set_values(c, out, in->val, in->n_val);
+}
+
 /* ---- shape helpers ---- */
 
 /* Numpy broadcast of a and b into out; false if they do not broadcast. */
@@ -615,8 +648,8 @@ static asim_status_t eval_binary(ctx_t *c, const char *op, const tensor_t *a, co
 
 static asim_status_t h_identity(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
+    tensor_t *in, *out;
+    asim_status_t st = in_out(c, n, &in, &out);
     if (st != ASIM_OK || !out)
         return st;
     alias(out, in);
@@ -664,8 +697,8 @@ static asim_status_t h_constant(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_shape(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
+    tensor_t *in, *out;
+    asim_status_t st = in_out(c, n, &in, &out);
     if (st != ASIM_OK || !out)
         return st;
     int64_t start = attr_int(n, "start", 0), end = attr_int(n, "end", in->rank);
@@ -691,10 +724,8 @@ static asim_status_t h_shape(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_reshape(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *shape, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &shape);
+    tensor_t *in, *shape, *out;
+    asim_status_t st = in2_out(c, n, &in, &shape, &out);
     if (st != ASIM_OK || !out)
         return st;
     int64_t want[MAX_RANK];
@@ -729,16 +760,13 @@ static asim_status_t h_reshape(ctx_t *c, const Onnx__NodeProto *n)
                           "dimensions of %llu elements", s, in->name,
                           (unsigned long long)total, rank, (unsigned long long)known);
     }
-    alias(out, in);
-    if ((st = set_shape(c, n, out, rank, dims)) != ASIM_OK)
-        return st;
-    return set_values(c, out, in->val, in->n_val);
+    return view_as(c, n, out, in, rank, dims);
 }
 
 static asim_status_t h_flatten(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
+    tensor_t *in, *out;
+    asim_status_t st = in_out(c, n, &in, &out);
     if (st != ASIM_OK || !out)
         return st;
     int axis = 0;
@@ -755,8 +783,8 @@ static asim_status_t h_flatten(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_squeeze(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
+    tensor_t *in, *out;
+    asim_status_t st = in_out(c, n, &in, &out);
     if (st != ASIM_OK || !out)
         return st;
     bool mask[MAX_RANK + 1], given;
@@ -772,28 +800,19 @@ static asim_status_t h_squeeze(ctx_t *c, const Onnx__NodeProto *n)
         if (!drop)
             dims[rank++] = in->dims[i];
     }
-    alias(out, in);
-    if ((st = set_shape(c, n, out, rank, dims)) != ASIM_OK)
-        return st;
-    return set_values(c, out, in->val, in->n_val);
+    return view_as(c, n, out, in, rank, dims);
 }
 
 static asim_status_t h_unsqueeze(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
+    tensor_t *in, *out;
+    asim_status_t st = in_out(c, n, &in, &out);
     if (st != ASIM_OK || !out)
         return st;
     int64_t axes[MAX_RANK];
-    int count = 0;
-    const Onnx__AttributeProto *a = attr(n, "axes");
-    tensor_t *ax = input(c, n, 1);
-    if (a && a->n_ints <= MAX_RANK) {
-        count = (int)a->n_ints;
-        memcpy(axes, a->ints, (size_t)count * sizeof *axes);
-    } else if (ax && (st = int_values(c, n, ax, "axes", axes, &count, MAX_RANK)) != ASIM_OK) {
+    int count;
+    if ((st = ints_of(c, n, "axes", 1, axes, &count, MAX_RANK)) != ASIM_OK)
         return st;
-    }
     int rank = in->rank + count;
     if (count == 0 || rank > MAX_RANK)
         return node_error(c, n, ASIM_EMODEL, "needs 1 to %d axes", MAX_RANK - in->rank);
@@ -807,16 +826,13 @@ static asim_status_t h_unsqueeze(ctx_t *c, const Onnx__NodeProto *n)
     uint64_t dims[MAX_RANK];
     for (int i = 0, j = 0; i < rank; i++)
         dims[i] = mask[i] ? 1 : in->dims[j++];
-    alias(out, in);
-    if ((st = set_shape(c, n, out, rank, dims)) != ASIM_OK)
-        return st;
-    return set_values(c, out, in->val, in->n_val);
+    return view_as(c, n, out, in, rank, dims);
 }
 
 static asim_status_t h_transpose(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
+    tensor_t *in, *out;
+    asim_status_t st = in_out(c, n, &in, &out);
     if (st != ASIM_OK || !out)
         return st;
     const Onnx__AttributeProto *a = attr(n, "perm");
@@ -838,8 +854,8 @@ static asim_status_t h_transpose(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_concat(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *first, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &first);
+    tensor_t *first, *out;
+    asim_status_t st = in_out(c, n, &first, &out);
     if (st != ASIM_OK || !out)
         return st;
     int axis = 0;
@@ -890,15 +906,9 @@ static asim_status_t h_split(ctx_t *c, const Onnx__NodeProto *n)
     if ((st = axis_of(c, n, attr_int(n, "axis", 0), in->rank, &axis)) != ASIM_OK)
         return st;
     int64_t parts[MAX_VALUES];
-    int count = 0;
-    const Onnx__AttributeProto *a = attr(n, "split");
-    tensor_t *sp = input(c, n, 1);
-    if (a && a->n_ints <= MAX_VALUES) {
-        count = (int)a->n_ints;
-        memcpy(parts, a->ints, (size_t)count * sizeof *parts);
-    } else if (sp && (st = int_values(c, n, sp, "split", parts, &count, MAX_VALUES)) != ASIM_OK) {
+    int count;
+    if ((st = ints_of(c, n, "split", 1, parts, &count, MAX_VALUES)) != ASIM_OK)
         return st;
-    }
     size_t outs = n->n_output;
     if (count == 0) { /* equal parts, the last one smaller */
         uint64_t each = outs ? (in->dims[axis] + outs - 1) / outs : 0;
@@ -927,8 +937,8 @@ static asim_status_t h_split(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_slice(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
+    tensor_t *in, *out;
+    asim_status_t st = in_out(c, n, &in, &out);
     if (st != ASIM_OK || !out)
         return st;
     int64_t starts[MAX_RANK], ends[MAX_RANK], axes[MAX_RANK], steps[MAX_RANK];
@@ -936,17 +946,10 @@ static asim_status_t h_slice(ctx_t *c, const Onnx__NodeProto *n)
     const char *what[] = {"starts", "ends", "axes", "steps"};
     int64_t *lists[] = {starts, ends, axes, steps};
     int *counts[] = {&ns, &ne, &na, &nst};
-    for (int k = 0; k < 4; k++) {
-        const Onnx__AttributeProto *a = attr(n, what[k]);
-        tensor_t *t = input(c, n, (size_t)k + 1);
-        if (a && a->n_ints <= MAX_RANK) {
-            *counts[k] = (int)a->n_ints;
-            memcpy(lists[k], a->ints, a->n_ints * sizeof(int64_t));
-        } else if (t && (st = int_values(c, n, t, what[k], lists[k], counts[k], MAX_RANK)) !=
-                            ASIM_OK) {
+    for (int k = 0; k < 4; k++)
+        if ((st = ints_of(c, n, what[k], (size_t)k + 1, lists[k], counts[k], MAX_RANK)) !=
+            ASIM_OK)
             return st;
-        }
-    }
     if (ne != ns || (na && na != ns) || (nst && nst != ns))
         return node_error(c, n, ASIM_EMODEL, "starts, ends, axes and steps differ in length");
     uint64_t dims[MAX_RANK];
@@ -989,10 +992,8 @@ static asim_status_t h_slice(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_gather(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *data, *idx, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &data);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &idx);
+    tensor_t *data, *idx, *out;
+    asim_status_t st = in2_out(c, n, &data, &idx, &out);
     if (st != ASIM_OK || !out)
         return st;
     int axis = 0;
@@ -1037,10 +1038,8 @@ static asim_status_t h_gather(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_expand(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *in, *shape, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &in);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &shape);
+    tensor_t *in, *shape, *out;
+    asim_status_t st = in2_out(c, n, &in, &shape, &out);
     if (st != ASIM_OK || !out)
         return st;
     int64_t want[MAX_RANK];
@@ -1063,8 +1062,8 @@ static asim_status_t h_expand(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_constant_of_shape(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *shape, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &shape);
+    tensor_t *shape, *out;
+    asim_status_t st = in_out(c, n, &shape, &out);
     if (st != ASIM_OK || !out)
         return st;
     int64_t want[MAX_RANK];
@@ -1207,26 +1206,21 @@ static asim_status_t gemm_from(ctx_t *c, const Onnx__NodeProto *n, tensor_t *a, 
 
 static asim_status_t h_matmul(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *a, *b;
-    asim_status_t st = need_input(c, n, 0, &a);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &b);
-    if (st != ASIM_OK || !output(c, n, 0))
+    tensor_t *a, *b, *out;
+    asim_status_t st = in2_out(c, n, &a, &b, &out);
+    if (st != ASIM_OK || !out)
         return st;
-    return gemm_from(c, n, a, b, false, false, 0, output(c, n, 0));
+    return gemm_from(c, n, a, b, false, false, 0, out);
 }
 
 /* Gemm: A' B' (+ C, folded: the accumulator starts from the bias). */
 static asim_status_t h_gemm(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *a, *b;
-    asim_status_t st = need_input(c, n, 0, &a);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &b);
-    if (st != ASIM_OK || !output(c, n, 0))
+    tensor_t *a, *b, *out;
+    asim_status_t st = in2_out(c, n, &a, &b, &out);
+    if (st != ASIM_OK || !out)
         return st;
-    return gemm_from(c, n, a, b, attr_int(n, "transA", 0), attr_int(n, "transB", 0), 0,
-                     output(c, n, 0));
+    return gemm_from(c, n, a, b, attr_int(n, "transA", 0), attr_int(n, "transB", 0), 0, out);
 }
 
 /* QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp): y's width from y_zp. */
@@ -1246,10 +1240,8 @@ static asim_status_t h_qlinear_matmul(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_conv(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *x, *w, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &x);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &w);
+    tensor_t *x, *w, *out;
+    asim_status_t st = in2_out(c, n, &x, &w, &out);
     if (st != ASIM_OK || !out)
         return st;
     if ((st = realize(c, n, x)) != ASIM_OK)
@@ -1315,8 +1307,8 @@ static asim_status_t h_conv(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_unary_op(ctx_t *c, const Onnx__NodeProto *n, asim_op_kind_t kind)
 {
-    tensor_t *x, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &x);
+    tensor_t *x, *out;
+    asim_status_t st = in_out(c, n, &x, &out);
     if (st != ASIM_OK || !out)
         return st;
     if ((st = realize(c, n, x)) != ASIM_OK)
@@ -1391,32 +1383,30 @@ static asim_status_t h_erf(ctx_t *c, const Onnx__NodeProto *n)
     return set_role(c, n, x, R_ERF, false, x->origin);
 }
 
-static asim_status_t h_sqrt(ctx_t *c, const Onnx__NodeProto *n)
+/* One step of the norm patterns: a `from` result becomes `to`; a constant stays one. */
+static asim_status_t norm_step(ctx_t *c, const Onnx__NodeProto *n, role_t from, role_t to,
+                               const char *what)
 {
     tensor_t *x;
     asim_status_t st = need_input(c, n, 0, &x);
     if (st != ASIM_OK)
         return st;
-    if (x->role == R_MEANSQ)
-        return set_role(c, n, x, R_ROOT, x->centered, x->base);
+    if (x->role == from)
+        return set_role(c, n, x, to, x->centered, x->base);
     if (x->konst)
         return set_role(c, n, x, R_NONE, false, x->origin);
-    return node_error(c, n, ASIM_EUNSUPPORTED, "a square root outside a LayerNorm or RMSNorm "
-                      "pattern has no unit to run on");
+    return node_error(c, n, ASIM_EUNSUPPORTED, "a %s outside a LayerNorm or RMSNorm pattern "
+                      "has no unit to run on", what);
+}
+
+static asim_status_t h_sqrt(ctx_t *c, const Onnx__NodeProto *n)
+{
+    return norm_step(c, n, R_MEANSQ, R_ROOT, "square root");
 }
 
 static asim_status_t h_reciprocal(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *x;
-    asim_status_t st = need_input(c, n, 0, &x);
-    if (st != ASIM_OK)
-        return st;
-    if (x->role == R_ROOT)
-        return set_role(c, n, x, R_INVROOT, x->centered, x->base);
-    if (x->konst)
-        return set_role(c, n, x, R_NONE, false, x->origin);
-    return node_error(c, n, ASIM_EUNSUPPORTED, "a reciprocal outside a LayerNorm or RMSNorm "
-                      "pattern has no unit to run on");
+    return norm_step(c, n, R_ROOT, R_INVROOT, "reciprocal");
 }
 
 /* Neg: a sign flip folds into the next multiply or the requantization. */
@@ -1460,10 +1450,8 @@ static asim_status_t h_reduce_mean(ctx_t *c, const Onnx__NodeProto *n)
 
 static asim_status_t h_pow(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *x, *e, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &x);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &e);
+    tensor_t *x, *e, *out;
+    asim_status_t st = in2_out(c, n, &x, &e, &out);
     if (st != ASIM_OK || !out)
         return st;
     double p = e->n_val == 1 ? e->val[0] : 0;
@@ -1501,10 +1489,8 @@ static bool epilogue_constant(const tensor_t *t, const tensor_t *x)
 /* Add, Sub, Mul, Div: patterns first, then constant folding, epilogues and add/mul ops. */
 static asim_status_t h_binary(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *a, *b, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &a);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &b);
+    tensor_t *a, *b, *out;
+    asim_status_t st = in2_out(c, n, &a, &b, &out);
     if (st != ASIM_OK || !out)
         return st;
     char op = n->op_type[0]; /* A(dd), S(ub), M(ul), D(iv) */
@@ -1628,10 +1614,8 @@ static asim_status_t h_where(ctx_t *c, const Onnx__NodeProto *n)
 /* Equal: on constants (mask and shape arithmetic) only. */
 static asim_status_t h_equal(ctx_t *c, const Onnx__NodeProto *n)
 {
-    tensor_t *a, *b, *out = output(c, n, 0);
-    asim_status_t st = need_input(c, n, 0, &a);
-    if (st == ASIM_OK)
-        st = need_input(c, n, 1, &b);
+    tensor_t *a, *b, *out;
+    asim_status_t st = in2_out(c, n, &a, &b, &out);
     if (st != ASIM_OK || !out)
         return st;
     if (!a->konst || !b->konst)
