@@ -1036,24 +1036,32 @@ static asim_status_t h_gather(ctx_t *c, const Onnx__NodeProto *n)
     return ASIM_OK;
 }
 
+/* A shape given as a constant input: every entry 1 or more. */
+static asim_status_t dims_input(ctx_t *c, const Onnx__NodeProto *n, const tensor_t *shape,
+                                uint64_t *dims, int *rank)
+{
+    int64_t want[MAX_RANK];
+    asim_status_t st = int_values(c, n, shape, "shape", want, rank, MAX_RANK);
+    for (int i = 0; st == ASIM_OK && i < *rank; i++) {
+        if (want[i] < 1)
+            return node_error(c, n, ASIM_EMODEL, "shape entry %d is %lld", i,
+                              (long long)want[i]);
+        dims[i] = (uint64_t)want[i];
+    }
+    return st;
+}
+
 static asim_status_t h_expand(ctx_t *c, const Onnx__NodeProto *n)
 {
     tensor_t *in, *shape, *out;
     asim_status_t st = in2_out(c, n, &in, &shape, &out);
     if (st != ASIM_OK || !out)
         return st;
-    int64_t want[MAX_RANK];
-    int rank;
-    if ((st = int_values(c, n, shape, "shape", want, &rank, MAX_RANK)) != ASIM_OK)
+    tensor_t target = {.rank = 0};
+    if ((st = dims_input(c, n, shape, target.dims, &target.rank)) != ASIM_OK)
         return st;
-    tensor_t target = {.rank = rank};
-    for (int i = 0; i < rank; i++) {
-        if (want[i] < 1)
-            return node_error(c, n, ASIM_EMODEL, "shape entry %d is %lld", i,
-                              (long long)want[i]);
-        target.dims[i] = (uint64_t)want[i];
-    }
     uint64_t dims[MAX_RANK];
+    int rank;
     if (!broadcast(in, &target, &rank, dims))
         return broadcast_error(c, n, in, shape);
     alias(out, in);
@@ -1066,17 +1074,10 @@ static asim_status_t h_constant_of_shape(ctx_t *c, const Onnx__NodeProto *n)
     asim_status_t st = in_out(c, n, &shape, &out);
     if (st != ASIM_OK || !out)
         return st;
-    int64_t want[MAX_RANK];
-    int rank;
-    if ((st = int_values(c, n, shape, "shape", want, &rank, MAX_RANK)) != ASIM_OK)
-        return st;
     uint64_t dims[MAX_RANK];
-    for (int i = 0; i < rank; i++) {
-        if (want[i] < 1)
-            return node_error(c, n, ASIM_EMODEL, "shape entry %d is %lld", i,
-                              (long long)want[i]);
-        dims[i] = (uint64_t)want[i];
-    }
+    int rank;
+    if ((st = dims_input(c, n, shape, dims, &rank)) != ASIM_OK)
+        return st;
     out->konst = true;
     if ((st = set_shape(c, n, out, rank, dims)) != ASIM_OK)
         return st;
