@@ -10,7 +10,8 @@ data: only their shapes matter to the simulator, so the files stay small.
     tools/onnx_export.py --out models/onnx                   # the small test models
     tools/onnx_export.py --out /tmp/onnx --size real         # vit_tiny, bert_base, gpt2,
                                                              # one 7B-shaped LLaMA block
-    tools/onnx_export.py --out /tmp/onnx --size real --keep-weights   # inline weights
+    tools/onnx_export.py --out /tmp/onnx --size real --keep-weights inline
+    tools/onnx_export.py --out /tmp/onnx --size real --keep-weights external
     tools/onnx_export.py --out tests/cli/data --bad          # the bad-input test files
 
 The models:
@@ -278,7 +279,11 @@ def export(family, params, opset, path, keep_weights):
     os.remove(tmp)
     model.doc_string = "accelsim test model: %s %s, opset %d (tools/onnx_export.py)" % (
         family, ", ".join("%s=%s" % kv for kv in params.items()), opset)
-    onnx.save(strip(model, keep_weights), path)
+    if keep_weights == "external":  # weights in PATH.data beside the graph
+        onnx.save(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                  location=os.path.basename(path) + ".data", size_threshold=256)
+    else:
+        onnx.save(strip(model, keep_weights), path)
 
 
 def qonnx_mlp(path):
@@ -432,6 +437,9 @@ def bad_inputs(out):
                               helper.make_node("Exp", ["e1"], ["e2"], name="exp2"),
                               mm], [w("w", [64, 10]), helper.make_tensor(
                                   "k", TensorProto.INT64, [1], [3])], outputs=("y", "v", "e2"))
+    short = w("w", [64, 10])
+    short.raw_data = bytes(100)  # 100 bytes for 640 floats
+    save("onnx_bad_data", [mm], [short])
     save("onnx_dynamic", [mm], [w("w", [64, 10])],
          inputs=[helper.make_tensor_value_info("x", f32, ["rows", 64])])
     for name in sorted(os.listdir(out)):
@@ -445,7 +453,8 @@ def main():
     ap.add_argument("--size", choices=["small", "real"], default="small")
     ap.add_argument("--opset", type=int, default=0,
                     help="one opset for every model (default: small 14 and 17, real 17)")
-    ap.add_argument("--keep-weights", action="store_true", help="keep initializer data")
+    ap.add_argument("--keep-weights", choices=["inline", "external"],
+                    help="keep initializer data, in the file or in FILE.onnx.data beside it")
     ap.add_argument("--only", help="comma-separated (vit,bert,gpt2,llama,qonnx,quant,zoo)")
     ap.add_argument("--bad", action="store_true",
                     help="write the bad-input test files (tests/cli/data) instead")

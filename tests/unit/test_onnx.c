@@ -221,6 +221,21 @@ static void test_llama_maps_every_op(void **state)
     asim_graph_free(&g);
 }
 
+/* Weights kept in an external file are never opened (its .data file is not committed):
+ * the graph imports like the stripped one. */
+static void test_external_weights(void **state)
+{
+    (void)state;
+    asim_graph_t ext, stripped;
+    load("models/onnx/bert_test_op17_external.onnx:batch=1,seq=16", &ext);
+    load("models/onnx/bert_test_op17.onnx:batch=1,seq=16", &stripped);
+    assert_same_ops(&ext, &stripped);
+    FILE *f = fopen(src_path("models/onnx/bert_test_op17_external.onnx.data"), "rb");
+    assert_null(f);
+    asim_graph_free(&ext);
+    asim_graph_free(&stripped);
+}
+
 /* Symbolic dimensions scale the work: batch 2 doubles every GEMM's MACs. */
 static void test_symbolic_dimensions(void **state)
 {
@@ -403,6 +418,9 @@ static void test_bad_onnx(void **state)
          "unsupported quantization scheme: bit width 2.5", ASIM_EUNSUPPORTED},
         {"tests/cli/data/onnx_mismatch.onnx", "onnx_mismatch.onnx: node 'fc' (MatMul): weight "
          "shape mismatch", ASIM_EMODEL},
+        {"tests/cli/data/onnx_bad_data.onnx", "onnx_bad_data.onnx: initializer 'w': weight "
+         "shape mismatch: its shape has 640 elements, 2560 bytes, but it holds 100",
+         ASIM_EMODEL},
         {"tests/cli/data/onnx_unsupported.onnx", "onnx_unsupported.onnx: 3 nodes of 2 "
          "unsupported types: TopK x1 (first: node 'top'), Exp x2 (first: node 'exp1')",
          ASIM_EUNSUPPORTED},
@@ -460,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_small_models_both_opsets),
         cmocka_unit_test(test_gpt2_maps_every_op),
         cmocka_unit_test(test_llama_maps_every_op),
+        cmocka_unit_test(test_external_weights),
         cmocka_unit_test(test_symbolic_dimensions),
         cmocka_unit_test(test_quantized_bits),
         cmocka_unit_test(test_ops_zoo),
