@@ -436,7 +436,8 @@ static asim_status_t ints_of(ctx_t *c, const Onnx__NodeProto *n, const char *nam
                           max);
     if (a) {
         *count = (int)a->n_ints;
-        memcpy(out, a->ints, a->n_ints * sizeof *out);
+        for (size_t i = 0; i < a->n_ints; i++) /* a->ints is NULL when empty */
+            out[i] = a->ints[i];
         return ASIM_OK;
     }
     return t ? int_values(c, n, t, name, out, count, max) : ASIM_OK;
