@@ -916,10 +916,10 @@ static asim_status_t h_split(ctx_t *c, const Onnx__NodeProto *n)
         for (size_t i = 0; i < outs && i < MAX_VALUES; i++, count++)
             parts[i] = (int64_t)(i + 1 < outs ? each : in->dims[axis] - each * (outs - 1));
     }
-    int64_t sum = 0;
+    uint64_t sum = 0; /* unsigned: a wrap is caught by the shape caps of the outputs */
     for (int i = 0; i < count; i++)
-        sum += parts[i] > 0 ? parts[i] : 0;
-    if ((size_t)count != outs || sum != (int64_t)in->dims[axis])
+        sum += parts[i] > 0 ? (uint64_t)parts[i] : 0;
+    if ((size_t)count != outs || sum != in->dims[axis])
         return node_error(c, n, ASIM_EMODEL, "splits axis %d of size %llu into %d parts for "
                           "%zu outputs", axis, (unsigned long long)in->dims[axis], count, outs);
     for (size_t i = 0; i < outs; i++) {
@@ -967,14 +967,16 @@ static asim_status_t h_slice(ctx_t *c, const Onnx__NodeProto *n)
             return node_error(c, n, ASIM_EMODEL, "step 0");
         int64_t s = starts[i] < 0 ? starts[i] + d : starts[i];
         int64_t e = ends[i] < 0 ? ends[i] + d : ends[i];
+        /* s and e are clamped into [-1, d], so their difference cannot overflow; the
+         * step's magnitude is taken unsigned (INT64_MIN has no positive twin) */
         if (step > 0) {
             s = s < 0 ? 0 : s > d ? d : s;
             e = e < 0 ? 0 : e > d ? d : e;
-            dims[ax] = e > s ? (uint64_t)((e - s + step - 1) / step) : 0;
+            dims[ax] = e > s ? (uint64_t)(e - s - 1) / (uint64_t)step + 1 : 0;
         } else {
             s = s < 0 ? -1 : s > d - 1 ? d - 1 : s;
             e = e < -1 ? -1 : e > d - 1 ? d - 1 : e;
-            dims[ax] = s > e ? (uint64_t)((s - e - step - 1) / -step) : 0;
+            dims[ax] = s > e ? (uint64_t)(s - e - 1) / (0 - (uint64_t)step) + 1 : 0;
         }
         lo[ax] = s;
         step_of[ax] = step;
@@ -1025,12 +1027,10 @@ static asim_status_t h_gather(ctx_t *c, const Onnx__NodeProto *n)
     if (data->rank == 1 && data->n_val && idx->n_val && idx->n_val <= MAX_VALUES) {
         double v[MAX_VALUES];
         for (int i = 0; i < idx->n_val; i++) {
-            int64_t k = (int64_t)idx->val[i];
-            k = k < 0 ? k + data->n_val : k;
-            if (k < 0 || k >= data->n_val)
-                return node_error(c, n, ASIM_EMODEL, "index %lld is out of range",
-                                  (long long)idx->val[i]);
-            v[i] = data->val[k];
+            double k = idx->val[i] < 0 ? idx->val[i] + data->n_val : idx->val[i];
+            if (!(k >= 0 && k < data->n_val) || k != floor(k)) /* NaN too */
+                return node_error(c, n, ASIM_EMODEL, "index %g is out of range", idx->val[i]);
+            v[i] = data->val[(int)k];
         }
         return set_values(c, out, v, idx->n_val);
     }
@@ -1120,6 +1120,8 @@ static asim_status_t h_range(ctx_t *c, const Onnx__NodeProto *n)
     if (v[2] == 0)
         return node_error(c, n, ASIM_EMODEL, "delta is 0");
     double len = ceil(((double)v[1] - (double)v[0]) / (double)v[2]);
+    if (len > (double)ASIM_MODEL_MAX_WORK)
+        return node_error(c, n, ASIM_ERANGE, "a range of %g elements", len);
     uint64_t dims[1] = {len < 1 ? 1 : (uint64_t)len};
     out->konst = true;
     out->dtype = in[0]->dtype;
