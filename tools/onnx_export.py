@@ -321,9 +321,9 @@ def qonnx_mlp(path):
 
 def ops_zoo(path):
     """Node types and forms the exported families do not use, in one graph (opset 20):
-    a grouped, padded Conv with a Relu on its NCHW map, Flatten, Gemm with transB, a lone
-    Sigmoid, Split, a Div of two activations, Gelu, Unsqueeze/Squeeze, RMSNorm with
-    Reciprocal, a constant-A MatMul."""
+    a grouped, padded Conv with a Relu on its NCHW map, a product with a constant table
+    that is not RoPE, Flatten, Gemm with transB, a lone Sigmoid, Split, a Div of two
+    activations, Gelu, Unsqueeze/Squeeze, RMSNorm with Reciprocal, a constant-A MatMul."""
     f32 = TensorProto.FLOAT
     ints = lambda name, v: helper.make_tensor(name, TensorProto.INT64, [len(v)], v)
 
@@ -338,7 +338,8 @@ def ops_zoo(path):
         helper.make_node("Relu", ["c1"], ["r"], name="relu"),
         helper.make_node("Reshape", ["r", "maps"], ["rm"], name="reshape"),
         helper.make_node("Transpose", ["rm"], ["rt0"], name="pixels_first", perm=[0, 2, 1]),
-        helper.make_node("Flatten", ["rt0"], ["f"], name="flatten", axis=2),
+        helper.make_node("Mul", ["rt0", "tab"], ["rtm"], name="table"),
+        helper.make_node("Flatten", ["rtm"], ["f"], name="flatten", axis=2),
         helper.make_node("Gemm", ["f", "wg"], ["g"], name="fc", transB=1),
         helper.make_node("Sigmoid", ["g"], ["s"], name="sigmoid"),
         helper.make_node("Add", ["s", "g"], ["a"], name="add"),
@@ -360,7 +361,7 @@ def ops_zoo(path):
         nodes, "ops_zoo", [helper.make_tensor_value_info("x", f32, ["batch", 8, 6, 6])],
         [helper.make_tensor_value_info("y", f32, [4, None])],
         [w("w1", [16, 4, 3, 3]), w("wg", [16, 16]), w("wa", [4, 8]), ints("halves", [8, 8]),
-         ints("maps", [0, 16, 36]),
+         ints("maps", [0, 16, 36]), w("tab", [36, 16]),
          ints("axis1", [1]), ints("last", [-1]), helper.make_tensor("two", f32, [], [2.0]),
          helper.make_tensor("eps", f32, [], [1e-6])])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])

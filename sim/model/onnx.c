@@ -15,8 +15,10 @@
  *               Mul/Div -> mul.
  *   patterns    partial results carry a role, so that ReduceMean/Sub/Pow/Sqrt/Div/Reciprocal/
  *               Mul chains become one layernorm or rmsnorm, Div/Erf/Add/Mul and the
- *               Pow/Mul/Add/Tanh form become one gelu, and x * Sigmoid(x) one silu. A
- *               partial result read any other way is an error.
+ *               Pow/Mul/Add/Tanh form become one gelu, x * Sigmoid(x) one silu, and
+ *               x cos + rotate_half(x) sin (constant tables) one rope. A partial result
+ *               read any other way is an error (a sigmoid or a table product becomes its
+ *               own op then).
  *   folded      an elementwise op with a scalar or per-channel constant (bias, scale,
  *               LayerNorm's gamma and beta) after an op is that op's epilogue; Where with a
  *               constant mask and a constant fill is a masked epilogue; Neg, Cast and the
@@ -62,6 +64,8 @@ typedef enum {
     R_TANHP,    /* tanh of that */
     R_TANHP1,   /* 1 + tanh */
     R_SIGMOID,  /* sigmoid(x): silu when multiplied by x, else a tanh op */
+    R_TABLE,    /* x times a constant table (RoPE's cos or sin): rope when two of them from
+                   the same op are added, else a mul op */
 } role_t;
 
 typedef struct {
@@ -78,6 +82,7 @@ typedef struct {
     role_t role;
     bool centered;           /* R_SQ..R_INVROOT: of x - mean (LayerNorm) or x (RMSNorm) */
     uint32_t base;           /* the pattern's input x (an origin) */
+    uint32_t role_node;      /* the node that gave the role (views copy it) */
     bool nchw;               /* a Conv's output map, or elementwise on one: channels are
                                 the GEMM's columns, so vector ops run along dims[1] */
     uint32_t node;           /* producing node, or NONE */
@@ -93,6 +98,7 @@ typedef struct {
     tensor_t *t;
     size_t n_t, cap_t;
     uint32_t *slots;         /* hash table of tensor names: index or NONE */
+    uint32_t *node_op;       /* per node: the op a sigmoid or table product became, or NONE */
     size_t n_slots;
     int opset;
     struct {
@@ -551,15 +557,27 @@ static void alias(tensor_t *out, const tensor_t *in)
     out->n_val = 0;
 }
 
-/* A partial result read as a plain tensor: a sigmoid becomes its tanh op here; any other
- * role is an unfinished pattern. */
+/* A partial result read as a plain tensor: a sigmoid becomes its tanh op here, a product
+ * with a table its mul op (each named after its own node); any other role is an
+ * unfinished pattern. */
 static asim_status_t realize(ctx_t *c, const Onnx__NodeProto *n, tensor_t *t)
 {
     if (t->role == R_NONE)
         return ASIM_OK;
-    if (t->role == R_SIGMOID) { /* sigmoid(x) = (1 + tanh(x / 2)) / 2: one tanh pass */
-        const tensor_t *x = &c->t[t->base];
-        return emit_vector(c, c->graph->node[t->node], ASIM_OP_TANH, x, NULL, t);
+    if (t->role == R_SIGMOID || t->role == R_TABLE) {
+        uint32_t *op = &c->node_op[t->role_node];
+        if (*op != NONE) { /* a view of a result already realized: the same op */
+            t->producer = *op;
+            t->role = R_NONE;
+            t->origin = (uint32_t)(t - c->t);
+            return ASIM_OK;
+        }
+        /* sigmoid(x) = (1 + tanh(x / 2)) / 2: one tanh pass */
+        asim_status_t st = emit_vector(c, c->graph->node[t->role_node],
+                                       t->role == R_SIGMOID ? ASIM_OP_TANH : ASIM_OP_MUL,
+                                       &c->t[t->base], NULL, t);
+        *op = t->producer;
+        return st;
     }
     return node_error(c, n, ASIM_EUNSUPPORTED, "reads '%s', part of a LayerNorm, RMSNorm or "
                       "GELU pattern that is not finished the way the importer recognizes "
@@ -1355,6 +1373,7 @@ static asim_status_t set_role(ctx_t *c, const Onnx__NodeProto *n, const tensor_t
     out->role = role;
     out->centered = centered;
     out->base = base;
+    out->role_node = (uint32_t)(out->node);
     return ASIM_OK;
 }
 
@@ -1522,8 +1541,18 @@ static asim_status_t h_binary(ctx_t *c, const Onnx__NodeProto *n)
         return set_role(c, n, b, R_POLY, false, b->base);
     if (op == 'A' && !one_const && b->role == R_NONE && a->role == R_CUBE && b->origin == a->base)
         return set_role(c, n, a, R_POLY, false, a->base);
+    if (op == 'M' && one_const && !epilogue_constant(k, x) && x->role == R_NONE &&
+        x->producer != ASIM_INPUT_MODEL) { /* maybe RoPE: decided by the reader */
+        set_role(c, n, x, R_TABLE, false, (uint32_t)(x - c->t));
+        return set_shape(c, n, out, rank, dims);
+    }
     asim_op_kind_t fused = ASIM_OP_KIND_COUNT;
     tensor_t *base = NULL;
+    if (op == 'A' && a->role == R_TABLE && b->role == R_TABLE &&
+        c->t[a->base].producer == c->t[b->base].producer) { /* x cos + rotate(x) sin */
+        fused = ASIM_OP_ROPE;
+        base = &c->t[a->base];
+    }
     for (int side = 0; side < 2 && fused == ASIM_OP_KIND_COUNT; side++) {
         tensor_t *p = side ? a : b, *q = side ? b : a; /* p: the partial result */
         bool q_is_x = q->role == R_NONE && q->origin == p->base;
@@ -2123,12 +2152,14 @@ static asim_status_t import_graph(ctx_t *c, const Onnx__ModelProto *m)
         ;
     c->t = calloc(tensors + 1, sizeof *c->t);
     c->slots = malloc(c->n_slots * sizeof *c->slots);
+    c->node_op = malloc((gp->n_node + 1) * sizeof *c->node_op);
     uint32_t *order = calloc(gp->n_node + 1, sizeof *order);
-    if (!c->t || !c->slots || !order) {
+    if (!c->t || !c->slots || !c->node_op || !order) {
         free(order);
         return asim_error_set(c->err, ASIM_ENOMEM, c->path, "out of memory");
     }
     memset(c->slots, 0xff, c->n_slots * sizeof *c->slots);
+    memset(c->node_op, 0xff, (gp->n_node + 1) * sizeof *c->node_op);
     if ((st = add_inputs(c)) == ASIM_OK && (st = add_node_outputs(c)) == ASIM_OK)
         st = topo_order(c, order);
     for (size_t i = 0; i < gp->n_node && st == ASIM_OK; i++) {
@@ -2184,6 +2215,7 @@ asim_status_t asim_model_parse_onnx(const char *path, const void *data, size_t l
         free(c.t[i].val);
     free(c.t);
     free(c.slots);
+    free(c.node_op);
     onnx__model_proto__free_unpacked(m, NULL);
     if (st != ASIM_OK)
         asim_graph_free(g);

@@ -190,8 +190,8 @@ static void test_gpt2_maps_every_op(void **state)
     asim_graph_free(&g);
 }
 
-/* A LLaMA block (small: 2 layers, dim 32, 4 heads, 2 KV heads, ffn 88): RMSNorm and SiLU
- * patterns, grouped-query attention, RoPE as elementwise mul/add, SwiGLU's mul. */
+/* A LLaMA block (small: 2 layers, dim 32, 4 heads, 2 KV heads, ffn 88): RMSNorm, SiLU and
+ * RoPE patterns, grouped-query attention, SwiGLU's mul. */
 static void test_llama_maps_every_op(void **state)
 {
     (void)state;
@@ -207,10 +207,14 @@ static void test_llama_maps_every_op(void **state)
         assert_int_equal(count_kind(&g, ASIM_OP_SILU, NULL), layers);
         assert_int_equal(count_kind(&g, ASIM_OP_SOFTMAX, NULL), layers);
         assert_int_equal(count_kind(&g, ASIM_OP_LAYERNORM, NULL), 0);
-        /* RoPE: q cos, rot(q) sin, k cos, rot(k) sin; SwiGLU: silu(gate) up */
-        assert_int_equal(count_kind(&g, ASIM_OP_MUL, NULL), 5 * layers);
-        /* RoPE's two sums, two residuals */
-        assert_int_equal(count_kind(&g, ASIM_OP_ADD, NULL), 4 * layers);
+        /* RoPE (x cos + rotate_half(x) sin) on q and on k, one op each */
+        uint64_t e;
+        assert_int_equal(count_kind(&g, ASIM_OP_ROPE, &e), 2 * layers);
+        assert_int_equal(e, layers * t * (d + kvh * dh));
+        /* SwiGLU: silu(gate) up */
+        assert_int_equal(count_kind(&g, ASIM_OP_MUL, NULL), layers);
+        /* the two residuals */
+        assert_int_equal(count_kind(&g, ASIM_OP_ADD, NULL), 2 * layers);
         asim_graph_free(&g);
     }
     /* The 7B shape: dim 4096, 32 heads, ffn 11008, one block at 2048 tokens. */
@@ -286,6 +290,7 @@ static void test_ops_zoo(void **state)
         /* grouped, padded 3x3 conv: 2 x 36 pixels, 8 filters and 4 channels per group */
         {"conv", ASIM_OP_GEMM, 72, 8, 36, 2},
         {"relu", ASIM_OP_RELU, 72, 16, 0, 1},       /* on the NCHW map: rows of channels */
+        {"table", ASIM_OP_MUL, 72, 16, 0, 1},       /* a constant table, not RoPE */
         {"fc", ASIM_OP_GEMM, 72, 16, 16, 1},        /* Gemm transB after Flatten */
         {"sigmoid", ASIM_OP_TANH, 72, 16, 0, 1},    /* a lone Sigmoid: one tanh pass */
         {"add", ASIM_OP_ADD, 72, 16, 0, 1},
