@@ -20,9 +20,11 @@ The models:
   bert     BERT encoder: word, position and segment embeddings, post-LN blocks with a fused QKV
            projection (the built-in's layout), exact GELU, pooler with Tanh, classifier.
   gpt2     GPT-2: token and position embeddings, pre-LN blocks, causal mask (masked_fill ->
-           Where), tanh GELU, final LayerNorm, tied LM head.
+           Where), tanh GELU, final LayerNorm and tied LM head on the last token (the next
+           token of a prefill, as the built-in gpt2 computes it).
   llama    LLaMA block(s) on hidden states: RMSNorm, separate Q, K, V with grouped-query
-           attention (kv_heads), rotary embedding (rotate_half), causal mask, SwiGLU MLP.
+           attention (kv_heads), rotary embedding (rotate_half), causal mask, SwiGLU MLP;
+           final RMSNorm and LM head on the last token, as the built-in llama.
   qonnx    a small QONNX graph built directly with onnx.helper (Brevitas is not in Debian):
            Quant on activations and weights (4 and 8 bits), BipolarQuant on a binary weight,
            MatMuls; the bit widths set each tensor's precision.
@@ -53,8 +55,9 @@ SIZES = {
                   classes=2)),
     "gpt2": (dict(layers=2, dim=32, heads=2, vocab=100, context=64),
              dict(layers=12, dim=768, heads=12, vocab=50257, context=1024)),
-    "llama": (dict(layers=2, dim=32, heads=4, kv_heads=2, ffn=88, context=64),
-              dict(layers=1, dim=4096, heads=32, kv_heads=32, ffn=11008, context=2048)),
+    "llama": (dict(layers=2, dim=32, heads=4, kv_heads=2, ffn=88, context=64, vocab=100),
+              dict(layers=1, dim=4096, heads=32, kv_heads=32, ffn=11008, context=2048,
+                   vocab=32000)),
 }
 
 
@@ -173,8 +176,8 @@ class Gpt2(nn.Module):
 
     def forward(self, ids):
         pos = torch.arange(ids.shape[1]).unsqueeze(0)
-        x = self.ln_f(self.blocks(self.wte(ids) + self.wpe(pos)))
-        return x @ self.wte.weight.t()  # tied LM head
+        x = self.blocks(self.wte(ids) + self.wpe(pos))
+        return self.ln_f(x[:, -1]) @ self.wte.weight.t()  # tied LM head, next token only
 
     def example(self):
         return ((torch.zeros(1, 16, dtype=torch.long),), ["input_ids"],
@@ -238,14 +241,15 @@ class LlamaBlock(nn.Module):
 
 
 class Llama(nn.Module):
-    def __init__(self, layers, dim, heads, kv_heads, ffn, context):
+    def __init__(self, layers, dim, heads, kv_heads, ffn, context, vocab):
         super().__init__()
         self.blocks = nn.Sequential(*[LlamaBlock(dim, heads, kv_heads, ffn, context)
                                       for _ in range(layers)])
+        self.norm, self.lm_head = RmsNorm(dim), nn.Linear(dim, vocab, bias=False)
         self.dim = dim
 
     def forward(self, x):
-        return self.blocks(x)
+        return self.lm_head(self.norm(self.blocks(x)[:, -1]))  # next token only
 
     def example(self):
         return ((torch.zeros(1, 16, self.dim),), ["hidden"], {"hidden": {0: "batch", 1: "seq"}})

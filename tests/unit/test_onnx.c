@@ -89,6 +89,22 @@ static void assert_same_ops(const asim_graph_t *a, const asim_graph_t *b)
     }
 }
 
+/* The same MACs and, per vector kind, the same elements (layouts may differ: fused or
+ * separate QKV, heads in count or in rows). */
+static void assert_same_work(const asim_graph_t *a, const asim_graph_t *b)
+{
+    assert_int_equal(total_macs(a), total_macs(b));
+    for (int k = 0; k < ASIM_OP_KIND_COUNT; k++) {
+        uint64_t e1, e2;
+        count_kind(a, (asim_op_kind_t)k, &e1);
+        count_kind(b, (asim_op_kind_t)k, &e2);
+        if (e1 != e2)
+            fail_msg("%s: %llu elements in '%s', %llu in '%s'",
+                     asim_op_kind_name((asim_op_kind_t)k), (unsigned long long)e1, a->name,
+                     (unsigned long long)e2, b->name);
+    }
+}
+
 /* The imported DeiT-Tiny is the built-in vit_tiny op for op: patch embedding (Conv), the
  * position add, 12 pre-LN blocks with GELU, final LayerNorm, head. */
 static void test_vit_tiny_matches_builtin(void **state)
@@ -113,15 +129,7 @@ static void test_bert_base_matches_builtin(void **state)
     load("models/onnx/bert_base_op17.onnx:batch=1,seq=128", &onnx);
     load_builtin("bert_base", &builtin);
     assert_same_gemms(&onnx, &builtin);
-    for (int k = 0; k < ASIM_OP_KIND_COUNT; k++) {
-        uint64_t e1, e2;
-        count_kind(&onnx, (asim_op_kind_t)k, &e1);
-        count_kind(&builtin, (asim_op_kind_t)k, &e2);
-        if (e1 != e2)
-            fail_msg("%s: %llu elements imported, %llu built in",
-                     asim_op_kind_name((asim_op_kind_t)k), (unsigned long long)e1,
-                     (unsigned long long)e2);
-    }
+    assert_same_work(&onnx, &builtin);
     asim_graph_free(&onnx);
     asim_graph_free(&builtin);
 }
@@ -160,7 +168,8 @@ static void test_small_models_both_opsets(void **state)
 }
 
 /* GPT-2 (tools/onnx_export.py, small: 2 layers, dim 32, 2 heads, vocab 100): MACs from the
- * architecture; causal masking folds into QK^T, tanh GELU is one op. */
+ * architecture (LM head on the last token), and the built-in gpt2 at the same sizes;
+ * causal masking folds into QK^T, tanh GELU is one op. */
 static void test_gpt2_maps_every_op(void **state)
 {
     (void)state;
@@ -168,42 +177,52 @@ static void test_gpt2_maps_every_op(void **state)
     const char *files[] = {"models/onnx/gpt2_test_op14.onnx:batch=1,seq=16",
                            "models/onnx/gpt2_test_op17.onnx:batch=1,seq=16"};
     uint64_t per_layer = t * 3 * d * d + 2 * h * t * t * dh + t * d * d + 2 * t * f * d;
+    asim_graph_t builtin;
+    load_builtin("gpt2:layers=2,dim=32,heads=2,ffn=128,vocab=100,context=16", &builtin);
     for (size_t i = 0; i < 2; i++) {
         asim_graph_t g;
         load(files[i], &g);
-        assert_int_equal(total_macs(&g), layers * per_layer + t * vocab * d);
+        assert_int_equal(total_macs(&g), layers * per_layer + vocab * d);
         assert_int_equal(count_kind(&g, ASIM_OP_LAYERNORM, NULL), 2 * layers + 1);
         assert_int_equal(count_kind(&g, ASIM_OP_GELU, NULL), layers);
         assert_int_equal(count_kind(&g, ASIM_OP_SOFTMAX, NULL), layers);
         assert_int_equal(count_kind(&g, ASIM_OP_ADD, NULL), 2 * layers + 1);
         assert_int_equal(count_kind(&g, ASIM_OP_MUL, NULL), 0);
         assert_int_equal(count_kind(&g, ASIM_OP_GEMM, NULL), 4 * layers + 2 * layers + 1);
+        assert_same_work(&g, &builtin);
         asim_graph_free(&g);
     }
+    asim_graph_free(&builtin);
     /* The real size: 12 layers, dim 768, 12 heads, 1024 tokens, vocab 50257. */
     asim_graph_t g;
     load("models/onnx/gpt2_op17.onnx:batch=1,seq=1024", &g);
+    load_builtin("gpt2", &builtin);
     const uint64_t D = 768, T = 1024, F = 4 * D;
-    uint64_t real = 12 * (T * 3 * D * D + 2 * T * T * D + T * D * D + 2 * T * F * D) +
-                    T * 50257 * D;
+    uint64_t real = 12 * (T * 3 * D * D + 2 * T * T * D + T * D * D + 2 * T * F * D) + 50257 * D;
     assert_int_equal(total_macs(&g), real);
+    assert_same_work(&g, &builtin);
     asim_graph_free(&g);
+    asim_graph_free(&builtin);
 }
 
-/* A LLaMA block (small: 2 layers, dim 32, 4 heads, 2 KV heads, ffn 88): RMSNorm, SiLU and
- * RoPE patterns, grouped-query attention, SwiGLU's mul. */
+/* LLaMA blocks (small: 2 layers, dim 32, 4 heads, 2 KV heads, ffn 88, vocab 100): RMSNorm,
+ * SiLU and RoPE patterns, grouped-query attention, SwiGLU's mul, the LM head on the last
+ * token; MACs from the architecture and the built-in llama at the same sizes. */
 static void test_llama_maps_every_op(void **state)
 {
     (void)state;
-    const uint64_t layers = 2, d = 32, h = 4, kvh = 2, dh = d / h, f = 88, t = 16;
+    const uint64_t layers = 2, d = 32, h = 4, kvh = 2, dh = d / h, f = 88, t = 16, vocab = 100;
     const char *files[] = {"models/onnx/llama_test_op14.onnx:batch=1,seq=16",
                            "models/onnx/llama_test_op17.onnx:batch=1,seq=16"};
     uint64_t per_layer = 2 * t * d * d + 2 * t * d * kvh * dh + 2 * h * t * t * dh + 3 * t * d * f;
+    asim_graph_t builtin;
+    load_builtin("llama:layers=2,dim=32,heads=4,kv_heads=2,ffn=88,vocab=100,context=16",
+                 &builtin);
     for (size_t i = 0; i < 2; i++) {
         asim_graph_t g;
         load(files[i], &g);
-        assert_int_equal(total_macs(&g), layers * per_layer);
-        assert_int_equal(count_kind(&g, ASIM_OP_RMSNORM, NULL), 2 * layers);
+        assert_int_equal(total_macs(&g), layers * per_layer + vocab * d);
+        assert_int_equal(count_kind(&g, ASIM_OP_RMSNORM, NULL), 2 * layers + 1);
         assert_int_equal(count_kind(&g, ASIM_OP_SILU, NULL), layers);
         assert_int_equal(count_kind(&g, ASIM_OP_SOFTMAX, NULL), layers);
         assert_int_equal(count_kind(&g, ASIM_OP_LAYERNORM, NULL), 0);
@@ -215,14 +234,20 @@ static void test_llama_maps_every_op(void **state)
         assert_int_equal(count_kind(&g, ASIM_OP_MUL, NULL), layers);
         /* the two residuals */
         assert_int_equal(count_kind(&g, ASIM_OP_ADD, NULL), 2 * layers);
+        assert_same_work(&g, &builtin);
         asim_graph_free(&g);
     }
-    /* The 7B shape: dim 4096, 32 heads, ffn 11008, one block at 2048 tokens. */
+    asim_graph_free(&builtin);
+    /* The 7B shape: dim 4096, 32 heads, ffn 11008, vocab 32000; one block at 2048 tokens. */
     asim_graph_t g;
     load("models/onnx/llama7b_block_op17.onnx:batch=1,seq=2048", &g);
+    load_builtin("llama:layers=1", &builtin);
     const uint64_t D = 4096, F = 11008, T = 2048;
-    assert_int_equal(total_macs(&g), 4 * T * D * D + 2 * T * T * D + 3 * T * D * F);
+    assert_int_equal(total_macs(&g),
+                     4 * T * D * D + 2 * T * T * D + 3 * T * D * F + 32000 * D);
+    assert_same_work(&g, &builtin);
     asim_graph_free(&g);
+    asim_graph_free(&builtin);
 }
 
 /* Weights kept in an external file are never opened (its .data file is not committed):
