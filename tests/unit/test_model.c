@@ -151,7 +151,8 @@ static void test_bad_builtin_specs(void **state)
     expect_model_error("vit_tiny:seq_len=5", ASIM_EKEY, "no parameter 'seq_len'");
     expect_model_error("vit_tiny:heads=5", ASIM_ERANGE, "not a multiple of heads");
     expect_model_error("bert_base:seq_len=1048576,dim=65536,heads=1", ASIM_ERANGE, "2^50");
-    expect_model_error("models/x.txt", ASIM_EARG, "must end in .yaml, .yml, .csv, .json or .onnx");
+    expect_model_error("models/x.txt", ASIM_EARG,
+                       "must end in .yaml, .yml, .csv, .json or .onnx");
     expect_model_error("/nonexistent.yaml", ASIM_EIO, "cannot open");
 }
 
