@@ -3,8 +3,12 @@
  * does (load config and technology table, build the model, simulate, write the report to
  * /dev/null). Prints the median and min wall time of N runs per model, and the median CPU
  * time of the process (user + system), which other work on a shared machine does not inflate.
+ * With --import, only the model is loaded (the import of an ONNX file, say: read, decode,
+ * map to ops) and the last column counts its ops.
  * usage: bench_run CONFIG [MODEL...] [-n RUNS] [-s KEY=VALUE]...  (-s: a --set)
+ *        bench_run --import MODEL... [-n RUNS]
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +37,8 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One full run; returns its wall time in seconds, or a negative value on error; *cpu: its
- * CPU time. */
+/* One full run (config NULL: loading the model alone, *cycles then counts its ops);
+ * returns its wall time in seconds, or a negative value on error; *cpu: its CPU time. */
 static const char *sets[16];
 static size_t n_sets;
 
@@ -47,6 +51,16 @@ static double one_run(const char *config, const char *model, FILE *sink, uint64_
     asim_graph_t g;
     asim_sim_t *sim;
     asim_report_t rep;
+    if (!config) {
+        if (asim_model_load(model, &g, &err)) {
+            fprintf(stderr, "bench_run: %s\n", err.msg);
+            return -1;
+        }
+        *cycles = g.len;
+        asim_graph_free(&g);
+        *cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        return now_s() - t0;
+    }
     if (asim_config_load(config, sets, n_sets, &cfg, &err) || asim_model_load(model, &g, &err)) {
         fprintf(stderr, "bench_run: %s\n", err.msg);
         return -1;
@@ -69,18 +83,20 @@ int main(int argc, char **argv)
     int runs = 21;
     const char *config = NULL, *models[16];
     int n_models = 0;
-    for (int i = 1; i < argc; i++) {
+    bool import_only = argc > 1 && !strcmp(argv[1], "--import");
+    for (int i = import_only ? 2 : 1; i < argc; i++) {
         if (!strcmp(argv[i], "-n") && i + 1 < argc)
             runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-s") && i + 1 < argc && n_sets < 16)
             sets[n_sets++] = argv[++i];
-        else if (!config)
+        else if (!config && !import_only)
             config = argv[i];
         else if (n_models < 16)
             models[n_models++] = argv[i];
     }
-    if (!config || runs < 1) {
-        fprintf(stderr, "usage: bench_run CONFIG [MODEL...] [-n RUNS] [-s KEY=VALUE]...\n");
+    if ((!config && !import_only) || (import_only && n_models == 0) || runs < 1) {
+        fprintf(stderr, "usage: bench_run CONFIG [MODEL...] [-n RUNS] [-s KEY=VALUE]...\n"
+                        "       bench_run --import MODEL... [-n RUNS]\n");
         return 2;
     }
     if (n_models == 0)
@@ -89,7 +105,7 @@ int main(int argc, char **argv)
     if (!sink)
         return 1;
     printf("%-28s %8s %12s %12s %12s %14s\n", "model", "runs", "median_ms", "min_ms",
-           "cpu_ms", "sim_cycles");
+           "cpu_ms", import_only ? "ops" : "sim_cycles");
     for (int m = 0; m < n_models; m++) {
         double *t = malloc(2 * (size_t)runs * sizeof *t);
         if (!t)

@@ -328,7 +328,8 @@ static void test_bad_decoder_specs(void **state)
     expect_model_error("vit_tiny:kv_heads=1", ASIM_EKEY, "vit_tiny has no parameter 'kv_heads'");
     expect_model_error("llama:dim=65536,heads=1,kv_heads=1,ffn=262144,context=1048576", ASIM_ERANGE,
                        "2^50");
-    expect_model_error("models/x.txt", ASIM_EARG, "must end in .yaml, .yml, .csv or .json");
+    expect_model_error("models/x.txt", ASIM_EARG,
+                       "must end in .yaml, .yml, .csv, .json or .onnx");
     expect_model_error("/nonexistent/config.json:phase=decode", ASIM_EIO,
                        "/nonexistent/config.json: cannot open");
 }

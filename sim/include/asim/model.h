@@ -18,11 +18,13 @@
  *
  * Sources: built-in parametric families (vit_tiny, vit_small, vit_base, bert_base, gpt2,
  * llama, ...), models/NAME.yaml in the documented format (docs/model-format.md), SCALE-Sim
- * GEMM topology CSVs (`Layer,M,N,K,`) and Hugging Face config.json files (BERT, ViT, GPT-2,
- * LLaMA), which pick a built-in family and its sizes. asim_model_load() picks by the spec: a
- * path ending in .yaml/.yml or .csv is a file; one ending in .json, optionally followed by
- * ":key=value,...", is a config.json with family parameters; anything else is a built-in
- * name, optionally with parameters: "bert_base:seq_len=512,layers=6".
+ * topology CSVs (GEMM `Layer,M,N,K,` or convolution), Hugging Face config.json files (BERT,
+ * ViT, GPT-2, LLaMA), which pick a built-in family and its sizes, and ONNX/QONNX files
+ * (docs/onnx.md). asim_model_load() picks by the spec: a path ending in .yaml/.yml or .csv is
+ * a file; one ending in .json or .onnx, optionally followed by ":key=value,...", is a
+ * config.json with family parameters or an ONNX model with values for its symbolic
+ * dimensions ("bert.onnx:seq=128,batch=1"); anything else is a built-in name, optionally
+ * with parameters: "bert_base:seq_len=512,layers=6".
  */
 #ifndef ASIM_MODEL_H
 #define ASIM_MODEL_H
@@ -130,7 +132,25 @@ asim_status_t asim_graph_check_shared(const asim_graph_t *g, const asim_op_t *op
 /* Kind from its name; false if unknown. */
 bool asim_op_kind_parse(const char *name, asim_op_kind_t *kind);
 
-/* Loads a model by built-in name (with parameters) or from a .yaml/.yml/.csv file. */
+/* A 2-D convolution as an ONNX Conv or a SCALE-Sim convolution topology row gives it. */
+typedef struct {
+    uint64_t batch, in_h, in_w, channels, filters;
+    uint64_t filt_h, filt_w, stride_h, stride_w, dilation_h, dilation_w;
+    uint64_t pads[4];         /* top, left, bottom, right */
+    uint64_t groups;          /* channels and filters split into groups (depthwise: channels) */
+    bool ceil_mode;           /* output size rounded up, as SCALE-Sim computes it (ONNX: down) */
+} asim_conv_t;
+/* The one im2col lowering of a convolution, used by every model source: a GEMM with
+ * m = batch x output pixels, n = filters / groups, k = filter h x w x channels / groups,
+ * count = groups, and a_reuse = filter h x w when windows overlap (stride < filter), else 1.
+ * Output size per axis: (in + pads - dilation (filter - 1) - 1) / stride + 1, rounded down
+ * (ONNX) or up (ceil_mode: SCALE-Sim's ceil((in - filter + stride) / stride)). Fills op's
+ * shape fields and the output height (if out_h); the caller sets name, bits and inputs and
+ * runs asim_op_check. The problem goes into why. */
+asim_status_t asim_conv_lower(const asim_conv_t *c, asim_op_t *op, uint64_t *out_h, char *why,
+                              size_t n);
+
+/* Loads a model by built-in name (with parameters) or from a .yaml/.yml/.csv/.json/.onnx file. */
 asim_status_t asim_model_load(const char *spec, asim_graph_t *g, asim_error_t *err);
 /* Reads a model file in the YAML model format. */
 asim_status_t asim_model_load_yaml(const char *path, asim_graph_t *g, asim_error_t *err);
@@ -141,6 +161,13 @@ asim_status_t asim_model_parse_yaml(const char *name, const char *text, size_t l
                                     asim_graph_t *g, asim_error_t *err);
 asim_status_t asim_model_parse_csv(const char *name, const char *text, size_t len,
                                    asim_graph_t *g, asim_error_t *err);
+/* Reads an ONNX or QONNX model (docs/onnx.md); `params` gives its symbolic dimensions,
+ * "" or "name=value,name=value". The file is refused before it is read when over 2 GiB. */
+asim_status_t asim_model_load_onnx(const char *path, const char *params, asim_graph_t *g,
+                                   asim_error_t *err);
+/* Same, from len bytes of a serialized ModelProto; `path` names it in messages. */
+asim_status_t asim_model_parse_onnx(const char *path, const void *data, size_t len,
+                                    const char *params, asim_graph_t *g, asim_error_t *err);
 /* Builds a built-in model; `params` is "" or "key=value,key=value". */
 asim_status_t asim_model_builtin(const char *name, const char *params, asim_graph_t *g,
                                  asim_error_t *err);
