@@ -130,19 +130,26 @@ static size_t weight_owner(const asim_graph_t *g, size_t o)
     return o;
 }
 
+long asim_graph_input_reader(const asim_graph_t *g)
+{
+    for (size_t o = 0; o < g->len; o++)
+        for (unsigned k = 0; k < g->ops[o].n_inputs; k++)
+            if (g->ops[o].inputs[k] == ASIM_INPUT_MODEL)
+                return (long)o;
+    return -1;
+}
+
 /* DRAM addresses: the model input at 0, then per op in graph order its own B (weight or
  * parameter) and its output, each aligned to ASIM_DRAM_ALIGN. */
 static void assign_addresses(const asim_graph_t *g, asim_program_t *p)
 {
-    uint64_t at = 0, input_bytes = 0;
+    uint64_t at = 0;
     asim_tensor_layout_t l;
-    for (size_t o = 0; o < g->len; o++)
-        for (unsigned k = 0; k < g->ops[o].n_inputs; k++)
-            if (g->ops[o].inputs[k] == ASIM_INPUT_MODEL) {
-                asim_tensor_layout(&g->ops[o], ASIM_TENSOR_A, &l);
-                input_bytes = asim_max_u64(input_bytes, asim_tensor_bytes(&l));
-            }
-    at = input_bytes;
+    long reader = asim_graph_input_reader(g);
+    if (reader >= 0) {
+        asim_tensor_layout(&g->ops[reader], ASIM_TENSOR_A, &l);
+        at = asim_tensor_bytes(&l);
+    }
     for (size_t o = 0; o < g->len; o++) {
         const asim_op_t *op = &g->ops[o];
         asim_op_addr_t *a = &p->addrs[o];

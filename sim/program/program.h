@@ -134,9 +134,11 @@ void asim_program_free(asim_program_t *p);
  *   B    a weight: count instances of k x n stacked, (count * k) x n at b_bits; the second
  *        operand of a one-input add/mul (a parameter): the output's shape at a_bits;
  *   A    the model input as op o reads it: GEMM m x (k * count), vector op rows x
- *        (cols * count) at a_bits.
+ *        (cols * count) at a_bits. The model input has the A layout of its first reader.
  * Activations an op reads from another op have that op's OUT layout. */
 void asim_tensor_layout(const asim_op_t *op, asim_tensor_role_t role, asim_tensor_layout_t *l);
+/* The first op that reads the model input (its A layout is the input's), or -1. */
+long asim_graph_input_reader(const asim_graph_t *g);
 /* Bytes of a layout in DRAM, rounded up to ASIM_DRAM_ALIGN. */
 uint64_t asim_tensor_bytes(const asim_tensor_layout_t *l);
 /* True when op o of g reads its B from DRAM as its own tensor: a weight it owns (not
