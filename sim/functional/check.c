@@ -10,9 +10,12 @@ asim_status_t asim_fn_check(const asim_sim_t *s, const asim_graph_t *g, uint64_t
                             asim_error_t *err)
 {
     int32_t **ref = NULL;
+    memset(p, 0, sizeof *p);
     memset(im, 0, sizeof *im);
     memset(c, 0, sizeof *c);
-    asim_status_t st = asim_compile(s, g, (asim_schedule_t)s->cfg.schedule, p, err);
+    asim_status_t st = asim_check_mapping(s, g, err);
+    if (st == ASIM_OK)
+        st = asim_compile(s, g, (asim_schedule_t)s->cfg.schedule, p, err);
     if (st != ASIM_OK)
         return st;
     st = asim_fn_execute(p, g, seed, im, err);

@@ -26,9 +26,4 @@ static inline uint64_t asim_min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
-static inline uint64_t asim_max_u64(uint64_t a, uint64_t b)
-{
-    return a > b ? a : b;
-}
-
 #endif
