@@ -1,8 +1,9 @@
 /*
  * run.c: the functional executor (functional.h): a compiled program, instruction by
- * instruction, on three images at the program's DRAM addresses: DRAM, the staging buffer
- * (what loads brought) and the on-chip outputs (what computes wrote). Reads convert each
- * operand to the width its op reads at, computes requantize to the op's output width
+ * instruction, on images at the program's DRAM addresses: DRAM, the on-chip outputs (what
+ * computes wrote) and, per buffer slot, its activation and weight parts (what the last load
+ * into that slot brought: a load replaces the part it fills). Reads convert each operand to
+ * the width its op reads at, computes requantize to the op's output width
  * (docs/functional.md).
  */
 #include <math.h>
@@ -21,7 +22,10 @@ typedef struct {
     const asim_program_t *p;
     const asim_graph_t *g;
     asim_fn_images_t *im;
-    uint8_t *stage;
+    uint8_t *slot[ASIM_MAX_SLOTS][2]; /* per slot: activation part, weight part */
+    int **tile_slot;          /* per op, per tile: the slot of each part (2 t + part) its
+                                 compute reads, or -1 (none loaded) */
+    size_t bytes;
     int64_t **psum;           /* per GEMM op: count x m x n partial sums */
     asim_error_t *err;
 } fx_t;
@@ -35,7 +39,9 @@ typedef struct {
     uint64_t k;               /* a weight's rows per instance */
     bool transposed;          /* an activation B stored n x k (K for Q K^T) */
     uint64_t off, len;        /* first column of instance 0, the view's row length */
-    bool on_chip;             /* read from the on-chip image, else from the staging buffer */
+    bool on_chip;             /* read from the on-chip image, else from a buffer slot */
+    unsigned part;            /* the slot part a load puts it in: 0 activations, 1 weights */
+    const uint8_t *staged;    /* the slot part holding the tile's operand (set per tile) */
     unsigned to_bits;         /* the width the op reads it at */
     int to_frac;
 } operand_t;
@@ -64,6 +70,7 @@ static void operand_of(const fx_t *fx, size_t o, unsigned j, operand_t *s)
     s->to_frac = frac_act(s->to_bits);
     s->on_chip = gemm && j == 1 ? pl->b_resident : pl->a_resident;
     s->len = gemm ? (j == 0 ? op->k : op->n) : op->cols;
+    s->part = gemm && j == 1;
     if (gemm && j == 1 && op->b_is_weight) {
         s->addr = fx->p->addrs[o].b;
         asim_tensor_layout(op, ASIM_TENSOR_B, &s->l);
@@ -104,19 +111,19 @@ static uint64_t stored_index(const operand_t *s, uint64_t i, uint64_t r, uint64_
 static int32_t read_operand(const fx_t *fx, const operand_t *s, uint64_t i, uint64_t r,
                             uint64_t c)
 {
-    const uint8_t *img = s->on_chip ? fx->im->chip : fx->stage;
+    const uint8_t *img = s->on_chip ? fx->im->chip : s->staged;
     int32_t code = asim_fn_get(img, s->addr, stored_index(s, i, r, c), s->l.bits);
     return requant(code, s->frac - s->to_frac, s->to_bits);
 }
 
-/* A load: the view rows [r0, r1) x cols [c0, c1) of instance i, DRAM -> staging buffer. */
-static void load_view(fx_t *fx, const operand_t *s, uint64_t i, uint64_t r0, uint64_t r1,
-                      uint64_t c0, uint64_t c1)
+/* A load: the view rows [r0, r1) x cols [c0, c1) of instance i, DRAM -> buffer slot part. */
+static void load_view(fx_t *fx, const operand_t *s, uint8_t *dst, uint64_t i, uint64_t r0,
+                      uint64_t r1, uint64_t c0, uint64_t c1)
 {
     for (uint64_t r = r0; r < r1; r++)
         for (uint64_t c = c0; c < c1; c++) {
             uint64_t at = stored_index(s, i, r, c);
-            asim_fn_put(fx->stage, s->addr, at, s->l.bits,
+            asim_fn_put(dst, s->addr, at, s->l.bits,
                         asim_fn_get(fx->im->dram, s->addr, at, s->l.bits));
         }
 }
@@ -128,7 +135,21 @@ static uint64_t out_index(const asim_op_t *op, uint64_t i, uint64_t r, uint64_t 
     return r * width * op->count + i * width + c;
 }
 
-static void run_load(fx_t *fx, size_t o, uint64_t t)
+/* Slot `slot`'s part `part` now holds a load's data, and nothing it held before. */
+static uint8_t *fill(fx_t *fx, unsigned slot, unsigned part)
+{
+    memset(fx->slot[slot][part], POISON, fx->bytes);
+    return fx->slot[slot][part];
+}
+
+/* Points operand s of tile t of op o at the slot part its compute reads. */
+static void stage_for(const fx_t *fx, size_t o, uint64_t t, operand_t *s)
+{
+    int slot = fx->tile_slot[o][2 * t + s->part];
+    s->staged = fx->slot[slot < 0 ? 0 : slot][s->part];
+}
+
+static void run_load(fx_t *fx, size_t o, uint64_t t, unsigned slot)
 {
     const asim_op_t *op = &fx->g->ops[o];
     const asim_plan_t *pl = &fx->p->plans[o];
@@ -139,12 +160,13 @@ static void run_load(fx_t *fx, size_t o, uint64_t t)
     operand_t a, b;
     operand_of(fx, o, 0, &a);
     if (op->kind != ASIM_OP_GEMM) {
-        for (uint64_t row = at.m0; row < at.m0 + at.tm && tile.load_act_bits; row++) {
+        uint8_t *dst = tile.load_act_bits ? fill(fx, slot, 0) : NULL;
+        for (uint64_t row = at.m0; row < at.m0 + at.tm && dst; row++) {
             uint64_t i = row / op->rows, r = row % op->rows;
-            load_view(fx, &a, i, r, r + 1, 0, op->cols);
+            load_view(fx, &a, dst, i, r, r + 1, 0, op->cols);
             if (asim_op_kind_binary(op->kind)) {
                 operand_of(fx, o, 1, &b);
-                load_view(fx, &b, i, r, r + 1, 0, op->cols);
+                load_view(fx, &b, dst, i, r, r + 1, 0, op->cols);
             }
         }
         return;
@@ -152,17 +174,19 @@ static void run_load(fx_t *fx, size_t o, uint64_t t)
     bool whole_a = pl->tm >= op->m && pl->tk >= op->k, whole_b = pl->tk >= op->k &&
                                                                  pl->tn >= op->n;
     if (tile.load_act_bits) {
+        uint8_t *dst = fill(fx, slot, 0);
         if (whole_a)
-            load_view(fx, &a, at.inst, 0, op->m, 0, op->k);
+            load_view(fx, &a, dst, at.inst, 0, op->m, 0, op->k);
         else
-            load_view(fx, &a, at.inst, at.m0, at.m0 + at.tm, at.k0, at.k0 + at.tk);
+            load_view(fx, &a, dst, at.inst, at.m0, at.m0 + at.tm, at.k0, at.k0 + at.tk);
     }
     if (tile.load_weight_bits) {
         operand_of(fx, o, 1, &b);
+        uint8_t *dst = fill(fx, slot, 1);
         if (whole_b)
-            load_view(fx, &b, at.inst, 0, op->k, 0, op->n);
+            load_view(fx, &b, dst, at.inst, 0, op->k, 0, op->n);
         else
-            load_view(fx, &b, at.inst, at.k0, at.k0 + at.tk, at.n0, at.n0 + at.tn);
+            load_view(fx, &b, dst, at.inst, at.k0, at.k0 + at.tk, at.n0, at.n0 + at.tn);
     }
 }
 
@@ -172,7 +196,7 @@ static asim_status_t unsupported(const fx_t *fx, const asim_op_t *op, const char
                           op->name, asim_op_kind_name(op->kind), why);
 }
 
-static asim_status_t run_gemm(fx_t *fx, size_t o, const asim_tile_at_t *at)
+static asim_status_t run_gemm(fx_t *fx, size_t o, uint64_t t, const asim_tile_at_t *at)
 {
     const asim_op_t *op = &fx->g->ops[o];
     if (!fx->psum[o]) {
@@ -183,6 +207,8 @@ static asim_status_t run_gemm(fx_t *fx, size_t o, const asim_tile_at_t *at)
     operand_t a, b;
     operand_of(fx, o, 0, &a);
     operand_of(fx, o, 1, &b);
+    stage_for(fx, o, t, &a);
+    stage_for(fx, o, t, &b);
     int shift = a.to_frac + b.to_frac + (int)(asim_clog2(op->k) / 2) - frac_act((unsigned)op->out_bits);
     for (uint64_t r = at->m0; r < at->m0 + at->tm; r++)
         for (uint64_t c = at->n0; c < at->n0 + at->tn; c++) {
@@ -229,7 +255,7 @@ static asim_status_t vector_row(const fx_t *fx, const asim_op_t *op, const int32
     return ASIM_OK;
 }
 
-static asim_status_t run_vector(fx_t *fx, size_t o, const asim_tile_at_t *at)
+static asim_status_t run_vector(fx_t *fx, size_t o, uint64_t t, const asim_tile_at_t *at)
 {
     const asim_op_t *op = &fx->g->ops[o];
     size_t n = op->cols;
@@ -238,9 +264,12 @@ static asim_status_t run_vector(fx_t *fx, size_t o, const asim_tile_at_t *at)
         return asim_error_set(fx->err, ASIM_ENOMEM, "functional", "out of memory");
     operand_t a, b;
     operand_of(fx, o, 0, &a);
+    stage_for(fx, o, t, &a);
     bool two = asim_op_kind_binary(op->kind);
-    if (two)
+    if (two) {
         operand_of(fx, o, 1, &b);
+        stage_for(fx, o, t, &b);
+    }
     asim_status_t st = ASIM_OK;
     for (uint64_t g = at->m0; g < at->m0 + at->tm && st == ASIM_OK; g++) {
         uint64_t i = g / op->rows, r = g % op->rows;
@@ -279,7 +308,7 @@ static void run_store(fx_t *fx, size_t o, uint64_t t)
 static asim_status_t run_insn(fx_t *fx, const asim_insn_t *in)
 {
     if (in->kind == ASIM_INSN_LOAD) {
-        run_load(fx, in->op, in->tile);
+        run_load(fx, in->op, in->tile, in->slot);
         return ASIM_OK;
     }
     if (in->kind == ASIM_INSN_STORE) {
@@ -288,8 +317,45 @@ static asim_status_t run_insn(fx_t *fx, const asim_insn_t *in)
     }
     asim_tile_at_t at;
     asim_plan_locate(&fx->p->plans[in->op], &fx->g->ops[in->op], in->tile, &at);
-    return fx->g->ops[in->op].kind == ASIM_OP_GEMM ? run_gemm(fx, in->op, &at)
-                                                    : run_vector(fx, in->op, &at);
+    return fx->g->ops[in->op].kind == ASIM_OP_GEMM ? run_gemm(fx, in->op, in->tile, &at)
+                                                    : run_vector(fx, in->op, in->tile, &at);
+}
+
+/* Which slot each tile's compute reads each part from: its own load's slot when that load
+ * moved the part, else the slot of the op's latest earlier load that did (a whole operand
+ * loaded once per instance). */
+static bool map_slots(fx_t *fx)
+{
+    const asim_program_t *p = fx->p;
+    fx->tile_slot = calloc(p->n_ops ? p->n_ops : 1, sizeof *fx->tile_slot);
+    if (!fx->tile_slot)
+        return false;
+    for (size_t o = 0; o < p->n_ops; o++) {
+        fx->tile_slot[o] = malloc((2 * p->plans[o].n_tiles + 2) * sizeof **fx->tile_slot);
+        if (!fx->tile_slot[o])
+            return false;
+        for (uint64_t k = 0; k < 2 * p->plans[o].n_tiles + 2; k++)
+            fx->tile_slot[o][k] = -2; /* no load of this tile */
+    }
+    const asim_queue_t *ld = &p->queues[ASIM_QUEUE_LOAD];
+    for (size_t i = 0; i < ld->len; i++) {
+        const asim_insn_t *in = &ld->insns[i];
+        asim_tile_t tile;
+        asim_plan_tile(&p->plans[in->op], fx->g, in->op, in->tile, &tile);
+        bool moves[2] = {tile.load_act_bits > 0, tile.load_weight_bits > 0};
+        for (unsigned part = 0; part < 2; part++)
+            fx->tile_slot[in->op][2 * in->tile + part] = moves[part] ? in->slot : -3;
+    }
+    for (size_t o = 0; o < p->n_ops; o++)
+        for (unsigned part = 0; part < 2; part++) {
+            int cur = -1;
+            for (uint64_t t = 0; t < p->plans[o].n_tiles; t++) {
+                int *s = &fx->tile_slot[o][2 * t + part];
+                cur = *s >= 0 ? *s : cur;
+                *s = cur;
+            }
+        }
+    return true;
 }
 
 /* The seeded input, weights and parameters, in DRAM and (pinned weights and parameters are on
@@ -366,7 +432,7 @@ static asim_status_t run_queues(fx_t *fx)
 asim_status_t asim_fn_execute(const asim_program_t *p, const asim_graph_t *g, uint64_t seed,
                               asim_fn_images_t *im, asim_error_t *err)
 {
-    fx_t fx = {p, g, im, NULL, NULL, err};
+    fx_t fx = {.p = p, .g = g, .im = im, .err = err};
     memset(im, 0, sizeof *im);
     for (size_t o = 0; o < g->len; o++)
         if (p->op_queue[o] < 0)
@@ -375,23 +441,36 @@ asim_status_t asim_fn_execute(const asim_program_t *p, const asim_graph_t *g, ui
     im->bytes = p->dram_bytes;
     im->dram = malloc(bytes);
     im->chip = malloc(bytes);
-    fx.stage = malloc(bytes);
+    fx.bytes = bytes;
+    bool slots = true;
+    for (unsigned k = 0; k < ASIM_MAX_SLOTS; k++)
+        for (unsigned part = 0; part < 2; part++) {
+            fx.slot[k][part] = malloc(bytes);
+            slots = slots && fx.slot[k][part];
+        }
     fx.psum = calloc(g->len ? g->len : 1, sizeof *fx.psum);
     asim_status_t st = ASIM_OK;
-    if (!im->dram || !im->chip || !fx.stage || !fx.psum) {
+    if (!im->dram || !im->chip || !slots || !fx.psum || !map_slots(&fx)) {
         st = asim_error_set(err, ASIM_ENOMEM, "functional", "out of memory for a %llu-byte "
                             "DRAM image", (unsigned long long)p->dram_bytes);
     } else {
         memset(im->dram, POISON, bytes);
         memset(im->chip, POISON, bytes);
-        memset(fx.stage, POISON, bytes);
+        for (unsigned k = 0; k < ASIM_MAX_SLOTS; k++)
+            for (unsigned part = 0; part < 2; part++)
+                memset(fx.slot[k][part], POISON, bytes);
         seed_images(&fx, seed);
         st = run_queues(&fx);
     }
     for (size_t o = 0; fx.psum && o < g->len; o++)
         free(fx.psum[o]);
     free(fx.psum);
-    free(fx.stage);
+    for (unsigned k = 0; k < ASIM_MAX_SLOTS; k++)
+        for (unsigned part = 0; part < 2; part++)
+            free(fx.slot[k][part]);
+    for (size_t o = 0; fx.tile_slot && o < g->len; o++)
+        free(fx.tile_slot[o]);
+    free(fx.tile_slot);
     if (st != ASIM_OK)
         asim_fn_images_free(im);
     return st;

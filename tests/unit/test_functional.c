@@ -83,7 +83,7 @@ static void test_through_dram_and_seeds(void **state)
     assert_true(check("configs/quark.yaml", VIT2, single, 3, 1, &c));
     for (uint64_t seed = 2; seed < 5; seed++)
         assert_true(check("configs/beta.yaml", BERT1, small, 2, seed, &c));
-    const char *tiny[] = {"buffers.act_kib=1", "buffers.weight_kib=2"}; /* per-head tiles too */
+    const char *tiny[] = {"buffers.act_kib=2", "buffers.weight_kib=2"}; /* per-head tiles too */
     assert_true(check("configs/beta.yaml", BERT1, tiny, 2, 1, &c));
 }
 
@@ -190,6 +190,11 @@ static void drop_operand_waits(asim_program_t *p)
     drop_waits(p, ASIM_CAUSE_OPERAND);
 }
 
+static void drop_buffer_waits(asim_program_t *p)
+{
+    drop_waits(p, ASIM_CAUSE_BUFFER);
+}
+
 /* The last op's output goes to the address of the op before it. */
 static void wrong_output_address(asim_program_t *p)
 {
@@ -212,6 +217,8 @@ static void test_wrong_programs_are_caught(void **state)
                   "no data tokens, through DRAM");
     expect_caught("configs/quark.yaml", VIT2, NULL, 0, drop_operand_waits,
                   "no operand tokens");
+    expect_caught("configs/quark.yaml", VIT2, NULL, 0, drop_buffer_waits,
+                  "no buffer tokens: loads refill slots still being read");
     expect_caught("configs/beta.yaml", BERT1, NULL, 0, drop_data_waits, "no data tokens (bert)");
     expect_caught("configs/quark.yaml", VIT2, NULL, 0, wrong_output_address,
                   "output at the wrong address");
