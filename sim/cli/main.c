@@ -229,10 +229,11 @@ static int functional(const options_t *o)
         asim_graph_free(&g);
         return fail(&err);
     }
-    asim_program_t p;
+    const asim_program_t *p = NULL;
     asim_fn_images_t im;
-    asim_fn_compare_t c;
-    if (asim_fn_check(sim, &g, seed, &p, &im, &c, &err) != ASIM_OK) {
+    asim_fn_compare_t c[2];
+    static const char *const orders[] = {"token order", "timed order"};
+    if (asim_fn_check(sim, &g, seed, &p, &im, c, &err) != ASIM_OK) {
         status = fail(&err);
     } else {
         if (o->out) {
@@ -240,23 +241,24 @@ static int functional(const options_t *o)
             if (asim_outfile_open(&f, o->out, &err) != ASIM_OK)
                 status = fail(&err);
             else {
-                asim_fn_write_outputs(f.f, &p, &g, &im);
+                asim_fn_write_outputs(f.f, p, &g, &im);
                 status = asim_outfile_commit(&f, false, &err) == ASIM_OK ? 0 : fail(&err);
             }
         }
-        if (c.match)
-            printf("functional: %s on %s, seed %llu: %llu on-chip and %llu DRAM output codes "
-                   "of %zu ops match the plain integer reference bit for bit\n", g.name,
-                   cfg.path, seed, (unsigned long long)c.chip_values,
-                   (unsigned long long)c.dram_values, g.len);
-        else
-            fprintf(stderr, "accelsim: error: functional: %s on %s, seed %llu: the program's "
-                            "values differ from the plain integer reference: %s\n", g.name,
-                    cfg.path, seed, c.first);
-        status = status ? status : c.match ? 0 : 1;
+        for (int k = 0; k < 2; k++) {
+            if (c[k].match)
+                printf("functional: %s on %s, seed %llu, %s: %llu on-chip and %llu DRAM output "
+                       "codes of %zu ops match the plain integer reference bit for bit\n",
+                       g.name, cfg.path, seed, orders[k], (unsigned long long)c[k].chip_values,
+                       (unsigned long long)c[k].dram_values, g.len);
+            else
+                fprintf(stderr, "accelsim: error: functional: %s on %s, seed %llu, %s: the "
+                                "program's values differ from the plain integer reference: "
+                                "%s\n", g.name, cfg.path, seed, orders[k], c[k].first);
+        }
+        status = status ? status : c[0].match && c[1].match ? 0 : 1;
     }
     asim_fn_images_free(&im);
-    asim_program_free(&p);
     asim_sim_free(sim);
     asim_graph_free(&g);
     return status;

@@ -1,28 +1,35 @@
 /* check.c: the functional check of a model on a board, and its output file (functional.h). */
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "accel/accel.h"
 #include "functional/functional.h"
 
-asim_status_t asim_fn_check(const asim_sim_t *s, const asim_graph_t *g, uint64_t seed,
-                            asim_program_t *p, asim_fn_images_t *im, asim_fn_compare_t *c,
-                            asim_error_t *err)
+asim_status_t asim_fn_check(asim_sim_t *s, const asim_graph_t *g, uint64_t seed,
+                            const asim_program_t **p, asim_fn_images_t *im,
+                            asim_fn_compare_t c[2], asim_error_t *err)
 {
     int32_t **ref = NULL;
-    memset(p, 0, sizeof *p);
+    asim_report_t rep;
+    asim_fn_images_t tokens;
     memset(im, 0, sizeof *im);
-    memset(c, 0, sizeof *c);
-    asim_status_t st = asim_check_mapping(s, g, err);
-    if (st == ASIM_OK)
-        st = asim_compile(s, g, (asim_schedule_t)s->cfg.schedule, p, err);
+    memset(c, 0, 2 * sizeof *c);
+    *p = &s->prog;
+    asim_status_t st = asim_sim_run(s, g, &rep, err);
     if (st != ASIM_OK)
         return st;
-    st = asim_fn_execute(p, g, seed, im, err);
+    asim_report_free(&rep);
+    const asim_fn_stamps_t stamps = {s->issued_at, s->done_at, s->first};
+    st = asim_fn_reference(g, seed, &ref, err);
     if (st == ASIM_OK)
-        st = asim_fn_reference(g, seed, &ref, err);
+        st = asim_fn_execute(&s->prog, g, seed, NULL, &tokens, err);
+    if (st == ASIM_OK) {
+        asim_fn_compare(&s->prog, g, &tokens, ref, &c[0]);
+        asim_fn_images_free(&tokens);
+        st = asim_fn_execute(&s->prog, g, seed, &stamps, im, err);
+    }
     if (st == ASIM_OK)
-        asim_fn_compare(p, g, im, ref, c);
+        asim_fn_compare(&s->prog, g, im, ref, &c[1]);
     asim_fn_reference_free(ref, g->len);
     return st;
 }

@@ -54,11 +54,20 @@ typedef struct {
 
 void asim_fn_images_free(asim_fn_images_t *im);
 
-/* Runs program p, compiled from g, on seeded inputs. ASIM_EUNSUPPORTED (naming the op) for an
- * op no unit runs or a kind or width without a functional kernel (docs/functional.md);
- * ASIM_EDEADLOCK if the tokens stop every queue before the end. */
+/* When each instruction issued and completed in a timed run of the program (the C executor's
+ * stamps, indexed by first[queue] + index). */
+typedef struct {
+    const uint64_t *issued_at, *done_at;
+    const size_t *first;
+} asim_fn_stamps_t;
+
+/* Runs program p, compiled from g, on seeded inputs: in the token order (stamps NULL) or in
+ * the timed order of the stamps (docs/functional.md). ASIM_EUNSUPPORTED (naming the op) for
+ * an op no unit runs or a kind or width without a functional kernel; ASIM_EDEADLOCK if the
+ * tokens stop every queue before the end. */
 asim_status_t asim_fn_execute(const asim_program_t *p, const asim_graph_t *g, uint64_t seed,
-                              asim_fn_images_t *im, asim_error_t *err);
+                              const asim_fn_stamps_t *stamps, asim_fn_images_t *im,
+                              asim_error_t *err);
 
 /* The plain reference: out[o] = op o's output codes, rows x cols of its output layout
  * (asim_tensor_layout), row-major; each array and out itself are the caller's to free with
@@ -79,12 +88,13 @@ typedef struct {
 void asim_fn_compare(const asim_program_t *p, const asim_graph_t *g, const asim_fn_images_t *im,
                      int32_t *const *ref, asim_fn_compare_t *c);
 
-/* The whole check: compiles g for the board of s (its schedule), runs the program
- * functionally and the reference on seed, and compares. *p and *im are the caller's to free
- * (asim_program_free, asim_fn_images_free), also when the values differ. */
-asim_status_t asim_fn_check(const asim_sim_t *s, const asim_graph_t *g, uint64_t seed,
-                            asim_program_t *p, asim_fn_images_t *im, asim_fn_compare_t *c,
-                            asim_error_t *err);
+/* The whole check: runs g on s (its timing model compiles and times the program; one run per
+ * simulator), then the program functionally in the token order (c[0]) and in the timed order
+ * (c[1], whose images go to *im, the caller's to free with asim_fn_images_free), and the
+ * reference on seed, and compares each run with it. *p points at the program (s owns it). */
+asim_status_t asim_fn_check(asim_sim_t *s, const asim_graph_t *g, uint64_t seed,
+                            const asim_program_t **p, asim_fn_images_t *im,
+                            asim_fn_compare_t c[2], asim_error_t *err);
 /* Writes the model's outputs (the ops no later op reads) from the DRAM image as text: per op a
  * line "# op NAME ROWS x COLS, BITS-bit codes", then its rows of codes. */
 void asim_fn_write_outputs(FILE *f, const asim_program_t *p, const asim_graph_t *g,

@@ -135,11 +135,16 @@ static uint64_t out_index(const asim_op_t *op, uint64_t i, uint64_t r, uint64_t 
     return r * width * op->count + i * width + c;
 }
 
-/* Slot `slot`'s part `part` now holds a load's data, and nothing it held before. */
-static uint8_t *fill(fx_t *fx, unsigned slot, unsigned part)
+/* The phases of a load: its refill wipes what the slot part held (from its issue on, in
+ * the timed order), then its data lands (at its completion). */
+enum { LOAD_WIPE = 1, LOAD_COPY = 2 };
+
+/* Slot `slot`'s part `part`, wiped first if the phases say so; NULL when only wiping. */
+static uint8_t *fill(fx_t *fx, unsigned slot, unsigned part, int phases)
 {
-    memset(fx->slot[slot][part], POISON, fx->bytes);
-    return fx->slot[slot][part];
+    if (phases & LOAD_WIPE)
+        memset(fx->slot[slot][part], POISON, fx->bytes);
+    return phases & LOAD_COPY ? fx->slot[slot][part] : NULL;
 }
 
 /* Points operand s of tile t of op o at the slot part its compute reads. */
@@ -149,7 +154,7 @@ static void stage_for(const fx_t *fx, size_t o, uint64_t t, operand_t *s)
     s->staged = fx->slot[slot < 0 ? 0 : slot][s->part];
 }
 
-static void run_load(fx_t *fx, size_t o, uint64_t t, unsigned slot)
+static void run_load(fx_t *fx, size_t o, uint64_t t, unsigned slot, int phases)
 {
     const asim_op_t *op = &fx->g->ops[o];
     const asim_plan_t *pl = &fx->p->plans[o];
@@ -160,7 +165,7 @@ static void run_load(fx_t *fx, size_t o, uint64_t t, unsigned slot)
     operand_t a, b;
     operand_of(fx, o, 0, &a);
     if (op->kind != ASIM_OP_GEMM) {
-        uint8_t *dst = tile.load_act_bits ? fill(fx, slot, 0) : NULL;
+        uint8_t *dst = tile.load_act_bits ? fill(fx, slot, 0, phases) : NULL;
         for (uint64_t row = at.m0; row < at.m0 + at.tm && dst; row++) {
             uint64_t i = row / op->rows, r = row % op->rows;
             load_view(fx, &a, dst, i, r, r + 1, 0, op->cols);
@@ -173,16 +178,16 @@ static void run_load(fx_t *fx, size_t o, uint64_t t, unsigned slot)
     }
     bool whole_a = pl->tm >= op->m && pl->tk >= op->k, whole_b = pl->tk >= op->k &&
                                                                  pl->tn >= op->n;
-    if (tile.load_act_bits) {
-        uint8_t *dst = fill(fx, slot, 0);
+    uint8_t *dst = tile.load_act_bits ? fill(fx, slot, 0, phases) : NULL;
+    if (dst) {
         if (whole_a)
             load_view(fx, &a, dst, at.inst, 0, op->m, 0, op->k);
         else
             load_view(fx, &a, dst, at.inst, at.m0, at.m0 + at.tm, at.k0, at.k0 + at.tk);
     }
-    if (tile.load_weight_bits) {
+    dst = tile.load_weight_bits ? fill(fx, slot, 1, phases) : NULL;
+    if (dst) {
         operand_of(fx, o, 1, &b);
-        uint8_t *dst = fill(fx, slot, 1);
         if (whole_b)
             load_view(fx, &b, dst, at.inst, 0, op->k, 0, op->n);
         else
@@ -305,10 +310,11 @@ static void run_store(fx_t *fx, size_t o, uint64_t t)
     }
 }
 
-static asim_status_t run_insn(fx_t *fx, const asim_insn_t *in)
+/* Runs the phases `phases` of instruction in (a compute or a store has one phase). */
+static asim_status_t run_insn(fx_t *fx, const asim_insn_t *in, int phases)
 {
     if (in->kind == ASIM_INSN_LOAD) {
-        run_load(fx, in->op, in->tile, in->slot);
+        run_load(fx, in->op, in->tile, in->slot, phases);
         return ASIM_OK;
     }
     if (in->kind == ASIM_INSN_STORE) {
@@ -411,7 +417,7 @@ static asim_status_t run_queues(fx_t *fx)
                     break;
                 for (unsigned w = 0; w < in->n_waits; w++)
                     tok[in->waits[w]]--;
-                st = run_insn(fx, in);
+                st = run_insn(fx, in, LOAD_WIPE | LOAD_COPY);
                 for (unsigned w = 0; w < in->n_pushes; w++)
                     tok[in->pushes[w]]++;
                 head[q]++;
@@ -429,8 +435,55 @@ static asim_status_t run_queues(fx_t *fx)
     return st;
 }
 
+typedef struct {
+    uint64_t cycle;
+    uint8_t issue;            /* 0: a completion, 1: an issue (completions go first) */
+    uint16_t q;
+    uint32_t i;
+} event_t;
+
+static int event_order(const void *x, const void *y)
+{
+    const event_t *a = x, *b = y;
+    if (a->cycle != b->cycle)
+        return a->cycle < b->cycle ? -1 : 1;
+    if (a->issue != b->issue)
+        return a->issue - b->issue;
+    if (a->q != b->q)
+        return a->q < b->q ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* The timed order: every instruction's phases at the cycles the timing model gave it: a load
+ * wipes its slot parts at its issue and fills them at its completion, a compute reads and
+ * writes at its completion, a store copies at its completion. Completions of a cycle come
+ * before its issues (tokens pushed at t are usable at t). */
+static asim_status_t run_timed(fx_t *fx, const asim_fn_stamps_t *st)
+{
+    const asim_program_t *p = fx->p;
+    size_t n = asim_program_len(p), k = 0;
+    event_t *ev = malloc(2 * (n ? n : 1) * sizeof *ev);
+    if (!ev)
+        return asim_error_set(fx->err, ASIM_ENOMEM, "functional", "out of memory");
+    for (size_t q = 0; q < p->n_queues; q++)
+        for (size_t i = 0; i < p->queues[q].len; i++) {
+            size_t id = st->first[q] + i;
+            ev[k++] = (event_t){st->done_at[id], 0, (uint16_t)q, (uint32_t)i};
+            if (q == ASIM_QUEUE_LOAD)
+                ev[k++] = (event_t){st->issued_at[id], 1, (uint16_t)q, (uint32_t)i};
+        }
+    qsort(ev, k, sizeof *ev, event_order);
+    asim_status_t s = ASIM_OK;
+    for (size_t e = 0; e < k && s == ASIM_OK; e++)
+        s = run_insn(fx, &p->queues[ev[e].q].insns[ev[e].i],
+                     ev[e].issue ? LOAD_WIPE : ev[e].q == ASIM_QUEUE_LOAD ? LOAD_COPY : 0);
+    free(ev);
+    return s;
+}
+
 asim_status_t asim_fn_execute(const asim_program_t *p, const asim_graph_t *g, uint64_t seed,
-                              asim_fn_images_t *im, asim_error_t *err)
+                              const asim_fn_stamps_t *stamps, asim_fn_images_t *im,
+                              asim_error_t *err)
 {
     fx_t fx = {.p = p, .g = g, .im = im, .err = err};
     memset(im, 0, sizeof *im);
@@ -460,7 +513,7 @@ asim_status_t asim_fn_execute(const asim_program_t *p, const asim_graph_t *g, ui
             for (unsigned part = 0; part < 2; part++)
                 memset(fx.slot[k][part], POISON, bytes);
         seed_images(&fx, seed);
-        st = run_queues(&fx);
+        st = stamps ? run_timed(&fx, stamps) : run_queues(&fx);
     }
     for (size_t o = 0; fx.psum && o < g->len; o++)
         free(fx.psum[o]);

@@ -28,26 +28,29 @@ static asim_sim_t *board(const char *config, const char *model, const char **set
     return sim;
 }
 
-/* Runs the whole check; returns whether the values matched (every error fails the test). */
+/* Runs the whole check; returns whether the values of both orders matched (every error fails
+ * the test). c gets the timed order's figures, or the first order that differed. */
 static bool check(const char *config, const char *model, const char **sets, size_t n_sets,
                   uint64_t seed, asim_fn_compare_t *c)
 {
     asim_graph_t g;
     asim_sim_t *s = board(config, model, sets, n_sets, &g);
-    asim_program_t p;
+    const asim_program_t *p;
     asim_fn_images_t im;
+    asim_fn_compare_t both[2];
     asim_error_t err;
-    if (asim_fn_check(s, &g, seed, &p, &im, c, &err) != ASIM_OK)
+    if (asim_fn_check(s, &g, seed, &p, &im, both, &err) != ASIM_OK)
         fail_msg("%s %s: %s", config, model, err.msg);
-    print_message("%s %s%s%s: %llu on-chip, %llu DRAM codes, %s %s\n", config, model,
-                  n_sets ? " " : "", n_sets ? sets[n_sets - 1] : "",
+    *c = both[0].match ? both[1] : both[0];
+    print_message("%s %s%s%s: %llu on-chip, %llu DRAM codes, token order %s, timed order %s "
+                  "%s\n", config, model, n_sets ? " " : "", n_sets ? sets[n_sets - 1] : "",
                   (unsigned long long)c->chip_values, (unsigned long long)c->dram_values,
-                  c->match ? "match" : "DIFFER:", c->first);
+                  both[0].match ? "match" : "DIFFER", both[1].match ? "match" : "DIFFER",
+                  c->first);
     asim_fn_images_free(&im);
-    asim_program_free(&p);
     asim_sim_free(s);
     asim_graph_free(&g);
-    return c->match;
+    return both[0].match && both[1].match;
 }
 
 #define VIT2 "vit_tiny:layers=2,dim=32,heads=2,image=64"
@@ -81,10 +84,12 @@ static void test_through_dram_and_seeds(void **state)
     const char *single[] = {"buffers.double_buffer=false", "buffers.act_kib=4",
                             "schedule=serial"};
     assert_true(check("configs/quark.yaml", VIT2, single, 3, 1, &c));
-    for (uint64_t seed = 2; seed < 5; seed++)
-        assert_true(check("configs/beta.yaml", BERT1, small, 2, seed, &c));
     const char *tiny[] = {"buffers.act_kib=2", "buffers.weight_kib=2"}; /* per-head tiles too */
-    assert_true(check("configs/beta.yaml", BERT1, tiny, 2, 1, &c));
+    for (uint64_t seed = 1; seed < 4; seed++)
+        assert_true(check("configs/beta.yaml", BERT1, tiny, 2, seed, &c));
+    /* the finding of docs/functional.md: 4 KiB buffers, the timed order refills a slot early */
+    assert_false(check("configs/beta.yaml", BERT1, small, 2, 1, &c));
+    assert_non_null(strstr(c.first, "op 'blk0.qkv' on chip row 9 col 0"));
 }
 
 /* Every built-in family at a small size on the shipped configurations whose units run all
@@ -153,7 +158,7 @@ static void expect_caught(const char *config, const char *model, const char **se
     assert_int_equal(asim_compile(s, &g, (asim_schedule_t)s->cfg.schedule, &p, &err), ASIM_OK);
     f(&p);
     assert_int_equal(asim_fn_reference(&g, 1, &ref, &err), ASIM_OK);
-    asim_status_t st = asim_fn_execute(&p, &g, 1, &im, &err);
+    asim_status_t st = asim_fn_execute(&p, &g, 1, NULL, &im, &err);
     asim_fn_compare_t c = {.match = false};
     if (st == ASIM_OK)
         asim_fn_compare(&p, &g, &im, ref, &c);
