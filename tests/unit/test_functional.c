@@ -93,7 +93,7 @@ static void test_through_dram_and_seeds(void **state)
 }
 
 /* Every built-in family at a small size on the shipped configurations whose units run all
- * their ops. */
+ * their ops (systolic_32x32.yaml has no unit for vector ops). */
 static void test_builtins_agree(void **state)
 {
     (void)state;
@@ -108,6 +108,9 @@ static void test_builtins_agree(void **state)
     for (size_t i = 0; i < sizeof models / sizeof *models; i++)
         for (size_t k = 0; k < 2; k++)
             assert_true(check(configs[k], models[i], NULL, 0, 7, &c));
+    /* the Neural-ODE block: convolutions lowered by im2col, relu, weights shared by steps */
+    assert_true(check("configs/odeformer.yaml", "odeformer:dim=16,heads=2,image=32,steps=2",
+                      NULL, 0, 7, &c));
 }
 
 /* The values are not degenerate, and the seed matters. */
