@@ -3,13 +3,14 @@
  *
  * Two independent implementations of one integer network, which must agree bit for bit:
  *   asim_fn_execute    runs a compiled program instruction by instruction on a DRAM image:
- *                      loads copy the codes a tile reads from DRAM into the staging buffer,
- *                      computes read them (or, for operands kept on chip, the producer's
- *                      on-chip output) and write their outputs on chip, stores copy output
- *                      tiles to DRAM. Instructions run in an order the tokens allow (each
- *                      queue as far as its tokens let it, stores, loads, then the compute
- *                      queues), so a missing token shows up as a value read before it is
- *                      written;
+ *                      loads copy the codes a tile reads from DRAM into the buffer slot the
+ *                      program names (a refill replaces what the slot held), computes read
+ *                      them (or, for operands kept on chip, the producer's on-chip output)
+ *                      and write their outputs on chip, stores copy output tiles to DRAM.
+ *                      Instructions run in the token order (each queue as far as its tokens
+ *                      let it: stores, loads, then the compute queues) or in the timed order
+ *                      of a timing run's stamps, so a missing token shows up as a value read
+ *                      before it is written or after its slot was refilled;
  *   asim_fn_reference  whole tensors, one op after another in graph order, plain loops; no
  *                      program, no tiles, no addresses.
  * Inputs, weights and parameters are seeded pseudo-random codes (asim_fn_seed_code), the
