@@ -26,7 +26,7 @@ static const char usage[] =
     "                                                  write the accelerator program\n"
     "       accelsim dump PROG                         list a program's queues and tokens\n"
     "       accelsim functional --config FILE --model SPEC [--set key=value]...\n"
-    "                [--seed N] [--out FILE]          run the program on seeded values and\n"
+    "                [--seed N] [--out FILE]           run the program on seeded values and\n"
     "                                                  check them against the plain integer\n"
     "                                                  reference (docs/functional.md)\n"
     "       accelsim check FILE [--set key=value]...   validate a configuration\n"
