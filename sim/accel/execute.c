@@ -306,8 +306,7 @@ static void executor_start(void *ctx, asim_cycle_t now)
 
 /* ---- running ---- */
 
-/* Refuses, before anything runs, an op its unit cannot run, and weights that cannot be pinned. */
-static asim_status_t check_mapping(const asim_sim_t *s, const asim_graph_t *g, asim_error_t *err)
+asim_status_t asim_check_mapping(const asim_sim_t *s, const asim_graph_t *g, asim_error_t *err)
 {
     for (size_t i = 0; i < g->len; i++) {
         const asim_unit_t *u = asim_board_route(s, &g->ops[i]);
@@ -528,7 +527,7 @@ static asim_status_t begin(asim_sim_t *s, const asim_graph_t *g, asim_report_t *
     ASIM_ASSERT(!s->ran); /* one run per simulator */
     if (rep)
         memset(rep, 0, sizeof *rep);
-    asim_status_t st = check_mapping(s, g, err);
+    asim_status_t st = asim_check_mapping(s, g, err);
     if (st != ASIM_OK)
         return st;
     s->ran = true;

@@ -84,7 +84,102 @@ void asim_program_free(asim_program_t *p)
     free(p->channels);
     free(p->plans);
     free(p->op_queue);
+    free(p->addrs);
     memset(p, 0, sizeof *p);
+}
+
+bool asim_op_owns_b(const asim_op_t *op)
+{
+    if (op->kind == ASIM_OP_GEMM)
+        return op->b_is_weight && !op->b_shared;
+    return asim_op_kind_binary(op->kind) && op->n_inputs < 2;
+}
+
+void asim_tensor_layout(const asim_op_t *op, asim_tensor_role_t role, asim_tensor_layout_t *l)
+{
+    bool gemm = op->kind == ASIM_OP_GEMM;
+    uint64_t rows = gemm ? op->m : op->rows, count = op->count;
+    switch (role) {
+    case ASIM_TENSOR_OUT:
+        *l = (asim_tensor_layout_t){rows, (gemm ? op->n : op->cols) * count,
+                                    (unsigned)op->out_bits};
+        break;
+    case ASIM_TENSOR_B:
+        if (gemm)
+            *l = (asim_tensor_layout_t){count * op->k, op->n, (unsigned)op->b_bits};
+        else
+            *l = (asim_tensor_layout_t){rows, op->cols * count, (unsigned)op->a_bits};
+        break;
+    case ASIM_TENSOR_A:
+        *l = (asim_tensor_layout_t){rows, (gemm ? op->k : op->cols) * count,
+                                    (unsigned)op->a_bits};
+        break;
+    }
+}
+
+uint64_t asim_tensor_bytes(const asim_tensor_layout_t *l)
+{
+    uint64_t bytes = asim_ceil_div(l->rows * l->cols * l->bits, 8);
+    return asim_ceil_div(bytes, ASIM_DRAM_ALIGN) * ASIM_DRAM_ALIGN;
+}
+
+/* The op whose weight a `b: shared` GEMM o reuses: the nearest earlier GEMM owning a k x n
+ * weight (asim_graph_check_shared guarantees one exists). */
+static size_t weight_owner(const asim_graph_t *g, size_t o)
+{
+    const asim_op_t *op = &g->ops[o];
+    for (size_t i = o; i-- > 0;)
+        if (asim_op_owns_b(&g->ops[i]) && g->ops[i].kind == ASIM_OP_GEMM &&
+            g->ops[i].k == op->k && g->ops[i].n == op->n)
+            return i;
+    ASIM_ASSERT(0);
+    return o;
+}
+
+long asim_graph_input_reader(const asim_graph_t *g)
+{
+    for (size_t o = 0; o < g->len; o++)
+        for (unsigned k = 0; k < g->ops[o].n_inputs; k++)
+            if (g->ops[o].inputs[k] == ASIM_INPUT_MODEL)
+                return (long)o;
+    return -1;
+}
+
+/* DRAM addresses: the model input at 0, then per op in graph order its own B (weight or
+ * parameter) and its output, each aligned to ASIM_DRAM_ALIGN. */
+static void assign_addresses(const asim_graph_t *g, asim_program_t *p)
+{
+    uint64_t at = 0;
+    asim_tensor_layout_t l;
+    long reader = asim_graph_input_reader(g);
+    if (reader >= 0) {
+        asim_tensor_layout(&g->ops[reader], ASIM_TENSOR_A, &l);
+        at = asim_tensor_bytes(&l);
+    }
+    for (size_t o = 0; o < g->len; o++) {
+        const asim_op_t *op = &g->ops[o];
+        asim_op_addr_t *a = &p->addrs[o];
+        a->b = ASIM_NO_ADDR;
+        if (asim_op_owns_b(op)) {
+            a->b = at;
+            asim_tensor_layout(op, ASIM_TENSOR_B, &l);
+            at += asim_tensor_bytes(&l);
+        }
+        a->out = at;
+        asim_tensor_layout(op, ASIM_TENSOR_OUT, &l);
+        at += asim_tensor_bytes(&l);
+    }
+    for (size_t o = 0; o < g->len; o++) {
+        const asim_op_t *op = &g->ops[o];
+        asim_op_addr_t *a = &p->addrs[o];
+        uint32_t in0 = op->n_inputs ? op->inputs[0] : ASIM_INPUT_MODEL;
+        a->a = in0 == ASIM_INPUT_MODEL ? 0 : p->addrs[in0].out;
+        if (op->kind == ASIM_OP_GEMM && op->b_shared)
+            a->b = p->addrs[weight_owner(g, o)].b;
+        else if (!asim_op_owns_b(op) && op->n_inputs > 1)
+            a->b = op->inputs[1] == ASIM_INPUT_MODEL ? 0 : p->addrs[op->inputs[1]].out;
+    }
+    p->dram_bytes = at;
 }
 
 /* Appends an instruction to queue q; its index, or -1 when out of memory. */
@@ -219,6 +314,9 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
             me->ld[t] = me->st[t] = -1;
             if (serial || bits > 0) {
                 me->ld[t] = emit(c, ASIM_QUEUE_LOAD, ASIM_INSN_LOAD, o, t, bits);
+                if (me->ld[t] >= 0)
+                    p->queues[ASIM_QUEUE_LOAD].insns[me->ld[t]].slot =
+                        (uint8_t)(n_loads % s->buf.slots);
                 if (n_loads >= s->buf.slots)
                     need(c, ASIM_QUEUE_LOAD, me->ld[t], load_ex[n_loads - s->buf.slots].queue,
                          load_ex[n_loads - s->buf.slots].index, ASIM_CAUSE_BUFFER);
@@ -412,12 +510,14 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->n_ops = g->len;
     p->plans = calloc(g->len ? g->len : 1, sizeof *p->plans);
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
+    p->addrs = calloc(g->len ? g->len : 1, sizeof *p->addrs);
     compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), NULL,
                     false};
     uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
     const char *over = NULL; /* the op whose tiles passed the work bound */
-    bool ok = p->plans && p->op_queue && c.pos && make_queues(s, p);
+    bool ok = p->plans && p->op_queue && p->addrs && c.pos && make_queues(s, p);
     if (ok) {
+        assign_addresses(g, p);
         c.needs = calloc(p->n_queues, sizeof *c.needs);
         c.work = calloc(p->n_queues, sizeof *c.work);
     }

@@ -183,11 +183,13 @@ static void test_file_round_trip(void **state)
             const asim_insn_t *x = &back.queues[q].insns[i], *y = &a->prog.queues[q].insns[i];
             assert_true(x->kind == y->kind && x->op == y->op && x->tile == y->tile &&
                         x->bits == y->bits && x->n_waits == y->n_waits &&
-                        x->n_pushes == y->n_pushes);
+                        x->n_pushes == y->n_pushes && x->slot == y->slot);
             assert_memory_equal(x->waits, y->waits, x->n_waits * sizeof x->waits[0]);
             assert_memory_equal(x->pushes, y->pushes, x->n_pushes * sizeof x->pushes[0]);
         }
     assert_string_equal(info.names[3], g.ops[3].name);
+    assert_int_equal(back.dram_bytes, a->prog.dram_bytes);
+    assert_memory_equal(back.addrs, a->prog.addrs, back.n_ops * sizeof *back.addrs);
     asim_program_free(&back);
     free(info.names);
     /* the file runs to the same cycles as compiling in place */
@@ -252,6 +254,54 @@ static void test_bad_files(void **state)
     poke(path, 8, ASIM_PROGRAM_VERSION);
     poke(path, 200, 0xff); /* a flipped byte */
     expect_read_error(path, ASIM_EPROGRAM, "checksum mismatch");
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
+/* Every tensor has its own aligned DRAM range: outputs and owned weights never overlap; an
+ * op reads A from its producer's output (the first op: the model input at 0); a shared
+ * weight is its owner's; loads take the slots in turn. */
+static void test_tensor_addresses(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_error_t err;
+    asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
+    asim_program_t p;
+    assert_int_equal(asim_compile(s, &g, ASIM_SCHEDULE_PIPELINED, &p, &err), ASIM_OK);
+    uint64_t end = 0; /* owned tensors come in address order */
+    for (size_t o = 0; o < g.len; o++) {
+        const asim_op_t *op = &g.ops[o];
+        asim_tensor_layout_t l;
+        if (asim_op_owns_b(op)) {
+            assert_true(p.addrs[o].b >= end && p.addrs[o].b % ASIM_DRAM_ALIGN == 0);
+            asim_tensor_layout(op, ASIM_TENSOR_B, &l);
+            end = p.addrs[o].b + asim_tensor_bytes(&l);
+        }
+        assert_true(p.addrs[o].out >= end && p.addrs[o].out % ASIM_DRAM_ALIGN == 0);
+        asim_tensor_layout(op, ASIM_TENSOR_OUT, &l);
+        assert_true(asim_tensor_bytes(&l) * 8 >= l.rows * l.cols * l.bits);
+        end = p.addrs[o].out + asim_tensor_bytes(&l);
+        uint32_t in = op->inputs[0];
+        assert_int_equal(p.addrs[o].a, in == ASIM_INPUT_MODEL ? 0 : p.addrs[in].out);
+        if (op->kind == ASIM_OP_GEMM && !op->b_is_weight)
+            assert_int_equal(p.addrs[o].b, p.addrs[op->inputs[1]].out);
+    }
+    assert_int_equal(p.dram_bytes, end);
+    assert_true(p.addrs[0].a == 0 && p.addrs[0].b > 0); /* the input comes first */
+    const asim_queue_t *ld = &p.queues[ASIM_QUEUE_LOAD];
+    for (size_t i = 0; i < ld->len; i++)
+        assert_int_equal(ld->insns[i].slot, i % s->buf.slots);
+    /* an address outside the image, or a slot past the last, is refused */
+    p.addrs[2].out = p.dram_bytes;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "outside the DRAM image"));
+    p.addrs[2].out = 0;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_OK);
+    p.queues[ASIM_QUEUE_LOAD].insns[0].slot = ASIM_MAX_SLOTS;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "names no buffer slot"));
+    asim_program_free(&p);
     asim_sim_free(s);
     asim_graph_free(&g);
 }
@@ -464,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_buffer_occupancy),
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_tensor_addresses),
         cmocka_unit_test(test_deadlock_is_reported),
         cmocka_unit_test(test_unbalanced_is_refused),
         cmocka_unit_test(test_heads_on_two_arrays),
