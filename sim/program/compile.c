@@ -3,7 +3,8 @@
  *
  * Every op is planned into tiles (accel/plan.h) on the unit the board routes it to. Tiles are
  * emitted in graph order: a load (if the tile moves data, or always under the serial schedule,
- * where every tile takes a slot turn), a compute on the unit's queue, and a store if the tile's
+ * where every tile takes a slot turn; a load waits for the compute that frees its slot and for
+ * the last compute that read the slot part it refills), a compute on the unit's queue, and a store if the tile's
  * results go to DRAM. Under the pipelined schedule, when the board has several identical units
  * that can run an op (same block, same claim: array.count), the op's instances (heads) go
  * round-robin over their queues, and an op of one instance to the least loaded, so
@@ -298,11 +299,17 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
     need_t *load_ex = NULL;
     int64_t prev_ex = -1, last_st = -1;
     uint16_t prev_q = 0;
+    /* the part rule: per slot, per part (0 activations, 1 weights), the last compute that
+     * read what the slot's part holds; a load refilling the part waits for it */
+    need_t reader[ASIM_MAX_SLOTS][2];
+    bool read[ASIM_MAX_SLOTS][2] = {{false}};
+    ASIM_ASSERT(s->buf.slots <= ASIM_MAX_SLOTS);
     for (size_t o = 0; o < c->g->len && !c->oom; o++) {
         if (p->op_queue[o] < 0)
             continue;
         const asim_plan_t *plan = &p->plans[o];
         op_pos_t *me = &c->pos[o];
+        int op_slot[2] = {-1, -1}; /* per part: the slot of this op's latest load of it */
         int64_t op_first_ex = -1;
         uint16_t before_q = prev_q;
         int64_t before_ex = prev_ex, before_st = last_st;
@@ -320,6 +327,17 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
                 if (n_loads >= s->buf.slots)
                     need(c, ASIM_QUEUE_LOAD, me->ld[t], load_ex[n_loads - s->buf.slots].queue,
                          load_ex[n_loads - s->buf.slots].index, ASIM_CAUSE_BUFFER);
+                unsigned slot = (unsigned)(n_loads % s->buf.slots);
+                uint64_t part_bits[2] = {tile.load_act_bits, tile.load_weight_bits};
+                for (int k = 0; k < 2 && me->ld[t] >= 0; k++) {
+                    if (!part_bits[k])
+                        continue;
+                    if (read[slot][k])
+                        need(c, ASIM_QUEUE_LOAD, me->ld[t], reader[slot][k].queue,
+                             reader[slot][k].index, ASIM_CAUSE_BUFFER);
+                    read[slot][k] = false;
+                    op_slot[k] = (int)slot;
+                }
                 if (serial && tile.load_act_bits > 0) { /* every earlier op computed, stored */
                     need(c, ASIM_QUEUE_LOAD, me->ld[t], before_q, before_ex, ASIM_CAUSE_DATA);
                     need(c, ASIM_QUEUE_LOAD, me->ld[t], ASIM_QUEUE_STORE, before_st,
@@ -330,6 +348,11 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
             if (op_first_ex < 0)
                 op_first_ex = me->ex[t];
             need(c, q, me->ex[t], ASIM_QUEUE_LOAD, me->ld[t], ASIM_CAUSE_OPERAND);
+            for (int k = 0; k < 2 && me->ex[t] >= 0; k++)
+                if (op_slot[k] >= 0) { /* it reads the part its op last loaded */
+                    reader[op_slot[k]][k] = (need_t){q, (uint32_t)me->ex[t], 0};
+                    read[op_slot[k]][k] = true;
+                }
             if (serial)
                 need(c, q, me->ex[t], prev_q, prev_ex, ASIM_CAUSE_ORDER);
             if (me->ld[t] >= 0) {
