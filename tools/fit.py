@@ -9,6 +9,11 @@ coefficients the build compiles into the simulator (docs/testing.md, "Calibratio
     tools/fit.py BLOCK --check [--data YOSYS.csv] [--out FIT.csv]
         fails unless FIT.csv holds what the fit gives (within its printed precision), so a
         recalibration without a refit, or a hand edit, cannot go unnoticed.
+    tools/fit.py BLOCK --held-out [--data YOSYS.csv]
+        out-of-sample errors, leave-one-out: for each point, fits the model to all the other
+        points and prints that point's error with those coefficients (as written); then the
+        worst and the mean absolute error of each resource. A point without which the model
+        is not determined (the only point of a feature) is listed as such. Writes nothing.
 
 A block's model module defines COLUMNS (the CSV's parameter columns), MEASURED (the columns
 it reads besides them), FORMAT (the printf format of its real coefficients), fit(points) ->
@@ -45,26 +50,50 @@ def measured_columns(p):
     return {k: p[k] for k in KINDS}
 
 
-def report(model, points, coefficients):
-    """Prints the error of every point with the coefficients as written, and the worst."""
+def errors(model, coefficients, p):
+    """The point's measured resources and the relative error of the model at it, with the
+    coefficients as written: {kind: (measured, error)}."""
     written = {n: float(fitlib.format_value(v, model.FORMAT)) for n, v in coefficients}
-    measured = getattr(model, "measured", measured_columns)
+    got = model.model(written, p)
+    want = getattr(model, "measured", measured_columns)(p)
+    return {k: (want[k], fitlib.relative_error(got[k], want[k])) for k in KINDS}
+
+
+def report(model, points, errors_at, prefix=""):
+    """Prints each point's measured resources and error (errors_at(p) -> errors(), or None:
+    not determined), then the worst and the mean absolute error of each resource."""
     worst = {k: (0.0, None) for k in KINDS}
-    print(",".join(model.COLUMNS) + "," + ",".join("%s,%s_err%%" % (k, k) for k in KINDS))
+    total = {k: 0.0 for k in KINDS}
+    n = 0
+    print(prefix + ",".join(model.COLUMNS) + "," + ",".join("%s,%s_err%%" % (k, k) for k in KINDS))
     for p in points:
-        got = model.model(written, p)
-        want = measured(p)
-        cells = []
+        key = prefix + ",".join(str(p[c]) for c in model.COLUMNS)
+        e = errors_at(p)
+        if e is None:
+            print(key + ",not determined without this point")
+            continue
+        n += 1
         for k in KINDS:
-            err = fitlib.relative_error(got[k], want[k])
-            if abs(err) >= abs(worst[k][0]):
-                worst[k] = (err, p)
-            cells.append("%d,%+.2f" % (want[k], 100 * err))
-        print(",".join(str(p[c]) for c in model.COLUMNS) + "," + ",".join(cells))
+            total[k] += abs(e[k][1])
+            if abs(e[k][1]) >= abs(worst[k][0]):
+                worst[k] = (e[k][1], p)
+        print(key + "," + ",".join("%d,%+.2f" % (e[k][0], 100 * e[k][1]) for k in KINDS))
     for k in KINDS:
         err, p = worst[k]
         at = ",".join("%s=%d" % (c, p[c]) for c in model.COLUMNS) if p else "-"
-        print("worst %s error %+.2f %% at %s" % (k, 100 * err, at))
+        print("%sworst %s error %+.2f %% at %s; mean |error| %.2f %% over %d points"
+              % (prefix, k, 100 * err, at, 100 * total[k] / max(n, 1), n))
+
+
+def held_out_errors(model, points):
+    """errors_at for report(): the point's errors under a fit to every other point."""
+    def at(p):
+        rest = [q for q in points if q is not p]
+        try:
+            return errors(model, model.fit(rest), p)
+        except fitlib.FitError:
+            return None
+    return at
 
 
 def main():
@@ -74,6 +103,8 @@ def main():
     ap.add_argument("--out", help="coefficient CSV")
     ap.add_argument("--check", action="store_true",
                     help="fail unless the coefficient CSV holds what the fit gives")
+    ap.add_argument("--held-out", action="store_true",
+                    help="leave-one-out errors: each point under a fit to the others")
     args = ap.parse_args()
     calibration = os.path.join(ROOT, "traces", "calibration")
     data = args.data or os.path.join(calibration, args.block + "_yosys.csv")
@@ -81,8 +112,11 @@ def main():
     try:
         model = load_model(args.block)
         points = fitlib.read_points(data, model.COLUMNS + model.MEASURED)
+        if args.held_out:
+            report(model, points, held_out_errors(model, points), "held-out ")
+            return 0
         coefficients = model.fit(points)
-        report(model, points, coefficients)
+        report(model, points, lambda p: errors(model, coefficients, p))
         if args.check:
             problems = fitlib.check_coefficients(out, coefficients, model.FORMAT)
             if problems:

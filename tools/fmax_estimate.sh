@@ -30,13 +30,17 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CAL="$ROOT/traces/calibration"
 
+# shellcheck source=tools/rtl_point.sh
+. "$ROOT/tools/rtl_point.sh"
+ME=tools/fmax_estimate.sh
+
 header() {
-    case $1 in
-    systolic) echo "rows,cols,bits,delay_ps,cells,fmax_mhz" ;;
-    qmm) echo "dpus,lanes,acc_bits,delay_ps,cells,fmax_mhz" ;;
-    quark) echo "lanes,in_bits,modes,delay_ps,cells,fmax_mhz" ;;
-    *) echo "fmax_estimate.sh: unknown block '$1' (systolic, qmm, quark)" >&2; exit 2 ;;
-    esac
+    echo "$(point_columns "$1"),delay_ps,cells,fmax_mhz"
+}
+
+synth_commands() {
+    echo "synth_xilinx -family xc7 -abc9 -flatten -top $CAL_TOP -noiopad -noclkbuf; \
+        read_verilog -lib -specify +/xilinx/cells_sim.v; sta"
 }
 
 grid() {
@@ -52,39 +56,9 @@ long_grid() {
     echo "systolic 32 32 8"; echo "qmm 64 8 24"; echo "quark 16 8 255"
 }
 
-# The values of rtl/BLOCK/calibration.sh's CAL_PARAMS for an Fmax point: the systolic
-# point's BITS sets AW = BW = BITS and ACCW = 2 BITS + 16; the others are the same three.
-cal_values() {
-    case $1 in
-    systolic) echo "$2 $3 $4 $4 $(($4 * 2 + 16))" ;;
-    *) echo "$2 $3 $4" ;;
-    esac
-}
-
 point() {
-    b=$1
-    header "$b" >/dev/null
-    # CAL_TOP, CAL_RTL, CAL_READ, CAL_PARAMS: the block's synthesis set-up (tools/calibrate.sh)
-    # shellcheck disable=SC1090
-    . "$ROOT/rtl/$b/calibration.sh"
-    set -- $(cal_values "$@") # the CAL_PARAMS values, in order
-    key=$(echo "$*" | tr ' ' ',')
-    [ "$b" = systolic ] && key=$(echo "$key" | cut -d, -f1-3)
-    sets=""
-    for name in $CAL_PARAMS; do
-        sets="$sets -set $name $1"
-        shift
-    done
-    files=""
-    for f in $CAL_RTL; do
-        files="$files $ROOT/rtl/$b/$f"
-    done
-    tmp=$(mktemp -d)
-    trap 'rm -rf "$tmp"' EXIT
-    yosys -q -l "$tmp/log" -p "$CAL_READ$files; chparam$sets $CAL_TOP; \
-        synth_xilinx -family xc7 -abc9 -flatten -top $CAL_TOP -noiopad -noclkbuf; \
-        read_verilog -lib -specify +/xilinx/cells_sim.v; sta" >/dev/null 2>&1 ||
-        { cat "$tmp/log" >&2; exit 1; }
+    point_synth "$@"
+    key="$2,$3,$4"
     # The path: from "Latest arrival time ... is D:" to the histogram; one "(CELL.IN->OUT)"
     # line per cell, the first flip-flop's C->Q not counted.
     sed -n '/Latest arrival time/,/Arrival histogram/p' "$tmp/log" | awk -v key="$key" '
@@ -98,12 +72,7 @@ point() {
 
 # Rewrites the block's CSV with row ROW for its key, keeping the other rows, sorted.
 store() {
-    b=$1; row=$2
-    csv="$CAL/${b}_fmax.csv"
-    key=$(echo "$row" | cut -d, -f1-3)
-    { header "$b"; { [ -f "$csv" ] && tail -n +2 "$csv" | grep -v "^$key," || true; echo "$row"; } |
-        sort -t, -k1,1n -k2,2n -k3,3n; } >"$csv.tmp"
-    mv "$csv.tmp" "$csv"
+    point_store "$CAL/$1_fmax.csv" "$(header "$1")" "$2"
 }
 
 case "${1:-}" in
@@ -121,7 +90,7 @@ case "${1:-}" in
     shift
     csv="$CAL/$1_fmax.csv"
     key="$2,$3,$4"
-    want=$(grep "^$key," "$csv") || { echo "no row $key in $csv"; exit 1; }
+    want=$(point_want "$csv" "$key")
     got=$(point "$@")
     echo "yosys sta $1 $key: $got; $csv: $want"
     [ "$got" = "$want" ] || { echo "FAIL: RTL changed, rerun tools/fmax_estimate.sh"; exit 1; }

@@ -6,7 +6,10 @@ after "=== design hierarchy ===", or the one module's when there is no hierarchy
 report is read because Yosys 0.23's hierarchical `stat -json` is not always valid JSON.
 
 lut counts LUT1..LUT6 and INV (the LC estimate is not a LUT count), ff FDRE/FDSE/FDCE/FDPE,
-dsp DSP48E2, carry4 CARRY4, muxf MUXF7..9, srl the shift-register LUTs SRL16E/SRLC32E."""
+dsp DSP48E2, carry4 CARRY4, muxf MUXF7..9, srl the shift-register LUTs SRL16E/SRLC32E; and,
+nand, or, nor, xor, xnor, not, dff Yosys's generic gates $_AND_ ... $_DFF_P_. When every column
+is a generic gate, a generic cell ($_...) that no column counts is an error, so that no gate is
+silently left out of the ASIC area."""
 import sys
 
 CELLS = {
@@ -16,6 +19,15 @@ CELLS = {
     "carry4": ["CARRY4"],
     "muxf": ["MUXF7", "MUXF8", "MUXF9"],
     "srl": ["SRL16E", "SRLC32E"],
+    # Yosys's generic gates (tools/asic_cells.sh)
+    "and": ["$_AND_"],
+    "nand": ["$_NAND_"],
+    "or": ["$_OR_"],
+    "nor": ["$_NOR_"],
+    "xor": ["$_XOR_"],
+    "xnor": ["$_XNOR_"],
+    "not": ["$_NOT_"],
+    "dff": ["$_DFF_P_"],
 }
 
 
@@ -47,6 +59,12 @@ def main():
         counts = totals(fh.read().splitlines())
     if counts is None:
         sys.exit("yosys_cells.py: %s: no design hierarchy and not exactly one module" % path)
+    generic = {n for c in CELLS for n in CELLS[c] if n.startswith("$_")}
+    wanted = {n for c in columns.split(",") for n in CELLS[c]}
+    if wanted <= generic:
+        missed = sorted(n for n in counts if n.startswith("$_") and n not in wanted)
+        if missed:
+            sys.exit("yosys_cells.py: %s: cells no column counts: %s" % (path, ", ".join(missed)))
     row = [key] + [str(sum(counts.get(n, 0) for n in CELLS[c])) for c in columns.split(",")]
     print(",".join(row))
 

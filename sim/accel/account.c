@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "accel/accel.h"
+#include "energy/asic.h"
 #include "energy/power.h"
 #include "fmax/fmax.h"
 
@@ -42,13 +43,15 @@ static void finish_layer(asim_sim_t *s, asim_layer_t *l, size_t i)
 }
 
 /* Each layer's energy: its actions, its unit's active power over its busy cycles, every clock
- * tree over its cycles; then the platform (static, PS, clock generator) over its cycles once
+ * tree and every unit's leakage over its cycles; then the platform (static, PS, clock generator) over its cycles once
  * the mean dynamic power, and so the junction temperature, is known. */
 static void account_layers(asim_sim_t *s, asim_report_t *rep, const asim_unit_power_t *up)
 {
-    double clock_w = 0.0, dynamic_pj = 0.0;
-    for (size_t u = 0; u < s->n_units; u++)
+    double clock_w = 0.0, leakage_w = 0.0, dynamic_pj = 0.0;
+    for (size_t u = 0; u < s->n_units; u++) {
         clock_w += up[u].clock_w;
+        leakage_w += up[u].leakage_w;
+    }
     asim_cycle_t prev_end = 0;
     for (size_t i = 0; i < rep->n_layers; i++) {
         asim_layer_t *l = &rep->layers[i];
@@ -59,8 +62,9 @@ static void account_layers(asim_sim_t *s, asim_report_t *rep, const asim_unit_po
         int q = s->prog.op_queue[i];
         work_energy(s, s->ops[i].actions, q >= 0 ? &up[s->prog.queues[q].unit] : NULL, l->busy,
                     &l->energy);
-        l->energy.pj[ASIM_EK_CLOCKS] += clock_w * asim_cycles_to_s(l->cycles, s->cfg.clock_mhz) *
-                                        1e12;
+        double seconds = asim_cycles_to_s(l->cycles, s->cfg.clock_mhz);
+        l->energy.pj[ASIM_EK_CLOCKS] += clock_w * seconds * 1e12;
+        l->energy.pj[ASIM_EK_STATIC_PL] += leakage_w * seconds * 1e12;
         dynamic_pj += asim_energy_total(&l->energy, ASIM_EK_CHIP_END) - l->energy.pj[ASIM_EK_DRAM];
         rep->macs += l->act.macs;
         rep->n_unsupported += !l->supported;
@@ -109,6 +113,9 @@ static void unit_fmax(const asim_unit_t *u, const asim_fmax_t *e, size_t n,
 static void account_units(asim_sim_t *s, asim_report_t *rep, const asim_unit_power_t *up)
 {
     double seconds = asim_cycles_to_s(rep->total_cycles, s->cfg.clock_mhz);
+    rep->n_asic = s->tech.n_nodes;
+    for (size_t k = 0; k < rep->n_asic; k++)
+        rep->asic[k] = (asim_asic_area_t){.node = s->tech.nodes[k].key};
     asim_fmax_t fmax[ASIM_FMAX_BLOCKS];
     size_t n_fmax = asim_fmax_estimate(&s->cfg, fmax);
     for (size_t i = 0; i < s->n_units; i++) {
@@ -118,6 +125,12 @@ static void account_units(asim_sim_t *s, asim_report_t *rep, const asim_unit_pow
                                       .basis = u->block->basis, .busy = u->busy_cycles};
         work_energy(s, u->actions, &up[i], u->busy_cycles, &ur->energy);
         ur->energy.pj[ASIM_EK_CLOCKS] += up[i].clock_w * seconds * 1e12;
+        ur->energy.pj[ASIM_EK_STATIC_PL] += up[i].leakage_w * seconds * 1e12;
+        asim_asic_unit(&s->tech, &s->cfg, u->block->name, ur);
+        for (size_t k = 0; k < ur->n_asic; k++) {
+            rep->asic[k].area_mm2 += ur->asic[k].area_mm2;
+            rep->asic[k].leakage_mw += ur->asic[k].leakage_mw;
+        }
         ur->energy_pj = asim_energy_total(&ur->energy, ASIM_EK_COUNT);
         unit_fmax(u, fmax, n_fmax, ur);
         if (u->block->describe)
@@ -155,10 +168,14 @@ asim_status_t asim_account(asim_sim_t *s, asim_report_t *rep, asim_error_t *err)
         asim_report_free(rep);
         return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory for the report");
     }
-    for (size_t i = 0; i < s->n_units; i++)
+    for (size_t i = 0; i < s->n_units; i++) {
         asim_power_unit(&s->tech, &s->unit_res[i],
                         asim_power_toggle(&s->tech, s->units[i]->block->name), s->cfg.clock_mhz,
                         &up[i]);
+        asim_unit_resources_t asic = {0};
+        asim_asic_unit(&s->tech, &s->cfg, s->units[i]->block->name, &asic);
+        up[i].leakage_w = asic.n_asic ? asic.asic[0].leakage_mw * 1e-3 : 0.0;
+    }
     account_layers(s, rep, up);
     account_units(s, rep, up);
     free(up);

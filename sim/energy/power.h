@@ -10,7 +10,8 @@
  * per bit (energy.h). The platform: one clock generator; static power of the PL and the PS,
  * doubling every leakage_doubling C of junction temperature Tj = ambient + theta_ja x chip
  * power (solved by fixed-point iteration, as XPE does); the PS and its DDR controller/PHY.
- * An ASIC table (no `power` section) has only static power (static_w) besides its actions.
+ * An ASIC table (no `power` section) has static power (the device's static_w and each unit's
+ * cell leakage, energy/asic.h) besides its actions.
  */
 #ifndef ASIM_ENERGY_POWER_H
 #define ASIM_ENERGY_POWER_H
@@ -18,10 +19,12 @@
 #include "asim/sim.h"
 #include "energy/tech.h"
 
-/* A unit's power: while it computes, by kind, and its clock tree, always. */
+/* A unit's power: while it computes, by kind, and its clock tree and leakage, always. */
 typedef struct {
     double active_w[ASIM_EK_COUNT]; /* W while it runs a job */
     double clock_w;                 /* W over the whole run */
+    double leakage_w;               /* W over the whole run: an ASIC table's leakage of its cells
+                                       on the table's own node (energy/asic.h), else 0 */
 } asim_unit_power_t;
 
 /* Power not owned by a unit, W. */

@@ -134,6 +134,59 @@ static asim_status_t load_devices(const char *path, const asim_yaml_node_t *map,
     return ASIM_OK;
 }
 
+static const char *const cell_keys[] = {
+#define ASIM_ASIC_CELL_KEY(id, name) name,
+    ASIM_ASIC_CELLS(ASIM_ASIC_CELL_KEY)
+#undef ASIM_ASIC_CELL_KEY
+};
+
+/* One node of the `asic` section: its name, and per generic gate the library cell's name,
+ * area_um2, leakage_nw and source. */
+static asim_status_t load_asic_node(const char *path, const asim_yaml_node_t *map,
+                                    asim_asic_node_t *node, asim_error_t *err)
+{
+    const asim_yaml_node_t *name, *cell, *text;
+    asim_status_t st;
+    if (map->kind != ASIM_YAML_MAP)
+        return asim_error_at(err, ASIM_ETYPE, path, map->line, map->col,
+                             "asic.nodes.%s: expected a mapping", map->key);
+    snprintf(node->key, sizeof node->key, "%s", map->key);
+    if ((st = need(path, map, "name", ASIM_YAML_SCALAR, &name, err)))
+        return st;
+    snprintf(node->name, sizeof node->name, "%s", name->text);
+    for (int c = 0; c < ASIM_CELL_COUNT; c++)
+        if ((st = need(path, map, cell_keys[c], ASIM_YAML_MAP, &cell, err)) ||
+            (st = need(path, cell, "cell", ASIM_YAML_SCALAR, &text, err)) ||
+            (st = number(path, cell, "area_um2", &node->area_um2[c], err)) ||
+            (st = number(path, cell, "leakage_nw", &node->leakage_nw[c], err)) ||
+            (st = need(path, cell, "source", ASIM_YAML_SCALAR, &text, err)))
+            return st;
+    return ASIM_OK;
+}
+
+/* The `asic` section: utilization (value, unit 1, source) and nodes. */
+static asim_status_t load_asic(const char *path, const asim_yaml_node_t *asic,
+                               asim_tech_t *tech, asim_error_t *err)
+{
+    static const energy_entry_t utilization[] = {
+        {"utilization", "1", offsetof(asim_tech_t, utilization)}};
+    const asim_yaml_node_t *nodes;
+    asim_status_t st = load_entries(path, asic, "asic", utilization, 1, tech, err);
+    if (st || (st = need(path, asic, "nodes", ASIM_YAML_MAP, &nodes, err)))
+        return st;
+    if (tech->utilization <= 0 || tech->utilization > 1)
+        return asim_error_at(err, ASIM_ERANGE, path, asic->line, asic->col,
+                             "asic.utilization must be in (0, 1], found %g", tech->utilization);
+    if (nodes->len == 0 || nodes->len > ASIM_ASIC_MAX_NODES)
+        return asim_error_at(err, ASIM_ERANGE, path, nodes->line, nodes->col,
+                             "asic.nodes: 1 to %d nodes, found %zu", ASIM_ASIC_MAX_NODES,
+                             nodes->len);
+    for (size_t i = 0; i < nodes->len; i++)
+        if ((st = load_asic_node(path, &nodes->items[i], &tech->nodes[tech->n_nodes++], err)))
+            return st;
+    return ASIM_OK;
+}
+
 /* Folder of path ("." when none) into dir. */
 static void folder_of(const char *path, char *dir, size_t n)
 {
@@ -241,6 +294,9 @@ asim_status_t asim_tech_load(const char *path, asim_tech_t *tech, asim_error_t *
         if (!st && activity && !(st = need(path, root, "activity", ASIM_YAML_MAP, &activity,
                                            err)))
             st = load_activity(path, activity, tech, err);
+        const asim_yaml_node_t *asic = asim_yaml_get(root, "asic");
+        if (!st && asic && !(st = need(path, root, "asic", ASIM_YAML_MAP, &asic, err)))
+            st = load_asic(path, asic, tech, err);
         if (!st)
             st = load_devices(path, devices, tech, err);
     }

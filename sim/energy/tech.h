@@ -10,7 +10,8 @@
  * clocked register, the clock generator, the default toggle rate and the leakage law; and an
  * `activity` map, block -> CSV of its measured toggle rates (tools/activity/activity.py),
  * relative to the table's folder. A table without one (the ASIC) prices arithmetic by action
- * counts.
+ * counts; it may have an `asic` section: a utilization and, per node (cell library), the area
+ * (um^2) and leakage (nW) of the library cell for each generic gate (energy/asic.h).
  */
 #ifndef ASIM_ENERGY_TECH_H
 #define ASIM_ENERGY_TECH_H
@@ -47,6 +48,25 @@ typedef struct {
     double ambient_c;             /* ambient temperature, C */
 } asim_fpga_power_t;
 
+/* Yosys's generic gates that tools/asic_cells.sh maps to, in the order of its CSV columns. */
+#define ASIM_ASIC_CELLS(X) X(AND, "and") X(NAND, "nand") X(OR, "or") X(NOR, "nor") \
+    X(XOR, "xor") X(XNOR, "xnor") X(NOT, "not") X(DFF, "dff")
+
+typedef enum {
+#define ASIM_ASIC_CELL_ENUM(id, name) ASIM_CELL_##id,
+    ASIM_ASIC_CELLS(ASIM_ASIC_CELL_ENUM)
+#undef ASIM_ASIC_CELL_ENUM
+    ASIM_CELL_COUNT
+} asim_asic_cell_t;
+
+/* An ASIC node's library cell for each generic gate. */
+typedef struct {
+    char key[24];                 /* e.g. "nangate45" */
+    char name[96];
+    double area_um2[ASIM_CELL_COUNT];   /* um^2 per cell */
+    double leakage_nw[ASIM_CELL_COUNT]; /* nW per cell */
+} asim_asic_node_t;
+
 typedef struct {
     char name[96];
     char path[ASIM_PATH_MAX];
@@ -64,6 +84,10 @@ typedef struct {
     bool has_fpga;
     asim_toggle_rate_t activity[ASIM_TECH_MAX_ACTIVITY]; /* FPGA tables' `activity` files */
     size_t n_activity;
+    asim_asic_node_t nodes[ASIM_ASIC_MAX_NODES]; /* ASIC tables' `asic` section; the first is
+                                                    the table's own node */
+    size_t n_nodes;
+    double utilization;           /* cell area / placed area, 0..1 */
     asim_device_t devices[ASIM_TECH_MAX_DEVICES];
     size_t n_devices;
 } asim_tech_t;

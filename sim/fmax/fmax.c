@@ -1,5 +1,6 @@
 /* fmax.c: nearest-row lookup in the compiled-in Yosys timing tables (see fmax.h). */
 #include <math.h>
+#include <string.h>
 
 #include "fmax/fmax.h"
 
@@ -18,12 +19,11 @@ static const fmax_row_t quark_rows[] = {ASIM_FMAX_QUARK_ROWS};
 
 #define QUARK_ALL_MODES 255 /* the shared unit: every mode of quark_unit.v */
 
-/* Distance of a row from the wanted point: sum of |log2(row / want)|. */
-static double distance(const int64_t row[3], const int64_t want[3])
+double asim_rtl_distance(const int64_t a[3], const int64_t b[3])
 {
     double d = 0.0;
     for (int i = 0; i < 3; i++)
-        d += fabs(log2((double)row[i] / (double)want[i]));
+        d += fabs(log2((double)a[i] / (double)b[i]));
     return d;
 }
 
@@ -34,7 +34,7 @@ static bool nearest(const fmax_row_t *rows, size_t n, const char *block, const i
     const fmax_row_t *best = NULL;
     double best_d = INFINITY;
     for (size_t i = 0; i < n; i++) {
-        double d = distance(rows[i].point, want);
+        double d = asim_rtl_distance(rows[i].point, want);
         if (d < best_d || (d == best_d && rows[i].fmax_mhz < best->fmax_mhz)) {
             best = &rows[i];
             best_d = d;
@@ -56,26 +56,39 @@ static int64_t key_value(const asim_config_t *cfg, const char *key)
     return asim_config_get(cfg, key, &v) ? (int64_t)v : 0;
 }
 
-size_t asim_fmax_estimate(const asim_config_t *cfg, asim_fmax_t out[ASIM_FMAX_BLOCKS])
+size_t asim_rtl_points(const asim_config_t *cfg, asim_rtl_point_t out[ASIM_FMAX_BLOCKS])
 {
     size_t n = 0;
     if (key_value(cfg, "array.enabled")) {
         int64_t a = key_value(cfg, "array.act_bits"), b = key_value(cfg, "array.weight_bits");
-        int64_t want[3] = {key_value(cfg, "array.rows"), key_value(cfg, "array.cols"),
-                           a > b ? a : b};
-        n += nearest(systolic_rows, sizeof systolic_rows / sizeof systolic_rows[0], "systolic",
-                     want, &out[n]);
+        out[n++] = (asim_rtl_point_t){"systolic", {key_value(cfg, "array.rows"),
+                                                   key_value(cfg, "array.cols"), a > b ? a : b}, 2};
     }
-    if (key_value(cfg, "qmm.enabled")) {
-        int64_t want[3] = {key_value(cfg, "qmm.dpus"), key_value(cfg, "qmm.lanes"),
-                           key_value(cfg, "qmm.acc_bits")};
-        n += nearest(qmm_rows, sizeof qmm_rows / sizeof qmm_rows[0], "qmm", want, &out[n]);
-    }
-    if (cfg->nonlinear.unit == ASIM_NL_UNIT_QUARK) {
-        int64_t want[3] = {cfg->nonlinear.lanes, key_value(cfg, "nonlinear.in_bits"),
-                           QUARK_ALL_MODES};
-        n += nearest(quark_rows, sizeof quark_rows / sizeof quark_rows[0], "quark", want,
-                     &out[n]);
+    if (key_value(cfg, "qmm.enabled"))
+        out[n++] = (asim_rtl_point_t){"qmm", {key_value(cfg, "qmm.dpus"),
+                                              key_value(cfg, "qmm.lanes"),
+                                              key_value(cfg, "qmm.acc_bits")}, 2};
+    if (cfg->nonlinear.unit == ASIM_NL_UNIT_QUARK)
+        out[n++] = (asim_rtl_point_t){"quark", {cfg->nonlinear.lanes,
+                                                key_value(cfg, "nonlinear.in_bits"),
+                                                QUARK_ALL_MODES}, 1};
+    return n;
+}
+
+size_t asim_fmax_estimate(const asim_config_t *cfg, asim_fmax_t out[ASIM_FMAX_BLOCKS])
+{
+    asim_rtl_point_t p[ASIM_FMAX_BLOCKS];
+    size_t np = asim_rtl_points(cfg, p), n = 0;
+    for (size_t i = 0; i < np; i++) {
+        if (!strcmp(p[i].block, "systolic"))
+            n += nearest(systolic_rows, sizeof systolic_rows / sizeof systolic_rows[0],
+                         "systolic", p[i].point, &out[n]);
+        else if (!strcmp(p[i].block, "qmm"))
+            n += nearest(qmm_rows, sizeof qmm_rows / sizeof qmm_rows[0], "qmm", p[i].point,
+                         &out[n]);
+        else
+            n += nearest(quark_rows, sizeof quark_rows / sizeof quark_rows[0], "quark",
+                         p[i].point, &out[n]);
     }
     return n;
 }

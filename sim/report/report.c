@@ -154,6 +154,27 @@ static void write_kinds_json(FILE *out, const asim_energy_t *e)
     fputc('}', out);
 }
 
+/* "nangate45 1.234 mm2, 0.567 mW leakage; asap7 ..." (text) and
+ * {"nangate45": {"area_mm2": 1.234, "leakage_mw": 0.567}, ...} (JSON). */
+static void write_asic_text(FILE *out, const asim_asic_area_t *a, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%s%s %.4f mm2, %.4f mW leakage", k ? "; " : "", a[k].node, a[k].area_mm2,
+                a[k].leakage_mw);
+}
+
+static void write_asic_json(FILE *out, const asim_asic_area_t *a, size_t n)
+{
+    fputc('{', out);
+    for (size_t k = 0; k < n; k++) {
+        fprintf(out, "%s", k ? ", " : "");
+        asim_put_json_string(out, a[k].node);
+        fprintf(out, ": {\"area_mm2\": %.9g, \"leakage_mw\": %.9g}", a[k].area_mm2,
+                a[k].leakage_mw);
+    }
+    fputc('}', out);
+}
+
 typedef struct {
     bool used;                    /* some op reads or appends to the KV cache */
     uint64_t read_bits, write_bits, dram_bits;
@@ -264,6 +285,11 @@ static void write_text(FILE *out, const asim_report_t *r)
                 pct(r->resources.ff, d->ff), r->resources.dsp, pct(r->resources.dsp, d->dsp),
                 r->resources.bram36, pct(r->resources.bram36, d->bram36), r->resources.uram,
                 pct(r->resources.uram, d->uram), d->part, r->fits ? "" : "  DOES NOT FIT");
+    if (r->n_asic) {
+        fprintf(out, "ASIC cells     ");
+        write_asic_text(out, r->asic, r->n_asic);
+        fprintf(out, " (units with an RTL twin; buffers not included)\n");
+    }
     fprintf(out, "per unit       resources, energy (by kind), busy\n");
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
@@ -277,6 +303,11 @@ static void write_text(FILE *out, const asim_report_t *r)
             fprintf(out, "; Fmax est. %.0f MHz%s", u->fmax_mhz,
                     u->fmax_exact ? "" : " (nearest measured size)");
         fputc('\n', out);
+        if (u->n_asic) {
+            fprintf(out, "  %-14s ASIC ", "");
+            write_asic_text(out, u->asic, u->n_asic);
+            fprintf(out, " (%s)\n", u->asic_basis);
+        }
     }
     fprintf(out, "  %-14s %.6f mJ (", "platform",
             asim_energy_total(&r->platform, ASIM_EK_COUNT) * 1e-9);
@@ -429,13 +460,25 @@ static void write_json(FILE *out, const asim_report_t *r)
                 i ? ", " : "", u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36,
                 u->res.uram, u->basis, (unsigned long long)u->busy);
         if (u->fmax_mhz > 0)
-            fprintf(out, "%.1f, \"fmax_exact\": %s, \"clock_over_fmax\": %s}", u->fmax_mhz,
+            fprintf(out, "%.1f, \"fmax_exact\": %s, \"clock_over_fmax\": %s", u->fmax_mhz,
                     u->fmax_exact ? "true" : "false",
                     asim_report_over_fmax(r, u) ? "true" : "false");
         else
-            fprintf(out, "null}");
+            fprintf(out, "null");
+        if (u->n_asic) {
+            fprintf(out, ", \"asic\": ");
+            write_asic_json(out, u->asic, u->n_asic);
+            fprintf(out, ", \"asic_basis\": ");
+            asim_put_json_string(out, u->asic_basis);
+        }
+        fputc('}', out);
     }
-    fprintf(out, "]},\n");
+    fprintf(out, "]");
+    if (r->n_asic) {
+        fprintf(out, ", \"asic\": ");
+        write_asic_json(out, r->asic, r->n_asic);
+    }
+    fprintf(out, "},\n");
     fprintf(out, "  \"schedule\": \"%s\",\n  \"critical_path_cycles\": {", r->schedule);
     for (size_t i = 0; i < r->n_path_parts; i++)
         fprintf(out, "%s\"%s\": %llu", i ? ", " : "", r->critical_path[i].queue,

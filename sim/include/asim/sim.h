@@ -124,9 +124,22 @@ typedef struct {
     uint64_t bits;
 } asim_sample_t;
 
+#define ASIM_ASIC_MAX_NODES 4
+
+/* A unit's standard-cell area and leakage on one ASIC node (docs/energy.md, "ASIC area and
+ * leakage"). */
+typedef struct {
+    const char *node;             /* the technology table's node key, e.g. "nangate45" */
+    double area_mm2;              /* cell area / utilization, mm^2 */
+    double leakage_mw;            /* mW, whatever the activity */
+} asim_asic_area_t;
+
 typedef struct {
     const char *name;             /* unit instance, e.g. "qmm" */
     asim_resources_t res;
+    asim_asic_area_t asic[ASIM_ASIC_MAX_NODES]; /* ASIC tables: per node (none: no RTL twin) */
+    size_t n_asic;
+    char asic_basis[64];          /* e.g. "Yosys generic gates at 32,32,8" */
     const char *basis;            /* "calibrated (Yosys)" or "first-order" */
     double energy_pj;             /* sum of `energy` */
     asim_energy_t energy;         /* by kind: its logic and DSP while busy, its clock tree over
@@ -181,6 +194,8 @@ typedef struct {
     double latency_ms, energy_mj, power_w, gops, gops_per_w;
     asim_energy_t energy;
     asim_resources_t resources;   /* sum over the units */
+    asim_asic_area_t asic[ASIM_ASIC_MAX_NODES]; /* ASIC tables: sum over the units, per node */
+    size_t n_asic;
     bool fits;                    /* within every capacity of the device (always, for a device
                                      with no budget such as an ASIC) */
     asim_unit_resources_t *unit_resources; /* every unit, then "buffers" */
