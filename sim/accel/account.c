@@ -3,14 +3,15 @@
  * tile is stored, at the latest when the one before ended); the energy pass prices each
  * layer's and each unit's action counts (energy/energy.h), adds each unit's per-resource power
  * over its busy cycles and the clock trees and platform (static, PS) over the layer's cycles
- * (energy/power.h); resources come from each unit's block and the buffers; every block with a
- * section of its own adds it.
+ * (energy/power.h); resources come from each unit's block and the buffers, Fmax estimates
+ * from synthesis of its RTL (fmax/fmax.h); every block with a section of its own adds it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "accel/accel.h"
 #include "energy/power.h"
+#include "fmax/fmax.h"
 
 /* Energy of a job stream: its actions, and its unit's active power over `busy` cycles. */
 static void work_energy(const asim_sim_t *s, const uint64_t actions[ASIM_ACT_COUNT],
@@ -94,9 +95,22 @@ static void account_layers(asim_sim_t *s, asim_report_t *rep, const asim_unit_po
     rep->gops_per_w_chip = rep->chip_w > 0 ? rep->gops / rep->chip_w : 0.0;
 }
 
+/* The unit's block's Fmax estimate, if it has one. */
+static void unit_fmax(const asim_unit_t *u, const asim_fmax_t *e, size_t n,
+                      asim_unit_resources_t *ur)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(e[i].block, u->block->name)) {
+            ur->fmax_mhz = e[i].fmax_mhz;
+            ur->fmax_exact = e[i].exact;
+        }
+}
+
 static void account_units(asim_sim_t *s, asim_report_t *rep, const asim_unit_power_t *up)
 {
     double seconds = asim_cycles_to_s(rep->total_cycles, s->cfg.clock_mhz);
+    asim_fmax_t fmax[ASIM_FMAX_BLOCKS];
+    size_t n_fmax = asim_fmax_estimate(&s->cfg, fmax);
     for (size_t i = 0; i < s->n_units; i++) {
         const asim_unit_t *u = s->units[i];
         asim_unit_resources_t *ur = &rep->unit_resources[rep->n_units++];
@@ -105,6 +119,7 @@ static void account_units(asim_sim_t *s, asim_report_t *rep, const asim_unit_pow
         work_energy(s, u->actions, &up[i], u->busy_cycles, &ur->energy);
         ur->energy.pj[ASIM_EK_CLOCKS] += up[i].clock_w * seconds * 1e12;
         ur->energy_pj = asim_energy_total(&ur->energy, ASIM_EK_COUNT);
+        unit_fmax(u, fmax, n_fmax, ur);
         if (u->block->describe)
             u->block->describe(u->self, ur->summary, sizeof ur->summary);
     }

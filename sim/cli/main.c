@@ -231,6 +231,10 @@ static int run(const options_t *o)
             fprintf(stderr, "accelsim: warning: %zu of %zu ops have no unit in %s; the "
                             "totals leave them out\n",
                     rep.n_unsupported, rep.n_layers, cfg.path);
+        char warning[256];
+        for (size_t i = 0; i < rep.n_units; i++)
+            if (asim_report_fmax_warning(&rep, i, warning, sizeof warning))
+                fprintf(stderr, "accelsim: warning: %s\n", warning);
         asim_report_free(&rep);
     }
     asim_sim_free(sim);

@@ -154,6 +154,21 @@ static void write_kinds_json(FILE *out, const asim_energy_t *e)
     fputc('}', out);
 }
 
+bool asim_report_over_fmax(const asim_report_t *r, const asim_unit_resources_t *u)
+{
+    return u->fmax_mhz > 0 && r->cfg->clock_mhz > u->fmax_mhz;
+}
+
+bool asim_report_fmax_warning(const asim_report_t *r, size_t i, char *buf, size_t n)
+{
+    const asim_unit_resources_t *u = &r->unit_resources[i];
+    if (!asim_report_over_fmax(r, u))
+        return false;
+    snprintf(buf, n, "clock_mhz %g exceeds %s's estimated Fmax of %.0f MHz (Yosys timing of its "
+                     "RTL; docs/fmax.md)", r->cfg->clock_mhz, u->name, u->fmax_mhz);
+    return true;
+}
+
 static void write_text(FILE *out, const asim_report_t *r)
 {
     const asim_config_t *c = r->cfg;
@@ -223,7 +238,11 @@ static void write_text(FILE *out, const asim_report_t *r)
                 u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36, u->res.uram,
                 u->basis, u->energy_pj * 1e-9);
         write_kinds_text(out, &u->energy);
-        fprintf(out, "); busy %.1f%%\n", pct((double)u->busy, (double)r->total_cycles));
+        fprintf(out, "); busy %.1f%%", pct((double)u->busy, (double)r->total_cycles));
+        if (u->fmax_mhz > 0)
+            fprintf(out, "; Fmax est. %.0f MHz%s", u->fmax_mhz,
+                    u->fmax_exact ? "" : " (nearest measured size)");
+        fputc('\n', out);
     }
     fprintf(out, "  %-14s %.6f mJ (", "platform",
             asim_energy_total(&r->platform, ASIM_EK_COUNT) * 1e-9);
@@ -245,6 +264,10 @@ static void write_text(FILE *out, const asim_report_t *r)
     fputc('\n', out);
     for (size_t i = 0; i < r->n_sections; i++)
         write_section_text(out, &r->sections[i]);
+    char warning[256];
+    for (size_t i = 0; i < r->n_units; i++)
+        if (asim_report_fmax_warning(r, i, warning, sizeof warning))
+            fprintf(out, "WARNING: %s.\n", warning);
     if (r->n_unsupported)
         fprintf(out, "\nINCOMPLETE: %zu of %zu ops have no unit in this configuration and are "
                      "not in the totals (marked UNSUPPORTED above).\n",
@@ -367,9 +390,16 @@ static void write_json(FILE *out, const asim_report_t *r)
     for (size_t i = 0; i < r->n_units; i++) {
         const asim_unit_resources_t *u = &r->unit_resources[i];
         fprintf(out, "%s{\"name\": \"%s\", \"lut\": %.0f, \"ff\": %.0f, \"dsp\": %.0f, "
-                     "\"bram\": %.0f, \"uram\": %.0f, \"basis\": \"%s\", \"busy_cycles\": %llu}",
+                     "\"bram\": %.0f, \"uram\": %.0f, \"basis\": \"%s\", \"busy_cycles\": %llu, "
+                     "\"fmax_mhz_est\": ",
                 i ? ", " : "", u->name, u->res.lut, u->res.ff, u->res.dsp, u->res.bram36,
                 u->res.uram, u->basis, (unsigned long long)u->busy);
+        if (u->fmax_mhz > 0)
+            fprintf(out, "%.1f, \"fmax_exact\": %s, \"clock_over_fmax\": %s}", u->fmax_mhz,
+                    u->fmax_exact ? "true" : "false",
+                    asim_report_over_fmax(r, u) ? "true" : "false");
+        else
+            fprintf(out, "null}");
     }
     fprintf(out, "]},\n");
     fprintf(out, "  \"schedule\": \"%s\",\n  \"critical_path_cycles\": {", r->schedule);

@@ -288,6 +288,24 @@ static void test_integerized_flow_saves_energy_not_cycles(void **state)
     free(b);
 }
 
+/* The report warns exactly when the clock exceeds a unit's Fmax estimate, at the estimate
+ * asim_fmax_estimate gives for the same configuration. */
+static void test_report_warns_above_the_fmax_estimate(void **state)
+{
+    (void)state;
+    const char *slow[] = {"clock_mhz=20"}, *fast[] = {"clock_mhz=2000"};
+    char *at_slow = run_report("vit_tiny:layers=1", slow, 1, ASIM_FORMAT_TEXT);
+    char *at_fast = run_report("vit_tiny:layers=1", fast, 1, ASIM_FORMAT_TEXT);
+    char *json = run_report("vit_tiny:layers=1", fast, 1, ASIM_FORMAT_JSON);
+    assert_null(strstr(at_slow, "WARNING: clock_mhz"));
+    assert_non_null(strstr(at_fast, "WARNING: clock_mhz 2000 exceeds array's estimated Fmax"));
+    assert_non_null(strstr(json, "\"clock_over_fmax\": true"));
+    assert_non_null(strstr(at_slow, "Fmax est."));
+    free(at_slow);
+    free(at_fast);
+    free(json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_beta_runs_multibit_weights_bit_serially),
         cmocka_unit_test(test_every_config_runs_every_model_it_can_map),
         cmocka_unit_test(test_integerized_flow_saves_energy_not_cycles),
+        cmocka_unit_test(test_report_warns_above_the_fmax_estimate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

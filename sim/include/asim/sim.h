@@ -131,6 +131,9 @@ typedef struct {
                                      the run, its buffer accesses (dma: DRAM) */
     char summary[160];            /* its line in the report header, or "" */
     asim_cycle_t busy;            /* cycles it ran jobs (buffers: 0) */
+    double fmax_mhz;              /* estimated Fmax from synthesis of its RTL (docs/fmax.md),
+                                     or 0 when it has none */
+    bool fmax_exact;              /* the estimate is for this size (else the nearest measured) */
 } asim_unit_resources_t;
 
 /* One queue's share of the critical path: the chain of instructions, each waiting last on the
