@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "fmax/fmax.h"
+#include "quark/quark.h"
 
 typedef struct {
     int64_t point[3];
@@ -15,8 +16,6 @@ typedef struct {
 static const fmax_row_t systolic_rows[] = {ASIM_FMAX_SYSTOLIC_ROWS};
 static const fmax_row_t qmm_rows[] = {ASIM_FMAX_QMM_ROWS};
 static const fmax_row_t quark_rows[] = {ASIM_FMAX_QUARK_ROWS};
-
-#define QUARK_ALL_MODES 255 /* the shared unit: every mode of quark_unit.v */
 
 /* Distance of a row from the wanted point: sum of |log2(row / want)|. */
 static double distance(const int64_t row[3], const int64_t want[3])
@@ -73,7 +72,7 @@ size_t asim_fmax_estimate(const asim_config_t *cfg, asim_fmax_t out[ASIM_FMAX_BL
     }
     if (cfg->nonlinear.unit == ASIM_NL_UNIT_QUARK) {
         int64_t want[3] = {cfg->nonlinear.lanes, key_value(cfg, "nonlinear.in_bits"),
-                           QUARK_ALL_MODES};
+                           ASIM_QUARK_ALL_MODES};
         n += nearest(quark_rows, sizeof quark_rows / sizeof quark_rows[0], "quark", want,
                      &out[n]);
     }
