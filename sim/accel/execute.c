@@ -70,14 +70,6 @@ static void occupy(asim_sim_t *s, asim_cycle_t now, uint64_t in, uint64_t out)
     s->occupancy[s->n_occupancy++] = (asim_sample_t){now, s->buffer_bits};
 }
 
-/* Bits a tile loads into the buffers (0 when its operands are already there). */
-static uint64_t tile_load_bits(const asim_sim_t *s, const asim_insn_t *insn)
-{
-    asim_tile_t tile;
-    asim_plan_tile(&s->prog.plans[insn->op], s->graph, insn->op, insn->tile, &tile);
-    return tile.load_act_bits + tile.load_weight_bits;
-}
-
 static void add_actions(op_state_t *o, const asim_cost_t *c)
 {
     for (int a = 0; a < ASIM_ACT_COUNT; a++)
@@ -119,13 +111,18 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
     add_actions(&s->ops[op], &job->cost);
     asim_layer_t *l = &s->layers[op];
     l->dram_bits += job->work.bits;
+    const asim_op_t *gop = &s->graph->ops[op];
     if (job->work.store) {
         l->dram_store_bits += job->work.bits;
+        if (gop->out_cache)
+            l->dram_kv_write_bits += job->work.bits;
     } else {
         asim_tile_t tile;
         asim_plan_tile(&s->prog.plans[op], s->graph, op, insn->tile, &tile);
         l->dram_load_a_bits += tile.load_act_bits;
         l->dram_load_b_bits += tile.load_weight_bits;
+        if (gop->b_cache)
+            l->dram_kv_read_bits += tile.load_weight_bits;
         occupy(s, now, job->work.bits, 0);
     }
     if (job->work.bits)
@@ -162,7 +159,7 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     record_span(s, s->prog.queues[q].name, op, job->start, now, "compute");
     o->computed++;
     o->last_compute_end = now;
-    occupy(s, now, 0, tile_load_bits(s, insn));
+    occupy(s, now, 0, qs->tile.load_act_bits + qs->tile.load_weight_bits); /* set at issue */
     layer_end(s, op, now);
     s->done_at[gid(s, q, qs->head - 1)] = now;
     push_tokens(s, insn);
@@ -204,12 +201,13 @@ static void send(asim_unit_t *u, asim_job_t *job)
     ASIM_ASSERT(st == ASIM_OK); /* the executor only sends to an idle unit */
 }
 
-/* Issues the head of q if it can; true if it did. */
+/* Issues the head of q if it can; true if it did a slot turn (a load of 0 bits, done at once:
+ * its tokens may let another instruction issue). Sets the queue's wait reason. */
 static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
 {
-    if (blocked(s, q) != WAIT_NONE)
-        return false;
     queue_state_t *qs = &s->qs[q];
+    if ((qs->reason = blocked(s, q)) != WAIT_NONE)
+        return false;
     const asim_queue_t *qu = &s->prog.queues[q];
     bool dma = q == ASIM_QUEUE_LOAD || q == ASIM_QUEUE_STORE;
     if (qs->head >= qu->len || (!dma && qs->busy) || (dma && s->dma_busy))
@@ -236,6 +234,7 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         push_tokens(s, insn);
         return true;
     }
+    qs->reason = WAIT_NONE; /* running */
     if (dma) {
         s->last_dma = (int64_t)id;
         s->dma_busy = true;
@@ -243,9 +242,9 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         bool store = insn->kind == ASIM_INSN_STORE;
         qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store}};
         if (s->dma_timer)
-            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, store, insn->bits);
+            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, now, store, insn->bits);
         send(s->dma, &qs->job);
-        return true;
+        return false;
     }
     asim_layer_t *l = &s->layers[insn->op];
     if (s->ops[insn->op].computed == 0 && l->busy == 0)
@@ -260,7 +259,7 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
     qs->job = (asim_job_t){.work = {.op = &qs->tile.shape, .describe = insn->tile == 0},
                            .tag = (uint64_t)q};
     send(s->units[qu->unit], &qs->job);
-    return true;
+    return false;
 }
 
 /* Counts the time each head waited since the last event, under its reason then. */
@@ -284,18 +283,20 @@ static void count_waits(asim_sim_t *s, asim_cycle_t now)
     }
 }
 
+/* Issues every head that can issue, stores first (a store is the end of a tile's life), until
+ * a pass makes no slot turn. Only a slot turn can let an instruction of a pass issue in the
+ * next: every other issue only takes tokens or the DMA channel, and pushes at completion, so
+ * a queue's reason set in the last pass still holds at its end. */
 static void issue_all(asim_sim_t *s, asim_cycle_t now)
 {
     count_waits(s, now);
-    bool progress;
-    do { /* stores first: a store is the end of a tile's life */
-        progress = issue(s, ASIM_QUEUE_STORE, now);
-        progress = issue(s, ASIM_QUEUE_LOAD, now) || progress;
+    bool again;
+    do {
+        again = issue(s, ASIM_QUEUE_STORE, now);
+        again = issue(s, ASIM_QUEUE_LOAD, now) || again;
         for (size_t q = 2; q < s->prog.n_queues; q++)
-            progress = issue(s, (int)q, now) || progress;
-    } while (progress && !s->oom);
-    for (size_t q = 0; q < s->prog.n_queues; q++)
-        s->qs[q].reason = blocked(s, (int)q);
+            again = issue(s, (int)q, now) || again;
+    } while (again && !s->oom);
 }
 
 static void executor_start(void *ctx, asim_cycle_t now)
@@ -583,6 +584,25 @@ asim_status_t asim_sim_compile(asim_sim_t *s, const asim_graph_t *g, const char 
     return st;
 }
 
+/* Every compute of a program file runs on a unit of its op's unit's kind (the compiler spreads
+ * an op only over identical units); the error names the first that does not. */
+static asim_status_t check_compute_units(const asim_sim_t *s, const char *path, asim_error_t *err)
+{
+    for (size_t q = 2; q < s->prog.n_queues; q++) {
+        const asim_queue_t *qu = &s->prog.queues[q];
+        const asim_unit_t *u = s->units[qu->unit];
+        for (size_t i = 0; i < qu->len; i++) {
+            const asim_insn_t *in = &qu->insns[i];
+            const asim_unit_t *home = s->units[s->prog.queues[s->prog.op_queue[in->op]].unit];
+            if (u->block != home->block)
+                return asim_error_set(err, ASIM_EPROGRAM, path, "queue '%s' instruction %zu "
+                                      "computes op '%s' of unit '%s' on another kind of unit",
+                                      qu->name, i, s->graph->ops[in->op].name, home->name);
+        }
+    }
+    return ASIM_OK;
+}
+
 asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const char *path,
                                    asim_report_t *rep, asim_error_t *err)
 {
@@ -605,6 +625,8 @@ asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const c
             st = asim_error_set(err, ASIM_EPROGRAM, path, "queue '%s' names a unit this "
                                 "configuration does not have", qu->name);
     }
+    if (st == ASIM_OK)
+        st = check_compute_units(s, path, err);
     free(info.names);
     return st == ASIM_OK ? execute(s, g, rep, err) : st;
 }

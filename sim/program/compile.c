@@ -4,9 +4,13 @@
  * Every op is planned into tiles (accel/plan.h) on the unit the board routes it to. Tiles are
  * emitted in graph order: a load (if the tile moves data, or always under the serial schedule,
  * where every tile takes a slot turn), a compute on the unit's queue, and a store if the tile's
- * results go to DRAM. Each instruction first lists what it needs as (queue, instruction, cause);
- * tokens() then turns the needs into token channels, keeping only the needs that an earlier
- * instruction of the same queue has not already covered.
+ * results go to DRAM. Under the pipelined schedule, when the board has several identical units
+ * that can run an op (same block, same claim: array.count), the op's instances (heads) go
+ * round-robin over their queues, and an op of one instance to the least loaded, so
+ * independent heads and branches run at once. Each instruction first
+ * lists what it needs as (queue, instruction, cause); tokens() then turns the needs into
+ * token channels, keeping only the needs that an earlier instruction of the same queue has
+ * not already covered.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,7 @@ typedef struct {
 
 typedef struct {
     int64_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
+    uint16_t *q;                  /* per tile: its compute queue */
 } op_pos_t;
 
 typedef struct {
@@ -38,6 +43,7 @@ typedef struct {
     needs_t **needs;              /* per queue, per instruction */
     size_t *needs_cap;
     op_pos_t *pos;
+    uint64_t *work;               /* per queue: MACs and vector elements placed on it */
     bool oom;
 } compiler_t;
 
@@ -148,6 +154,10 @@ static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, cons
         whole = true;
     if (whole)
         return pp->n_tiles - 1;
+    /* Grouped heads (model.h) stack rows token by token: go through the token's last row. */
+    uint64_t pg_rows = asim_op_group(prod), cg_rows = asim_op_group(cons);
+    if (pg_rows != cg_rows)
+        last_row = last_row / cg_rows * pg_rows + pg_rows - 1;
     uint64_t row = asim_min_u64(last_row, p_rows - 1);
     if (!pg)
         return (p_inst * prod->rows + row) / pp->tm;
@@ -162,7 +172,7 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
     const asim_program_t *p = c->p;
     const asim_op_t *op = &c->g->ops[o];
     const op_pos_t *me = &c->pos[o];
-    uint16_t q = (uint16_t)p->op_queue[o];
+    uint16_t q = me->q[t];
     for (unsigned k = 0; k < op->n_inputs; k++) {
         uint32_t in = op->inputs[k];
         if (in == ASIM_INPUT_MODEL || p->op_queue[in] < 0)
@@ -172,7 +182,7 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
         uint64_t pt = covering_tile(&c->g->ops[in], &p->plans[in], op, &p->plans[o], t,
                                     b_operand);
         const op_pos_t *src = &c->pos[in];
-        uint16_t pq = (uint16_t)p->op_queue[in];
+        uint16_t pq = src->q[pt];
         if (!resident && me->ld[t] >= 0 && src->st[pt] >= 0)
             need(c, ASIM_QUEUE_LOAD, me->ld[t], ASIM_QUEUE_STORE, src->st[pt], ASIM_CAUSE_DATA);
         else if (!resident && me->ld[t] >= 0)
@@ -196,7 +206,6 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
     for (size_t o = 0; o < c->g->len && !c->oom; o++) {
         if (p->op_queue[o] < 0)
             continue;
-        uint16_t q = (uint16_t)p->op_queue[o];
         const asim_plan_t *plan = &p->plans[o];
         op_pos_t *me = &c->pos[o];
         int64_t op_first_ex = -1;
@@ -206,6 +215,7 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
             asim_tile_t tile;
             asim_plan_tile(plan, c->g, o, t, &tile);
             uint64_t bits = tile.load_act_bits + tile.load_weight_bits;
+            uint16_t q = me->q[t];
             me->ld[t] = me->st[t] = -1;
             if (serial || bits > 0) {
                 me->ld[t] = emit(c, ASIM_QUEUE_LOAD, ASIM_INSN_LOAD, o, t, bits);
@@ -266,9 +276,23 @@ static int channel(asim_program_t *p, uint16_t from, uint16_t to, uint8_t cause)
     return (int)p->n_channels++;
 }
 
+/* True if need k of n is implied by another of the same instruction: one on the same queue
+ * and cause for a later instruction (queues run in order), or the same one listed earlier. */
+static bool superseded(const needs_t *n, unsigned k)
+{
+    const need_t *d = &n->need[k];
+    for (unsigned j = 0; j < n->n; j++) {
+        const need_t *e = &n->need[j];
+        if (j != k && e->queue == d->queue && e->cause == d->cause &&
+            (e->index > d->index || (e->index == d->index && j < k)))
+            return true;
+    }
+    return false;
+}
+
 /* Needs -> tokens: a consumer waits on a channel only for a producer instruction later than
- * every one an earlier instruction of its queue already waited for there; that producer
- * instruction pushes the token. */
+ * every one an earlier instruction of its queue already waited for there (and once per
+ * channel); that producer instruction pushes the token. */
 static void tokens(compiler_t *c)
 {
     asim_program_t *p = c->p;
@@ -283,7 +307,7 @@ static void tokens(compiler_t *c)
             const needs_t *n = &c->needs[q][i];
             for (unsigned k = 0; k < n->n; k++) {
                 const need_t *d = &n->need[k];
-                if ((int64_t)d->index <= covered[d->queue][d->cause])
+                if ((int64_t)d->index <= covered[d->queue][d->cause] || superseded(n, k))
                     continue;
                 covered[d->queue][d->cause] = d->index;
                 int ch = channel(p, d->queue, (uint16_t)q, d->cause);
@@ -333,6 +357,52 @@ static int32_t queue_of_unit(const asim_program_t *p, const asim_unit_t *const *
     return -1;
 }
 
+/* Instance (head) of tile t of op: a GEMM's tiles run instance by instance; a vector op's
+ * row groups run over every instance's rows, and a group counts for its first row's. */
+static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint64_t t)
+{
+    uint64_t f[3];
+    asim_plan_folds(plan, op, f);
+    if (op->kind == ASIM_OP_GEMM)
+        return t / (f[0] * f[1] * f[2]);
+    return t * plan->tm / op->rows;
+}
+
+/* Each tile's compute queue: the routed unit's, or under the pipelined schedule one of the
+ * queues of every unit identical to it for this op (same block and claim, able to run it):
+ * instance i on the i-th of them modulo their number, and an op of one instance on the one
+ * with the least work placed so far (the first of those), so independent branches spread. */
+static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *routed,
+                        const asim_plan_t *plan, bool pipelined, uint16_t *q)
+{
+    const asim_sim_t *s = c->s;
+    const asim_program_t *p = c->p;
+    uint16_t peers[64];
+    size_t n = 0;
+    int claim = routed->block->route(routed->self, op);
+    char why[160];
+    for (size_t k = 2; k < p->n_queues; k++) {
+        const asim_unit_t *u = s->units[p->queues[k].unit];
+        if (u == routed || (pipelined && u->block == routed->block &&
+                            u->block->route(u->self, op) == claim &&
+                            u->block->can_run(u->self, op, why, sizeof why))) {
+            ASIM_ASSERT(n < sizeof peers / sizeof peers[0]);
+            peers[n++] = (uint16_t)k;
+        }
+    }
+    uint64_t work = op->kind == ASIM_OP_GEMM ? asim_op_macs(op) : asim_op_outputs(op);
+    size_t least = 0;
+    for (size_t k = 1; k < n; k++)
+        if (c->work[peers[k]] < c->work[peers[least]])
+            least = k;
+    for (uint64_t t = 0; t < plan->n_tiles; t++)
+        q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, t) % n];
+    for (uint64_t i = 0; i < op->count; i++) {
+        uint16_t at = peers[op->count == 1 ? least : i % n];
+        c->work[at] += work / op->count;
+    }
+}
+
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
                            asim_program_t *p, asim_error_t *err)
 {
@@ -342,13 +412,16 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->n_ops = g->len;
     p->plans = calloc(g->len ? g->len : 1, sizeof *p->plans);
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
-    compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), false};
+    compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), NULL,
+                    false};
     uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
     const char *over = NULL; /* the op whose tiles passed the work bound */
     bool ok = p->plans && p->op_queue && c.pos && make_queues(s, p);
-    if (ok)
+    if (ok) {
         c.needs = calloc(p->n_queues, sizeof *c.needs);
-    ok = ok && c.needs;
+        c.work = calloc(p->n_queues, sizeof *c.work);
+    }
+    ok = ok && c.needs && c.work;
     for (size_t o = 0; ok && o < g->len; o++) {
         const asim_unit_t *u = asim_board_route(s, &g->ops[o]);
         p->op_queue[o] = u ? queue_of_unit(p, (const asim_unit_t *const *)s->units, u) : -1;
@@ -366,7 +439,11 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         c.pos[o].ld = malloc(n * sizeof(int64_t));
         c.pos[o].ex = malloc(n * sizeof(int64_t));
         c.pos[o].st = malloc(n * sizeof(int64_t));
-        ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st;
+        c.pos[o].q = malloc(n * sizeof(uint16_t));
+        ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st && c.pos[o].q;
+        if (ok)
+            place_tiles(&c, &g->ops[o], u, &p->plans[o], sched == ASIM_SCHEDULE_PIPELINED,
+                        c.pos[o].q);
     }
     if (ok) {
         emit_tiles(&c, sched);
@@ -377,10 +454,12 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     for (size_t q = 0; c.needs && q < p->n_queues; q++)
         free(c.needs[q]);
     free(c.needs);
+    free(c.work);
     for (size_t o = 0; c.pos && o < g->len; o++) {
         free(c.pos[o].ld);
         free(c.pos[o].ex);
         free(c.pos[o].st);
+        free(c.pos[o].q);
     }
     free(c.pos);
     if (!ok) {

@@ -118,8 +118,9 @@ asim_status_t asim_program_write(const char *path, const asim_program_t *p,
 asim_status_t asim_program_read(const char *path, asim_program_t *p, asim_program_info_t *info,
                                 asim_error_t *err);
 /* Checks that p is well formed: each instruction in its kind's queue, naming a tile of a
- * supported op, waiting on channels into its queue and pushing on channels out of it; every
- * channel balanced (pushes = pops). It can still deadlock; the executor reports that. */
+ * supported op, waiting on channels into its queue and pushing on channels out of it, each
+ * at most once; every channel balanced (pushes = pops). It can still deadlock; the executor
+ * reports that. */
 asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim_error_t *err);
 /* A readable listing: header, channels, then every queue's instructions. */
 void asim_program_dump(FILE *out, const asim_program_t *p, const char (*names)[64]);

@@ -326,6 +326,16 @@ static asim_status_t bad(const char *path, asim_error_t *err, size_t q, size_t i
                           what);
 }
 
+/* True if channels[k] is also one of channels[0..k): an instruction takes or pushes one
+ * token per channel. */
+static bool listed_before(const uint16_t *channels, unsigned k)
+{
+    for (unsigned j = 0; j < k; j++)
+        if (channels[j] == channels[k])
+            return true;
+    return false;
+}
+
 asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim_error_t *err)
 {
     if (p->schedule != ASIM_SCHEDULE_SERIAL && p->schedule != ASIM_SCHEDULE_PIPELINED)
@@ -351,19 +361,21 @@ asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim
             else if (in->op >= p->n_ops || p->op_queue[in->op] < 0 ||
                      in->tile >= p->plans[in->op].n_tiles)
                 st = bad(path, err, q, i, "names no tile of a supported op");
-            else if (want == ASIM_INSN_COMPUTE && (size_t)p->op_queue[in->op] != q)
-                st = bad(path, err, q, i, "computes an op of another unit");
             else if (in->n_waits > ASIM_INSN_MAX_DEPS || in->n_pushes > ASIM_INSN_MAX_DEPS)
                 st = bad(path, err, q, i, "too many token channels");
             for (unsigned k = 0; st == ASIM_OK && k < in->n_waits; k++) {
                 if (in->waits[k] >= p->n_channels || p->channels[in->waits[k]].to != q)
                     st = bad(path, err, q, i, "waits on a channel that does not come to it");
+                else if (listed_before(in->waits, k))
+                    st = bad(path, err, q, i, "waits on a channel twice");
                 else
                     balance[in->waits[k]]--;
             }
             for (unsigned k = 0; st == ASIM_OK && k < in->n_pushes; k++) {
                 if (in->pushes[k] >= p->n_channels || p->channels[in->pushes[k]].from != q)
                     st = bad(path, err, q, i, "pushes on a channel that does not leave it");
+                else if (listed_before(in->pushes, k))
+                    st = bad(path, err, q, i, "pushes on a channel twice");
                 else
                     balance[in->pushes[k]]++;
             }
@@ -387,7 +399,7 @@ uint64_t asim_graph_fingerprint(const asim_graph_t *g)
         uint64_t v[] = {(uint64_t)op->kind, op->m, op->n, op->k, op->rows, op->cols, op->count,
                         (uint64_t)op->a_bits, (uint64_t)op->b_bits, (uint64_t)op->out_bits,
                         op->b_is_weight, op->b_shared, op->a_reuse, op->n_inputs,
-                        op->inputs[0], op->inputs[1]};
+                        op->inputs[0], op->inputs[1], op->b_cache, op->out_cache, op->group};
         h = asim_fnv1a(op->name, strlen(op->name), h);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             h = asim_fnv1a(&v[k], sizeof v[k], h);
