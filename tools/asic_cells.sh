@@ -35,9 +35,9 @@ CELLS=and,nand,or,nor,xor,xnor,not,dff
 # (16 x 16, 8-bit), beta.yaml (64 DPUs x 8 lanes, 24-bit accumulators; QUARK N = 16) and
 # quark.yaml's QUARK unit (N = 8), both with 8-bit inputs and every mode.
 points() {
-    echo "systolic 2 2 8"; echo "qmm 1 8 24"; echo "quark 2 8 1"; echo "quark 2 8 255"
+    echo "systolic 2 2 8"; echo "qmm 1 8 24"; echo "quark 2 8 1"; echo "quark 2 8 4095"
     echo "systolic 16 16 8"; echo "systolic 32 32 8"; echo "qmm 64 8 24"
-    echo "quark 8 8 255"; echo "quark 16 8 255"
+    echo "quark 8 8 4095"; echo "quark 16 8 4095"
 }
 
 synth_commands() {

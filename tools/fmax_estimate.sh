@@ -15,7 +15,7 @@
 #       change to the RTL cannot silently leave the estimates stale.
 #
 # BLOCK and its parameters: systolic ROWS COLS BITS (a = b = BITS, acc = 2 BITS + 16);
-# qmm DPUS LANES ACC_BITS; quark LANES IN_BITS MODES (255 = every mode, the shared unit). The
+# qmm DPUS LANES ACC_BITS; quark LANES IN_BITS MODES (4095 = every mode, the shared unit). The
 # top module, sources and parameter names come from rtl/BLOCK/calibration.sh, as for
 # tools/calibrate.sh.
 #
@@ -47,13 +47,13 @@ grid() {
     echo "systolic 2 2 8"; echo "systolic 4 4 8"; echo "systolic 8 8 8"; echo "systolic 4 4 4"
     echo "systolic 4 4 16"; echo "systolic 16 16 8"
     echo "qmm 1 8 24"; echo "qmm 4 8 24"; echo "qmm 4 4 24"; echo "qmm 4 16 24"; echo "qmm 8 8 24"
-    echo "quark 2 8 255"; echo "quark 4 8 255"; echo "quark 8 8 255"
+    echo "quark 2 8 4095"; echo "quark 4 8 4095"; echo "quark 8 8 4095"
 }
 
 # The shipped sizes: configs/systolic_32x32.yaml, beta.yaml (64 DPUs x 8 lanes) and
 # beta.yaml's QUARK unit (16 lanes).
 long_grid() {
-    echo "systolic 32 32 8"; echo "qmm 64 8 24"; echo "quark 16 8 255"
+    echo "systolic 32 32 8"; echo "qmm 64 8 24"; echo "quark 16 8 4095"
 }
 
 point() {

@@ -11,12 +11,13 @@ CAL_COLUMNS="lanes,in_bits,modes"
 CAL_CELLS="lut,ff,dsp,carry4,muxf,srl"
 
 # Most informative first (rows stream into OUT.csv.part as they finish): the shared unit
-# (255) and the three separate units (softmax 1, GELU + tanh 130, LayerNorm + add 68) at
-# N = 2 and 4 with 8-bit inputs, then at N = 2 with 16-bit inputs, then N = 8.
+# (4095, all 12 modes) and the three separate units (softmax 1; GELU + tanh + SiLU + ReLU
+# 1410; LayerNorm + add + RMSNorm + mul 2628) at N = 2 and 4 with 8-bit inputs, then at
+# N = 2 with 16-bit inputs, then N = 8.
 cal_grid() {
     for n in 2 4; do
-        for m in 255 1 130 68; do echo "$n 8 $m"; done
+        for m in 4095 1 1410 2628; do echo "$n 8 $m"; done
     done
-    for m in 255 1 130 68; do echo "2 16 $m"; done
-    for m in 255 1 130 68; do echo "8 8 $m"; done
+    for m in 4095 1 1410 2628; do echo "2 16 $m"; done
+    for m in 4095 1 1410 2628; do echo "8 8 $m"; done
 }

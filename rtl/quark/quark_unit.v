@@ -4,24 +4,25 @@
 // module's executable specification; tests/cosim/quark compares them every cycle).
 // Pipeline, one register stage per line; out_ready is the clock enable of every register:
 //   front    beat taken: lane masking; max / mean / variance row reductions; input
-//            requantizer (N), GELU/tanh multiplier (N/2), squares (N)          -> s1
+//            requantizer (N), GELU/tanh/SiLU multiplier (N/2), squares (N)     -> s1
 //   stage A  Appro-Exp EXP_A (N) | Appro-LN LN_A (N); exp+sum adder tree -> racc -> s2
 //   stage B  Appro-LN LN_B (N/2) of GELU pair sums, Appro-Exp EXP_B (N)         -> s3
-//   stage C  output formatting (softmax width and saturation, x * sigma, 2s - 1) -> y
+//   stage C  output formatting (softmax width and saturation, x * sigma or the
+//            element-wise product a * b, 2s - 1)                              -> y
 //   row      the edge after a pass: mean (one multiplier), ln(sum), ln(sigma) (LN_R, LN_N)
 // MODES (bit m = mode m) strips modes: their decode is constant 0, so synthesis removes
 // every lane operator only they use (the "separate units" of the resource comparison).
 module quark_unit #(
     parameter N = 8,               // lanes, even, 2..64
     parameter IW = 8,              // input code width, 2..16
-    parameter [7:0] MODES = 8'hFF  // enabled modes
+    parameter [15:0] MODES = 16'h0FFF  // enabled modes (bit m = cmd_mode m; 12 modes)
 ) (
     input  wire                      clk,
     input  wire                      rst,
     input  wire                      out_ready,
     input  wire                      cmd_valid,
     output wire                      cmd_ready,
-    input  wire [2:0]                cmd_mode,
+    input  wire [3:0]                cmd_mode,
     input  wire [16:0]               cmd_len,
     input  wire [30:0]               cmd_m,
     input  wire [5:0]                cmd_e,
@@ -39,17 +40,27 @@ module quark_unit #(
     localparam HALF = N / 2;
     localparam CW = $clog2(N + 1);
     localparam [3:0] M_SM = 0, M_GELU = 1, M_LNORM = 2, M_EXP = 3, M_LN = 4, M_DIV = 5,
-                     M_ADD = 6, M_TANH = 7, M_NONE = 8;
+                     M_ADD = 6, M_TANH = 7, M_SILU = 8, M_RMS = 9, M_RELU = 10, M_MUL = 11,
+                     M_NONE = 15;
+    localparam [15:0] LIVE = MODES & 16'h0FFF;  // modes that exist and are enabled
     localparam [2:0] K_MAX = 0, K_MEAN = 1, K_VAR = 2, K_SUM = 3, K_OUT = 4;
     localparam [1:0] FIN_NONE = 0, FIN_MEAN = 1, FIN_VAR = 2, FIN_SUM = 3;
     localparam signed [51:0] XLIM = 52'sd16777216;
 
     // Mode m is live only if MODES enables it (constant 0 otherwise).
     function automatic has(input [3:0] m, input [3:0] which);
-        has = MODES[which[2:0]] && !which[3] && m == which;
+        has = LIVE[which] && m == which;
     endfunction
     function automatic is_pair(input [3:0] m);
-        is_pair = has(m, M_GELU) || has(m, M_TANH) || has(m, M_DIV) || has(m, M_ADD);
+        is_pair = has(m, M_GELU) || has(m, M_TANH) || has(m, M_SILU) || has(m, M_DIV) ||
+                  has(m, M_ADD) || has(m, M_MUL);
+    endfunction
+    // GELU, tanh and SiLU share the sigmoid path; LayerNorm and RMSNorm the normalisation.
+    function automatic sig_path(input [3:0] m);
+        sig_path = has(m, M_GELU) || has(m, M_TANH) || has(m, M_SILU);
+    endfunction
+    function automatic norm_path(input [3:0] m);
+        norm_path = has(m, M_LNORM) || has(m, M_RMS);
     endfunction
     // Sign extensions of an input code.
     function automatic signed [17:0] sx18(input signed [IW-1:0] v);
@@ -114,12 +125,15 @@ module quark_unit #(
     wire [CW-1:0] cnt = rem_r < per ? rem_r[CW-1:0] : per[CW-1:0];
     wire          lastp = rem_r <= per;
     wire          three = has(mode_r, M_SM) || has(mode_r, M_LNORM);
-    wire          lastpass = !three || pass_r == 2'd2;
+    wire          lastpass = three ? pass_r == 2'd2 : has(mode_r, M_RMS) ? pass_r == 2'd1 : 1'b1;
     wire [2:0]    kind = has(mode_r, M_SM) ? (pass_r == 0 ? K_MAX : pass_r == 1 ? K_SUM : K_OUT)
                        : has(mode_r, M_LNORM) ? (pass_r == 0 ? K_MEAN : pass_r == 1 ? K_VAR : K_OUT)
+                       : has(mode_r, M_RMS) ? (pass_r == 0 ? K_VAR : K_OUT)
                        : K_OUT;
     wire [1:0]    gap = has(mode_r, M_SM) ? (pass_r == 0 ? 2'd0 : 2'd2) : 2'd1;
-    wire signed [63:0] gelu_k = has(mode_r, M_GELU) ? 64'sd27886 : 64'sd32768;
+    wire signed [63:0] gelu_k = has(mode_r, M_GELU) ? 64'sd27886
+                              : has(mode_r, M_SILU) ? 64'sd16384 : 64'sd32768;
+    wire signed [31:0] mean = has(mode_r, M_RMS) ? 32'sd0 : rmean;  // RMSNorm: mean 0
 
     integer l;
     reg signed [IW-1:0] xl [0:N-1];
@@ -148,7 +162,7 @@ module quark_unit #(
         for (l = 0; l < N; l = l + 1) begin
             xl[l] = ((pair ? l % HALF : l) < cnt) ? x_data[l*IW +: IW] : {IW{1'b0}};
             q14[l] = to_q14(has(mode_r, M_SM) ? sx18(xl[l]) - sx18(rmax) : sx18(xl[l]), m_r, e_r);
-            yv = (sx32(xl[l]) <<< 14) - rmean;
+            yv = (sx32(xl[l]) <<< 14) - mean;
             nyv = -yv;
             f_a[l] = 32'sd0;
             if (l < cnt) begin
@@ -166,7 +180,9 @@ module quark_unit #(
                 f_a[l] = q14[l];
             else if (has(mode_r, M_LN))
                 f_a[l] = xl[l] > 0 ? sx32(xl[l]) : 32'sd0;
-            else if (has(mode_r, M_LNORM)) begin
+            else if (has(mode_r, M_RELU))
+                f_a[l] = xl[l] > 0 ? sx32(xl[l]) <<< 14 : 32'sd0;
+            else if (norm_path(mode_r)) begin
                 f_a[l] = yv < 0 ? nyv : yv;
                 f_neg[l] = yv < 0;
                 f_zero[l] = yv == 0;
@@ -178,7 +194,7 @@ module quark_unit #(
             nmm = -mm;
             zm = z - mm;
             f_b[l] = nmm[31:0];
-            if (has(mode_r, M_GELU) || has(mode_r, M_TANH)) begin
+            if (sig_path(mode_r)) begin
                 f_a[2*l] = nmm[31:0];
                 f_a[2*l+1] = zm[31:0];
             end else if (has(mode_r, M_DIV)) begin
@@ -188,6 +204,9 @@ module quark_unit #(
                 f_zero[l] = xl[l] == 0;
             end else if (has(mode_r, M_ADD)) begin
                 f_a[l] = sx32(xl[l]) + sx32(xl[l+HALF]);
+                f_a[l+HALF] = 32'sd0;
+            end else if (has(mode_r, M_MUL)) begin  // b to stage C's multiplier, a in s1_x
+                f_a[l] = sx32(xl[l+HALF]);
                 f_a[l+HALF] = 32'sd0;
             end
         end
@@ -200,7 +219,7 @@ module quark_unit #(
     generate
         for (g = 0; g < N; g = g + 1) begin : lane_a
             quark_exp u_exp (.x(s1_a[g]), .y(exp_a[g]));
-            quark_ln #(.W(32)) u_ln (.v(s1_a[g]), .frac14(has(s1_mode, M_LNORM)), .y(ln_a[g]));
+            quark_ln #(.W(32)) u_ln (.v(s1_a[g]), .frac14(norm_path(s1_mode)), .y(ln_a[g]));
         end
     endgenerate
     reg [63:0] sum_a;
@@ -210,14 +229,13 @@ module quark_unit #(
         for (l = 0; l < N; l = l + 1) begin
             if (l < s1_cnt)
                 sum_a = sum_a + {33'd0, exp_a[l]};
-            if (has(s1_mode, M_SM) || has(s1_mode, M_EXP) || has(s1_mode, M_GELU) ||
-                has(s1_mode, M_TANH))
+            if (has(s1_mode, M_SM) || has(s1_mode, M_EXP) || sig_path(s1_mode))
                 a_next[l] = {1'b0, exp_a[l]};
             else if (has(s1_mode, M_LN))
                 a_next[l] = ln_a[l] + s1_k;
             else if (has(s1_mode, M_DIV))
                 a_next[l] = ln_a[l];
-            else if (has(s1_mode, M_LNORM))
+            else if (norm_path(s1_mode))
                 a_next[l] = ln_a[l] - s1_k;
             else
                 a_next[l] = s1_a[l];
@@ -246,18 +264,18 @@ module quark_unit #(
             b_next[l] = s2_a[l];
         end
         for (l = 0; l < HALF; l = l + 1) begin
-            if (has(s2_mode, M_GELU) || has(s2_mode, M_TANH))
+            if (sig_path(s2_mode))
                 eb_in[l] = s2_b[l] - ln_b[l];
             else if (has(s2_mode, M_DIV))
                 eb_in[l] = s2_a[l] - s2_a[l+HALF];
         end
         for (l = 0; l < N; l = l + 1) begin
-            if (has(s2_mode, M_GELU) || has(s2_mode, M_TANH))
+            if (sig_path(s2_mode))
                 b_next[l] = l < HALF ? {1'b0, exp_b[l]} : 32'sd0;
             else if (has(s2_mode, M_DIV))
                 b_next[l] = l >= HALF ? 32'sd0 : s2_zero[l] ? 32'sd0
                           : s2_neg[l] ? -{1'b0, exp_b[l]} : {1'b0, exp_b[l]};
-            else if (has(s2_mode, M_LNORM))
+            else if (norm_path(s2_mode))
                 b_next[l] = s2_zero[l] ? 32'sd0 : s2_neg[l] ? -{1'b0, exp_b[l]} : {1'b0, exp_b[l]};
         end
     end
@@ -278,7 +296,7 @@ module quark_unit #(
                         p = p <<< (s3_pb - 5'd14);
                     p = p < 0 ? 64'sd0 : (p > top ? top : p);
                     c_next[l] = p[31:0];
-                end else if (has(s3_mode, M_GELU))
+                end else if (has(s3_mode, M_GELU) || has(s3_mode, M_SILU) || has(s3_mode, M_MUL))
                     c_next[l] = sx32(s3_x[l % HALF]) * s3_a[l];
                 else if (has(s3_mode, M_TANH))
                     c_next[l] = (s3_a[l] <<< 1) - 32'sd16384;
@@ -362,7 +380,7 @@ module quark_unit #(
             s1_mode <= mode_r;
             s1_cnt <= cnt;
             s1_pb <= pb_r;
-            s1_k <= has(mode_r, M_LN) ? k_r[31:0] : has(mode_r, M_LNORM) ? rln : 32'sd0;
+            s1_k <= has(mode_r, M_LN) ? k_r[31:0] : norm_path(mode_r) ? rln : 32'sd0;
             s1_neg <= f_neg;
             s1_zero <= f_zero;
             for (l = 0; l < N; l = l + 1)
@@ -400,7 +418,7 @@ module quark_unit #(
             end
             if (acc_cmd) begin
                 busy_r <= 1'b1;
-                mode_r <= MODES[cmd_mode] ? {1'b0, cmd_mode} : M_NONE;
+                mode_r <= LIVE[cmd_mode] ? cmd_mode : M_NONE;
                 len_r <= cmd_len;
                 rem_r <= cmd_len;
                 m_r <= cmd_m;

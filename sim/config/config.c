@@ -39,12 +39,13 @@ static const asim_cfg_key_t general[] = {
      "pipelined: the most rows one tile covers, so that a consumer starts on a producer's "
      "first row blocks instead of its whole output."},
     {"nonlinear.unit", ASIM_CFG_ENUM, FIELD(nonlinear.unit), 0, 0, nonlinear_choices, "none",
-     "", "Unit for softmax, GELU, LayerNorm, tanh and adds: none (reported unsupported), "
+     "", "Unit for the vector ops (softmax, GELU, LayerNorm, RMSNorm, tanh, ReLU, SiLU, RoPE, "
+     "adds and products): none (reported unsupported), "
      "placeholder (docs/nonlinear-placeholder.md) or quark (the shared QUARK unit with its RTL "
      "twin, docs/nonlinear.md)."},
     {"nonlinear.lanes", ASIM_CFG_INT, FIELD(nonlinear.lanes), 1, 4096, NULL, "16", "lane",
-     "Elements the nonlinear unit takes per cycle (quark: N, even, 2..64; GELU, tanh and adds "
-     "take N/2)."},
+     "Elements the nonlinear unit takes per cycle (quark: N, even, 2..64; GELU, tanh, SiLU, "
+     "adds and products take N/2)."},
     {"buffers.act_kib", ASIM_CFG_INT, FIELD(buffers.act_kib), 1, 1048576, NULL, "512", "KiB",
      "On-chip activation buffer (inputs and outputs of ops). A tensor up to half of it stays "
      "on chip between ops; larger ones go through DRAM."},

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fmax/fmax.h"
+#include "quark/quark.h"
 
 typedef struct {
     int64_t point[3];
@@ -16,8 +17,6 @@ typedef struct {
 static const fmax_row_t systolic_rows[] = {ASIM_FMAX_SYSTOLIC_ROWS};
 static const fmax_row_t qmm_rows[] = {ASIM_FMAX_QMM_ROWS};
 static const fmax_row_t quark_rows[] = {ASIM_FMAX_QUARK_ROWS};
-
-#define QUARK_ALL_MODES 255 /* the shared unit: every mode of quark_unit.v */
 
 double asim_rtl_distance(const int64_t a[3], const int64_t b[3])
 {
@@ -71,7 +70,7 @@ size_t asim_rtl_points(const asim_config_t *cfg, asim_rtl_point_t out[ASIM_FMAX_
     if (cfg->nonlinear.unit == ASIM_NL_UNIT_QUARK)
         out[n++] = (asim_rtl_point_t){"quark", {cfg->nonlinear.lanes,
                                                 key_value(cfg, "nonlinear.in_bits"),
-                                                QUARK_ALL_MODES}, 1};
+                                                ASIM_QUARK_ALL_MODES}, 1};
     return n;
 }
 

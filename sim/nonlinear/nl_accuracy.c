@@ -77,7 +77,8 @@ asim_status_t asim_nl_measure(const asim_nl_op_t *op, unsigned bits, asim_nl_err
     int32_t lo = (int32_t)asim_fx_min(bits, true), hi = (int32_t)asim_fx_max(bits, true);
     uint64_t seed = UINT64_C(0x5EED) + bits;
     size_t n = 0;
-    if (st == ASIM_OK && (op->func == ASIM_NL_SOFTMAX || op->func == ASIM_NL_LAYERNORM)) {
+    bool norm = op->func == ASIM_NL_LAYERNORM || op->func == ASIM_NL_RMSNORM;
+    if (st == ASIM_OK && (op->func == ASIM_NL_SOFTMAX || norm)) {
         bool sm = op->func == ASIM_NL_SOFTMAX;
         const size_t *len = sm ? softmax_lengths : layernorm_lengths;
         size_t n_len = sm ? 5 : 4;

@@ -6,8 +6,8 @@
 #include "nonlinear/nl_internal.h"
 
 static const char *const impl_names[ASIM_NL_IMPL_COUNT] = {"quark", "ibert", "ivit", "exact"};
-static const char *const func_names[ASIM_NL_FUNC_COUNT] = {"softmax", "gelu", "layernorm",
-                                                           "exp",     "ln",   "div"};
+static const char *const func_names[ASIM_NL_FUNC_COUNT] = {
+    "softmax", "gelu", "layernorm", "exp", "ln", "div", "silu", "rmsnorm"};
 
 const char *asim_nl_impl_name(asim_nl_impl_t impl)
 {
@@ -37,7 +37,7 @@ typedef asim_status_t (*nl_softmax_fn)(const int32_t *, size_t, const asim_nl_fm
 /* Kernels of the integer styles by [impl][func]; NULL where the style has none. */
 static const nl_unary_fn unary[ASIM_NL_EXACT][ASIM_NL_FUNC_COUNT] = {
     [ASIM_NL_QUARK] = {NULL, asim_nl_gelu_quark, asim_nl_layernorm_quark, asim_nl_exp_quark,
-                       asim_nl_ln_quark, NULL},
+                       asim_nl_ln_quark, NULL, asim_nl_silu_quark, asim_nl_rmsnorm_quark},
     [ASIM_NL_IBERT] = {NULL, asim_nl_gelu_ibert, asim_nl_layernorm_ibert, asim_nl_exp_ibert,
                        NULL, NULL},
     [ASIM_NL_IVIT] = {NULL, asim_nl_gelu_ivit, asim_nl_layernorm_ivit, asim_nl_exp_ivit, NULL,

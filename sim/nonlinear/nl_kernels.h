@@ -44,6 +44,8 @@ typedef enum {
     ASIM_NL_EXP,
     ASIM_NL_LN,
     ASIM_NL_DIV,
+    ASIM_NL_SILU,
+    ASIM_NL_RMSNORM,
     ASIM_NL_FUNC_COUNT
 } asim_nl_func_t;
 
@@ -111,6 +113,10 @@ asim_status_t asim_nl_softmax_ivit(const int32_t *x, size_t n, const asim_nl_fmt
 /* GELU, element-wise (I-ViT's ShiftGELU uses the row maximum, so the row matters there). */
 asim_status_t asim_nl_gelu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                  int32_t *y, asim_nl_fmt_t *out);
+/* SiLU x sigma(x), element-wise. QUARK only: x * Softmax([x, 0])_0 on the GELU path, same
+ * output format as asim_nl_gelu_quark. */
+asim_status_t asim_nl_silu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                 int32_t *y, asim_nl_fmt_t *out);
 /* QUARK's ReLU MUX path: max(x, 0) in the same output format as asim_nl_gelu_quark. */
 asim_status_t asim_nl_relu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                  int32_t *y, asim_nl_fmt_t *out);
@@ -122,6 +128,10 @@ asim_status_t asim_nl_gelu_ivit(const int32_t *x, size_t n, const asim_nl_fmt_t 
  * a zero-variance row gives all zeros. */
 asim_status_t asim_nl_layernorm_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                       int32_t *y, asim_nl_fmt_t *out);
+/* RMSNorm without affine: x / sqrt(mean(x^2)), no epsilon; an all-zero row gives zeros.
+ * QUARK only: DivFree-LayerNorm with the mean taken as 0, output as asim_nl_layernorm_quark. */
+asim_status_t asim_nl_rmsnorm_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                    int32_t *y, asim_nl_fmt_t *out);
 asim_status_t asim_nl_layernorm_ibert(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
                                       int32_t *y, asim_nl_fmt_t *out);
 asim_status_t asim_nl_layernorm_ivit(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
@@ -146,6 +156,8 @@ asim_status_t asim_nl_div_quark(const int32_t *a, const int32_t *b, size_t n,
 void asim_nl_ref_softmax(const double *x, size_t n, double *y);
 double asim_nl_ref_gelu(double x); /* 0.5 x (1 + erf(x / sqrt 2)) */
 void asim_nl_ref_layernorm(const double *x, size_t n, double *y);
+double asim_nl_ref_silu(double x); /* x / (1 + e^-x) */
+void asim_nl_ref_rmsnorm(const double *x, size_t n, double *y);
 double asim_nl_ref_exp(double x);
 double asim_nl_ref_ln(double x);
 double asim_nl_ref_div(double a, double b);
@@ -183,9 +195,9 @@ typedef struct {
 /* Error of op on `bits`-wide inputs at scale 2^(4 - bits) (the codes span [-8, 8)), against
  * the double reference of the same real inputs:
  *   EXP: every code <= 0; LN: every code > 0; DIV: every pair (a, b), a, b != 0 (relative error);
- *   GELU: every code, as one row (I-ViT's ShiftGELU uses the row max: the worst case);
+ *   GELU, SILU: every code, as one row (I-ViT's ShiftGELU uses the row max: the worst case);
  *   SOFTMAX: 200 seeded rows of uniform codes for each length 1, 2, 16, 64, 197;
- *   LAYERNORM: 200 seeded rows of uniform codes for each length 16, 64, 192, 768, and as many
+ *   LAYERNORM, RMSNORM: 200 seeded rows of uniform codes for each length 16, 64, 192, 768, and as many
  *   "narrow" rows (codes in a window of 2^(bits-3) placed uniformly within the range).
  * Returns the kernel's status (ASIM_EUNSUPPORTED where the style has no such kernel). */
 asim_status_t asim_nl_measure(const asim_nl_op_t *op, unsigned bits, asim_nl_err_t *e);
@@ -194,6 +206,7 @@ asim_status_t asim_nl_measure(const asim_nl_op_t *op, unsigned bits, asim_nl_err
 #define ASIM_NL_QUARK_X_LIM (INT64_C(1) << 24) /* Appro-Exp input clamp, Q.14 */
 #define ASIM_NL_QUARK_GELU_K INT64_C(27886)    /* 1.702 in Q.14 (ReSoft-GELU) */
 #define ASIM_NL_QUARK_TANH_K INT64_C(32768)    /* 2.0 in Q.14: tanh x = 2 sigmoid(2x) - 1 */
+#define ASIM_NL_QUARK_SILU_K INT64_C(16384)    /* 1.0 in Q.14: SiLU x = x sigmoid(x) */
 /* The unit's input requantizer: sat(dyadic_apply(code, d), +-ASIM_NL_QUARK_X_LIM), the Q.14
  * value of scale * code when d = asim_nl_dyadic_from(scale * 2^14); |code| < 2^17. */
 int64_t asim_nl_quark_to_q14(int64_t code, asim_nl_dyadic_t d);

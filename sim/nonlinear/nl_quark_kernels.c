@@ -127,27 +127,34 @@ asim_status_t asim_nl_softmax_quark(const int32_t *x, size_t n, const asim_nl_fm
 }
 
 /*
- * ReSoft-GELU: x * Softmax([0, z])_0 with z = -1.702 x. x: Q.14 (dyadic, clamped);
- * z = rnd(-K x >> 14) (Q.14, 28 bits signed); the two-lane softmax core gives
- * s = Appro-Exp(0 - m) + Appro-Exp(z - m), m = max(0, z), and sigma = Appro-Exp(-m -
- * Appro-LN(s)) (Q.14, <= 1.0). Output code * sigma: scale in.scale * 2^-14, bits + 15 wide.
+ * ReSoft-GELU and SiLU: x * Softmax([0, z])_0 with z = -k x, k = 1.702 (GELU) or 1.0 (SiLU:
+ * x sigma(x) = x Softmax([x, 0])_0). x: Q.14 (dyadic, clamped); z = rnd(-k x >> 14) (Q.14,
+ * 28 bits signed); the two-lane softmax core gives s = Appro-Exp(0 - m) + Appro-Exp(z - m),
+ * m = max(0, z), and sigma = Appro-Exp(-m - Appro-LN(s)) (Q.14, <= 1.0)
+ * (asim_nl_quark_sigmoid). Output code * sigma: scale in.scale * 2^-14, bits + 15 wide.
  */
-asim_status_t asim_nl_gelu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
-                                 int32_t *y, asim_nl_fmt_t *out)
+static asim_status_t x_sigmoid(const int32_t *x, size_t n, const asim_nl_fmt_t *in, int64_t k,
+                               int32_t *y, asim_nl_fmt_t *out)
 {
     if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
         return ASIM_EARG;
     asim_nl_dyadic_t d = q14_multiplier(in->scale);
-    for (size_t i = 0; i < n; i++) {
-        int64_t xf = to_q14(x[i], d);
-        int64_t z = asim_fx_round_shr(-GELU_K * xf, QF);
-        int64_t m = z > 0 ? z : 0;
-        int64_t s = asim_nl_quark_exp(-m) + asim_nl_quark_exp(z - m);
-        int64_t sigma = asim_nl_quark_exp(-m - asim_nl_quark_ln((uint64_t)s, QF));
-        y[i] = (int32_t)(x[i] * sigma);
-    }
+    for (size_t i = 0; i < n; i++)
+        y[i] = (int32_t)(x[i] * asim_nl_quark_sigmoid(to_q14(x[i], d), k));
     asim_nl_set_fmt(out, in->bits + QF + 1, true, ldexp(in->scale, -QF));
     return ASIM_OK;
+}
+
+asim_status_t asim_nl_gelu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                 int32_t *y, asim_nl_fmt_t *out)
+{
+    return x_sigmoid(x, n, in, GELU_K, y, out);
+}
+
+asim_status_t asim_nl_silu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                 int32_t *y, asim_nl_fmt_t *out)
+{
+    return x_sigmoid(x, n, in, ASIM_NL_QUARK_SILU_K, y, out);
 }
 
 asim_status_t asim_nl_relu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
@@ -162,27 +169,20 @@ asim_status_t asim_nl_relu_quark(const int32_t *x, size_t n, const asim_nl_fmt_t
 }
 
 /*
- * DivFree-LayerNorm, two passes over the row (codes: scale cancels out of the result).
+ * DivFree-LayerNorm, two passes over the row (codes: scale cancels out of the result), and
+ * RMSNorm, the same with the mean taken as 0 (one statistics pass).
  * 1. mean = rnd(sum * R_N >> 32) in Q.14 codes, sum = sum x_i (32 bits signed), R_N =
  *    rnd(2^46 / N) a per-N constant (47 bits): exact to rnd for every row, so equal codes
  *    give y = 0 exactly (the log divider's mean is off by up to 5%, see docs/nonlinear.md).
  * 2. y_i = x_i * 2^14 - mean (Q.14, 31 bits signed); S2 = sum rnd(y_i^2 >> 14) (Q.14,
  *    63 bits unsigned).
  * 3. ln sigma = (Appro-LN(S2) - Appro-LN(N)) >> 1: var = S2 / N through ln N, sqrt in the
- *    log domain (exp(0.5 ln var) would be fed straight back to ln, so the pair is elided).
+ *    log domain (exp(0.5 ln v) would be fed straight back to ln, so the pair is elided).
  * 4. out_i = sign(y_i) * Appro-Exp(Appro-LN(|y_i|) - ln sigma) (Q.14), 0 where y_i = 0.
  * Output scale 2^-14, signed, 32 bits (|out| <= sqrt(N) * 1.01 in practice).
  */
-asim_status_t asim_nl_layernorm_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
-                                      int32_t *y, asim_nl_fmt_t *out)
+static void normalise(const int32_t *x, size_t n, int64_t mean, int32_t *y)
 {
-    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
-        return ASIM_EARG;
-    int64_t sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += x[i];
-    int64_t r_n = ((INT64_C(1) << 46) + (int64_t)(n / 2)) / (int64_t)n;
-    int64_t mean = asim_fx_round_shr(sum * r_n, 32);
     uint64_t s2 = 0;
     for (size_t i = 0; i < n; i++) {
         int64_t yi = asim_fx_shl(x[i], QF) - mean;
@@ -196,6 +196,27 @@ asim_status_t asim_nl_layernorm_quark(const int32_t *x, size_t n, const asim_nl_
                                                   ln_sigma);
         y[i] = (int32_t)(yi < 0 ? -mag : mag);
     }
+}
+
+asim_status_t asim_nl_layernorm_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                      int32_t *y, asim_nl_fmt_t *out)
+{
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
+        return ASIM_EARG;
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += x[i];
+    normalise(x, n, asim_fx_round_shr(sum * asim_nl_quark_mean_recip(n), 32), y);
+    asim_nl_set_fmt(out, 32, true, ldexp(1.0, -QF));
+    return ASIM_OK;
+}
+
+asim_status_t asim_nl_rmsnorm_quark(const int32_t *x, size_t n, const asim_nl_fmt_t *in,
+                                    int32_t *y, asim_nl_fmt_t *out)
+{
+    if (asim_nl_check_input(x, n, in, ASIM_NL_IN_BITS) || !y || !out)
+        return ASIM_EARG;
+    normalise(x, n, 0, y);
     asim_nl_set_fmt(out, 32, true, ldexp(1.0, -QF));
     return ASIM_OK;
 }

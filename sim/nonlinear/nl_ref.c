@@ -41,6 +41,22 @@ void asim_nl_ref_layernorm(const double *x, size_t n, double *y)
         y[i] = equal ? 0.0 : (x[i] - mean) / sqrt(var);
 }
 
+double asim_nl_ref_silu(double x)
+{
+    return x / (1.0 + exp(-x));
+}
+
+/* x / sqrt(mean(x^2)); an all-zero row gives zeros. */
+void asim_nl_ref_rmsnorm(const double *x, size_t n, double *y)
+{
+    double ms = 0.0;
+    for (size_t i = 0; i < n; i++)
+        ms += x[i] * x[i];
+    ms /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        y[i] = ms == 0.0 ? 0.0 : x[i] / sqrt(ms);
+}
+
 double asim_nl_ref_exp(double x)
 {
     return exp(x);
@@ -67,6 +83,8 @@ void asim_nl_ref_codes(asim_nl_func_t func, const int32_t *x, const int32_t *b, 
     case ASIM_NL_GELU: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_gelu(v[i]); break;
     case ASIM_NL_EXP: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_exp(v[i]); break;
     case ASIM_NL_LN: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_ln(v[i]); break;
+    case ASIM_NL_SILU: for (size_t i = 0; i < n; i++) r[i] = asim_nl_ref_silu(v[i]); break;
+    case ASIM_NL_RMSNORM: asim_nl_ref_rmsnorm(v, n, r); break;
     default:
         for (size_t i = 0; i < n; i++)
             r[i] = asim_nl_ref_div(v[i], scale_b * b[i]);

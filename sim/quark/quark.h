@@ -11,13 +11,15 @@
  *   RTL        rtl/quark/quark_unit.v  lockstep cosim in tests/cosim/quark
  *
  * Rows and passes. A row of L elements is read as beats of E elements (E = N, or N/2 in the
- * pair modes GELU, TANH, DIV, ADD, where two lanes serve one element), B = ceil(L / E) beats
- * per pass. Softmax and LayerNorm read the row three times (the row stays in the activation
- * buffer; the unit keeps only row constants):
+ * pair modes GELU, TANH, SILU, DIV, ADD, MUL, where two lanes serve one element), B =
+ * ceil(L / E) beats per pass. Softmax and LayerNorm read the row three times, RMSNorm twice
+ * (the row stays in the activation buffer; the unit keeps only row constants):
  *   softmax:   max pass (running max), exp+sum pass (sum of Appro-Exp), normalise pass
  *   layernorm: mean pass (running sum), variance pass (sum of squares), normalise pass
+ *   rmsnorm:   sum-of-squares pass (the variance pass with mean 0), normalise pass
  * Every other mode is one pass. Between passes the unit waits for its row constant:
- *   softmax max -> sum 0 cycles, sum -> normalise 2; layernorm mean -> var 1, var -> norm 1.
+ *   softmax max -> sum 0 cycles, sum -> normalise 2; layernorm mean -> var 1, var -> norm 1;
+ *   rmsnorm squares -> norm 1.
  * Timing with every stream valid and no backpressure: each row takes one command cycle,
  * its beats one per cycle and its gaps; the next row's command follows the row's last beat;
  * a beat's outputs leave ASIM_QUARK_LATENCY (4) cycles after the beat. A job of R equal rows:
@@ -48,28 +50,37 @@ typedef enum {
     ASIM_QUARK_DIV,
     ASIM_QUARK_ADD,
     ASIM_QUARK_TANH,
+    ASIM_QUARK_SILU,
+    ASIM_QUARK_RMSNORM,
+    ASIM_QUARK_RELU,
+    ASIM_QUARK_MUL,
     ASIM_QUARK_MODE_COUNT
 } asim_quark_mode_t;
 
-#define ASIM_QUARK_ALL_MODES 0xffu
+#define ASIM_QUARK_MODE_BITS 4 /* cmd_mode width; the RTL's MODES has 2^4 bits */
+#define ASIM_QUARK_ALL_MODES ((1u << ASIM_QUARK_MODE_COUNT) - 1u)
 
 /* Work of one job, equal between the job model and the step model. */
 typedef struct {
     uint64_t cycles;    /* first command cycle .. last output cycle, inclusive */
     uint64_t rows;      /* rows run */
     uint64_t beats;     /* input beats taken (all passes) */
-    uint64_t in_elems;  /* operand elements read (all passes; DIV and ADD read two) */
+    uint64_t in_elems;  /* operand elements read (all passes; DIV, ADD and MUL read two) */
     uint64_t out_elems; /* results written */
     uint64_t exp_ops;   /* Appro-Exp evaluations */
     uint64_t ln_ops;    /* Appro-LN evaluations */
-    uint64_t mul_ops;   /* other multiplies (input requantizer, GELU, squares, mean) */
+    uint64_t mul_ops;   /* other multiplies (input requantizer, GELU / SiLU, squares, mean,
+                           the element-wise product) */
     uint64_t lane_uses; /* lane-cycles doing work: elements x passes (x 2 in pair modes) */
 } asim_quark_counts_t;
 
 const char *asim_quark_mode_name(asim_quark_mode_t mode);
-/* True for GELU, TANH, DIV, ADD: N/2 elements per beat. */
+/* True for GELU, TANH, SILU, DIV, ADD, MUL: N/2 elements per beat. */
 bool asim_quark_is_pair(asim_quark_mode_t mode);
-/* Passes over a row: 3 for softmax and layernorm, else 1 (also for a mode not in `modes`). */
+/* True for DIV, ADD, MUL: two operands per element (lane j + N/2 carries the second). */
+bool asim_quark_is_binary(asim_quark_mode_t mode);
+/* Passes over a row: 3 for softmax and layernorm, 2 for rmsnorm, else 1 (also for a mode not
+ * in `modes`). */
 unsigned asim_quark_passes(asim_quark_mode_t mode, unsigned modes);
 /* Idle cycles after pass `pass` (not the last) waiting for the row constant. */
 unsigned asim_quark_gap(asim_quark_mode_t mode, unsigned modes, unsigned pass);
@@ -78,17 +89,29 @@ unsigned asim_quark_gap(asim_quark_mode_t mode, unsigned modes, unsigned pass);
 void asim_quark_job(unsigned lanes, unsigned modes, asim_quark_mode_t mode, uint64_t len,
                   uint64_t rows, asim_quark_counts_t *c);
 
-/* The mode an op kind runs in; false for GEMM. */
-bool asim_quark_mode_of_kind(asim_op_kind_t kind, asim_quark_mode_t *mode);
+/* The jobs an op kind runs as, in order: `rows` of them per row of the op, each in `mode`
+ * on the op's row length. One job for every kind but GEMM (none) and ROPE (two): RoPE,
+ * x cos + rotate(x) sin, is two MUL rows (x by cos, rotate(x) by sin with rotate's sign
+ * folded into the sin table, rotate(x) read from the buffer in rotated order) and then one
+ * ADD row of the two products, which wait in the buffer (docs/nonlinear.md, "RoPE"). */
+typedef struct {
+    asim_quark_mode_t mode;
+    unsigned rows; /* rows of this job per row of the op */
+} asim_quark_kind_job_t;
+#define ASIM_QUARK_MAX_KIND_JOBS 2
+/* Fills jobs[] and returns how many (0 for GEMM). */
+unsigned asim_quark_kind_jobs(asim_op_kind_t kind, asim_quark_kind_job_t jobs[ASIM_QUARK_MAX_KIND_JOBS]);
 /* The RTL mode mask (MODES parameter) a unit serving the op kinds `kinds` needs: every mode
  * for the shared unit (all of ASIM_QUARK_KINDS_SHARED), else just the kinds' own modes. */
 unsigned asim_quark_modes_for_kinds(unsigned kinds);
 
-/* Op kinds of the shared unit, and of the three separate units (softmax; GELU with tanh;
- * LayerNorm with the residual add), as masks of 1u << asim_op_kind_t. */
+/* Op kinds of the shared unit (every vector op kind), and of the three separate units
+ * (softmax; the activations GELU, tanh, SiLU and ReLU; the normalisations and element-wise
+ * ops LayerNorm, RMSNorm, add, mul and RoPE), as masks of 1u << asim_op_kind_t. */
 #define ASIM_QUARK_KINDS_SHARED                                                                 \
     ((1u << ASIM_OP_SOFTMAX) | (1u << ASIM_OP_GELU) | (1u << ASIM_OP_LAYERNORM) |             \
-     (1u << ASIM_OP_ADD) | (1u << ASIM_OP_TANH))
+     (1u << ASIM_OP_ADD) | (1u << ASIM_OP_TANH) | (1u << ASIM_OP_RELU) |                      \
+     (1u << ASIM_OP_RMSNORM) | (1u << ASIM_OP_SILU) | (1u << ASIM_OP_MUL) | (1u << ASIM_OP_ROPE))
 #define ASIM_QUARK_SEPARATE_UNITS 3
 extern const unsigned asim_quark_separate_kinds[ASIM_QUARK_SEPARATE_UNITS];
 extern const char *const asim_quark_separate_names[ASIM_QUARK_SEPARATE_UNITS];
@@ -99,8 +122,8 @@ extern const struct asim_block asim_quark_block;
 
 /* FPGA resources of a unit with `lanes` lanes, `in_bits`-bit inputs and the RTL mode mask
  * `modes` (asim_quark_modes_for_kinds), fitted to Yosys runs of rtl/quark
- * (quark_resource.c); masks other than the four calibrated ones (shared 255, softmax 1,
- * GELU + tanh 130, LayerNorm + add 68) take the smallest calibrated unit that contains them
+ * (quark_resource.c); masks other than the calibrated ones (traces/calibration/quark_fit.csv)
+ * take the smallest calibrated unit that contains them, or the largest when none does
  * (docs/nonlinear.md, "Resources"). */
 void asim_quark_resources(uint64_t lanes, int in_bits, unsigned modes, asim_resources_t *out);
 

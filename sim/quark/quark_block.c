@@ -1,8 +1,9 @@
 /*
  * quark_block.c: QUARK's nonlinear unit as a block (block/block.h), selected by
- * nonlinear.unit = quark: one shared unit named "quark" that serves softmax, GELU, LayerNorm,
- * tanh and the residual add, or (nonlinear.shared = false) three separate units
- * "quark_softmax", "quark_gelu" (+ tanh) and "quark_layernorm" (+ add). Its own rows are
+ * nonlinear.unit = quark: one shared unit named "quark" that serves every vector op kind
+ * (ASIM_QUARK_KINDS_SHARED), or (nonlinear.shared = false) three separate units
+ * "quark_softmax", "quark_gelu" (+ tanh, SiLU, ReLU) and "quark_layernorm" (+ RMSNorm, add,
+ * mul, RoPE). Its own rows are
  * nonlinear.shared, .impl, .in_bits and .prob_bits; nonlinear.lanes is the accelerator's.
  *
  * Routing: every vector op is claimed, at 1 by a unit that serves its kind and at 0
@@ -33,7 +34,8 @@ static const char *const nl_impl_choices[] = {"quark", "ibert", "ivit", "exact",
 static const asim_cfg_key_t keys[] = {
     {"nonlinear.shared", ASIM_CFG_BOOL, FIELD(shared), 0, 0, NULL, "true", "",
      "quark: one unit shared by every nonlinear op (true) or three separate units, softmax, "
-     "GELU (+tanh) and LayerNorm (+add), each with nonlinear.lanes lanes (false)."},
+     "GELU (+tanh, silu, relu) and LayerNorm (+rmsnorm, add, mul, rope), each with "
+     "nonlinear.lanes lanes (false)."},
     {"nonlinear.impl", ASIM_CFG_ENUM, FIELD(impl), 0, 0, nl_impl_choices, "quark", "",
      "Arithmetic the nonlinear values follow in functional runs: quark (bit-exact with the "
      "RTL), ibert, ivit or exact (float); timing is the quark unit's for every choice."},
@@ -129,32 +131,54 @@ static bool quark_can_run(const void *self, const asim_op_t *op, char *why, size
     return true;
 }
 
+/* The unit's work for op: its kind's jobs (asim_quark_kind_jobs) back to back, each job's
+ * rows after the previous job's last result (RoPE's add reads the products). */
 static void quark_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
 {
     const quark_t *q = self;
     const asim_op_t *op = w->op;
-    asim_quark_mode_t mode = ASIM_QUARK_SOFTMAX;
-    bool known = asim_quark_mode_of_kind(op->kind, &mode);
-    ASIM_ASSERT(known);
-    asim_quark_counts_t c;
-    asim_quark_job(q->lanes, q->modes, mode, op->cols, op->count * op->rows, &c);
-    *out = (asim_cost_t){.cycles = c.cycles};
-    out->actions[ASIM_ACT_MULT_BITS] = (c.exp_ops + c.ln_ops) * 512;
-    out->actions[ASIM_ACT_ADD_BITS] = (c.exp_ops * 4 + c.ln_ops * 5 + c.in_elems) * 32;
-    out->actions[ASIM_ACT_MULT_32] = c.mul_ops;
-    out->actions[ASIM_ACT_SRAM_READ_BITS] = c.in_elems * (uint64_t)op->a_bits;
-    /* the add reads its two operands alike (divide is not an op of the models) */
-    out->read_b_bits = mode == ASIM_QUARK_ADD ? out->actions[ASIM_ACT_SRAM_READ_BITS] / 2 : 0;
+    asim_quark_kind_job_t jobs[ASIM_QUARK_MAX_KIND_JOBS];
+    unsigned n_jobs = asim_quark_kind_jobs(op->kind, jobs);
+    ASIM_ASSERT(n_jobs > 0);
+    asim_quark_counts_t t = {0};
+    uint64_t b_elems = 0;
+    for (unsigned j = 0; j < n_jobs; j++) {
+        asim_quark_counts_t c;
+        asim_quark_job(q->lanes, q->modes, jobs[j].mode, op->cols,
+                       op->count * op->rows * jobs[j].rows, &c);
+        t.cycles += c.cycles;
+        t.rows += c.rows;
+        t.in_elems += c.in_elems;
+        t.out_elems += c.out_elems;
+        t.exp_ops += c.exp_ops;
+        t.ln_ops += c.ln_ops;
+        t.mul_ops += c.mul_ops;
+        t.lane_uses += c.lane_uses;
+        b_elems += asim_quark_is_binary(jobs[j].mode) ? c.in_elems / 2 : 0;
+    }
+    *out = (asim_cost_t){.cycles = t.cycles};
+    out->actions[ASIM_ACT_MULT_BITS] = (t.exp_ops + t.ln_ops) * 512;
+    out->actions[ASIM_ACT_ADD_BITS] = (t.exp_ops * 4 + t.ln_ops * 5 + t.in_elems) * 32;
+    out->actions[ASIM_ACT_MULT_32] = t.mul_ops;
+    out->actions[ASIM_ACT_SRAM_READ_BITS] = t.in_elems * (uint64_t)op->a_bits;
+    /* a two-operand job reads its second operand (lanes N/2..N-1) as operand B */
+    out->read_b_bits = b_elems * (uint64_t)op->a_bits;
     out->read_a_bits = out->actions[ASIM_ACT_SRAM_READ_BITS] - out->read_b_bits;
-    out->actions[ASIM_ACT_SRAM_WRITE_BITS] = c.out_elems * (uint64_t)op->out_bits;
-    out->counters[COUNTER_ROWS] = c.rows;
-    out->counters[COUNTER_EXP] = c.exp_ops;
-    out->counters[COUNTER_LN] = c.ln_ops;
-    out->utilization = (double)c.lane_uses / ((double)q->lanes * (double)c.cycles);
-    unsigned passes = asim_quark_passes(mode, q->modes);
-    if (w->describe)
-        snprintf(out->mode, sizeof out->mode, "quark %s, %u pass%s", asim_quark_mode_name(mode),
-                 passes, passes > 1 ? "es" : "");
+    out->actions[ASIM_ACT_SRAM_WRITE_BITS] = t.out_elems * (uint64_t)op->out_bits;
+    out->counters[COUNTER_ROWS] = t.rows;
+    out->counters[COUNTER_EXP] = t.exp_ops;
+    out->counters[COUNTER_LN] = t.ln_ops;
+    out->utilization = (double)t.lane_uses / ((double)q->lanes * (double)t.cycles);
+    if (w->describe) {
+        unsigned passes = asim_quark_passes(jobs[0].mode, q->modes);
+        if (n_jobs == 1)
+            snprintf(out->mode, sizeof out->mode, "quark %s, %u pass%s",
+                     asim_quark_mode_name(jobs[0].mode), passes, passes > 1 ? "es" : "");
+        else
+            snprintf(out->mode, sizeof out->mode, "quark %s x%u + %s",
+                     asim_quark_mode_name(jobs[0].mode), jobs[0].rows,
+                     asim_quark_mode_name(jobs[1].mode));
+    }
 }
 
 static void quark_resources(const void *self, asim_resources_t *r)

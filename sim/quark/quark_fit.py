@@ -3,8 +3,9 @@ the structure of rtl/quark/quark_unit.v (docs/nonlinear.md, "Resources"); quark_
 evaluates the same ones with the coefficients this fit writes to
 traces/calibration/quark_fit.csv: keep the two in step.
 
-For each calibrated mode set set[i].modes (softmax 1, GELU + tanh 130, LayerNorm + add 68,
-shared 255; smallest first, as quark_resource.c looks masks up in this order) and each
+For each calibrated mode set set[i].modes (softmax 1; GELU + tanh + SiLU + ReLU 1410;
+LayerNorm + add + RMSNorm + mul 2628; shared 4095; smallest first, as quark_resource.c looks
+masks up in this order) and each
 resource (LUT with the SRLs Yosys packs shift registers into, FF, DSP):
     r = c[0] + c[1] N + c[2] N (IW - 8)
 a per-unit part (row constants, control, the mean multiplier, the row Appro-LN units) and a
@@ -17,7 +18,7 @@ from fitlib import FitError, least_squares, predict
 COLUMNS = ("lanes", "in_bits", "modes")
 MEASURED = ("lut", "ff", "dsp", "srl")
 FORMAT = "%.4f"
-SETS = (1, 130, 68, 255)
+SETS = (1, 1410, 2628, 4095)
 KINDS = ("lut", "ff", "dsp")
 
 

@@ -67,23 +67,41 @@ static bool pair_mode(unsigned mode)
 
 static unsigned pass_kind(unsigned mode, unsigned pass)
 {
-    static const unsigned softmax[3] = {K_MAX, K_SUM, K_OUT}, lnorm[3] = {K_MEAN, K_VAR, K_OUT};
+    static const unsigned softmax[3] = {K_MAX, K_SUM, K_OUT}, lnorm[3] = {K_MEAN, K_VAR, K_OUT},
+                          rms[2] = {K_VAR, K_OUT};
     if (mode == ASIM_QUARK_SOFTMAX)
         return softmax[pass];
     if (mode == ASIM_QUARK_LAYERNORM)
         return lnorm[pass];
+    if (mode == ASIM_QUARK_RMSNORM)
+        return rms[pass];
     return K_OUT;
 }
 
-/* Passes over a row and the idle cycles after pass `pass` (see nl_quark.h). */
+/* Passes over a row and the idle cycles after pass `pass` (see quark.h), restated here so
+ * that the property test compares two implementations of the timing. */
 static unsigned row_passes(unsigned mode)
 {
-    return mode == ASIM_QUARK_SOFTMAX || mode == ASIM_QUARK_LAYERNORM ? 3 : 1;
+    if (mode == ASIM_QUARK_SOFTMAX || mode == ASIM_QUARK_LAYERNORM)
+        return 3;
+    return mode == ASIM_QUARK_RMSNORM ? 2 : 1;
 }
 
 static unsigned pass_gap(unsigned mode, unsigned pass)
 {
     return mode == ASIM_QUARK_SOFTMAX ? (pass == 0 ? 0 : 2) : 1;
+}
+
+/* LayerNorm and RMSNorm share the normalisation datapath. */
+static bool norm_mode(unsigned mode)
+{
+    return mode == ASIM_QUARK_LAYERNORM || mode == ASIM_QUARK_RMSNORM;
+}
+
+/* The mean the variance and normalise passes subtract: RMSNorm's is 0. */
+static int64_t row_mean(const asim_quark_step_t *s)
+{
+    return s->mode == ASIM_QUARK_RMSNORM ? 0 : s->rmean;
 }
 
 asim_status_t asim_quark_step_create(const asim_quark_params_t *p, asim_quark_step_t **out,
@@ -152,7 +170,7 @@ static void front_reduce(asim_quark_step_t *s, unsigned kind, const int64_t *x, 
     } else {
         uint64_t sq = 0;
         for (unsigned i = 0; i < cnt; i++) {
-            int64_t y = asim_fx_shl(x[i], QF) - s->rmean;
+            int64_t y = asim_fx_shl(x[i], QF) - row_mean(s);
             sq += (uint64_t)asim_fx_round_shr(y * y, QF);
         }
         s->racc = (s->first ? 0 : s->racc) + sq;
@@ -182,8 +200,11 @@ static void front_operands(asim_quark_step_t *s, stage_t *o, const int64_t *x)
         s->counts.mul_ops += cnt;
         break;
     case ASIM_QUARK_GELU:
-    case ASIM_QUARK_TANH: {
-        int64_t kk = mode == ASIM_QUARK_GELU ? ASIM_NL_QUARK_GELU_K : ASIM_NL_QUARK_TANH_K;
+    case ASIM_QUARK_TANH:
+    case ASIM_QUARK_SILU: {
+        int64_t kk = mode == ASIM_QUARK_GELU   ? ASIM_NL_QUARK_GELU_K
+                     : mode == ASIM_QUARK_SILU ? ASIM_NL_QUARK_SILU_K
+                                             : ASIM_NL_QUARK_TANH_K;
         for (unsigned j = 0; j < half; j++) {
             int64_t z = asim_fx_round_shr(-kk * asim_nl_quark_to_q14(x[j], d), QF);
             int64_t m = z > 0 ? z : 0;
@@ -217,9 +238,20 @@ static void front_operands(asim_quark_step_t *s, stage_t *o, const int64_t *x)
         for (unsigned j = 0; j < half; j++)
             o->a[j] = x[j] + x[j + half];
         break;
+    case ASIM_QUARK_MUL: /* the product is stage C's x * a */
+        for (unsigned j = 0; j < half; j++) {
+            o->a[j] = x[j + half];
+            o->x[j] = x[j];
+        }
+        break;
+    case ASIM_QUARK_RELU:
+        for (unsigned i = 0; i < n; i++)
+            o->a[i] = x[i] > 0 ? asim_fx_shl(x[i], QF) : 0;
+        break;
     case ASIM_QUARK_LAYERNORM:
+    case ASIM_QUARK_RMSNORM:
         for (unsigned i = 0; i < n; i++) {
-            int64_t y = asim_fx_shl(x[i], QF) - s->rmean;
+            int64_t y = asim_fx_shl(x[i], QF) - row_mean(s);
             o->a[i] = y < 0 ? -y : y;
             o->neg[i] = y < 0;
             o->zero[i] = y == 0;
@@ -254,10 +286,12 @@ static void stage_a(asim_quark_step_t *s, const stage_t *i, stage_t *o, uint64_t
         case ASIM_QUARK_SOFTMAX:
         case ASIM_QUARK_EXP:
         case ASIM_QUARK_GELU:
-        case ASIM_QUARK_TANH: o->a[l] = asim_nl_quark_exp(i->a[l]); break;
+        case ASIM_QUARK_TANH:
+        case ASIM_QUARK_SILU: o->a[l] = asim_nl_quark_exp(i->a[l]); break;
         case ASIM_QUARK_LN: o->a[l] = asim_nl_quark_ln((uint64_t)i->a[l], 0) + i->k; break;
         case ASIM_QUARK_DIV: o->a[l] = asim_nl_quark_ln((uint64_t)i->a[l], 0); break;
         case ASIM_QUARK_LAYERNORM:
+        case ASIM_QUARK_RMSNORM:
             o->a[l] = asim_nl_quark_ln((uint64_t)i->a[l], QF) - i->k;
             break;
         default: break;
@@ -266,9 +300,9 @@ static void stage_a(asim_quark_step_t *s, const stage_t *i, stage_t *o, uint64_t
     uint64_t c = i->cnt;
     if (i->mode == ASIM_QUARK_SOFTMAX || i->mode == ASIM_QUARK_EXP)
         s->counts.exp_ops += c;
-    else if (i->mode == ASIM_QUARK_GELU || i->mode == ASIM_QUARK_TANH)
+    else if (i->mode == ASIM_QUARK_GELU || i->mode == ASIM_QUARK_TANH || i->mode == ASIM_QUARK_SILU)
         s->counts.exp_ops += 2 * c;
-    else if (i->mode == ASIM_QUARK_LN || i->mode == ASIM_QUARK_LAYERNORM)
+    else if (i->mode == ASIM_QUARK_LN || norm_mode(i->mode))
         s->counts.ln_ops += c;
     else if (i->mode == ASIM_QUARK_DIV)
         s->counts.ln_ops += 2 * c;
@@ -285,6 +319,7 @@ static void stage_b(asim_quark_step_t *s, const stage_t *i, stage_t *o)
     switch (i->mode) {
     case ASIM_QUARK_GELU:
     case ASIM_QUARK_TANH:
+    case ASIM_QUARK_SILU:
         for (unsigned j = 0; j < half; j++) {
             int64_t sum = i->a[2 * j] + i->a[2 * j + 1];
             o->a[j] = asim_nl_quark_exp(i->b[j] - asim_nl_quark_ln((uint64_t)sum, QF));
@@ -302,6 +337,7 @@ static void stage_b(asim_quark_step_t *s, const stage_t *i, stage_t *o)
         s->counts.exp_ops += c;
         break;
     case ASIM_QUARK_LAYERNORM:
+    case ASIM_QUARK_RMSNORM:
         for (unsigned l = 0; l < n; l++) {
             int64_t mag = i->zero[l] ? 0 : asim_nl_quark_exp(i->a[l]);
             o->a[l] = i->neg[l] ? -mag : mag;
@@ -329,7 +365,9 @@ static void stage_c(asim_quark_step_t *s, const stage_t *i)
                 v = asim_fx_sat(p, 0, (int64_t)asim_fx_mask(i->pb));
                 break;
             }
-            case ASIM_QUARK_GELU: v = i->x[l] * i->a[l]; break;
+            case ASIM_QUARK_GELU:
+            case ASIM_QUARK_SILU:
+            case ASIM_QUARK_MUL: v = i->x[l] * i->a[l]; break;
             case ASIM_QUARK_TANH: v = 2 * i->a[l] - (INT64_C(1) << QF); break;
             case MODE_NONE: v = 0; break;
             default: v = i->a[l]; break;
@@ -339,7 +377,7 @@ static void stage_c(asim_quark_step_t *s, const stage_t *i)
     }
     if (i->valid) {
         s->counts.out_elems += i->cnt;
-        if (i->mode == ASIM_QUARK_GELU)
+        if (i->mode == ASIM_QUARK_GELU || i->mode == ASIM_QUARK_SILU || i->mode == ASIM_QUARK_MUL)
             s->counts.mul_ops += i->cnt;
     }
 }
@@ -402,7 +440,7 @@ void asim_quark_step(asim_quark_step_t *s, const asim_quark_in_t *in, asim_quark
         int64_t x[MAXN];
         front_lanes(s, in->x_data, cnt, pair, x);
         s->counts.beats++;
-        s->counts.in_elems += (uint64_t)cnt * (mode == ASIM_QUARK_DIV || mode == ASIM_QUARK_ADD ? 2 : 1);
+        s->counts.in_elems += (uint64_t)cnt * (pair && asim_quark_is_binary(mode) ? 2 : 1);
         s->counts.lane_uses += (uint64_t)cnt * (pair ? 2 : 1);
         if (kind == K_MAX || kind == K_MEAN || kind == K_VAR) {
             front_reduce(s, kind, x, cnt);
@@ -432,7 +470,7 @@ void asim_quark_step(asim_quark_step_t *s, const asim_quark_in_t *in, asim_quark
     }
     if (in->cmd_valid && out->cmd_ready) {
         s->busy = true;
-        s->mode = eff_mode(s, in->cmd_mode & 7u);
+        s->mode = eff_mode(s, in->cmd_mode & (unsigned)asim_fx_mask(ASIM_QUARK_MODE_BITS));
         s->len = s->rem = in->cmd_len & (uint32_t)asim_fx_mask(ASIM_QUARK_LEN_BITS);
         s->m = in->cmd_m & 0x7fffffffu;
         s->e = in->cmd_e & 63u;
@@ -485,4 +523,42 @@ asim_status_t asim_quark_step_run_job(const asim_quark_params_t *p, asim_quark_m
     out->cycles = cycles;
     asim_quark_step_free(s);
     return ASIM_OK;
+}
+
+uint64_t asim_quark_cmd_k(asim_quark_mode_t mode, uint64_t len, double scale)
+{
+    if (mode == ASIM_QUARK_LN)
+        return asim_fx_wrap(asim_nl_quark_ln_offset(scale), ASIM_QUARK_K_BITS);
+    return mode == ASIM_QUARK_LAYERNORM ? (uint64_t)asim_nl_quark_mean_recip(len) : 0;
+}
+
+asim_status_t asim_quark_row_kernel(asim_quark_mode_t mode, const int32_t *x, const int32_t *b,
+                                    size_t n, const asim_nl_fmt_t *in, unsigned prob_bits,
+                                    int32_t *y, asim_nl_fmt_t *out)
+{
+    static const int func[ASIM_QUARK_MODE_COUNT] = {
+        [ASIM_QUARK_SOFTMAX] = ASIM_NL_SOFTMAX, [ASIM_QUARK_GELU] = ASIM_NL_GELU,
+        [ASIM_QUARK_LAYERNORM] = ASIM_NL_LAYERNORM, [ASIM_QUARK_EXP] = ASIM_NL_EXP,
+        [ASIM_QUARK_LN] = ASIM_NL_LN, [ASIM_QUARK_DIV] = ASIM_NL_DIV,
+        [ASIM_QUARK_SILU] = ASIM_NL_SILU, [ASIM_QUARK_RMSNORM] = ASIM_NL_RMSNORM,
+        [ASIM_QUARK_ADD] = -1, [ASIM_QUARK_TANH] = -1, [ASIM_QUARK_RELU] = -1,
+        [ASIM_QUARK_MUL] = -1};
+    if (mode >= ASIM_QUARK_MODE_COUNT)
+        return ASIM_EARG;
+    if (mode == ASIM_QUARK_TANH)
+        return asim_nl_tanh_quark(x, n, in, y, out);
+    if (mode == ASIM_QUARK_RELU)
+        return asim_nl_relu_quark(x, n, in, y, out);
+    if (mode == ASIM_QUARK_ADD || mode == ASIM_QUARK_MUL) {
+        /* exact: the sum at the input scale, the product at its square */
+        bool add = mode == ASIM_QUARK_ADD;
+        for (size_t i = 0; i < n; i++)
+            y[i] = add ? x[i] + b[i] : x[i] * b[i];
+        *out = (asim_nl_fmt_t){add ? in->bits + 1 : 2 * in->bits, true,
+                               add ? in->scale : in->scale * in->scale};
+        return ASIM_OK;
+    }
+    asim_nl_op_t op = {ASIM_NL_QUARK, (asim_nl_func_t)func[mode], prob_bits};
+    asim_error_t err;
+    return asim_nl_run(&op, x, b, n, in, in, y, out, &err);
 }

@@ -18,16 +18,18 @@
  *                       offset asim_nl_quark_ln_offset, signed, in ln mode; R_N =
  *                       asim_nl_quark_mean_recip(len) in layernorm mode)
  *   x_valid/x_ready     one beat: x_data, N lanes of IW-bit signed codes. Element e of a pass
- *                       is in beat e / E, lane e % E; in DIV and ADD lane j + N/2 carries the
- *                       second operand of lane j. Lanes past the row's end are ignored.
+ *                       is in beat e / E, lane e % E; in DIV, ADD and MUL lane j + N/2 carries
+ *                       the second operand of lane j. Lanes past the row's end are ignored.
  *   y_valid, y_last, y_count, y_data   one output beat: y_count results in lanes 0..count-1
  *                       (32 bits each; the other lanes are 0), y_last on the row's last beat
  *   busy                a row is in progress or results are still in the pipeline
  * Outputs per mode (the kernels' output codes): softmax asim_nl_softmax_quark, gelu
  * asim_nl_gelu_quark, layernorm asim_nl_layernorm_quark, exp asim_nl_exp_quark, ln
  * asim_nl_ln_quark (codes <= 0 give ln 0 = -64.0 + offset), div asim_nl_div_quark (b = 0
- * gives +-2^30), add a + b, tanh asim_nl_tanh_quark. A mode outside the MODES mask runs as
- * one pass of N elements per beat whose results are 0.
+ * gives +-2^30), add a + b, tanh asim_nl_tanh_quark, silu asim_nl_silu_quark, rmsnorm
+ * asim_nl_rmsnorm_quark, relu asim_nl_relu_quark, mul a * b (asim_quark_row_kernel gives
+ * each). A mode outside the MODES mask, or a cmd_mode past the last mode, runs as one pass
+ * of N elements per beat whose results are 0.
  * Timing: nl_quark.h.
  */
 #ifndef ASIM_UNITS_NL_QUARK_STEP_H
@@ -37,6 +39,7 @@
 #include <stdint.h>
 
 #include "asim/error.h"
+#include "nonlinear/nl_kernels.h"
 #include "quark/quark.h"
 
 #define ASIM_QUARK_LEN_BITS 17 /* cmd_len width */
@@ -54,7 +57,7 @@ typedef struct {
 typedef struct {
     bool rst, out_ready;
     bool cmd_valid;
-    unsigned cmd_mode;   /* 3 bits */
+    unsigned cmd_mode;   /* ASIM_QUARK_MODE_BITS */
     uint32_t cmd_len;    /* ASIM_QUARK_LEN_BITS */
     uint32_t cmd_m;      /* 31 bits */
     unsigned cmd_e;      /* 6 bits */
@@ -82,6 +85,15 @@ void asim_quark_step_free(asim_quark_step_t *s);
 void asim_quark_step(asim_quark_step_t *s, const asim_quark_in_t *in, asim_quark_out_t *out);
 /* Work done since creation (reset does not clear it); cycles counts enabled busy cycles. */
 const asim_quark_counts_t *asim_quark_step_counts(const asim_quark_step_t *s);
+
+/* The command's cmd_k for a row of `len` elements at input scale `scale` in `mode`. */
+uint64_t asim_quark_cmd_k(asim_quark_mode_t mode, uint64_t len, double scale);
+/* The bit-exact kernel of `mode` (sim/nonlinear) on one row: x (and b, the second operand of
+ * DIV, ADD and MUL) of format `in`, softmax width prob_bits; what the unit must output. Fails
+ * as the kernel does (ASIM_EARG) and for a mode past the last. */
+asim_status_t asim_quark_row_kernel(asim_quark_mode_t mode, const int32_t *x, const int32_t *b,
+                                    size_t n, const asim_nl_fmt_t *in, unsigned prob_bits,
+                                    int32_t *y, asim_nl_fmt_t *out);
 
 /*
  * Runs `rows` rows of `len` elements in `mode` on a fresh model with every stream valid and

@@ -80,7 +80,7 @@ static void test_shipped_configs(void **state)
         const char *path;
         size_t blocks;
     } shipped[] = {{"configs/systolic_32x32.yaml", 1}, {"configs/beta.yaml", 2},
-                   {"configs/quark.yaml", 2}, {"configs/odeformer.yaml", 1}};
+                   {"configs/quark.yaml", 2}, {"configs/odeformer.yaml", 2}};
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
         asim_config_t cfg;
         asim_error_t err;

@@ -141,6 +141,51 @@ static void test_gelu_hand_values(void **state)
     assert_true(rout.scale == out.scale && rout.bits == out.bits);
 }
 
+/* SiLU = x Softmax([x, 0])_0: the GELU path with the constant 1.0. */
+static void test_silu_hand_values(void **state)
+{
+    (void)state;
+    /* x = 1.0 (code 16): Q.14 16384; z = -16384 exactly; e^0 = 16384; e^-1: t = -23552,
+     * q_I = -1, f = -7168, h = -1228 + 10890 = 9662, p = -4227 + 16384 = 12157, rnd(>> 1) =
+     * 6079; s = 22463; ln s: q_N = 22463, h = -7568 + 32686 = 25118, g = 34438 - 27034 = 7404,
+     * ln = 7404 - 1851 - 462 = 5091; sigma = exp(-5091): t = -7318, q_I = 0, h = 9636,
+     * p = 12080; y = 16 * 12080 = 193280 (0.7373; SiLU(1) = 0.7311). */
+    int32_t x[4] = {0, 16, -128, 127}, y[4];
+    asim_nl_fmt_t out;
+    assert_int_equal(asim_nl_silu_quark(x, 4, &in8, y, &out), ASIM_OK);
+    assert_int_equal(y[0], 0);
+    assert_int_equal(y[1], 193280);
+    assert_true(out.scale == 1.0 / 16 / 16384);
+    assert_true(fabs(y[2] * out.scale - (-8.0 / (1.0 + exp(8.0)))) < 0.01);
+    assert_true(fabs(y[3] * out.scale - 127.0 / 16) < 0.05);
+    asim_nl_op_t op = {ASIM_NL_IBERT, ASIM_NL_SILU, 0};
+    asim_error_t err;
+    assert_int_equal(asim_nl_run(&op, x, NULL, 4, &in8, NULL, y, &out, &err), ASIM_EUNSUPPORTED);
+}
+
+/* RMSNorm = DivFree-LayerNorm with mean 0: equal to LayerNorm on a zero-mean row; equal
+ * nonzero codes give about 1 (LayerNorm gives 0); an all-zero row gives zeros. */
+static void test_rmsnorm_hand_values(void **state)
+{
+    (void)state;
+    int32_t sym[4] = {-16, 16, -48, 48}, rms[4], ln[4];
+    asim_nl_fmt_t out;
+    assert_int_equal(asim_nl_rmsnorm_quark(sym, 4, &in8, rms, &out), ASIM_OK);
+    assert_int_equal(asim_nl_layernorm_quark(sym, 4, &in8, ln, &out), ASIM_OK);
+    assert_memory_equal(rms, ln, sizeof rms);
+    /* [16, 16]: y = 2^18, S2 = 2^23; ln S2 = 9.0081 * 0.6875 -> 101467, ln 2 -> 11355,
+     * ln sigma = 45056; ln y = 45147; exp(91): t = 131, q_I = 1, f = -16253,
+     * h = -2785 + 10890 = 8105, p = -8040 + 16384 = 8344, << 1 = 16688 (1.0186). */
+    int32_t eq[2] = {16, 16}, y[2];
+    assert_int_equal(asim_nl_rmsnorm_quark(eq, 2, &in8, y, &out), ASIM_OK);
+    assert_int_equal(y[0], 16688);
+    assert_int_equal(y[1], 16688);
+    assert_true(out.scale == 1.0 / 16384);
+    int32_t zero[3] = {0, 0, 0}, z[3] = {1, 1, 1};
+    assert_int_equal(asim_nl_rmsnorm_quark(zero, 3, &in8, z, &out), ASIM_OK);
+    assert_true(z[0] == 0 && z[1] == 0 && z[2] == 0);
+}
+
 /* DivFree-LayerNorm: [-1, 1], equal codes, one element. */
 static void test_layernorm_hand_values(void **state)
 {
@@ -239,6 +284,7 @@ static void test_error_bounds(void **state)
     } bound[] = {
         {ASIM_NL_SOFTMAX, 0.0125}, {ASIM_NL_GELU, 0.045}, {ASIM_NL_LAYERNORM, 0.030},
         {ASIM_NL_EXP, 0.0080},     {ASIM_NL_LN, 0.045},   {ASIM_NL_DIV, 0.080},
+        {ASIM_NL_SILU, 0.045},     {ASIM_NL_RMSNORM, 0.032},
     };
     for (size_t k = 0; k < sizeof bound / sizeof bound[0]; k++)
         for (unsigned bits = 4; bits <= 8; bits += 2) {
@@ -297,6 +343,8 @@ int main(void)
         cmocka_unit_test(test_softmax_hand_values),
         cmocka_unit_test(test_gelu_hand_values),
         cmocka_unit_test(test_layernorm_hand_values),
+        cmocka_unit_test(test_silu_hand_values),
+        cmocka_unit_test(test_rmsnorm_hand_values),
         cmocka_unit_test(test_exp_shift_sign_decision),
         cmocka_unit_test(test_ln_shift_sign_decision),
         cmocka_unit_test(test_layernorm_mean_decision),

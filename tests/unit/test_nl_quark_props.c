@@ -67,9 +67,10 @@ static void check_job(const asim_quark_params_t *p, asim_quark_mode_t mode, uint
 static void test_job_equals_step_random(void **state)
 {
     (void)state;
-    static const unsigned mode_masks[] = {ASIM_QUARK_ALL_MODES, 1u << ASIM_QUARK_SOFTMAX,
-                                          (1u << ASIM_QUARK_GELU) | (1u << ASIM_QUARK_TANH),
-                                          (1u << ASIM_QUARK_LAYERNORM) | (1u << ASIM_QUARK_ADD)};
+    const unsigned mode_masks[] = {ASIM_QUARK_ALL_MODES,
+                                   asim_quark_modes_for_kinds(asim_quark_separate_kinds[0]),
+                                   asim_quark_modes_for_kinds(asim_quark_separate_kinds[1]),
+                                   asim_quark_modes_for_kinds(asim_quark_separate_kinds[2])};
     unsigned jobs = 0;
     for (; jobs < 5000; jobs++) {
         asim_quark_params_t p = {.lanes = 2 * (1 + (unsigned)rng_below(8)), .in_bits = 8,
@@ -111,6 +112,18 @@ static void test_timing_closed_form(void **state)
     asim_quark_job(16, 1u << ASIM_QUARK_SOFTMAX, ASIM_QUARK_GELU, 768, 1, &c);
     assert_int_equal(c.cycles, 1 + 48 + 4); /* not enabled: N per beat, results 0 */
     assert_int_equal(c.exp_ops, 0);
+    /* RMSNorm: squares pass, 1 cycle for ln sigma, normalise pass */
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_RMSNORM, 192, 2, &c);
+    assert_int_equal(c.cycles, 2 * (1 + 2 * 12 + 1) + 4);
+    assert_int_equal(c.ln_ops, 2 * (192 + 2));
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_SILU, 768, 1, &c);
+    assert_int_equal(c.cycles, 1 + 96 + 4);
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_MUL, 768, 1, &c);
+    assert_int_equal(c.cycles, 1 + 96 + 4);
+    assert_int_equal(c.in_elems, 2 * 768);
+    assert_int_equal(c.mul_ops, 768);
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_RELU, 768, 1, &c);
+    assert_int_equal(c.cycles, 1 + 48 + 4);
 }
 
 /* ---- values: step model == kernels ---- */
@@ -181,12 +194,9 @@ static void test_values_equal_kernels(void **state)
     d.in.out_ready = true;
     edge(&d);
     d.in.rst = false;
-    static const asim_quark_mode_t modes[] = {ASIM_QUARK_SOFTMAX, ASIM_QUARK_GELU, ASIM_QUARK_LAYERNORM,
-                                            ASIM_QUARK_EXP, ASIM_QUARK_LN, ASIM_QUARK_DIV,
-                                            ASIM_QUARK_ADD, ASIM_QUARK_TANH};
     unsigned rows = 0;
-    for (unsigned r = 0; r < 400; r++, rows++) {
-        asim_quark_mode_t mode = modes[r % 8];
+    for (unsigned r = 0; r < 50 * ASIM_QUARK_MODE_COUNT; r++, rows++) {
+        asim_quark_mode_t mode = (asim_quark_mode_t)(r % ASIM_QUARK_MODE_COUNT);
         size_t n = 1 + rng_below(40);
         int32_t x[64], b[64], want[64], got[64];
         bool positive = mode == ASIM_QUARK_LN;
@@ -201,26 +211,8 @@ static void test_values_equal_kernels(void **state)
         asim_nl_fmt_t in = {8, true, ldexp(1.0, -(int)rng_below(6))}, out;
         asim_nl_dyadic_t dy;
         assert_int_equal(asim_nl_dyadic_from(ldexp(in.scale, ASIM_NL_QF), &dy), ASIM_OK);
-        uint64_t k = 0;
-        asim_status_t st = ASIM_OK;
-        if (mode == ASIM_QUARK_ADD) {
-            for (size_t i = 0; i < n; i++)
-                want[i] = x[i] + b[i];
-        } else if (mode == ASIM_QUARK_TANH) {
-            st = asim_nl_tanh_quark(x, n, &in, want, &out);
-        } else {
-            static const asim_nl_func_t func[] = {ASIM_NL_SOFTMAX, ASIM_NL_GELU,
-                                                  ASIM_NL_LAYERNORM, ASIM_NL_EXP, ASIM_NL_LN,
-                                                  ASIM_NL_DIV};
-            asim_nl_op_t op = {ASIM_NL_QUARK, func[mode], 8};
-            st = asim_nl_run(&op, x, b, n, &in, &in, want, &out, &err);
-        }
-        assert_int_equal(st, ASIM_OK);
-        if (mode == ASIM_QUARK_LN)
-            k = asim_fx_wrap(asim_nl_quark_ln_offset(in.scale), ASIM_QUARK_K_BITS);
-        if (mode == ASIM_QUARK_LAYERNORM)
-            k = (uint64_t)asim_nl_quark_mean_recip(n);
-        run_row(&d, &p, mode, x, b, n, k, dy, 8, got);
+        assert_int_equal(asim_quark_row_kernel(mode, x, b, n, &in, 8, want, &out), ASIM_OK);
+        run_row(&d, &p, mode, x, b, n, asim_quark_cmd_k(mode, n, in.scale), dy, 8, got);
         for (size_t i = 0; i < n; i++)
             if (got[i] != want[i]) {
                 print_error("%s n=%zu element %zu: unit %d, kernel %d\n",
@@ -279,6 +271,52 @@ static void test_unit_ops(void **state)
     assert_int_equal(asim_quark_block.check(&cfg, params, &err), ASIM_ERANGE);
 }
 
+/* Which unit serves the LLM kinds, and RoPE as two MUL rows then one ADD row. */
+static void test_unit_llm_kinds(void **state)
+{
+    (void)state;
+    asim_config_t cfg;
+    asim_error_t err = {0};
+    asim_config_defaults(&cfg);
+    const char *sets[] = {"nonlinear.unit=quark", "nonlinear.lanes=16", "nonlinear.in_bits=8",
+                          "nonlinear.shared=false"};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(asim_config_set(&cfg, sets[i], &err), ASIM_OK);
+    const struct {
+        asim_op_kind_t kind;
+        int unit; /* separate unit that runs it */
+    } serves[] = {{ASIM_OP_SILU, 1}, {ASIM_OP_RELU, 1}, {ASIM_OP_RMSNORM, 2},
+                  {ASIM_OP_MUL, 2},  {ASIM_OP_ROPE, 2}};
+    char why[128];
+    for (size_t k = 0; k < sizeof serves / sizeof serves[0]; k++)
+        for (int i = 0; i < ASIM_QUARK_SEPARATE_UNITS; i++) {
+            asim_unit_t *u = asim_unit_create(&asim_quark_block, &cfg, (size_t)i);
+            assert_non_null(u);
+            asim_op_t op = {.kind = serves[k].kind, .rows = 4, .cols = 64, .count = 1,
+                            .a_bits = 8, .out_bits = 8};
+            assert_int_equal(u->block->can_run(u->self, &op, why, sizeof why), i == serves[k].unit);
+            asim_unit_free(u);
+        }
+    assert_int_equal(asim_config_set(&cfg, "nonlinear.shared=true", &err), ASIM_OK);
+    asim_unit_t *u = asim_unit_create(&asim_quark_block, &cfg, 0);
+    assert_non_null(u);
+    asim_op_t op = {.kind = ASIM_OP_ROPE, .rows = 5, .cols = 64, .count = 2, .a_bits = 8,
+                    .out_bits = 8};
+    assert_true(u->block->can_run(u->self, &op, why, sizeof why));
+    asim_cost_t cost;
+    asim_unit_cost(u, &(asim_work_t){.op = &op}, &cost);
+    asim_quark_counts_t mul, add;
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_MUL, 64, 2 * 10, &mul);
+    asim_quark_job(16, ASIM_QUARK_ALL_MODES, ASIM_QUARK_ADD, 64, 10, &add);
+    assert_int_equal(cost.cycles, mul.cycles + add.cycles);
+    assert_int_equal(cost.cycles, 20 * (1 + 8) + 4 + 10 * (1 + 8) + 4);
+    /* x, rotate(x) and the two products as operand A; cos, sin and the products as B */
+    assert_int_equal(cost.read_a_bits, 3 * 10 * 64 * 8);
+    assert_int_equal(cost.read_b_bits, 3 * 10 * 64 * 8);
+    assert_int_equal(cost.actions[ASIM_ACT_SRAM_WRITE_BITS], 3 * 10 * 64 * 8);
+    asim_unit_free(u);
+}
+
 int main(void)
 {
     *test_rng_seed() = 0x9a4c;
@@ -288,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_timing_closed_form),
         cmocka_unit_test(test_values_equal_kernels),
         cmocka_unit_test(test_unit_ops),
+        cmocka_unit_test(test_unit_llm_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

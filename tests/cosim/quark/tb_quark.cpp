@@ -1,10 +1,11 @@
 // tb_nonlinear.cpp: lockstep cosim of rtl/quark/quark_unit.v against the step model
 // (sim/quark/quark_step.c), with every result also checked against the bit-exact C kernels
-// (asim_nl_run with impl quark; asim_nl_tanh_quark; a + b for the add). The kernels and the
-// step model share Appro-Exp and Appro-LN (asim_nl_quark_exp / _ln), so every row whose real
-// inputs lie in [-8, 8] is also checked against plain double math (nl_ref.c: exp, log, erf;
-// std::tanh) within the per-mode bounds of reference_bound() below, which the kernels'
-// measured worst cases (docs/nonlinear-accuracy.md, 8-bit inputs spanning [-8, 8)) set.
+// (asim_quark_row_kernel: asim_nl_run with impl quark, the tanh and ReLU kernels, a + b and
+// a * b). The kernels and the step model share Appro-Exp and Appro-LN (asim_nl_quark_exp /
+// _ln), so every row whose real inputs lie in [-8, 8] is also checked against plain double
+// math (nl_ref.c: exp, log, erf; std::tanh, max(x, 0)) within the per-mode bounds of
+// reference_bound() below, which the kernels' measured worst cases
+// (docs/nonlinear-accuracy.md, 8-bit inputs spanning [-8, 8)) set.
 //
 // One binary per configuration (compile definitions QUARK_N, QUARK_IW, QUARK_MODES, QUARK_NAME and
 // the Verilated class QUARK_VCLASS declared in QUARK_VHEADER). Stimulus, all from --seed: a
@@ -53,7 +54,7 @@ std::vector<cosim::Port> port_table()
 {
     return {
         {"rst", 1, true, 1}, {"out_ready", 1, true, 1}, {"cmd_valid", 1, true, 1},
-        {"cmd_mode", 3, true, 1}, {"cmd_len", ASIM_QUARK_LEN_BITS, true, 1},
+        {"cmd_mode", ASIM_QUARK_MODE_BITS, true, 1}, {"cmd_len", ASIM_QUARK_LEN_BITS, true, 1},
         {"cmd_m", 31, true, 1}, {"cmd_e", 6, true, 1}, {"cmd_pb", 5, true, 1},
         {"cmd_k", ASIM_QUARK_K_BITS, true, 1}, {"x_valid", 1, true, 1},
         {"x_data", N * IW, true, N},
@@ -81,8 +82,9 @@ struct Row {
 
 // How far a QUARK output may be from the double reference for an input x = scale * code in
 // [-8, 8], from the published approximations rather than from our code:
-// - softmax, GELU, LayerNorm: about 1.5x the kernels' measured worst case
-//   (docs/nonlinear-accuracy.md: 0.0121, 0.0421, 0.0298), plus the softmax output's LSB;
+// - softmax, GELU, LayerNorm, SiLU, RMSNorm: about 1.5x the kernels' measured worst case
+//   (docs/nonlinear-accuracy.md: 0.0121, 0.0421, 0.0298, 0.0417, 0.0312), plus the softmax
+//   output's LSB;
 // - exp, relative: the 2^f polynomial (1.3% near f = -1) plus Appro-Exp's log2(e) ~= 1.4375
 //   (1.4427 exact), off by ln 2 * 0.0052 |x| = 0.36% per unit of |x|;
 // - ln: the mantissa polynomial (0.0081 in log2) plus Appro-LN's ln 2 ~= 0.6875 (0.6931
@@ -91,7 +93,8 @@ struct Row {
 //   for 16-bit codes, beyond the 0.044 that 8-bit codes show in the accuracy table;
 // - div, relative: the two ln errors' 0.0057 terms cancel but for log2 |a / b| <= 7; 12%,
 //   plus the Q.14 output's LSB for tiny quotients;
-// - tanh = 2 sigmoid(2x) - 1: twice the sigmoid's error, 0.03.
+// - tanh = 2 sigmoid(2x) - 1: twice the sigmoid's error, 0.03;
+// - ReLU: exact.
 double reference_bound(asim_quark_mode_t mode, unsigned prob_bits, double ref, double x,
                        int32_t code)
 {
@@ -102,6 +105,9 @@ double reference_bound(asim_quark_mode_t mode, unsigned prob_bits, double ref, d
     case ASIM_QUARK_EXP: return 0.002 + (0.02 + 0.0055 * std::fabs(x)) * std::fabs(ref);
     case ASIM_QUARK_LN: return 0.012 + 0.0058 * std::log2(std::fabs((double)code));
     case ASIM_QUARK_DIV: return 0.12 * std::fabs(ref) + std::ldexp(1.0, -ASIM_NL_QF);
+    case ASIM_QUARK_SILU: return 0.065;
+    case ASIM_QUARK_RMSNORM: return 0.047;
+    case ASIM_QUARK_RELU: return 0.0;
     default: return 0.03; /* tanh */
     }
 }
@@ -151,7 +157,7 @@ public:
         put(in, P_OUT_READY, rng_.chance(p_out_));
         bool cv = !rst && !cmds_.empty() && rng_.chance(p_cmd_);
         Cmd c = cv ? cmds_.front()
-                   : Cmd{(unsigned)rng_.below(8), (unsigned)rng_.below(32), (unsigned)rng_.below(64),
+                   : Cmd{(unsigned)rng_.below(1u << ASIM_QUARK_MODE_BITS), (unsigned)rng_.below(32), (unsigned)rng_.below(64),
                          (uint32_t)rng_.next(), (uint32_t)rng_.next(), rng_.next()};
         put(in, P_CMD_VALID, cv);
         put(in, P_CMD_MODE, c.mode);
@@ -238,7 +244,7 @@ public:
         s += "; against double math (rows, worst error / bound):";
         for (int m = 0; m < ASIM_QUARK_MODE_COUNT; m++) {
             char b[64];
-            if (m == ASIM_QUARK_ADD)
+            if (exact_mode((asim_quark_mode_t)m))
                 continue;
             std::snprintf(b, sizeof b, " %s %llu %.2f", asim_quark_mode_name((asim_quark_mode_t)m),
                           (unsigned long long)rows_vs_reference_[m], worst_ratio_[m]);
@@ -305,6 +311,12 @@ private:
 
     static bool enabled(unsigned mode) { return (MODES >> mode) & 1u; }
 
+    // Modes whose results are exact integers: no double reference needed.
+    static bool exact_mode(asim_quark_mode_t mode)
+    {
+        return mode == ASIM_QUARK_ADD || mode == ASIM_QUARK_MUL;
+    }
+
     int32_t code(int lo, int hi) { return lo + (int32_t)rng_.below((uint64_t)(hi - lo + 1)); }
 
     // Builds one row (directed prologue first), its command, its beats and its expected
@@ -324,6 +336,11 @@ private:
             {ASIM_QUARK_EXP, N + 1, EXTREME},       {ASIM_QUARK_LN, N - 1, EXTREME},
             {ASIM_QUARK_DIV, HALF + 1, EXTREME},    {ASIM_QUARK_ADD, N + 1, EXTREME},
             {ASIM_QUARK_SOFTMAX, 197, RANDOM},      {ASIM_QUARK_LAYERNORM, 192, RANDOM},
+            {ASIM_QUARK_SILU, 1, RANDOM},           {ASIM_QUARK_SILU, N + 1, EXTREME},
+            {ASIM_QUARK_RMSNORM, 1, RANDOM},        {ASIM_QUARK_RMSNORM, N - 1, RANDOM},
+            {ASIM_QUARK_RMSNORM, 2 * N + 1, EQUAL}, {ASIM_QUARK_RMSNORM, N, EXTREME},
+            {ASIM_QUARK_RMSNORM, 768, RANDOM},      {ASIM_QUARK_RELU, N + 1, EXTREME},
+            {ASIM_QUARK_MUL, 1, RANDOM},            {ASIM_QUARK_MUL, HALF + 1, EXTREME},
         };
         asim_quark_mode_t mode;
         size_t n;
@@ -372,27 +389,12 @@ private:
         row.b = b;
         row.scale = scale;
         row.prob_bits = pb;
-        Cmd c = {mode, pb, dy.e, (uint32_t)n, (uint32_t)dy.m, 0};
-        if (mode == ASIM_QUARK_LN)
-            c.k = asim_fx_wrap(asim_nl_quark_ln_offset(scale), ASIM_QUARK_K_BITS);
-        if (mode == ASIM_QUARK_LAYERNORM)
-            c.k = (uint64_t)asim_nl_quark_mean_recip(n);
+        Cmd c = {mode, pb, dy.e, (uint32_t)n, (uint32_t)dy.m, asim_quark_cmd_k(mode, n, scale)};
         asim_status_t st = ASIM_OK;
-        if (!enabled(mode)) {
-            /* zeros */
-        } else if (mode == ASIM_QUARK_ADD) {
-            for (size_t i = 0; i < n; i++)
-                row.want[i] = x[i] + b[i];
-        } else if (mode == ASIM_QUARK_TANH) {
-            st = asim_nl_tanh_quark(x.data(), n, &in, row.want.data(), &out);
-        } else {
-            static const asim_nl_func_t func[] = {ASIM_NL_SOFTMAX, ASIM_NL_GELU,
-                                                  ASIM_NL_LAYERNORM, ASIM_NL_EXP, ASIM_NL_LN,
-                                                  ASIM_NL_DIV};
-            asim_nl_op_t op = {ASIM_NL_QUARK, func[mode], pb};
-            asim_error_t err;
-            st = asim_nl_run(&op, x.data(), b.data(), n, &in, &in, row.want.data(), &out, &err);
-        }
+        out.scale = 0;
+        if (enabled(mode)) /* else zeros */
+            st = asim_quark_row_kernel(mode, x.data(), b.data(), n, &in, pb, row.want.data(),
+                                       &out);
         row.out_scale = out.scale;
         if (st != ASIM_OK) {
             std::printf("cosim: kernel refused row %u (%s, %zu elements)\n", row.id,
@@ -457,11 +459,11 @@ private:
 
     // The independent oracle: row r's outputs against double math within reference_bound(),
     // for rows whose real inputs (and divisors) lie in [-8, 8] and, for div, whose quotients
-    // stay within 128 (the kernels' measured range); other rows and the exact add are left
-    // to the bit-exact check.
+    // stay within 128 (the kernels' measured range); other rows and the exact add and
+    // multiply are left to the bit-exact check.
     bool check_reference(uint64_t cycle, const Row &r)
     {
-        if (r.mode == ASIM_QUARK_ADD)
+        if (exact_mode(r.mode))
             return true;
         size_t n = r.x.size();
         for (size_t i = 0; i < n; i++)
@@ -472,10 +474,14 @@ private:
         if (r.mode == ASIM_QUARK_TANH) {
             for (size_t i = 0; i < n; i++)
                 ref[i] = std::tanh(r.scale * r.x[i]);
+        } else if (r.mode == ASIM_QUARK_RELU) {
+            for (size_t i = 0; i < n; i++)
+                ref[i] = r.x[i] > 0 ? r.scale * r.x[i] : 0.0;
         } else {
-            static const asim_nl_func_t func[] = {ASIM_NL_SOFTMAX, ASIM_NL_GELU,
-                                                  ASIM_NL_LAYERNORM, ASIM_NL_EXP, ASIM_NL_LN,
-                                                  ASIM_NL_DIV};
+            static const asim_nl_func_t func[] = {
+                ASIM_NL_SOFTMAX, ASIM_NL_GELU, ASIM_NL_LAYERNORM, ASIM_NL_EXP, ASIM_NL_LN,
+                ASIM_NL_DIV, ASIM_NL_FUNC_COUNT, ASIM_NL_FUNC_COUNT, ASIM_NL_SILU,
+                ASIM_NL_RMSNORM};
             asim_nl_ref_codes(func[r.mode], r.x.data(), r.b.data(), n, r.scale, r.scale,
                               v.data(), ref.data());
         }
