@@ -39,7 +39,7 @@ module qmm_lane (
     wire [1:0] leaf [0:7];     // per bit: -1, 0, +1
     wire a1s = amode == 2'd0 & asigned;
     wire [3:0] vbits = nv << amode;                 // valid bits: nv * A <= 8
-    wire [2:0] top = {amode[1], amode[1] | amode[0], amode != 2'd0};   // A - 1
+    wire [2:0] top = {amode == 2'd3, amode[1], amode != 2'd0};   // A - 1
     genvar i;
     generate
         for (i = 0; i < 8; i = i + 1) begin : el
