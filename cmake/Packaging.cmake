@@ -44,6 +44,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)     # Depends from the program's shared libraries
-# libyaml-cpp-dev: what a program linking the static libasim needs (accelsim.pc).
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libyaml-cpp-dev, gnuplot, gtkwave")
+# libyaml-cpp-dev, libcjson-dev, libprotobuf-c-dev: what a program linking the static libasim
+# needs (accelsim.pc).
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libyaml-cpp-dev, libcjson-dev, libprotobuf-c-dev, gnuplot, gtkwave")
 include(CPack)

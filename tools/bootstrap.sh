@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages accelsim needs, only those that are missing.
-#   tools/bootstrap.sh run    what building and running needs: a C/C++ compiler, CMake and
-#                             yaml-cpp (tools/run.sh);
+#   tools/bootstrap.sh run    what building and running needs: a C/C++ compiler, CMake,
+#                             yaml-cpp, cJSON, and protobuf-c with onnx.proto for the
+#                             ONNX importer (tools/run.sh);
 #   tools/bootstrap.sh test   that plus what the tests need: CMocka, valgrind, Verilator, Yosys,
 #                             SystemC, clang and its sanitizer runtime, GNU parallel,
 #                             gnuplot and python3, and for the scale-out tests (tests/slurm) a
@@ -9,7 +10,8 @@
 # Safe to run again.
 set -eu
 
-RUN_PKGS="build-essential cmake libyaml-cpp-dev"
+RUN_PKGS="build-essential cmake libyaml-cpp-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler
+libonnx-dev"
 TEST_PKGS="pkg-config libcmocka-dev verilator libsystemc-dev yosys parallel gnuplot
 clang libclang-rt-14-dev valgrind python3 python3-numpy
 slurm-wlm munge openssh-server openssh-client rsync"

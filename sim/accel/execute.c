@@ -70,14 +70,6 @@ static void occupy(asim_sim_t *s, asim_cycle_t now, uint64_t in, uint64_t out)
     s->occupancy[s->n_occupancy++] = (asim_sample_t){now, s->buffer_bits};
 }
 
-/* Bits a tile loads into the buffers (0 when its operands are already there). */
-static uint64_t tile_load_bits(const asim_sim_t *s, const asim_insn_t *insn)
-{
-    asim_tile_t tile;
-    asim_plan_tile(&s->prog.plans[insn->op], s->graph, insn->op, insn->tile, &tile);
-    return tile.load_act_bits + tile.load_weight_bits;
-}
-
 static void add_actions(op_state_t *o, const asim_cost_t *c)
 {
     for (int a = 0; a < ASIM_ACT_COUNT; a++)
@@ -119,13 +111,18 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
     add_actions(&s->ops[op], &job->cost);
     asim_layer_t *l = &s->layers[op];
     l->dram_bits += job->work.bits;
+    const asim_op_t *gop = &s->graph->ops[op];
     if (job->work.store) {
         l->dram_store_bits += job->work.bits;
+        if (gop->out_cache)
+            l->dram_kv_write_bits += job->work.bits;
     } else {
         asim_tile_t tile;
         asim_plan_tile(&s->prog.plans[op], s->graph, op, insn->tile, &tile);
         l->dram_load_a_bits += tile.load_act_bits;
         l->dram_load_b_bits += tile.load_weight_bits;
+        if (gop->b_cache)
+            l->dram_kv_read_bits += tile.load_weight_bits;
         occupy(s, now, job->work.bits, 0);
     }
     if (job->work.bits)
@@ -162,7 +159,7 @@ void asim_controller_on_compute_done(void *ctx, asim_port_t *port, asim_cycle_t 
     record_span(s, s->prog.queues[q].name, op, job->start, now, "compute");
     o->computed++;
     o->last_compute_end = now;
-    occupy(s, now, 0, tile_load_bits(s, insn));
+    occupy(s, now, 0, qs->tile.load_act_bits + qs->tile.load_weight_bits); /* set at issue */
     layer_end(s, op, now);
     s->done_at[gid(s, q, qs->head - 1)] = now;
     push_tokens(s, insn);

@@ -71,26 +71,26 @@ static void residency(const asim_buffers_t *mp, const asim_graph_t *g, size_t in
                             : c * op->rows * op->cols * (uint64_t)op->a_bits;
     uint64_t out_bits = asim_op_outputs(op) * (uint64_t)op->out_bits;
     plan->a_resident = index > 0 && in_bits <= half;
-    plan->out_resident = index + 1 < g->len && out_bits <= half;
+    plan->out_resident = index + 1 < g->len && out_bits <= half && !op->out_cache;
     if (gemm && op->b_is_weight)
         plan->b_resident = mp->pinned;
     else if (gemm)
-        plan->b_resident = index > 0 && c * op->k * op->n * (uint64_t)op->b_bits <= half;
+        plan->b_resident = index > 0 && !op->b_cache &&
+                           c * op->k * op->n * (uint64_t)op->b_bits <= half;
     else
         plan->b_resident = true;
 }
 
 /* The op cut to an (m, n, k) GEMM tile or an r-row vector tile, one instance. */
-static asim_op_t tile_shape(const asim_op_t *op, uint64_t m, uint64_t n, uint64_t k)
+static void tile_shape(const asim_op_t *op, uint64_t m, uint64_t n, uint64_t k, asim_op_t *s)
 {
-    asim_op_t s = *op;
-    s.count = 1;
+    *s = *op; /* in place: the executor asks for a tile's shape several times per tile */
+    s->count = 1;
     if (op->kind == ASIM_OP_GEMM) {
-        s.m = m, s.n = n, s.k = k;
+        s->m = m, s->n = n, s->k = k;
     } else {
-        s.rows = m, s.cols = n;
+        s->rows = m, s->cols = n;
     }
-    return s;
 }
 
 static asim_cycle_t unit_cycles(const asim_unit_t *u, const asim_op_t *shape)
@@ -159,7 +159,8 @@ static double estimate(const asim_buffers_t *mp, const asim_unit_t *u, const asi
     uint64_t f[3];
     asim_plan_folds(p, op, f);
     uint64_t fk = f[2], per_instance = f[0] * f[1] * f[2], count = gemm ? op->count : 1;
-    asim_op_t shape = tile_shape(op, p->tm, p->tn, p->tk);
+    asim_op_t shape;
+    tile_shape(op, p->tm, p->tn, p->tk, &shape);
     double c = (double)unit_cycles(u, &shape);
     asim_tile_t first, steady;
     tile_traffic(p, op, p->tm, p->tn, p->tk, true, fk == 1, &first);
@@ -234,11 +235,12 @@ void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index
     dims_of(op, d);
     asim_plan_folds(plan, op, f);
     uint64_t dm = d[0], dn = d[1], dk = d[2], fn = f[1], fk = f[2];
-    uint64_t per_instance = f[0] * fn * fk, local = t % per_instance;
-    uint64_t ki = local % fk, ni = (local / fk) % fn, mi = local / (fk * fn);
+    uint64_t per_instance = f[0] * fn * fk, local = asim_mod(t, per_instance);
+    uint64_t kn = asim_div(local, fk), ki = local - kn * fk, mi = asim_div(kn, fn);
+    uint64_t ni = kn - mi * fn;
     uint64_t tm = asim_min_u64(plan->tm, dm - mi * plan->tm);
     uint64_t tn = asim_min_u64(plan->tn, dn - ni * plan->tn);
     uint64_t tk = asim_min_u64(plan->tk, dk - ki * plan->tk);
-    tile->shape = tile_shape(op, tm, tn, tk);
+    tile_shape(op, tm, tn, tk, &tile->shape);
     tile_traffic(plan, op, tm, tn, tk, local == 0, ki + 1 == fk, tile);
 }

@@ -7,7 +7,9 @@
  * consumer's input must coexist); otherwise the producer stores it to DRAM and the consumer
  * loads it. The model's input comes from DRAM and its final output goes to DRAM. Weights
  * come from DRAM with every op (buffers.weights: stream) or live on chip for the whole run
- * (pinned; the model's weights must then fit buffers.weight_kib).
+ * (pinned; the model's weights must then fit buffers.weight_kib). The KV cache is in DRAM: an
+ * op that appends to it (out_cache) always stores its output, and a GEMM whose B is read from
+ * it (b_cache) always loads B, into the weight buffer like a streamed weight.
  *
  * Tiling: a GEMM is cut into tm x tn x tk tiles, k innermost (partial sums stay on chip),
  * then n, then m; each tile's streamed operands must fit one slot of their buffer (half the

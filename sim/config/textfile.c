@@ -21,8 +21,8 @@ asim_status_t asim_text_check(const char *name, const char *text, size_t len,
     return ASIM_OK;
 }
 
-asim_status_t asim_read_text_file(const char *path, size_t max, char **text, size_t *len,
-                                  asim_error_t *err)
+asim_status_t asim_read_file(const char *path, size_t max, char **data, size_t *len,
+                             asim_error_t *err)
 {
     struct stat st;
     if (stat(path, &st) != 0)
@@ -56,15 +56,22 @@ asim_status_t asim_read_text_file(const char *path, size_t max, char **text, siz
         free(buf);
         return asim_error_set(err, ASIM_EIO, path, "file changed while being read");
     }
-    asim_status_t checked = asim_text_check(path, buf, n, err);
-    if (checked != ASIM_OK) {
-        free(buf);
-        return checked;
-    }
     buf[n] = '\0';
-    *text = buf;
+    *data = buf;
     *len = n;
     return ASIM_OK;
+}
+
+asim_status_t asim_read_text_file(const char *path, size_t max, char **text, size_t *len,
+                                  asim_error_t *err)
+{
+    asim_status_t st = asim_read_file(path, max, text, len, err);
+    if (st != ASIM_OK)
+        return st;
+    st = asim_text_check(path, *text, *len, err);
+    if (st != ASIM_OK)
+        free(*text);
+    return st;
 }
 
 asim_status_t asim_parse_int(const char *text, int64_t min, int64_t max, int64_t *out)

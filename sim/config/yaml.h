@@ -73,8 +73,13 @@ const char *asim_closest_name(const char *word, const char *const *first, size_t
 /* Refuses text with NUL bytes (binary data), naming the offset. */
 asim_status_t asim_text_check(const char *name, const char *text, size_t len, asim_error_t *err);
 
-/* Reads a whole file (at most max bytes) into a NUL-terminated buffer the caller frees.
- * Refuses unreadable paths, directories, oversize and binary (NUL-containing) files. */
+/* Reads a whole file (at most max bytes) into a buffer the caller frees, with a NUL after
+ * its len bytes. Refuses unreadable paths, directories and oversize files; a regular file's
+ * size is checked before anything is allocated. */
+asim_status_t asim_read_file(const char *path, size_t max, char **data, size_t *len,
+                             asim_error_t *err);
+
+/* asim_read_file, refusing binary (NUL-containing) files too. */
 asim_status_t asim_read_text_file(const char *path, size_t max, char **text, size_t *len,
                                   asim_error_t *err);
 

@@ -100,6 +100,21 @@ asim_status_t asim_op_check(const asim_op_t *op, char *why, size_t n)
         snprintf(why, n, "op '%s': bit widths must be 1 to 32", op->name);
         return ASIM_ERANGE;
     }
+    if (op->b_cache && (!gemm || op->b_is_weight)) {
+        snprintf(why, n, "op '%s': only a GEMM with an activation B reads it from the KV cache",
+                 op->name);
+        return ASIM_EMODEL;
+    }
+    if (op->causal && op->kind != ASIM_OP_SOFTMAX) {
+        snprintf(why, n, "op '%s': only a softmax is causal", op->name);
+        return ASIM_EMODEL;
+    }
+    if (op->group > ASIM_MODEL_MAX_COUNT || d1 % asim_op_group(op) != 0) {
+        snprintf(why, n, "op '%s': group %u must divide its %s (%llu) and be at most %u",
+                 op->name, op->group, gemm ? "m" : "rows", (unsigned long long)d1,
+                 ASIM_MODEL_MAX_COUNT);
+        return ASIM_ERANGE;
+    }
     return ASIM_OK;
 }
 
@@ -185,9 +200,15 @@ static void consumer_row(const asim_op_t *op, unsigned k, uint64_t *row, uint64_
         *row = op->k, *alt = op->n; /* K^T (k x n read as n rows of k) or V (k rows of n) */
 }
 
+uint64_t asim_op_group(const asim_op_t *op)
+{
+    return op->group > 1 ? op->group : 1;
+}
+
+/* A grouped op's instance holds `group` heads' rows stacked; unstacked they sit side by side. */
 static uint64_t producer_row(const asim_op_t *op)
 {
-    return (op->kind == ASIM_OP_GEMM ? op->n : op->cols) * op->count;
+    return (op->kind == ASIM_OP_GEMM ? op->n : op->cols) * op->count * asim_op_group(op);
 }
 
 asim_status_t asim_graph_check(const asim_graph_t *g, const char *source, asim_error_t *err)

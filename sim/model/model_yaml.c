@@ -109,6 +109,15 @@ static asim_status_t opt_int(yloader_t *L, const asim_yaml_node_t *map, const ch
 
 static asim_status_t load_ops(yloader_t *L, const asim_yaml_node_t *seq, const char *prefix);
 
+/* Index of a scalar's text in words (NULL-terminated), or -1. */
+static int scalar_word(const asim_yaml_node_t *n, const char *const *words)
+{
+    for (int i = 0; n->kind == ASIM_YAML_SCALAR && words[i]; i++)
+        if (strcmp(n->text, words[i]) == 0)
+            return i;
+    return -1;
+}
+
 /* An input name: `input` (the model's), the name of an enclosing repeat block (that block's
  * input), or an op listed before, by its name in the innermost block that has it or in full. */
 static bool resolve_input(const yloader_t *L, const char *name, uint32_t *out)
@@ -161,9 +170,10 @@ static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char
 {
     static const char *const gemm_keys[] = {"name", "op", "m", "n", "k", "count", "a_bits",
                                             "b_bits", "out_bits", "b", "a_reuse", "inputs",
-                                            NULL};
+                                            "group", "out", NULL};
     static const char *const vec_keys[] = {"name", "op", "rows", "cols", "count", "a_bits",
-                                           "out_bits", "inputs", NULL};
+                                           "out_bits", "inputs", "group", "out", "causal",
+                                           NULL};
     const asim_yaml_node_t *f;
     asim_op_t op = {.count = 1, .a_bits = L->a_bits, .b_bits = L->b_bits,
                     .out_bits = L->out_bits, .b_is_weight = true};
@@ -176,15 +186,20 @@ static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char
                                              "characters");
     if ((st = require(L, n, "op", &f)) || (st = get_text(L, f, "op", kind, sizeof kind)))
         return st;
-    if (!asim_op_kind_parse(kind, &op.kind))
+    if (!asim_op_kind_parse(kind, &op.kind)) {
+        char kinds[160] = "";
+        size_t used = 0;
+        for (int i = 0; i < ASIM_OP_KIND_COUNT; i++)
+            used += (size_t)snprintf(kinds + used, sizeof kinds - used, "%s%s", i ? ", " : "",
+                                     asim_op_kind_name((asim_op_kind_t)i));
         return asim_error_at(L->err, ASIM_EMODEL, L->file, f->line, f->col,
-                             "unknown op '%s' (gemm, softmax, gelu, layernorm, add, tanh, relu)",
-                             kind);
+                             "unknown op '%s' (%s)", kind, kinds);
+    }
     bool is_gemm = op.kind == ASIM_OP_GEMM;
     if ((st = check_keys(L, n, is_gemm ? gemm_keys : vec_keys,
                          is_gemm ? "a gemm op" : "a vector op")))
         return st;
-    int64_t v[3], count = 1, a = op.a_bits, b = op.b_bits, o = op.out_bits, reuse = 1;
+    int64_t v[3], count = 1, a = op.a_bits, b = op.b_bits, o = op.out_bits, reuse = 1, group = 1;
     const char *const dims[3] = {is_gemm ? "m" : "rows", is_gemm ? "n" : "cols", "k"};
     for (int i = 0; i < (is_gemm ? 3 : 2); i++)
         if ((st = require(L, n, dims[i], &f)) ||
@@ -193,19 +208,35 @@ static asim_status_t load_op(yloader_t *L, const asim_yaml_node_t *n, const char
     if ((st = opt_int(L, n, "count", 1, ASIM_MODEL_MAX_COUNT, &count)) ||
         (st = opt_int(L, n, "a_bits", 1, 32, &a)) || (st = opt_int(L, n, "b_bits", 1, 32, &b)) ||
         (st = opt_int(L, n, "out_bits", 1, 32, &o)) ||
-        (st = opt_int(L, n, "a_reuse", 1, 1024, &reuse)))
+        (st = opt_int(L, n, "a_reuse", 1, 1024, &reuse)) ||
+        (st = opt_int(L, n, "group", 1, ASIM_MODEL_MAX_COUNT, &group)))
         return st;
     op.a_reuse = (uint32_t)reuse;
+    op.group = (uint32_t)group;
     if ((f = asim_yaml_get(n, "b"))) {
-        bool weight = f->kind == ASIM_YAML_SCALAR && strcmp(f->text, "weight") == 0;
-        bool shared = f->kind == ASIM_YAML_SCALAR && strcmp(f->text, "shared") == 0;
-        if (!weight && !shared &&
-            (f->kind != ASIM_YAML_SCALAR || strcmp(f->text, "activation") != 0))
+        static const char *const b_words[] = {"weight", "shared", "activation", "cache", NULL};
+        int w = scalar_word(f, b_words);
+        if (w < 0)
             return node_error(L, f, ASIM_ETYPE,
-                              "b: expected 'weight', 'shared' (an earlier op's weight) or "
-                              "'activation'");
-        op.b_is_weight = weight || shared;
-        op.b_shared = shared;
+                              "b: expected 'weight', 'shared' (an earlier op's weight), "
+                              "'activation' or 'cache' (an activation read from the KV cache)");
+        op.b_is_weight = w <= 1;
+        op.b_shared = w == 1;
+        op.b_cache = w == 3;
+    }
+    if ((f = asim_yaml_get(n, "out"))) {
+        static const char *const out_words[] = {"cache", NULL};
+        if (scalar_word(f, out_words) < 0)
+            return node_error(L, f, ASIM_ETYPE, "out: expected 'cache' (the output is appended "
+                                                "to the KV cache)");
+        op.out_cache = true;
+    }
+    if ((f = asim_yaml_get(n, "causal"))) {
+        static const char *const bools[] = {"false", "true", NULL};
+        int w = scalar_word(f, bools);
+        if (w < 0)
+            return node_error(L, f, ASIM_ETYPE, "causal: expected true or false");
+        op.causal = w == 1;
     }
     if (is_gemm) {
         op.m = (uint64_t)v[0], op.n = (uint64_t)v[1], op.k = (uint64_t)v[2];

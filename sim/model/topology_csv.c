@@ -1,11 +1,20 @@
 /*
  * topology_csv.c: SCALE-Sim GEMM topology files.
  *
- * Format (as SCALE-Sim reads it with mnk inputs): a header row `Layer,M,N,K,` and one row
- * per layer `name, M, N, K,`, where the layer multiplies an M x K input by a K x N filter.
+ * Two formats, told apart by the header (docs/model-format.md):
+ * - GEMM (as SCALE-Sim reads it with mnk inputs): a header row `Layer,M,N,K,` and one row
+ *   per layer `name, M, N, K,`, where the layer multiplies an M x K input by a K x N filter.
+ * - Convolution (SCALE-Sim's conv_nets): `Layer name, IFMAP Height, IFMAP Width, Filter
+ *   Height, Filter Width, Channels, Num Filter, Strides,` and one row per layer; each becomes
+ *   the im2col GEMM of asim_conv_lower, with SCALE-Sim's output size ceil((ifmap - filter
+ *   + stride) / stride) and no other padding.
+ *   A ninth column is the stride in width when the header names it `Stride...`; columns the
+ *   header leaves unnamed or names otherwise (notes such as Resnet50.csv's Eh, Ew, e2) are
+ *   ignored, as are rows with every field empty. A layer whose name contains `DP` is
+ *   depthwise, as in SCALE-Sim: one group per channel.
  * The trailing comma is optional; blank lines are skipped; spaces around fields are ignored.
  * A UTF-8 byte order mark is skipped; lines may end in LF, CR LF or CR.
- * Each row becomes a GEMM op with 8-bit operands and a weight B.
+ * Each row becomes a GEMM op with 8-bit operands and a weight B, reading the model's input.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -15,10 +24,13 @@
 #include "asim/model.h"
 #include "config/yaml.h"
 
-#define CSV_MAX_FIELDS 8
+#define CSV_MAX_FIELDS 16
+#define CONV_FIELDS 8 /* name and seven sizes */
 #define CSV_MAX_BYTES (16u << 20)
 
 static asim_status_t parse_csv(const char *path, char *text, asim_graph_t *g, asim_error_t *err);
+static asim_status_t add_layer(const char *path, int line, asim_op_t *op, asim_graph_t *g,
+                               asim_error_t *err);
 
 static char *trim(char *s)
 {
@@ -75,12 +87,66 @@ static asim_status_t parse_row(const char *path, int line, char **f, int n, asim
                                  f[i + 1], ASIM_MODEL_MAX_DIM);
     }
     op.m = (uint64_t)v[0], op.n = (uint64_t)v[1], op.k = (uint64_t)v[2];
-    op.inputs[0] = ASIM_INPUT_MODEL; /* SCALE-Sim layers are independent GEMMs */
-    op.n_inputs = 1;
+    return add_layer(path, line, &op, g, err);
+}
+
+/* One convolution row; stride_w_col is the index of the stride-width column or 0. */
+static asim_status_t parse_conv_row(const char *path, int line, char **f, int n,
+                                    int stride_w_col, asim_graph_t *g, asim_error_t *err)
+{
+    static const char *const names[] = {"IFMAP Height", "IFMAP Width", "Filter Height",
+                                        "Filter Width", "Channels", "Num Filter", "Strides",
+                                        "Stride width"};
+    int want = stride_w_col ? stride_w_col + 1 : CONV_FIELDS;
+    if (n > CSV_MAX_FIELDS)
+        return asim_error_at(err, ASIM_ESYNTAX, path, line, 0, "too many fields");
+    if (n < want)
+        return asim_error_at(err, ASIM_ESYNTAX, path, line, 0,
+                             "expected %d fields 'Layer name, IFMAP Height, IFMAP Width, Filter "
+                             "Height, Filter Width, Channels, Num Filter, Strides,' but found %d",
+                             want, n);
+    if (f[0][0] == '\0' || strlen(f[0]) >= sizeof g->ops->name)
+        return asim_error_at(err, ASIM_ESYNTAX, path, line, 0,
+                             "layer name must be 1 to 63 characters");
+    int64_t v[8];
+    for (int i = 0; i < want - 1; i++) {
+        asim_status_t st = asim_parse_int(f[i + 1], 1, ASIM_MODEL_MAX_DIM, &v[i]);
+        if (st != ASIM_OK)
+            return asim_error_at(err, st, path, line, 0,
+                                 "%s = '%s' must be an integer from 1 to %u", names[i],
+                                 f[i + 1], ASIM_MODEL_MAX_DIM);
+    }
+    bool depthwise = strstr(f[0], "DP") != NULL;
+    asim_conv_t c = {.batch = 1, .in_h = (uint64_t)v[0], .in_w = (uint64_t)v[1],
+                     .filt_h = (uint64_t)v[2], .filt_w = (uint64_t)v[3],
+                     .channels = (uint64_t)v[4], .filters = (uint64_t)v[5],
+                     .stride_h = (uint64_t)v[6],
+                     .stride_w = (uint64_t)(stride_w_col ? v[7] : v[6]),
+                     .dilation_h = 1, .dilation_w = 1, .groups = 1, .ceil_mode = true};
+    if (depthwise) { /* SCALE-Sim: Num Filter filters on each channel, one channel at a time */
+        c.groups = c.channels;
+        c.filters = c.channels * (uint64_t)v[5];
+    }
+    asim_op_t op = {.count = 1, .a_bits = 8, .b_bits = 8, .out_bits = 8};
+    snprintf(op.name, sizeof op.name, "%s", f[0]);
     char why[160];
-    asim_status_t st = asim_op_check(&op, why, sizeof why);
+    asim_status_t st = asim_conv_lower(&c, &op, NULL, why, sizeof why);
+    if (st != ASIM_OK)
+        return asim_error_at(err, st, path, line, 0, "layer '%s': %s", f[0], why);
+    return add_layer(path, line, &op, g, err);
+}
+
+/* Checks and appends one layer; it reads the model's input (SCALE-Sim layers are
+ * independent). */
+static asim_status_t add_layer(const char *path, int line, asim_op_t *op, asim_graph_t *g,
+                               asim_error_t *err)
+{
+    op->inputs[0] = ASIM_INPUT_MODEL;
+    op->n_inputs = 1;
+    char why[160];
+    asim_status_t st = asim_op_check(op, why, sizeof why);
     if (st == ASIM_OK)
-        st = asim_graph_add(g, &op, NULL);
+        st = asim_graph_add(g, op, NULL);
     if (st != ASIM_OK)
         return asim_error_at(err, st, path, line, 0, "%s",
                              st == ASIM_ERANGE && g->len >= ASIM_MODEL_MAX_OPS
@@ -93,6 +159,14 @@ static bool is_conv_header(char **f, int n)
 {
     return n >= 2 && strcasecmp(trim(f[0]), "Layer name") == 0 &&
            strcasecmp(trim(f[1]), "IFMAP Height") == 0; /* untrimmed when over the field cap */
+}
+
+static bool all_empty(char **f, int n)
+{
+    for (int i = 0; i < n && i < CSV_MAX_FIELDS; i++)
+        if (f[i][0] != '\0')
+            return false;
+    return true;
 }
 
 static bool is_header(char **f, int n)
@@ -147,8 +221,8 @@ static asim_status_t parse_csv(const char *path, char *text, asim_graph_t *g, as
     if (dot)
         *dot = '\0';
 
-    bool header = false;
-    int line = 0;
+    bool header = false, conv = false;
+    int line = 0, stride_w_col = 0;
     if (strncmp(text, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark, as Excel writes */
         text += 3;
     for (char *row = text, *next; row && st == ASIM_OK; row = next) {
@@ -162,23 +236,26 @@ static asim_status_t parse_csv(const char *path, char *text, asim_graph_t *g, as
         char *f[CSV_MAX_FIELDS];
         int n = split_fields(row, f);
         if (!header) {
-            if (is_conv_header(f, n))
-                st = asim_error_at(err, ASIM_EUNSUPPORTED, path, line, 0,
-                                   "a SCALE-Sim convolution topology ('Layer name, IFMAP "
-                                   "Height, ...') is unsupported; give a GEMM topology "
-                                   "'Layer,M,N,K,' (a convolution is the GEMM M = output "
-                                   "pixels, N = filters, K = filter height x width x channels)");
-            else if (!is_header(f, n))
+            conv = is_conv_header(f, n);
+            if (conv && n > CSV_MAX_FIELDS)
+                st = asim_error_at(err, ASIM_ESYNTAX, path, line, 0, "too many fields");
+            else if (conv && n > CONV_FIELDS && strncasecmp(f[CONV_FIELDS], "Stride", 6) == 0)
+                stride_w_col = CONV_FIELDS;
+            else if (!conv && !is_header(f, n))
                 st = asim_error_at(err, ASIM_ESYNTAX, path, line, 0,
-                                   "expected the SCALE-Sim GEMM header 'Layer,M,N,K,'");
+                                   "expected the SCALE-Sim GEMM header 'Layer,M,N,K,' or the "
+                                   "convolution header 'Layer name, IFMAP Height, ...'");
             header = true;
             continue;
         }
-        st = parse_row(path, line, f, n, g, err);
+        if (conv && all_empty(f, n))
+            continue;
+        st = conv ? parse_conv_row(path, line, f, n, stride_w_col, g, err)
+                  : parse_row(path, line, f, n, g, err);
     }
     if (st == ASIM_OK && g->len == 0)
         st = asim_error_set(err, ASIM_EMODEL, path, "no layers (expected a header "
-                                                    "'Layer,M,N,K,' and one row per layer)");
+                                                    "and one row per layer)");
     if (st != ASIM_OK)
         asim_graph_free(g);
     return st;

@@ -148,6 +148,10 @@ static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, cons
         whole = true;
     if (whole)
         return pp->n_tiles - 1;
+    /* Grouped heads (model.h) stack rows token by token: go through the token's last row. */
+    uint64_t pg_rows = asim_op_group(prod), cg_rows = asim_op_group(cons);
+    if (pg_rows != cg_rows)
+        last_row = last_row / cg_rows * pg_rows + pg_rows - 1;
     uint64_t row = asim_min_u64(last_row, p_rows - 1);
     if (!pg)
         return (p_inst * prod->rows + row) / pp->tm;

@@ -387,7 +387,7 @@ uint64_t asim_graph_fingerprint(const asim_graph_t *g)
         uint64_t v[] = {(uint64_t)op->kind, op->m, op->n, op->k, op->rows, op->cols, op->count,
                         (uint64_t)op->a_bits, (uint64_t)op->b_bits, (uint64_t)op->out_bits,
                         op->b_is_weight, op->b_shared, op->a_reuse, op->n_inputs,
-                        op->inputs[0], op->inputs[1]};
+                        op->inputs[0], op->inputs[1], op->b_cache, op->out_cache, op->group};
         h = asim_fnv1a(op->name, strlen(op->name), h);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             h = asim_fnv1a(&v[k], sizeof v[k], h);

@@ -154,6 +154,39 @@ static void write_kinds_json(FILE *out, const asim_energy_t *e)
     fputc('}', out);
 }
 
+typedef struct {
+    bool used;                    /* some op reads or appends to the KV cache */
+    uint64_t read_bits, write_bits, dram_bits;
+} kv_totals_t;
+
+/* The run's KV-cache traffic and its whole DRAM traffic. */
+static kv_totals_t kv_totals(const asim_report_t *r)
+{
+    kv_totals_t kv = {0};
+    for (size_t i = 0; i < r->n_layers; i++) {
+        const asim_layer_t *l = &r->layers[i];
+        kv.used = kv.used || l->op->b_cache || l->op->out_cache;
+        kv.read_bits += l->dram_kv_read_bits;
+        kv.write_bits += l->dram_kv_write_bits;
+        kv.dram_bits += l->dram_bits;
+    }
+    return kv;
+}
+
+static void write_kv_text(FILE *out, const asim_report_t *r)
+{
+    kv_totals_t kv = kv_totals(r);
+    if (!kv.used)
+        return;
+    double mib = 1.0 / (8.0 * 1024 * 1024);
+    fprintf(out, "KV cache       read %.3f MiB, write %.3f MiB: %.1f%% of the %.3f MiB of DRAM "
+                 "traffic (%.3f GB/s over the run)\n",
+            (double)kv.read_bits * mib, (double)kv.write_bits * mib,
+            pct((double)(kv.read_bits + kv.write_bits), (double)kv.dram_bits),
+            (double)kv.dram_bits * mib,
+            asim_report_gbps(kv.dram_bits, r->total_cycles, r->cfg->clock_mhz));
+}
+
 bool asim_report_over_fmax(const asim_report_t *r, const asim_unit_resources_t *u)
 {
     return u->fmax_mhz > 0 && r->cfg->clock_mhz > u->fmax_mhz;
@@ -210,6 +243,7 @@ static void write_text(FILE *out, const asim_report_t *r)
     fprintf(out, "MACs           %llu (%.3f GOP at 2 ops/MAC)\n", (unsigned long long)r->macs,
             2e-9 * (double)r->macs);
     fprintf(out, "throughput     %.3f GOPS\n", r->gops);
+    write_kv_text(out, r);
     fprintf(out, "energy         %.6f mJ (", r->energy_mj);
     write_kinds_text(out, &r->energy);
     fprintf(out, ")\n");
@@ -407,6 +441,12 @@ static void write_json(FILE *out, const asim_report_t *r)
         fprintf(out, "%s\"%s\": %llu", i ? ", " : "", r->critical_path[i].queue,
                 (unsigned long long)r->critical_path[i].cycles);
     fprintf(out, "},\n");
+    kv_totals_t kv = kv_totals(r);
+    if (kv.used)
+        fprintf(out, "  \"kv_cache\": {\"read_bits\": %llu, \"write_bits\": %llu, "
+                     "\"dram_bits\": %llu},\n",
+                (unsigned long long)kv.read_bits, (unsigned long long)kv.write_bits,
+                (unsigned long long)kv.dram_bits);
     for (size_t i = 0; i < r->n_sections; i++)
         write_section_json(out, &r->sections[i]);
     fprintf(out, "  \"stats\": {");
@@ -427,7 +467,8 @@ static void write_json(FILE *out, const asim_report_t *r)
             fprintf(out, ", \"m\": %llu, \"n\": %llu, \"k\": %llu, \"b\": \"%s\"",
                     (unsigned long long)op->m, (unsigned long long)op->n,
                     (unsigned long long)op->k,
-                    op->b_shared ? "shared" : op->b_is_weight ? "weight" : "activation");
+                    op->b_shared ? "shared" : op->b_is_weight ? "weight" :
+                    op->b_cache ? "cache" : "activation");
         else
             fprintf(out, ", \"rows\": %llu, \"cols\": %llu", (unsigned long long)op->rows,
                     (unsigned long long)op->cols);
@@ -462,6 +503,10 @@ static void write_json(FILE *out, const asim_report_t *r)
                     (unsigned long long)l->dram_load_a_bits,
                     (unsigned long long)l->dram_load_b_bits,
                     (unsigned long long)l->dram_store_bits);
+        if (l->supported && (op->b_cache || op->out_cache))
+            fprintf(out, ", \"kv_cache_bits\": {\"read\": %llu, \"write\": %llu}",
+                    (unsigned long long)l->dram_kv_read_bits,
+                    (unsigned long long)l->dram_kv_write_bits);
         fprintf(out, ", \"energy_mj\": %.9g, \"energy_breakdown_mj\": ", l->energy_pj * 1e-9);
         write_kinds_json(out, &l->energy);
         if (!l->supported) {

@@ -6,10 +6,23 @@
 
 #include <stdint.h>
 
-/* ceil(a / b) for b >= 1. */
+/* a / b for b >= 1, by a 32-bit division when both fit: on the x86 cores before Ice Lake a
+ * 64-bit division takes several times longer, and tile indexing divides on every tile. */
+static inline uint64_t asim_div(uint64_t a, uint64_t b)
+{
+    return (a | b) >> 32 ? a / b : (uint32_t)a / (uint32_t)b;
+}
+
+/* a % b for b >= 1, the same way. */
+static inline uint64_t asim_mod(uint64_t a, uint64_t b)
+{
+    return (a | b) >> 32 ? a % b : (uint32_t)a % (uint32_t)b;
+}
+
+/* ceil(a / b) for b >= 1 (a + b - 1 must not wrap). */
 static inline uint64_t asim_ceil_div(uint64_t a, uint64_t b)
 {
-    return (a + b - 1) / b;
+    return asim_div(a + b - 1, b);
 }
 
 /* ceil(log2(x)): the bits that index x things; 0 for x <= 1. */

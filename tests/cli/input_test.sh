@@ -40,6 +40,12 @@ block_nodes)
     gen "'- a\n' * 1000001" nodes.yaml
     expect 'nodes\.yaml:1000000:3: more than 1000000 YAML nodes' check nodes.yaml
     ;;
+onnx_2gb)
+    # A sparse file: 2 GiB on paper, no disk; refused from its size before it is read.
+    truncate -s 2147483648 big.onnx
+    expect 'big\.onnx: file is larger than 2147483647 bytes' \
+        --config "$src/configs/systolic_32x32.yaml" --model big.onnx:batch=1
+    ;;
 deep_block)
     gen "''.join(' ' * i + 'k%d:\n' % i for i in range(600))" deep.yaml
     expect 'deep\.yaml:65:65: nesting deeper than 64 levels' check deep.yaml

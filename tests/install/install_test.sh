@@ -65,7 +65,7 @@ deb)
         { cat "$work/log"; fail "cpack -G DEB failed"; }
     deb=$(ls "$work"/pkg/*.deb)
     depends=$(dpkg-deb -f "$deb" Depends)
-    for lib in libyaml-cpp libstdc++6 libc6; do
+    for lib in libyaml-cpp libcjson1 libstdc++6 libc6; do
         echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"
     done
     dpkg-deb -c "$deb" | grep -q ' ./usr/share/man/man1/accelsim.1' || fail "no man page in the package"

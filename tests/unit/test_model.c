@@ -151,7 +151,8 @@ static void test_bad_builtin_specs(void **state)
     expect_model_error("vit_tiny:seq_len=5", ASIM_EKEY, "no parameter 'seq_len'");
     expect_model_error("vit_tiny:heads=5", ASIM_ERANGE, "not a multiple of heads");
     expect_model_error("bert_base:seq_len=1048576,dim=65536,heads=1", ASIM_ERANGE, "2^50");
-    expect_model_error("models/x.txt", ASIM_EARG, "must end in .yaml, .yml or .csv");
+    expect_model_error("models/x.txt", ASIM_EARG,
+                       "must end in .yaml, .yml, .csv, .json or .onnx");
     expect_model_error("/nonexistent.yaml", ASIM_EIO, "cannot open");
 }
 
@@ -276,7 +277,9 @@ static void test_bad_csvs(void **state)
     expect_csv_error("Layer,M,N,K,\nl1,1,2,\n", ":2: expected 4 fields");
     expect_csv_error("Layer,M,N,K,\nl1,1,2,3,\n\nl2,1,x,3,\n", ":4: N = 'x' must be an integer");
     expect_csv_error("Layer,M,N,K,\nl1,1,2,-3,\n", "K = '-3'");
-    expect_csv_error("Layer,M,N,K,\nl1,1,2,3,4,5,6,7,8,9\n", "too many fields");
+    expect_csv_error("Layer,M,N,K,\nl1,1,2,3,4,5,6,7,8,9\n", "expected 4 fields");
+    expect_csv_error("Layer,M,N,K,\nl1,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\n",
+                     "too many fields");
 }
 
 int main(void)

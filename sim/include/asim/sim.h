@@ -100,6 +100,8 @@ typedef struct {
     uint64_t dram_load_a_bits;    /* of which loads of A (a vector op's inputs) */
     uint64_t dram_load_b_bits;    /* loads of B (weights or an activation B) */
     uint64_t dram_store_bits;     /* stores of its results */
+    uint64_t dram_kv_read_bits;   /* of dram_load_b_bits: K or V read from the KV cache */
+    uint64_t dram_kv_write_bits;  /* of dram_store_bits: K or V appended to the KV cache */
     uint64_t sram_read_a_bits;    /* of act.sram_read_bits: reads of A (a vector op's first input) */
     uint64_t sram_read_b_bits;    /* reads of B (an add's second input); the rest: partial sums */
     double utilization;           /* useful work / unit peak over `busy`, 0..1 */
