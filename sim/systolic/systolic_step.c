@@ -134,7 +134,8 @@ asim_status_t asim_systolic_step_create(const asim_systolic_params_t *p,
     s->out_acc = calloc(c, sizeof *s->out_acc);
     s->out_data = calloc(c, sizeof *s->out_data);
     if (!s->pe || !s->penext || !s->rowoff || !s->coloff || !s->rowline || !s->colline ||
-        !s->wnext || !s->nnext || !s->cap || !s->capline || !s->out_valid || !s->out_acc || !s->out_data) {
+        !s->wnext || !s->nnext || !s->cap || !s->capline || !s->out_valid || !s->out_acc ||
+        !s->out_data) {
         asim_systolic_step_free(s);
         return asim_error_set(err, ASIM_ENOMEM, "systolic step model", "out of memory");
     }
