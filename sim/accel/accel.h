@@ -88,6 +88,8 @@ struct asim_sim {
 asim_unit_t *asim_board_route(const asim_sim_t *s, const asim_op_t *op);
 /* Sum of every unit's and the buffers' resources; true when within the device. */
 bool asim_board_total(const asim_sim_t *s, asim_resources_t *t);
+/* Refuses, before anything runs, an op its unit cannot run, and weights that cannot be pinned. */
+asim_status_t asim_check_mapping(const asim_sim_t *s, const asim_graph_t *g, asim_error_t *err);
 /* Compiles g for the board into a program (program/compile.c). */
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
                            asim_program_t *p, asim_error_t *err);

@@ -201,12 +201,13 @@ static void send(asim_unit_t *u, asim_job_t *job)
     ASIM_ASSERT(st == ASIM_OK); /* the executor only sends to an idle unit */
 }
 
-/* Issues the head of q if it can; true if it did. */
+/* Issues the head of q if it can; true if it did a slot turn (a load of 0 bits, done at once:
+ * its tokens may let another instruction issue). Sets the queue's wait reason. */
 static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
 {
-    if (blocked(s, q) != WAIT_NONE)
-        return false;
     queue_state_t *qs = &s->qs[q];
+    if ((qs->reason = blocked(s, q)) != WAIT_NONE)
+        return false;
     const asim_queue_t *qu = &s->prog.queues[q];
     bool dma = q == ASIM_QUEUE_LOAD || q == ASIM_QUEUE_STORE;
     if (qs->head >= qu->len || (!dma && qs->busy) || (dma && s->dma_busy))
@@ -233,6 +234,7 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         push_tokens(s, insn);
         return true;
     }
+    qs->reason = WAIT_NONE; /* running */
     if (dma) {
         s->last_dma = (int64_t)id;
         s->dma_busy = true;
@@ -240,9 +242,9 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         bool store = insn->kind == ASIM_INSN_STORE;
         qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store}};
         if (s->dma_timer)
-            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, store, insn->bits);
+            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, now, store, insn->bits);
         send(s->dma, &qs->job);
-        return true;
+        return false;
     }
     asim_layer_t *l = &s->layers[insn->op];
     if (s->ops[insn->op].computed == 0 && l->busy == 0)
@@ -257,7 +259,7 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
     qs->job = (asim_job_t){.work = {.op = &qs->tile.shape, .describe = insn->tile == 0},
                            .tag = (uint64_t)q};
     send(s->units[qu->unit], &qs->job);
-    return true;
+    return false;
 }
 
 /* Counts the time each head waited since the last event, under its reason then. */
@@ -281,18 +283,20 @@ static void count_waits(asim_sim_t *s, asim_cycle_t now)
     }
 }
 
+/* Issues every head that can issue, stores first (a store is the end of a tile's life), until
+ * a pass makes no slot turn. Only a slot turn can let an instruction of a pass issue in the
+ * next: every other issue only takes tokens or the DMA channel, and pushes at completion, so
+ * a queue's reason set in the last pass still holds at its end. */
 static void issue_all(asim_sim_t *s, asim_cycle_t now)
 {
     count_waits(s, now);
-    bool progress;
-    do { /* stores first: a store is the end of a tile's life */
-        progress = issue(s, ASIM_QUEUE_STORE, now);
-        progress = issue(s, ASIM_QUEUE_LOAD, now) || progress;
+    bool again;
+    do {
+        again = issue(s, ASIM_QUEUE_STORE, now);
+        again = issue(s, ASIM_QUEUE_LOAD, now) || again;
         for (size_t q = 2; q < s->prog.n_queues; q++)
-            progress = issue(s, (int)q, now) || progress;
-    } while (progress && !s->oom);
-    for (size_t q = 0; q < s->prog.n_queues; q++)
-        s->qs[q].reason = blocked(s, (int)q);
+            again = issue(s, (int)q, now) || again;
+    } while (again && !s->oom);
 }
 
 static void executor_start(void *ctx, asim_cycle_t now)
@@ -302,8 +306,7 @@ static void executor_start(void *ctx, asim_cycle_t now)
 
 /* ---- running ---- */
 
-/* Refuses, before anything runs, an op its unit cannot run, and weights that cannot be pinned. */
-static asim_status_t check_mapping(const asim_sim_t *s, const asim_graph_t *g, asim_error_t *err)
+asim_status_t asim_check_mapping(const asim_sim_t *s, const asim_graph_t *g, asim_error_t *err)
 {
     for (size_t i = 0; i < g->len; i++) {
         const asim_unit_t *u = asim_board_route(s, &g->ops[i]);
@@ -524,7 +527,7 @@ static asim_status_t begin(asim_sim_t *s, const asim_graph_t *g, asim_report_t *
     ASIM_ASSERT(!s->ran); /* one run per simulator */
     if (rep)
         memset(rep, 0, sizeof *rep);
-    asim_status_t st = check_mapping(s, g, err);
+    asim_status_t st = asim_check_mapping(s, g, err);
     if (st != ASIM_OK)
         return st;
     s->ran = true;
@@ -580,6 +583,25 @@ asim_status_t asim_sim_compile(asim_sim_t *s, const asim_graph_t *g, const char 
     return st;
 }
 
+/* Every compute of a program file runs on a unit of its op's unit's kind (the compiler spreads
+ * an op only over identical units); the error names the first that does not. */
+static asim_status_t check_compute_units(const asim_sim_t *s, const char *path, asim_error_t *err)
+{
+    for (size_t q = 2; q < s->prog.n_queues; q++) {
+        const asim_queue_t *qu = &s->prog.queues[q];
+        const asim_unit_t *u = s->units[qu->unit];
+        for (size_t i = 0; i < qu->len; i++) {
+            const asim_insn_t *in = &qu->insns[i];
+            const asim_unit_t *home = s->units[s->prog.queues[s->prog.op_queue[in->op]].unit];
+            if (u->block != home->block)
+                return asim_error_set(err, ASIM_EPROGRAM, path, "queue '%s' instruction %zu "
+                                      "computes op '%s' of unit '%s' on another kind of unit",
+                                      qu->name, i, s->graph->ops[in->op].name, home->name);
+        }
+    }
+    return ASIM_OK;
+}
+
 asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const char *path,
                                    asim_report_t *rep, asim_error_t *err)
 {
@@ -602,6 +624,8 @@ asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const c
             st = asim_error_set(err, ASIM_EPROGRAM, path, "queue '%s' names a unit this "
                                 "configuration does not have", qu->name);
     }
+    if (st == ASIM_OK)
+        st = check_compute_units(s, path, err);
     free(info.names);
     return st == ASIM_OK ? execute(s, g, rep, err) : st;
 }

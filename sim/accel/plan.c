@@ -227,20 +227,31 @@ void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_uni
     plan->dram_bits = best_bits;
 }
 
+void asim_plan_locate(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
+                      asim_tile_at_t *at)
+{
+    uint64_t d[3], f[3];
+    dims_of(op, d);
+    asim_plan_folds(plan, op, f);
+    uint64_t fn = f[1], fk = f[2], per_instance = f[0] * fn * fk;
+    uint64_t local = asim_mod(t, per_instance);
+    uint64_t kn = asim_div(local, fk), ki = local - kn * fk, mi = asim_div(kn, fn);
+    uint64_t ni = kn - mi * fn;
+    at->inst = asim_div(t - local, per_instance);
+    at->m0 = mi * plan->tm, at->n0 = ni * plan->tn, at->k0 = ki * plan->tk;
+    at->tm = asim_min_u64(plan->tm, d[0] - at->m0);
+    at->tn = asim_min_u64(plan->tn, d[1] - at->n0);
+    at->tk = asim_min_u64(plan->tk, d[2] - at->k0);
+    at->first_of_instance = local == 0;
+    at->last_k = ki + 1 == fk;
+}
+
 void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index, uint64_t t,
                     asim_tile_t *tile)
 {
     const asim_op_t *op = &g->ops[index];
-    uint64_t d[3], f[3];
-    dims_of(op, d);
-    asim_plan_folds(plan, op, f);
-    uint64_t dm = d[0], dn = d[1], dk = d[2], fn = f[1], fk = f[2];
-    uint64_t per_instance = f[0] * fn * fk, local = asim_mod(t, per_instance);
-    uint64_t kn = asim_div(local, fk), ki = local - kn * fk, mi = asim_div(kn, fn);
-    uint64_t ni = kn - mi * fn;
-    uint64_t tm = asim_min_u64(plan->tm, dm - mi * plan->tm);
-    uint64_t tn = asim_min_u64(plan->tn, dn - ni * plan->tn);
-    uint64_t tk = asim_min_u64(plan->tk, dk - ki * plan->tk);
-    tile_shape(op, tm, tn, tk, &tile->shape);
-    tile_traffic(plan, op, tm, tn, tk, local == 0, ki + 1 == fk, tile);
+    asim_tile_at_t at;
+    asim_plan_locate(plan, op, t, &at);
+    tile_shape(op, at.tm, at.tn, at.tk, &tile->shape);
+    tile_traffic(plan, op, at.tm, at.tn, at.tk, at.first_of_instance, at.last_k, tile);
 }

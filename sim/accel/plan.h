@@ -35,6 +35,15 @@ typedef struct {
     uint64_t store_bits;      /* activation buffer -> DRAM after it computes */
 } asim_tile_t;
 
+/* Where tile t sits in its op: GEMM instance and the first row, column and k step it covers
+ * (vector ops: instance 0, m0 the first row over every instance stacked, n0 = k0 = 0), its
+ * extent (edge tiles are smaller), and whether it is its instance's first tile and its
+ * output tile's last k step. */
+typedef struct {
+    uint64_t inst, m0, n0, k0, tm, tn, tk;
+    bool first_of_instance, last_k;
+} asim_tile_at_t;
+
 typedef struct {
     uint64_t tm, tn, tk;      /* GEMM tile (vector ops: tm rows, tn = cols) */
     bool a_resident, b_resident, out_resident;
@@ -63,6 +72,9 @@ void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_uni
 /* Tiles of plan along m, n and k, per instance (vector ops: row groups over every instance,
  * 1, 1). */
 void asim_plan_folds(const asim_plan_t *plan, const asim_op_t *op, uint64_t f[3]);
+/* Where the t-th tile of plan (t < plan->n_tiles) of op sits. */
+void asim_plan_locate(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
+                      asim_tile_at_t *at);
 /* The t-th tile of a plan (t < plan->n_tiles), edge tiles included. */
 void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index, uint64_t t,
                     asim_tile_t *tile);

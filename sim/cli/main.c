@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "report/trace.h"
 #include "cli/sweep.h"
+#include "functional/functional.h"
 
 #define MAX_SETS 256
 
@@ -24,6 +25,10 @@ static const char usage[] =
     "       accelsim compile --config FILE --model SPEC [--set key=value]... --out PROG\n"
     "                                                  write the accelerator program\n"
     "       accelsim dump PROG                         list a program's queues and tokens\n"
+    "       accelsim functional --config FILE --model SPEC [--set key=value]...\n"
+    "                [--seed N] [--out FILE]           run the program on seeded values and\n"
+    "                                                  check them against the plain integer\n"
+    "                                                  reference (docs/functional.md)\n"
     "       accelsim check FILE [--set key=value]...   validate a configuration\n"
     "       accelsim list models                       built-in models and parameters\n"
     "       accelsim config --help                     every configuration key\n"
@@ -47,7 +52,7 @@ static const char usage[] =
     "Exit status: 0 ok, 2 bad input, 1 other failure.\n";
 
 typedef struct {
-    const char *config, *model, *out, *trace, *vcd, *program;
+    const char *config, *model, *out, *trace, *vcd, *program, *seed;
     const char *sets[MAX_SETS];
     size_t n_sets;
     asim_format_t format;
@@ -89,11 +94,12 @@ static int take_value(int argc, char **argv, int *i, const char *name, const cha
 static int parse_options(int argc, char **argv, int first, options_t *o)
 {
     static const char *const names[] = {"--config", "--model", "--set",   "--format",
-                                        "--out",    "--trace", "--vcd",   "--program"};
+                                        "--out",    "--trace", "--vcd",   "--program",
+                                        "--seed"};
     for (int i = first; i < argc; i++) {
         const char *v = NULL;
         int which = -1, r = 0;
-        for (int k = 0; k < 8 && which < 0; k++)
+        for (int k = 0; k < 9 && which < 0; k++)
             if ((r = take_value(argc, argv, &i, names[k], &v)) != 0)
                 which = k;
         if (r < 0)
@@ -114,6 +120,7 @@ static int parse_options(int argc, char **argv, int first, options_t *o)
         case 5: o->trace = v; break;
         case 6: o->vcd = v; break;
         case 7: o->program = v; break;
+        case 8: o->seed = v; break;
         default:
             return usage_error(argv[i][0] == '-' ? "unknown option '%s'"
                                                  : "unexpected argument '%s'", argv[i]);
@@ -191,6 +198,70 @@ static int compile_program(const options_t *o)
             status = fail(&err);
         asim_sim_free(sim);
     }
+    asim_graph_free(&g);
+    return status;
+}
+
+/* `accelsim functional`: the program's values against the plain reference; --out FILE gets
+ * the model's output codes. Exit 1 when they differ. */
+static int functional(const options_t *o)
+{
+    if (!o->config || !o->model)
+        return usage_error("%s", "functional needs --config FILE and --model SPEC");
+    if (o->trace || o->vcd || o->program)
+        return usage_error("%s", "functional takes --config, --model, --set, --seed and --out "
+                                 "only");
+    char *end = NULL;
+    errno = 0;
+    unsigned long long seed = o->seed ? strtoull(o->seed, &end, 0) : 1;
+    if (o->seed && (errno || !*o->seed || *end || o->seed[0] == '-'))
+        return usage_error("--seed '%s' is not a number from 0 to 2^64 - 1", o->seed);
+    asim_error_t err;
+    asim_config_t cfg;
+    asim_graph_t g;
+    asim_sim_t *sim;
+    if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
+        return fail(&err);
+    int status = check_outputs(o, &cfg);
+    if (status)
+        return status;
+    if (asim_model_load(o->model, &g, &err) != ASIM_OK)
+        return fail(&err);
+    if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
+        asim_graph_free(&g);
+        return fail(&err);
+    }
+    const asim_program_t *p = NULL;
+    asim_fn_images_t im;
+    asim_fn_compare_t c[2];
+    static const char *const orders[] = {"token order", "timed order"};
+    if (asim_fn_check(sim, &g, seed, &p, &im, c, &err) != ASIM_OK) {
+        status = fail(&err);
+    } else {
+        if (o->out) {
+            asim_outfile_t f;
+            if (asim_outfile_open(&f, o->out, &err) != ASIM_OK)
+                status = fail(&err);
+            else {
+                asim_fn_write_outputs(f.f, p, &g, &im);
+                status = asim_outfile_commit(&f, false, &err) == ASIM_OK ? 0 : fail(&err);
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            if (c[k].match)
+                printf("functional: %s on %s, seed %llu, %s: %llu on-chip and %llu DRAM output "
+                       "codes of %zu ops match the plain integer reference bit for bit\n",
+                       g.name, cfg.path, seed, orders[k], (unsigned long long)c[k].chip_values,
+                       (unsigned long long)c[k].dram_values, g.len);
+            else
+                fprintf(stderr, "accelsim: error: functional: %s on %s, seed %llu, %s: the "
+                                "program's values differ from the plain integer reference: "
+                                "%s\n", g.name, cfg.path, seed, orders[k], c[k].first);
+        }
+        status = status ? status : c[0].match && c[1].match ? 0 : 1;
+    }
+    asim_fn_images_free(&im);
+    asim_sim_free(sim);
     asim_graph_free(&g);
     return status;
 }
@@ -280,7 +351,8 @@ static int finish_stdout(int status)
     return status;
 }
 
-static const char *const commands[] = {"sweep", "check", "list", "config", "compile", "dump"};
+static const char *const commands[] = {"sweep",   "check", "list",      "config",
+                                       "compile", "dump",  "functional"};
 
 /* "WHAT 'word' (did you mean 'x'?)" for a word that is none of the n names. */
 static int unknown_word(const char *what, const char *word, const char *const *names, size_t n)
@@ -331,12 +403,16 @@ static int dispatch(int argc, char **argv)
         asim_error_t err;
         return asim_program_dump_file(argv[2], stdout, &err) == ASIM_OK ? 0 : fail(&err);
     }
-    if (cmd[0] != '-' && strcmp(cmd, "compile") != 0)
+    bool compile = !strcmp(cmd, "compile"), fn = !strcmp(cmd, "functional");
+    if (cmd[0] != '-' && !compile && !fn)
         return unknown_word("unknown command", cmd, commands, sizeof commands / sizeof *commands);
     options_t o = {0};
-    bool compile = !strcmp(cmd, "compile");
-    int st = parse_options(argc, argv, compile ? 2 : 1, &o);
-    return st ? st : compile ? compile_program(&o) : run(&o);
+    int st = parse_options(argc, argv, compile || fn ? 2 : 1, &o);
+    if (st)
+        return st;
+    if (o.seed && !fn)
+        return usage_error("%s", "--seed is for accelsim functional only");
+    return compile ? compile_program(&o) : fn ? functional(&o) : run(&o);
 }
 
 int main(int argc, char **argv)

@@ -4,9 +4,13 @@
  * Every op is planned into tiles (accel/plan.h) on the unit the board routes it to. Tiles are
  * emitted in graph order: a load (if the tile moves data, or always under the serial schedule,
  * where every tile takes a slot turn), a compute on the unit's queue, and a store if the tile's
- * results go to DRAM. Each instruction first lists what it needs as (queue, instruction, cause);
- * tokens() then turns the needs into token channels, keeping only the needs that an earlier
- * instruction of the same queue has not already covered.
+ * results go to DRAM. Under the pipelined schedule, when the board has several identical units
+ * that can run an op (same block, same claim: array.count), the op's instances (heads) go
+ * round-robin over their queues, and an op of one instance to the least loaded, so
+ * independent heads and branches run at once. Each instruction first
+ * lists what it needs as (queue, instruction, cause); tokens() then turns the needs into
+ * token channels, keeping only the needs that an earlier instruction of the same queue has
+ * not already covered.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,7 @@ typedef struct {
 
 typedef struct {
     int64_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
+    uint16_t *q;                  /* per tile: its compute queue */
 } op_pos_t;
 
 typedef struct {
@@ -38,6 +43,7 @@ typedef struct {
     needs_t **needs;              /* per queue, per instruction */
     size_t *needs_cap;
     op_pos_t *pos;
+    uint64_t *work;               /* per queue: MACs and vector elements placed on it */
     bool oom;
 } compiler_t;
 
@@ -78,7 +84,102 @@ void asim_program_free(asim_program_t *p)
     free(p->channels);
     free(p->plans);
     free(p->op_queue);
+    free(p->addrs);
     memset(p, 0, sizeof *p);
+}
+
+bool asim_op_owns_b(const asim_op_t *op)
+{
+    if (op->kind == ASIM_OP_GEMM)
+        return op->b_is_weight && !op->b_shared;
+    return asim_op_kind_binary(op->kind) && op->n_inputs < 2;
+}
+
+void asim_tensor_layout(const asim_op_t *op, asim_tensor_role_t role, asim_tensor_layout_t *l)
+{
+    bool gemm = op->kind == ASIM_OP_GEMM;
+    uint64_t rows = gemm ? op->m : op->rows, count = op->count;
+    switch (role) {
+    case ASIM_TENSOR_OUT:
+        *l = (asim_tensor_layout_t){rows, (gemm ? op->n : op->cols) * count,
+                                    (unsigned)op->out_bits};
+        break;
+    case ASIM_TENSOR_B:
+        if (gemm)
+            *l = (asim_tensor_layout_t){count * op->k, op->n, (unsigned)op->b_bits};
+        else
+            *l = (asim_tensor_layout_t){rows, op->cols * count, (unsigned)op->a_bits};
+        break;
+    case ASIM_TENSOR_A:
+        *l = (asim_tensor_layout_t){rows, (gemm ? op->k : op->cols) * count,
+                                    (unsigned)op->a_bits};
+        break;
+    }
+}
+
+uint64_t asim_tensor_bytes(const asim_tensor_layout_t *l)
+{
+    uint64_t bytes = asim_ceil_div(l->rows * l->cols * l->bits, 8);
+    return asim_ceil_div(bytes, ASIM_DRAM_ALIGN) * ASIM_DRAM_ALIGN;
+}
+
+/* The op whose weight a `b: shared` GEMM o reuses: the nearest earlier GEMM owning a k x n
+ * weight (asim_graph_check_shared guarantees one exists). */
+static size_t weight_owner(const asim_graph_t *g, size_t o)
+{
+    const asim_op_t *op = &g->ops[o];
+    for (size_t i = o; i-- > 0;)
+        if (asim_op_owns_b(&g->ops[i]) && g->ops[i].kind == ASIM_OP_GEMM &&
+            g->ops[i].k == op->k && g->ops[i].n == op->n)
+            return i;
+    ASIM_ASSERT(0);
+    return o;
+}
+
+long asim_graph_input_reader(const asim_graph_t *g)
+{
+    for (size_t o = 0; o < g->len; o++)
+        for (unsigned k = 0; k < g->ops[o].n_inputs; k++)
+            if (g->ops[o].inputs[k] == ASIM_INPUT_MODEL)
+                return (long)o;
+    return -1;
+}
+
+/* DRAM addresses: the model input at 0, then per op in graph order its own B (weight or
+ * parameter) and its output, each aligned to ASIM_DRAM_ALIGN. */
+static void assign_addresses(const asim_graph_t *g, asim_program_t *p)
+{
+    uint64_t at = 0;
+    asim_tensor_layout_t l;
+    long reader = asim_graph_input_reader(g);
+    if (reader >= 0) {
+        asim_tensor_layout(&g->ops[reader], ASIM_TENSOR_A, &l);
+        at = asim_tensor_bytes(&l);
+    }
+    for (size_t o = 0; o < g->len; o++) {
+        const asim_op_t *op = &g->ops[o];
+        asim_op_addr_t *a = &p->addrs[o];
+        a->b = ASIM_NO_ADDR;
+        if (asim_op_owns_b(op)) {
+            a->b = at;
+            asim_tensor_layout(op, ASIM_TENSOR_B, &l);
+            at += asim_tensor_bytes(&l);
+        }
+        a->out = at;
+        asim_tensor_layout(op, ASIM_TENSOR_OUT, &l);
+        at += asim_tensor_bytes(&l);
+    }
+    for (size_t o = 0; o < g->len; o++) {
+        const asim_op_t *op = &g->ops[o];
+        asim_op_addr_t *a = &p->addrs[o];
+        uint32_t in0 = op->n_inputs ? op->inputs[0] : ASIM_INPUT_MODEL;
+        a->a = in0 == ASIM_INPUT_MODEL ? 0 : p->addrs[in0].out;
+        if (op->kind == ASIM_OP_GEMM && op->b_shared)
+            a->b = p->addrs[weight_owner(g, o)].b;
+        else if (!asim_op_owns_b(op) && op->n_inputs > 1)
+            a->b = op->inputs[1] == ASIM_INPUT_MODEL ? 0 : p->addrs[op->inputs[1]].out;
+    }
+    p->dram_bytes = at;
 }
 
 /* Appends an instruction to queue q; its index, or -1 when out of memory. */
@@ -166,7 +267,7 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
     const asim_program_t *p = c->p;
     const asim_op_t *op = &c->g->ops[o];
     const op_pos_t *me = &c->pos[o];
-    uint16_t q = (uint16_t)p->op_queue[o];
+    uint16_t q = me->q[t];
     for (unsigned k = 0; k < op->n_inputs; k++) {
         uint32_t in = op->inputs[k];
         if (in == ASIM_INPUT_MODEL || p->op_queue[in] < 0)
@@ -176,7 +277,7 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
         uint64_t pt = covering_tile(&c->g->ops[in], &p->plans[in], op, &p->plans[o], t,
                                     b_operand);
         const op_pos_t *src = &c->pos[in];
-        uint16_t pq = (uint16_t)p->op_queue[in];
+        uint16_t pq = src->q[pt];
         if (!resident && me->ld[t] >= 0 && src->st[pt] >= 0)
             need(c, ASIM_QUEUE_LOAD, me->ld[t], ASIM_QUEUE_STORE, src->st[pt], ASIM_CAUSE_DATA);
         else if (!resident && me->ld[t] >= 0)
@@ -200,7 +301,6 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
     for (size_t o = 0; o < c->g->len && !c->oom; o++) {
         if (p->op_queue[o] < 0)
             continue;
-        uint16_t q = (uint16_t)p->op_queue[o];
         const asim_plan_t *plan = &p->plans[o];
         op_pos_t *me = &c->pos[o];
         int64_t op_first_ex = -1;
@@ -210,9 +310,13 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
             asim_tile_t tile;
             asim_plan_tile(plan, c->g, o, t, &tile);
             uint64_t bits = tile.load_act_bits + tile.load_weight_bits;
+            uint16_t q = me->q[t];
             me->ld[t] = me->st[t] = -1;
             if (serial || bits > 0) {
                 me->ld[t] = emit(c, ASIM_QUEUE_LOAD, ASIM_INSN_LOAD, o, t, bits);
+                if (me->ld[t] >= 0)
+                    p->queues[ASIM_QUEUE_LOAD].insns[me->ld[t]].slot =
+                        (uint8_t)(n_loads % s->buf.slots);
                 if (n_loads >= s->buf.slots)
                     need(c, ASIM_QUEUE_LOAD, me->ld[t], load_ex[n_loads - s->buf.slots].queue,
                          load_ex[n_loads - s->buf.slots].index, ASIM_CAUSE_BUFFER);
@@ -270,9 +374,23 @@ static int channel(asim_program_t *p, uint16_t from, uint16_t to, uint8_t cause)
     return (int)p->n_channels++;
 }
 
+/* True if need k of n is implied by another of the same instruction: one on the same queue
+ * and cause for a later instruction (queues run in order), or the same one listed earlier. */
+static bool superseded(const needs_t *n, unsigned k)
+{
+    const need_t *d = &n->need[k];
+    for (unsigned j = 0; j < n->n; j++) {
+        const need_t *e = &n->need[j];
+        if (j != k && e->queue == d->queue && e->cause == d->cause &&
+            (e->index > d->index || (e->index == d->index && j < k)))
+            return true;
+    }
+    return false;
+}
+
 /* Needs -> tokens: a consumer waits on a channel only for a producer instruction later than
- * every one an earlier instruction of its queue already waited for there; that producer
- * instruction pushes the token. */
+ * every one an earlier instruction of its queue already waited for there (and once per
+ * channel); that producer instruction pushes the token. */
 static void tokens(compiler_t *c)
 {
     asim_program_t *p = c->p;
@@ -287,7 +405,7 @@ static void tokens(compiler_t *c)
             const needs_t *n = &c->needs[q][i];
             for (unsigned k = 0; k < n->n; k++) {
                 const need_t *d = &n->need[k];
-                if ((int64_t)d->index <= covered[d->queue][d->cause])
+                if ((int64_t)d->index <= covered[d->queue][d->cause] || superseded(n, k))
                     continue;
                 covered[d->queue][d->cause] = d->index;
                 int ch = channel(p, d->queue, (uint16_t)q, d->cause);
@@ -337,6 +455,52 @@ static int32_t queue_of_unit(const asim_program_t *p, const asim_unit_t *const *
     return -1;
 }
 
+/* Instance (head) of tile t of op: a GEMM's tiles run instance by instance; a vector op's
+ * row groups run over every instance's rows, and a group counts for its first row's. */
+static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint64_t t)
+{
+    uint64_t f[3];
+    asim_plan_folds(plan, op, f);
+    if (op->kind == ASIM_OP_GEMM)
+        return t / (f[0] * f[1] * f[2]);
+    return t * plan->tm / op->rows;
+}
+
+/* Each tile's compute queue: the routed unit's, or under the pipelined schedule one of the
+ * queues of every unit identical to it for this op (same block and claim, able to run it):
+ * instance i on the i-th of them modulo their number, and an op of one instance on the one
+ * with the least work placed so far (the first of those), so independent branches spread. */
+static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *routed,
+                        const asim_plan_t *plan, bool pipelined, uint16_t *q)
+{
+    const asim_sim_t *s = c->s;
+    const asim_program_t *p = c->p;
+    uint16_t peers[64];
+    size_t n = 0;
+    int claim = routed->block->route(routed->self, op);
+    char why[160];
+    for (size_t k = 2; k < p->n_queues; k++) {
+        const asim_unit_t *u = s->units[p->queues[k].unit];
+        if (u == routed || (pipelined && u->block == routed->block &&
+                            u->block->route(u->self, op) == claim &&
+                            u->block->can_run(u->self, op, why, sizeof why))) {
+            ASIM_ASSERT(n < sizeof peers / sizeof peers[0]);
+            peers[n++] = (uint16_t)k;
+        }
+    }
+    uint64_t work = op->kind == ASIM_OP_GEMM ? asim_op_macs(op) : asim_op_outputs(op);
+    size_t least = 0;
+    for (size_t k = 1; k < n; k++)
+        if (c->work[peers[k]] < c->work[peers[least]])
+            least = k;
+    for (uint64_t t = 0; t < plan->n_tiles; t++)
+        q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, t) % n];
+    for (uint64_t i = 0; i < op->count; i++) {
+        uint16_t at = peers[op->count == 1 ? least : i % n];
+        c->work[at] += work / op->count;
+    }
+}
+
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
                            asim_program_t *p, asim_error_t *err)
 {
@@ -346,13 +510,18 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->n_ops = g->len;
     p->plans = calloc(g->len ? g->len : 1, sizeof *p->plans);
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
-    compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), false};
+    p->addrs = calloc(g->len ? g->len : 1, sizeof *p->addrs);
+    compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), NULL,
+                    false};
     uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
     const char *over = NULL; /* the op whose tiles passed the work bound */
-    bool ok = p->plans && p->op_queue && c.pos && make_queues(s, p);
-    if (ok)
+    bool ok = p->plans && p->op_queue && p->addrs && c.pos && make_queues(s, p);
+    if (ok) {
+        assign_addresses(g, p);
         c.needs = calloc(p->n_queues, sizeof *c.needs);
-    ok = ok && c.needs;
+        c.work = calloc(p->n_queues, sizeof *c.work);
+    }
+    ok = ok && c.needs && c.work;
     for (size_t o = 0; ok && o < g->len; o++) {
         const asim_unit_t *u = asim_board_route(s, &g->ops[o]);
         p->op_queue[o] = u ? queue_of_unit(p, (const asim_unit_t *const *)s->units, u) : -1;
@@ -370,7 +539,11 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         c.pos[o].ld = malloc(n * sizeof(int64_t));
         c.pos[o].ex = malloc(n * sizeof(int64_t));
         c.pos[o].st = malloc(n * sizeof(int64_t));
-        ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st;
+        c.pos[o].q = malloc(n * sizeof(uint16_t));
+        ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st && c.pos[o].q;
+        if (ok)
+            place_tiles(&c, &g->ops[o], u, &p->plans[o], sched == ASIM_SCHEDULE_PIPELINED,
+                        c.pos[o].q);
     }
     if (ok) {
         emit_tiles(&c, sched);
@@ -381,10 +554,12 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     for (size_t q = 0; c.needs && q < p->n_queues; q++)
         free(c.needs[q]);
     free(c.needs);
+    free(c.work);
     for (size_t o = 0; c.pos && o < g->len; o++) {
         free(c.pos[o].ld);
         free(c.pos[o].ex);
         free(c.pos[o].st);
+        free(c.pos[o].q);
     }
     free(c.pos);
     if (!ok) {

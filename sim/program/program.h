@@ -35,8 +35,9 @@
 #include "accel/plan.h"
 #include "asim/model.h"
 
-#define ASIM_PROGRAM_VERSION 1
+#define ASIM_PROGRAM_VERSION 2
 #define ASIM_INSN_MAX_DEPS 6
+#define ASIM_MAX_SLOTS 2          /* buffer slots (double buffering) */
 
 typedef enum { ASIM_SCHEDULE_SERIAL, ASIM_SCHEDULE_PIPELINED } asim_schedule_t;
 
@@ -63,6 +64,7 @@ const char *asim_cause_desc(asim_cause_t c);
 typedef struct {
     uint8_t kind;                 /* asim_insn_kind_t */
     uint8_t n_waits, n_pushes;
+    uint8_t slot;                 /* LOAD: the buffer slot it fills (load number mod slots) */
     uint32_t op;                  /* graph op */
     uint64_t tile;                /* tile of the op's plan */
     uint64_t bits;                /* LOAD, STORE: bits moved (a LOAD may move 0: a slot turn) */
@@ -76,6 +78,25 @@ typedef struct {
     asim_insn_t *insns;
     size_t len, cap;
 } asim_queue_t;
+
+/* Where an op's tensors live in DRAM (byte addresses, ASIM_NO_ADDR: none). Layouts, packing
+ * and alignment: asim_tensor_layout and docs/program.md ("Tensors in DRAM"). */
+#define ASIM_NO_ADDR UINT64_MAX
+#define ASIM_DRAM_ALIGN 64        /* every tensor starts on a 64-byte boundary */
+typedef struct {
+    uint64_t a, b, out;           /* A (or the vector input), B (weight, activation, or the
+                                     second operand of add/mul), the op's output */
+} asim_op_addr_t;
+
+/* Which tensor of an op a layout describes. */
+typedef enum { ASIM_TENSOR_A, ASIM_TENSOR_B, ASIM_TENSOR_OUT } asim_tensor_role_t;
+
+/* A tensor as stored: rows x cols codes of `bits` each, row-major, packed (code i of the
+ * tensor at bit i * bits, little-endian). */
+typedef struct {
+    uint64_t rows, cols;
+    unsigned bits;
+} asim_tensor_layout_t;
 
 typedef struct {
     uint16_t from, to;            /* queues */
@@ -91,6 +112,8 @@ typedef struct {
     size_t n_channels;
     asim_plan_t *plans;           /* per graph op (tiles of unsupported ops: 0) */
     int32_t *op_queue;            /* per graph op: its compute queue, or -1 (unsupported) */
+    asim_op_addr_t *addrs;        /* per graph op: where its tensors live in DRAM */
+    uint64_t dram_bytes;          /* the DRAM image every address falls in */
     size_t n_ops;
 } asim_program_t;
 
@@ -105,6 +128,22 @@ typedef struct {
 #define ASIM_FNV_OFFSET UINT64_C(0xcbf29ce484222325)
 
 void asim_program_free(asim_program_t *p);
+/* Layout of the stored tensor `role` of op o (docs/program.md, "Tensors in DRAM"):
+ *   OUT  an op's output: GEMM m x (n * count), vector op rows x (cols * count) at out_bits
+ *        (instances side by side in a row);
+ *   B    a weight: count instances of k x n stacked, (count * k) x n at b_bits; the second
+ *        operand of a one-input add/mul (a parameter): the output's shape at a_bits;
+ *   A    the model input as op o reads it: GEMM m x (k * count), vector op rows x
+ *        (cols * count) at a_bits. The model input has the A layout of its first reader.
+ * Activations an op reads from another op have that op's OUT layout. */
+void asim_tensor_layout(const asim_op_t *op, asim_tensor_role_t role, asim_tensor_layout_t *l);
+/* The first op that reads the model input (its A layout is the input's), or -1. */
+long asim_graph_input_reader(const asim_graph_t *g);
+/* Bytes of a layout in DRAM, rounded up to ASIM_DRAM_ALIGN. */
+uint64_t asim_tensor_bytes(const asim_tensor_layout_t *l);
+/* True when op o of g reads its B from DRAM as its own tensor: a weight it owns (not
+ * `b: shared`), or the parameter of a one-input add/mul. */
+bool asim_op_owns_b(const asim_op_t *op);
 /* Instructions over every queue. */
 size_t asim_program_len(const asim_program_t *p);
 /* FNV-1a over n bytes, continuing from h (ASIM_FNV_OFFSET to start). */
@@ -118,8 +157,9 @@ asim_status_t asim_program_write(const char *path, const asim_program_t *p,
 asim_status_t asim_program_read(const char *path, asim_program_t *p, asim_program_info_t *info,
                                 asim_error_t *err);
 /* Checks that p is well formed: each instruction in its kind's queue, naming a tile of a
- * supported op, waiting on channels into its queue and pushing on channels out of it; every
- * channel balanced (pushes = pops). It can still deadlock; the executor reports that. */
+ * supported op, waiting on channels into its queue and pushing on channels out of it, each
+ * at most once; every channel balanced (pushes = pops). It can still deadlock; the executor
+ * reports that. */
 asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim_error_t *err);
 /* A readable listing: header, channels, then every queue's instructions. */
 void asim_program_dump(FILE *out, const asim_program_t *p, const char (*names)[64]);

@@ -3,13 +3,14 @@
  *
  * Little-endian, fixed-width fields:
  *   header   "ASIMPRG\0", u32 version, u32 schedule, u64 config fingerprint, u64 graph
- *            fingerprint, u32 ops, u32 queues, u32 channels
+ *            fingerprint, u32 ops, u32 queues, u32 channels, u64 DRAM image bytes
  *   per op   char name[64], i32 queue (-1: unsupported), u64 tm tn tk n_tiles n_stores
- *            dram_bits, u8 a_resident b_resident out_resident
+ *            dram_bits, u8 a_resident b_resident out_resident, u64 DRAM address of A, B
+ *            and the output (all ones: none)
  *   channel  u16 from, u16 to, u8 cause
  *   queue    char name[48], u16 unit, u64 instructions, then each instruction as u8 kind,
- *            u8 waits, u8 pushes, u8 0, u32 op, u64 tile, u64 bits, u16 waits[8],
- *            u16 pushes[8]
+ *            u8 waits, u8 pushes, u8 slot, u32 op, u64 tile, u64 bits, u16 waits[6],
+ *            u16 pushes[6]
  *   trailer  u64 FNV-1a of every byte before it
  * Reading checks every count against the bytes left before allocating, then the checksum,
  * then the program itself (asim_program_check).
@@ -24,11 +25,11 @@
 
 #define MAGIC "ASIMPRG"
 #define MAX_FILE_BYTES (UINT64_C(1) << 32)
-#define OP_BYTES (64 + 4 + 6 * 8 + 3)
+#define OP_BYTES (64 + 4 + 6 * 8 + 3 + 3 * 8)
 #define CHANNEL_BYTES 5
 #define QUEUE_BYTES (48 + 2 + 8)
 #define INSN_BYTES (4 + 4 + 8 + 8 + 2 * 2 * ASIM_INSN_MAX_DEPS)
-#define HEADER_BYTES (8 + 4 + 4 + 8 + 8 + 4 + 4 + 4)
+#define HEADER_BYTES (8 + 4 + 4 + 8 + 8 + 4 + 4 + 4 + 8)
 
 uint64_t asim_fnv1a(const void *data, size_t n, uint64_t h)
 {
@@ -86,6 +87,7 @@ asim_status_t asim_program_write(const char *path, const asim_program_t *p,
     put_le(&b, p->n_ops, 4);
     put_le(&b, p->n_queues, 4);
     put_le(&b, p->n_channels, 4);
+    put_le(&b, p->dram_bytes, 8);
     for (size_t o = 0; o < p->n_ops; o++) {
         const asim_plan_t *pl = &p->plans[o];
         char name[64] = {0};
@@ -98,6 +100,9 @@ asim_status_t asim_program_write(const char *path, const asim_program_t *p,
         put_le(&b, pl->a_resident, 1);
         put_le(&b, pl->b_resident, 1);
         put_le(&b, pl->out_resident, 1);
+        put_le(&b, p->addrs[o].a, 8);
+        put_le(&b, p->addrs[o].b, 8);
+        put_le(&b, p->addrs[o].out, 8);
     }
     for (size_t c = 0; c < p->n_channels; c++) {
         put_le(&b, p->channels[c].from, 2);
@@ -116,7 +121,7 @@ asim_status_t asim_program_write(const char *path, const asim_program_t *p,
             put_le(&b, in->kind, 1);
             put_le(&b, in->n_waits, 1);
             put_le(&b, in->n_pushes, 1);
-            put_le(&b, 0, 1);
+            put_le(&b, in->slot, 1);
             put_le(&b, in->op, 4);
             put_le(&b, in->tile, 8);
             put_le(&b, in->bits, 8);
@@ -181,6 +186,9 @@ static asim_status_t read_ops(rd_t *r, asim_program_t *p, char (*names)[64], con
         pl->n_tiles = get_le(r, 8), pl->n_stores = get_le(r, 8), pl->dram_bits = get_le(r, 8);
         pl->a_resident = get_le(r, 1), pl->b_resident = get_le(r, 1);
         pl->out_resident = get_le(r, 1);
+        p->addrs[o].a = get_le(r, 8);
+        p->addrs[o].b = get_le(r, 8);
+        p->addrs[o].out = get_le(r, 8);
     }
     return ASIM_OK;
 }
@@ -208,7 +216,7 @@ static asim_status_t read_queues(rd_t *r, asim_program_t *p, const char *path,
             in->kind = (uint8_t)get_le(r, 1);
             in->n_waits = (uint8_t)get_le(r, 1);
             in->n_pushes = (uint8_t)get_le(r, 1);
-            get_le(r, 1);
+            in->slot = (uint8_t)get_le(r, 1);
             in->op = (uint32_t)get_le(r, 4);
             in->tile = get_le(r, 8);
             in->bits = get_le(r, 8);
@@ -280,6 +288,7 @@ asim_status_t asim_program_read(const char *path, asim_program_t *p, asim_progra
     info->config_fp = get_le(&r, 8);
     info->graph_fp = get_le(&r, 8);
     uint64_t n_ops = get_le(&r, 4), n_queues = get_le(&r, 4), n_channels = get_le(&r, 4);
+    p->dram_bytes = get_le(&r, 8);
     if (n_queues < 2 || n_queues > 64 || n_channels > UINT16_MAX ||
         n_ops > ASIM_MODEL_MAX_OPS || !left(&r, n_ops * OP_BYTES + n_channels * CHANNEL_BYTES)) {
         free(data);
@@ -288,10 +297,11 @@ asim_status_t asim_program_read(const char *path, asim_program_t *p, asim_progra
     p->n_ops = n_ops;
     p->plans = calloc(n_ops ? n_ops : 1, sizeof *p->plans);
     p->op_queue = calloc(n_ops ? n_ops : 1, sizeof *p->op_queue);
+    p->addrs = calloc(n_ops ? n_ops : 1, sizeof *p->addrs);
     info->names = calloc(n_ops ? n_ops : 1, sizeof *info->names);
     p->channels = calloc(n_channels ? n_channels : 1, sizeof *p->channels);
     p->queues = calloc(n_queues, sizeof *p->queues);
-    st = p->plans && p->op_queue && info->names && p->channels && p->queues
+    st = p->plans && p->op_queue && p->addrs && info->names && p->channels && p->queues
              ? ASIM_OK : asim_error_set(err, ASIM_ENOMEM, path, "out of memory");
     if (st == ASIM_OK)
         st = read_ops(&r, p, info->names, path, err);
@@ -326,6 +336,16 @@ static asim_status_t bad(const char *path, asim_error_t *err, size_t q, size_t i
                           what);
 }
 
+/* True if channels[k] is also one of channels[0..k): an instruction takes or pushes one
+ * token per channel. */
+static bool listed_before(const uint16_t *channels, unsigned k)
+{
+    for (unsigned j = 0; j < k; j++)
+        if (channels[j] == channels[k])
+            return true;
+    return false;
+}
+
 asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim_error_t *err)
 {
     if (p->schedule != ASIM_SCHEDULE_SERIAL && p->schedule != ASIM_SCHEDULE_PIPELINED)
@@ -337,6 +357,13 @@ asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim
     for (size_t o = 0; o < p->n_ops; o++)
         if (p->op_queue[o] != -1 && (p->op_queue[o] < 2 || (size_t)p->op_queue[o] >= p->n_queues))
             return corrupt(path, err, "an op names no compute queue");
+    for (size_t o = 0; o < p->n_ops; o++) {
+        const uint64_t at[3] = {p->addrs[o].a, p->addrs[o].b, p->addrs[o].out};
+        for (int k = 0; k < 3; k++)
+            if (at[k] != ASIM_NO_ADDR && (at[k] >= p->dram_bytes || at[k] % ASIM_DRAM_ALIGN))
+                return corrupt(path, err, "a tensor address outside the DRAM image or not "
+                                          "64-byte aligned");
+    }
     int64_t *balance = calloc(p->n_channels ? p->n_channels : 1, sizeof *balance);
     if (!balance)
         return asim_error_set(err, ASIM_ENOMEM, path, "out of memory");
@@ -351,19 +378,23 @@ asim_status_t asim_program_check(const asim_program_t *p, const char *path, asim
             else if (in->op >= p->n_ops || p->op_queue[in->op] < 0 ||
                      in->tile >= p->plans[in->op].n_tiles)
                 st = bad(path, err, q, i, "names no tile of a supported op");
-            else if (want == ASIM_INSN_COMPUTE && (size_t)p->op_queue[in->op] != q)
-                st = bad(path, err, q, i, "computes an op of another unit");
+            else if (in->slot >= ASIM_MAX_SLOTS || (want != ASIM_INSN_LOAD && in->slot))
+                st = bad(path, err, q, i, "names no buffer slot");
             else if (in->n_waits > ASIM_INSN_MAX_DEPS || in->n_pushes > ASIM_INSN_MAX_DEPS)
                 st = bad(path, err, q, i, "too many token channels");
             for (unsigned k = 0; st == ASIM_OK && k < in->n_waits; k++) {
                 if (in->waits[k] >= p->n_channels || p->channels[in->waits[k]].to != q)
                     st = bad(path, err, q, i, "waits on a channel that does not come to it");
+                else if (listed_before(in->waits, k))
+                    st = bad(path, err, q, i, "waits on a channel twice");
                 else
                     balance[in->waits[k]]--;
             }
             for (unsigned k = 0; st == ASIM_OK && k < in->n_pushes; k++) {
                 if (in->pushes[k] >= p->n_channels || p->channels[in->pushes[k]].from != q)
                     st = bad(path, err, q, i, "pushes on a channel that does not leave it");
+                else if (listed_before(in->pushes, k))
+                    st = bad(path, err, q, i, "pushes on a channel twice");
                 else
                     balance[in->pushes[k]]++;
             }
@@ -405,6 +436,19 @@ void asim_program_dump(FILE *out, const asim_program_t *p, const char (*names)[6
                  "%zu instructions\n", p->version,
             p->schedule == ASIM_SCHEDULE_SERIAL ? "serial" : "pipelined", p->n_ops,
             p->n_queues, p->n_channels, asim_program_len(p));
+    fprintf(out, "\ntensors (DRAM byte addresses of A, B and the output; image %llu bytes):\n",
+            (unsigned long long)p->dram_bytes);
+    for (size_t o = 0; o < p->n_ops; o++) {
+        const uint64_t at[3] = {p->addrs[o].a, p->addrs[o].b, p->addrs[o].out};
+        fprintf(out, "  %-20s", names[o]);
+        for (int k = 0; k < 3; k++)
+            if (at[k] == ASIM_NO_ADDR)
+                fprintf(out, "  %-3s %-10s", k == 0 ? "a" : k == 1 ? "b" : "out", "-");
+            else
+                fprintf(out, "  %-3s 0x%08llx", k == 0 ? "a" : k == 1 ? "b" : "out",
+                        (unsigned long long)at[k]);
+        fputc('\n', out);
+    }
     fprintf(out, "\nchannels (from -> to, cause):\n");
     for (size_t c = 0; c < p->n_channels; c++)
         fprintf(out, "  c%zu  %s -> %s  %s\n", c, p->queues[p->channels[c].from].name,
@@ -419,8 +463,10 @@ void asim_program_dump(FILE *out, const asim_program_t *p, const char (*names)[6
             const asim_plan_t *pl = &p->plans[in->op];
             fprintf(out, "  %6zu  %-7s %-20s tile %-6llu", i, kind_names[in->kind],
                     names[in->op], (unsigned long long)in->tile);
-            if (in->kind != ASIM_INSN_COMPUTE)
-                fprintf(out, " bits %-10llu", (unsigned long long)in->bits);
+            if (in->kind == ASIM_INSN_LOAD)
+                fprintf(out, " bits %-10llu slot %u", (unsigned long long)in->bits, in->slot);
+            else if (in->kind == ASIM_INSN_STORE)
+                fprintf(out, " bits %-10llu       ", (unsigned long long)in->bits);
             else
                 fprintf(out, " %llux%llux%llu     ", (unsigned long long)pl->tm,
                         (unsigned long long)pl->tn, (unsigned long long)pl->tk);

@@ -270,6 +270,7 @@ const char *accel_tlm::guest_message(uint32_t error)
     case ERR_TIME_RANGE: return "the job's time does not fit SystemC time";
     case ERR_PATH: return "a path is not allowed";
     case ERR_BUDGET: return "the model is over the work budget";
+    case ERR_WINDOW: return "the tensor window is too small or wraps";
     default: return "error";
     }
 }
@@ -340,9 +341,62 @@ static uint64_t graph_work(const asim_graph_t *g)
     return total;
 }
 
+// The tensor traffic of the running job: each DMA transfer the C executor starts, as
+// b_transport bursts in the tensor window (contract in accel_tlm.h). The bytes carry no
+// tensor values (accelsim models time, not values): loads are read and dropped, stores
+// write zeros.
+struct accel_tlm::tensor_traffic {
+    accel_tlm *self;
+    outcome *o;
+    uint64_t base, size, burst;
+    sc_core::sc_time start, period;  // the job's compute start (the time base), T
+    uint64_t offset = 0;             // where the next burst goes in the window
+    std::vector<unsigned char> buf;  // one burst
+    bool failed = false;
+
+    static asim_cycle_t timer(void *ctx, asim_cycle_t now, bool store, uint64_t bits)
+    {
+        return static_cast<tensor_traffic *>(ctx)->transfer(now, store, bits);
+    }
+
+    asim_cycle_t transfer(asim_cycle_t now, bool store, uint64_t bits)
+    {
+        uint64_t ticks;
+        if (failed)
+            return 0;
+        if (__builtin_mul_overflow(now, period.value(), &ticks)) {
+            failed = true;
+            o->error = ERR_TIME_RANGE;
+            o->message = "cycle " + std::to_string(now) + " of the job does not fit SystemC time";
+            return 0;
+        }
+        sc_core::sc_time begin = start + sc_core::sc_time::from_value(ticks);
+        sc_core::sc_time delay = begin - std::min(begin, sc_core::sc_time_stamp());
+        tlm::tlm_command cmd = store ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND;
+        for (uint64_t left = bits / 8 + (bits % 8 != 0); left > 0;) {
+            uint32_t len = (uint32_t)std::min(left, burst);
+            if (len > size - offset)
+                offset = 0;
+            if (store)
+                std::fill(buf.begin(), buf.begin() + len, 0);
+            if (!self->dma_access(cmd, base + offset, buf.data(), len, delay, *o)) {
+                failed = true;
+                o->compute_time = sc_core::sc_time_stamp() + delay - start;
+                return 0;
+            }
+            offset += len;
+            left -= len;
+        }
+        uint64_t took = (sc_core::sc_time_stamp() + delay - begin).value();
+        return took / period.value() + (took % period.value() != 0);
+    }
+};
+
 // Runs config + model through accelsim, as the accelsim program does, within the guest
-// policy; fills the outcome.
-void accel_tlm::simulate(const std::string &config, const std::string &model, outcome &o) const
+// policy, with the program's tensor traffic in [tensors, tensors + tensors_size) when the
+// size is not 0; fills the outcome.
+void accel_tlm::simulate(const std::string &config, const std::string &model, uint64_t tensors,
+                         uint64_t tensors_size, outcome &o)
 {
     asim_error_t err;
     asim_error_clear(&err);
@@ -391,13 +445,38 @@ void accel_tlm::simulate(const std::string &config, const std::string &model, ou
         return;
     }
     std::unique_ptr<asim_sim_t, sim_deleter> sim(raw);
+    sc_core::sc_time period(1.0 / cfg->clock_mhz, sc_core::SC_US);
+    double burst = 0;
+    asim_config_get(cfg.get(), "dram.burst_bytes", &burst);
+    tensor_traffic traffic{this, &o, tensors, tensors_size, (uint64_t)burst,
+                           sc_core::sc_time_stamp(), period, 0, {}, false};
+    if (tensors_size && (tensors_size < traffic.burst || tensors + tensors_size < tensors)) {
+        o.error = ERR_WINDOW;
+        o.message = "tensor window of " + std::to_string(tensors_size) + " bytes at " +
+                    hex(tensors) + (tensors_size < traffic.burst
+                                        ? ": smaller than one DMA burst (dram.burst_bytes = " +
+                                              std::to_string(traffic.burst) + ")"
+                                        : ": wraps the address space");
+        return;
+    }
+    if (tensors_size) {
+        if (period == sc_core::SC_ZERO_TIME) {
+            o.error = ERR_TIME_RANGE;
+            o.message = "clock period " + period.to_string() + " is 0 at this time resolution";
+            return;
+        }
+        traffic.buf.resize(traffic.burst);
+        asim_sim_set_dma_timer(sim.get(), tensor_traffic::timer, &traffic);
+    }
     std::unique_ptr<asim_report_t, report_deleter> rep(new asim_report_t());
-    if (asim_sim_run(sim.get(), graph.get(), rep.get(), &err) != ASIM_OK) {
+    asim_status_t st = asim_sim_run(sim.get(), graph.get(), rep.get(), &err);
+    if (traffic.failed)
+        return;  // the access that failed set the outcome
+    if (st != ASIM_OK) {
         o.error = ERR_SIM;
         o.message = err.msg;
         return;
     }
-    sc_core::sc_time period(1.0 / cfg->clock_mhz, sc_core::SC_US);
     o.cycles = rep->total_cycles;
     o.period_ps = (uint64_t)std::llround(period.to_seconds() * 1e12);
     o.macs = rep->macs;
@@ -437,8 +516,8 @@ void accel_tlm::run_job()
         } else if (get_le32(d + desc::VERSION) != DESC_VERSION ||
                    get_le32(d + desc::RESERVED) != 0) {
             o.error = ERR_BAD_VERSION;
-            o.message = "descriptor at " + hex(job_desc_) +
-                        ": version is not 1 or the reserved word is not 0";
+            o.message = "descriptor at " + hex(job_desc_) + ": version is not " +
+                        std::to_string(DESC_VERSION) + " or the reserved word is not 0";
         } else {
             trusted = true;
         }
@@ -447,9 +526,13 @@ void accel_tlm::run_job()
         fetch_string(get_le64(d + desc::MODEL), model, delay, o)) {
         advance(delay);
         delay = sc_core::SC_ZERO_TIME;
-        simulate(config, model, o);
-        if (o.error == ERR_NONE)
-            advance(o.compute_time);
+        sc_core::sc_time start = sc_core::sc_time_stamp();
+        simulate(config, model, get_le64(d + desc::TENSORS), get_le64(d + desc::TENSORS_SIZE),
+                 o);
+        // the compute phase ends compute_time after its start; a target that waited inside
+        // a tensor transfer has already spent part of it
+        sc_core::sc_time end = start + o.compute_time;
+        advance(end - std::min(end, sc_core::sc_time_stamp()));
     }
     if (trusted)
         write_back(get_le64(d + desc::RESULT), get_le64(d + desc::LAYERS),

@@ -10,17 +10,28 @@
 //     TLM_GENERIC_ERROR_RESPONSE (the running job goes on undisturbed). Register accesses
 //     add no delay of their own.
 //   - `dma` (initiator socket): b_transport reads of the job descriptor and the two strings it
-//     points to, then writes of the layer table and the result block. Every delay the
-//     targets annotate is summed and waited; an error response ends the job with ERR_DMA.
+//     points to; while the job runs, the tensors the accelerator program's DMA moves (when
+//     the descriptor names a tensor window); then writes of the layer table and the result
+//     block. Every delay the targets annotate is summed and waited; an error response ends
+//     the job with ERR_DMA.
+//   - tensors: the C executor runs the job's compiled program (program/program.h) and calls
+//     back for every DMA transfer it starts at cycle c; the module moves the transfer's bytes
+//     as b_transport bursts of dram.burst_bytes bytes (loads read, stores write) at
+//     consecutive addresses of the window, wrapping at its end, with the local time offset
+//     c * T (temporal decoupling: the job's start is the time base). The transfer takes
+//     ceil(D / T) cycles, D being the time its bursts took (annotated delays, and any time a
+//     target waited), or the DRAM model's cycles if that is longer; so a slow memory or
+//     interconnect lengthens the job, and a zero-latency one leaves it exactly as the C
+//     executor alone runs it.
 //   - timing: a job whose START write takes effect at t0 (the write's time plus its annotated
 //     delay) completes at
 //         t0 + Dfetch + cycles * T + Dwrite
 //     Dfetch: summed annotated delay of the descriptor and string reads; cycles: the
-//     total_cycles accelsim reports for the job; T: 1 / clock_mhz of the job's config,
-//     rounded to the SystemC time resolution as an sc_clock of that frequency would be;
-//     Dwrite: summed annotated delay of the layer-table and result-block writes. A job that
-//     fails stops where it fails (no cycles * T if accelsim refused it) and still writes
-//     the result block when the descriptor named one.
+//     total_cycles accelsim reports for the job (tensor traffic included); T: 1 / clock_mhz
+//     of the job's config, rounded to the SystemC time resolution as an sc_clock of that
+//     frequency would be; Dwrite: summed annotated delay of the layer-table and result-block
+//     writes. A job that fails stops where it fails (no cycles * T if accelsim refused it)
+//     and still writes the result block when the descriptor named one.
 //   - `irq`: level, high while IRQ_STATUS & IRQ_ENABLE is not zero.
 // The simulation itself runs inside the module's thread (accelsim's job models take
 // milliseconds of host time for a whole transformer); the module never prints: failures go
@@ -91,7 +102,9 @@ enum job_error : uint32_t {
     ERR_TIME_RANGE = 8,   // the clock period or cycles * period do not fit SystemC time
     ERR_PATH = 9,         // a path is outside guest_policy::root, not a regular file, or
                           // climbs with ".." (the config, its technology table, a model file)
-    ERR_BUDGET = 10       // the model's work is over guest_policy::max_work
+    ERR_BUDGET = 10,      // the model's work is over guest_policy::max_work
+    ERR_WINDOW = 11       // the tensor window is smaller than one DMA burst, or wraps the
+                          // address space
 };
 
 // What the platform lets a guest do; set when the platform builds the module.
@@ -121,11 +134,13 @@ enum : uint32_t {
     LAYERS = 0x20,       // u64 address of the layer table, 0 = none
     LAYERS_CAP = 0x28,   // u32 records the layer table holds
     RESERVED = 0x2C,     // u32 must be 0
-    SIZE = 0x30
+    TENSORS = 0x30,      // u64 address of the tensor window the DMA moves tensors in
+    TENSORS_SIZE = 0x38, // u64 its size in bytes; 0 = no tensor traffic
+    SIZE = 0x40
 };
 }  // namespace desc
 constexpr uint32_t DESC_MAGIC = 0x444A5341;  // "ASJD" in memory order
-constexpr uint32_t DESC_VERSION = 1;
+constexpr uint32_t DESC_VERSION = 2;
 constexpr uint32_t STRING_MAX = 512;         // bytes, the NUL included
 
 // Result block the DMA writes at desc::RESULT, little-endian.
@@ -170,7 +185,8 @@ private:
         uint32_t error = ERR_NONE;
         uint64_t fault = 0;                   // address of the failed DMA access
         uint64_t cycles = 0, macs = 0, period_ps = 0;
-        sc_core::sc_time compute_time;        // cycles * T
+        sc_core::sc_time compute_time;        // cycles * T; to the failing access if a
+                                              // tensor transfer failed
         double latency_ms = 0, energy_mj = 0, gops = 0, gops_per_w = 0;
         uint32_t layers = 0, unsupported = 0;
         std::vector<uint64_t> layer_records;  // start, cycles per layer
@@ -184,7 +200,9 @@ private:
     void job_thread();
     void irq_method();
     void run_job();
-    void simulate(const std::string &config, const std::string &model, outcome &o) const;
+    struct tensor_traffic;  // the running job's tensor DMA (accel_tlm.cpp)
+    void simulate(const std::string &config, const std::string &model, uint64_t tensors,
+                  uint64_t tensors_size, outcome &o);
     bool allowed_path(const std::string &path, std::string &resolved, outcome &o) const;
     bool dma_access(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, uint32_t len,
                     sc_core::sc_time &delay, outcome &o);

@@ -1,7 +1,9 @@
 /*
  * systolic_block.c: the systolic PE array as a block (block/block.h): its configuration
  * rows (array.*), routing, pure cost over the closed-form job model (systolic.h), counters,
- * resources (systolic_resource.c) and report line. The unit is named "array".
+ * resources (systolic_resource.c) and report line. array.count identical arrays, named
+ * "array", "array1", ... (the pipelined schedule spreads heads and independent ops over
+ * them).
  *
  * Routing: it claims every GEMM (claim 1); the QMM engine claims binary-B GEMMs above it.
  *
@@ -24,6 +26,7 @@
 
 typedef struct {
     bool enabled;
+    int64_t count;            /* identical arrays */
     int64_t rows, cols;       /* PEs */
     int dataflow;             /* asim_dataflow_t */
     bool tile_overlap;
@@ -40,6 +43,9 @@ static const char *const dataflow_choices[] = {"os", "ws", "is", NULL};
 static const asim_cfg_key_t keys[] = {
     {"array.enabled", ASIM_CFG_BOOL, FIELD(enabled), 0, 0, NULL, "true", "",
      "Whether the accelerator has the systolic PE array."},
+    {"array.count", ASIM_CFG_INT, FIELD(count), 1, 8, NULL, "1", "array",
+     "Identical arrays; under schedule pipelined an op's heads (instances) and independent "
+     "ops are spread over them (docs/program.md)."},
     {"array.rows", ASIM_CFG_INT, FIELD(rows), 1, 4096, NULL, "32", "PE",
      "Rows of the systolic PE array."},
     {"array.cols", ASIM_CFG_INT, FIELD(cols), 1, 4096, NULL, "32", "PE",
@@ -65,6 +71,7 @@ typedef struct {
     asim_systolic_geom_t geom;
     int act_bits, weight_bits, acc_bits;
     bool dequantize_first;
+    char name[24];            /* "array", then "array1", ... */
 } systolic_t;
 
 enum { COUNTER_TILES };
@@ -87,15 +94,15 @@ static asim_status_t systolic_check(const asim_config_t *cfg, const void *params
 
 static size_t systolic_instances(const asim_config_t *cfg, const void *params)
 {
+    const systolic_params_t *p = params;
     (void)cfg;
-    return ((const systolic_params_t *)params)->enabled ? 1 : 0;
+    return p->enabled ? (size_t)p->count : 0;
 }
 
 static void *systolic_create(const asim_config_t *cfg, const void *params, size_t i)
 {
     const systolic_params_t *p = params;
     (void)cfg;
-    (void)i;
     systolic_t *s = malloc(sizeof *s);
     if (!s)
         return NULL;
@@ -107,13 +114,16 @@ static void *systolic_create(const asim_config_t *cfg, const void *params, size_
         .acc_bits = (int)p->acc_bits,
         .dequantize_first = p->dequantize_first,
     };
+    if (i == 0)
+        snprintf(s->name, sizeof s->name, "array");
+    else
+        snprintf(s->name, sizeof s->name, "array%u", (unsigned)i);
     return s;
 }
 
 static const char *systolic_name(const void *self)
 {
-    (void)self;
-    return "array";
+    return ((const systolic_t *)self)->name;
 }
 
 static int systolic_route(const void *self, const asim_op_t *op)

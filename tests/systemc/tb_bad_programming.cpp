@@ -179,14 +179,21 @@ private:
         in_regs.desc = vp::REG_BASE;
         wraps.desc = ~0ull - 15;
         desc_out.desc = OUTSIDE;
+        vp::job_layout tiny_window = l, window_wraps = l, window_out = l;
+        tiny_window.tensors = 0x10000;
+        tiny_window.tensors_size = 63;
+        window_wraps.tensors = ~0ull - 1023;
+        window_wraps.tensors_size = 4096;
+        window_out.tensors = OUTSIDE;
+        window_out.tensors_size = 4096;
         std::vector<unsigned char> reserved = vp::descriptor(l);
         reserved[asim::desc::RESERVED] = 1;
         std::string no_nul(asim::STRING_MAX, 'a');
         using namespace asim;
         return {
             {"bad magic", beta, "vit_tiny", l, vp::descriptor(l, 0x12345678), ERR_BAD_MAGIC, 0, ""},
-            {"bad version", beta, "vit_tiny", l, vp::descriptor(l, DESC_MAGIC, 2), ERR_BAD_VERSION,
-             0, ""},
+            {"version 1 (no tensor window)", beta, "vit_tiny", l, vp::descriptor(l, DESC_MAGIC, 1),
+             ERR_BAD_VERSION, 0, ""},
             {"reserved word set", beta, "vit_tiny", l, reserved, ERR_BAD_VERSION, 0, ""},
             {"unknown model", beta, "no_such_model", l, {}, ERR_MODEL, 0,
              "unknown model 'no_such_model'"},
@@ -226,6 +233,13 @@ private:
              vp::MEM_SIZE, "DMA read"},
             {"result block outside memory", beta, "vit_tiny", result_out, {}, ERR_DMA, OUTSIDE,
              "", true},
+            {"tensor window smaller than a burst", beta, "vit_tiny", tiny_window, {}, ERR_WINDOW,
+             0, "smaller than one DMA burst (dram.burst_bytes = 64)"},
+            {"tensor window wraps the address space", beta, "vit_tiny", window_wraps, {},
+             ERR_WINDOW, 0, "wraps the address space"},
+            // the first tensor load starts at cycle 0 and fails at once
+            {"tensor window outside memory", beta, "vit_tiny", window_out, {}, ERR_DMA, OUTSIDE,
+             "DMA read"},
         };
     }
 

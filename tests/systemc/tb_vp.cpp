@@ -14,6 +14,15 @@
 //     the descriptor's capacity, nothing written past it) against the direct run.
 // One job runs with the interrupt disabled and is polled instead; enabling the interrupt
 // afterwards raises irq at once (it is a level of IRQ_STATUS & IRQ_ENABLE).
+//
+// Tensor traffic: two jobs name a tensor window, so the accelerator program's DMA moves its
+// tensors through the bus to the memory. On a zero-latency memory the job must take exactly
+// the plain C executor's cycles. On a slow memory the direct run is the C executor with the
+// test's own account of the memory (vp::tensor_memory: each transfer's bytes in bursts of
+// dram.burst_bytes, each burst the memory's latency, rounded up to whole cycles), so irq
+// must rise exactly when that account says, later than the plain run by what the memory's
+// latency implies; and the memory must have annotated exactly the latency of the bursts
+// that account counts, and served exactly their number.
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
@@ -33,10 +42,16 @@ struct job_case {
     bool result_block;   // the descriptor names a result block and a layer table
     uint32_t layers_cap;
     bool irq_enabled;    // else the CPU polls STATUS
-    vp::direct_result direct;
+    bool tensors;        // the descriptor names the tensor window
+    sc_time access, per_8b;   // the memory's latency during the job
+    bool memory_waits;        // the memory waits its latency instead of annotating it
+    vp::direct_result direct; // what the job must match
+    vp::direct_result plain;  // the C executor alone (no platform memory)
+    vp::tensor_memory mem;    // the test's account of the tensor traffic
 };
 
-const vp::job_layout BASE = {0x100, 0x1000, 0x1400, 0x2000, 0x4000, 0};
+const vp::job_layout BASE = {0x100, 0x1000, 0x1400, 0x2000, 0x4000, 0, 0, 0};
+const uint64_t TENSORS = 0x10000, TENSORS_SIZE = vp::MEM_SIZE - TENSORS;
 const uint64_t LAYERS_SPAN = 0x8000;  // bytes the test fills with a sentinel before each job
 const unsigned char SENTINEL = 0xA5;
 
@@ -44,7 +59,7 @@ uint64_t reg64(vp::platform &pf, uint32_t lo) { return pf.reg(lo) | (uint64_t)pf
 
 // The DMA reads of a NUL-terminated string at a 64-byte aligned address: whole 64-byte
 // blocks up to the one holding the NUL.
-sc_time string_fetch(const std::string &s) { return vp::mem_latency(64) * (double)(s.size() / 64 + 1); }
+uint64_t string_blocks(const std::string &s) { return s.size() / 64 + 1; }
 
 class cpu : public sc_module {
 public:
@@ -88,6 +103,8 @@ private:
         l.result = j.result_block ? BASE.result : 0;
         l.layers = j.result_block ? BASE.layers : 0;
         l.layers_cap = j.layers_cap;
+        l.tensors = j.tensors ? TENSORS : 0;
+        l.tensors_size = j.tensors ? TENSORS_SIZE : 0;
         std::string config = j.config;  // relative to the platform's guest_policy::root
         std::vector<unsigned char> fill(LAYERS_SPAN, SENTINEL);
         pf_.write_bytes(BASE.layers, fill.data(), (uint32_t)fill.size());
@@ -98,14 +115,21 @@ private:
         pf_.set_reg(asim::reg::IRQ_ENABLE, j.irq_enabled ? asim::IRQ_DONE | asim::IRQ_ERROR : 0);
 
         uint32_t written = std::min<uint32_t>(j.layers_cap, d.layers);
-        sc_time fetch = vp::mem_latency(asim::desc::SIZE) + string_fetch(config) +
-                        string_fetch(j.model);
-        sc_time write = j.result_block ? vp::mem_latency(asim::result::SIZE) +
-                                             (written ? vp::mem_latency(16ull * written) : SC_ZERO_TIME)
+        auto latency = [&](uint64_t len) { return vp::mem_latency(len, j.access, j.per_8b); };
+        uint64_t blocks = string_blocks(config) + string_blocks(j.model);
+        sc_time fetch = latency(asim::desc::SIZE) + latency(64) * (double)blocks;
+        sc_time write = j.result_block ? latency(asim::result::SIZE) +
+                                             (written ? latency(16ull * written) : SC_ZERO_TIME)
                                        : SC_ZERO_TIME;
+        uint64_t accesses = 1 + blocks + (j.result_block ? 1 + (written > 0) : 0) +
+                            j.mem.accesses;
         sc_time period(1.0 / d.clock_mhz, SC_US);
         sc_time compute = sc_time::from_value(d.cycles * period.value());
+        pf_.mem.access = j.access;
+        pf_.mem.per_8b = j.per_8b;
+        pf_.mem.waits = j.memory_waits;
         sc_time mem_before = pf_.mem.annotated;
+        uint64_t accesses_before = pf_.mem.accesses;
         sc_time t0 = sc_time_stamp();
         pf_.set_reg(asim::reg::CTRL, asim::CTRL_START);
         sc_time expect = t0 + fetch + compute + write;
@@ -128,8 +152,14 @@ private:
         }
         sc_time seen = sc_time_stamp();
         sc_time dma = pf_.mem.annotated - mem_before;
-        check(dma == fetch + write, "%s %s: memory annotated %s, the DMA accesses imply %s",
-              j.config, j.model, dma.to_string().c_str(), (fetch + write).to_string().c_str());
+        check(dma == fetch + write + j.mem.latency,
+              "%s %s: memory annotated %s, the DMA accesses imply %s", j.config, j.model,
+              dma.to_string().c_str(), (fetch + write + j.mem.latency).to_string().c_str());
+        check(pf_.mem.accesses - accesses_before == accesses,
+              "%s %s: memory served %" PRIu64 " accesses, the DMA implies %" PRIu64, j.config,
+              j.model, pf_.mem.accesses - accesses_before, accesses);
+        if (j.tensors)
+            check_tensor_time(j);
         bool ok = check_registers(j) && check_result_block(j, l);
         sc_time now = sc_time_stamp();
         if (!j.irq_enabled) {
@@ -147,10 +177,33 @@ private:
         std::printf("vp: %-26s %-15s %10" PRIu64 " cycles x %s + DMA %s = %s after START, "
                     "irq %s; registers%s agree with the direct run: %s\n",
                     j.config, j.model, d.cycles, period.to_string().c_str(),
-                    dma.to_string().c_str(), (expect - t0).to_string().c_str(),
+                    (dma - j.mem.latency).to_string().c_str(), (expect - t0).to_string().c_str(),
                     j.irq_enabled ? "on time" : "masked (polled)",
                     j.result_block ? ", result block and layer table" : "",
                     ok && seen == expect ? "PASS" : "FAIL");
+    }
+
+    // A tensor job against the plain C executor: equal on a zero-latency memory, later by
+    // what the memory's latency implies (the test's account) otherwise.
+    void check_tensor_time(const job_case &j)
+    {
+        bool free = j.access == SC_ZERO_TIME && j.per_8b == SC_ZERO_TIME;
+        const vp::direct_result &d = j.direct, &p = j.plain;
+        check(j.mem.transfers > 0, "%s %s: no tensor transfer", j.config, j.model);
+        if (free)
+            check(d.cycles == p.cycles, "%s %s on a zero-latency memory: %" PRIu64
+                  " cycles, the C executor alone %" PRIu64, j.config, j.model, d.cycles, p.cycles);
+        else
+            check(d.cycles > p.cycles, "%s %s on a slow memory: %" PRIu64
+                  " cycles, not more than the C executor alone (%" PRIu64 ")", j.config, j.model,
+                  d.cycles, p.cycles);
+        std::printf("vp: tensors of %s %s through the bus: %" PRIu64 " transfers, %" PRIu64
+                    " bursts, memory latency %s (%s + %s per 8 bytes, %s): %" PRIu64
+                    " cycles, the C executor alone %" PRIu64 " (+%" PRIu64 ")\n",
+                    j.config, j.model, j.mem.transfers, j.mem.accesses,
+                    j.mem.latency.to_string().c_str(), j.access.to_string().c_str(),
+                    j.per_8b.to_string().c_str(), j.memory_waits ? "waited" : "annotated",
+                    d.cycles, p.cycles, d.cycles - p.cycles);
     }
 
     bool check_registers(const job_case &j)
@@ -226,14 +279,26 @@ private:
 
 int sc_main(int, char *[])
 {
+    const sc_time A = vp::MEM_ACCESS, B = vp::MEM_PER_8B, NONE = SC_ZERO_TIME;
+    const sc_time SLOW_A(200, SC_NS), SLOW_B(4, SC_NS);
     std::vector<job_case> jobs = {
-        {"configs/beta.yaml", "vit_tiny", true, 1024, true, {}},
-        {"configs/systolic_32x32.yaml", "bert_base_w1a4", true, 1024, true, {}},
-        {"configs/beta.yaml", "bert_base_w1a4", true, 4, true, {}},
-        {"configs/systolic_32x32.yaml", "vit_tiny", false, 0, false, {}},
+        {"configs/beta.yaml", "vit_tiny", true, 1024, true, false, A, B, false, {}, {}, {}},
+        {"configs/systolic_32x32.yaml", "bert_base_w1a4", true, 1024, true, false, A, B, false, {},
+         {}, {}},
+        {"configs/beta.yaml", "bert_base_w1a4", true, 4, true, false, A, B, false, {}, {}, {}},
+        {"configs/systolic_32x32.yaml", "vit_tiny", false, 0, false, false, A, B, false, {}, {}, {}},
+        {"configs/beta.yaml", "vit_tiny", true, 1024, true, true, NONE, NONE, false, {}, {}, {}},
+        {"configs/beta.yaml", "vit_tiny", true, 1024, true, true, SLOW_A, SLOW_B, false, {}, {}, {}},
+        {"configs/beta.yaml", "vit_tiny", true, 1024, true, true, SLOW_A, SLOW_B, true, {}, {}, {}},
+        {"configs/quark.yaml", "vit_tiny:layers=2", true, 1024, true, true, A, B, false, {}, {}, {}},
     };
-    for (job_case &j : jobs)
-        j.direct = vp::direct_run(vp::source_path(j.config), j.model);
+    for (job_case &j : jobs) {
+        j.plain = vp::direct_run(vp::source_path(j.config), j.model);
+        j.mem.access = j.access;
+        j.mem.per_8b = j.per_8b;
+        j.direct = j.tensors ? vp::direct_run(vp::source_path(j.config), j.model, &j.mem)
+                             : j.plain;
+    }
     vp::platform pf("platform");
     cpu c("cpu", pf, jobs);
     sc_start();

@@ -1,6 +1,7 @@
 // vp_platform.cpp: the SystemC tests' virtual platform (see vp_platform.h).
 #include "vp_platform.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -23,7 +24,11 @@ template <typename T> void put_le(std::vector<unsigned char> &b, uint64_t off, T
 }
 }  // namespace
 
-sc_core::sc_time mem_latency(uint64_t len) { return MEM_ACCESS + MEM_PER_8B * (double)((len + 7) / 8); }
+sc_core::sc_time mem_latency(uint64_t len, const sc_core::sc_time &access,
+                             const sc_core::sc_time &per_8b)
+{
+    return access + per_8b * (double)((len + 7) / 8);
+}
 
 memory::memory(sc_core::sc_module_name name, uint64_t size)
     : sc_core::sc_module(name), socket("socket"), bytes(size, 0)
@@ -50,9 +55,14 @@ void memory::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay)
         std::memcpy(p.get_data_ptr(), &bytes[addr], len);
     else if (p.is_write())
         std::memcpy(&bytes[addr], p.get_data_ptr(), len);
-    sc_core::sc_time t = mem_latency(len);
-    delay += t;
+    sc_core::sc_time t = mem_latency(len, access, per_8b);
     annotated += t;
+    if (waits) {
+        sc_core::wait(delay + t);
+        delay = sc_core::SC_ZERO_TIME;
+    } else {
+        delay += t;
+    }
     accesses++;
     p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
@@ -155,6 +165,8 @@ std::vector<unsigned char> descriptor(const job_layout &l, uint32_t magic, uint3
     put_le<uint64_t>(d, asim::desc::RESULT, l.result);
     put_le<uint64_t>(d, asim::desc::LAYERS, l.layers);
     put_le<uint32_t>(d, asim::desc::LAYERS_CAP, l.layers_cap);
+    put_le<uint64_t>(d, asim::desc::TENSORS, l.tensors);
+    put_le<uint64_t>(d, asim::desc::TENSORS_SIZE, l.tensors_size);
     return d;
 }
 
@@ -167,7 +179,22 @@ void write_job(platform &pf, const job_layout &l, const std::string &config,
     pf.write_bytes(l.desc, d.data(), (uint32_t)d.size());
 }
 
-direct_result direct_run(const std::string &config, const std::string &model)
+static asim_cycle_t tensor_memory_time(void *ctx, asim_cycle_t now, bool store, uint64_t bits)
+{
+    tensor_memory *m = static_cast<tensor_memory *>(ctx);
+    (void)now;
+    (void)store;
+    sc_core::sc_time took;
+    for (uint64_t left = (bits + 7) / 8; left > 0; left -= std::min(left, m->burst)) {
+        took += mem_latency(std::min(left, m->burst), m->access, m->per_8b);
+        m->accesses++;
+    }
+    m->transfers++;
+    m->latency += took;
+    return (took.value() + m->period.value() - 1) / m->period.value();
+}
+
+direct_result direct_run(const std::string &config, const std::string &model, tensor_memory *mem)
 {
     direct_result r;
     asim_error_t err;
@@ -180,8 +207,16 @@ direct_result direct_run(const std::string &config, const std::string &model)
         r.message = err.msg;
         return r;
     }
-    if (asim_sim_create(cfg.get(), &sim, &err) == ASIM_OK &&
-        asim_sim_run(sim, &g, &rep, &err) == ASIM_OK) {
+    double burst = 0;
+    asim_config_get(cfg.get(), "dram.burst_bytes", &burst);
+    if (mem) {
+        mem->burst = (uint64_t)burst;
+        mem->period = sc_core::sc_time(1.0 / cfg->clock_mhz, sc_core::SC_US);
+    }
+    bool made = asim_sim_create(cfg.get(), &sim, &err) == ASIM_OK;
+    if (made && mem)
+        asim_sim_set_dma_timer(sim, tensor_memory_time, mem);
+    if (made && asim_sim_run(sim, &g, &rep, &err) == ASIM_OK) {
         r.ok = true;
         r.cycles = rep.total_cycles;
         r.macs = rep.macs;

@@ -29,15 +29,21 @@ constexpr uint64_t MEM_BASE = 0x0, MEM_SIZE = 1u << 20;
 constexpr uint64_t REG_BASE = 0x40000000, REG_SPAN = 0x1000;
 const sc_core::sc_time MEM_ACCESS(40, sc_core::SC_NS), MEM_PER_8B(1, sc_core::SC_NS);
 
-// Memory latency of one access of len bytes.
-sc_core::sc_time mem_latency(uint64_t len);
+// Latency of one access of len bytes: access + per_8b per 8 bytes (or part).
+sc_core::sc_time mem_latency(uint64_t len, const sc_core::sc_time &access = MEM_ACCESS,
+                             const sc_core::sc_time &per_8b = MEM_PER_8B);
 
-// Byte-addressed memory; annotates mem_latency() on every access and sums what it annotated.
+// Byte-addressed memory; charges mem_latency(len, access, per_8b) on every access and sums
+// what it charged. It annotates the latency to the transaction, or, with `waits`, syncs
+// (waits the incoming delay plus its latency and returns a zero delay), as an LT target may.
+// A test may change its latency and mode between jobs.
 class memory : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket<memory> socket;
     std::vector<unsigned char> bytes;
-    sc_core::sc_time annotated;  // sum of the delays annotated so far
+    sc_core::sc_time access = MEM_ACCESS, per_8b = MEM_PER_8B;
+    bool waits = false;
+    sc_core::sc_time annotated;  // sum of the latencies charged so far
     uint64_t accesses = 0;
 
     memory(sc_core::sc_module_name name, uint64_t size);
@@ -94,6 +100,7 @@ public:
 struct job_layout {
     uint64_t desc, config, model, result, layers;
     uint32_t layers_cap;
+    uint64_t tensors = 0, tensors_size = 0;  // the tensor window (size 0: no tensor traffic)
 };
 // A job descriptor with these fields, ready to write at layout.desc.
 std::vector<unsigned char> descriptor(const job_layout &l, uint32_t magic = asim::DESC_MAGIC,
@@ -111,7 +118,20 @@ struct direct_result {
     uint32_t layers = 0, unsupported = 0;
     std::vector<uint64_t> layer_start, layer_cycles;
 };
-direct_result direct_run(const std::string &config, const std::string &model);
+// The test's own account of the tensor traffic on a memory of latency (access, per_8b), for
+// direct_run: each DMA transfer of b bits is ceil(b / 8) bytes in accesses of at most
+// dram.burst_bytes bytes one after another, and takes ceil(sum of their latencies / T)
+// cycles of the accelerator clock (T). Sums what it implied.
+struct tensor_memory {
+    sc_core::sc_time access, per_8b;
+    uint64_t burst = 0;        // set by direct_run from the config
+    sc_core::sc_time period;   // likewise
+    uint64_t transfers = 0, accesses = 0;
+    sc_core::sc_time latency;  // of every access
+};
+// With mem, each DMA transfer takes the longer of the DRAM model and mem's account of it.
+direct_result direct_run(const std::string &config, const std::string &model,
+                         tensor_memory *mem = nullptr);
 
 // Little-endian fields of a byte buffer.
 uint32_t le32(const unsigned char *p);

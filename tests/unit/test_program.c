@@ -71,13 +71,15 @@ static void test_units_share_buffer_ports(void **state)
 
 typedef struct {
     uint64_t calls, bits;
-    asim_cycle_t cycles;
+    asim_cycle_t cycles, now;
 } slow_memory_t;
 
-static asim_cycle_t slow_memory(void *ctx, bool store, uint64_t bits)
+static asim_cycle_t slow_memory(void *ctx, asim_cycle_t now, bool store, uint64_t bits)
 {
     slow_memory_t *m = ctx;
     (void)store;
+    assert_true(now >= m->now); /* transfers come in the order they start */
+    m->now = now;
     m->calls++;
     m->bits += bits;
     return m->cycles;
@@ -95,7 +97,7 @@ static void test_dma_timer(void **state)
         asim_sim_t *sim;
         asim_report_t rep;
         asim_error_t err;
-        slow_memory_t mem = {0, 0, i == 0 ? 0 : i == 1 ? 1 : 20000};
+        slow_memory_t mem = {0, 0, i == 0 ? 0 : i == 1 ? 1 : 20000, 0};
         if (asim_config_load(src_path("configs/quark.yaml"), NULL, 0, &cfg, &err) ||
             asim_model_load("vit_tiny:layers=2", &g, &err) || asim_sim_create(&cfg, &sim, &err))
             fail_msg("%s", err.msg);
@@ -181,11 +183,13 @@ static void test_file_round_trip(void **state)
             const asim_insn_t *x = &back.queues[q].insns[i], *y = &a->prog.queues[q].insns[i];
             assert_true(x->kind == y->kind && x->op == y->op && x->tile == y->tile &&
                         x->bits == y->bits && x->n_waits == y->n_waits &&
-                        x->n_pushes == y->n_pushes);
+                        x->n_pushes == y->n_pushes && x->slot == y->slot);
             assert_memory_equal(x->waits, y->waits, x->n_waits * sizeof x->waits[0]);
             assert_memory_equal(x->pushes, y->pushes, x->n_pushes * sizeof x->pushes[0]);
         }
     assert_string_equal(info.names[3], g.ops[3].name);
+    assert_int_equal(back.dram_bytes, a->prog.dram_bytes);
+    assert_memory_equal(back.addrs, a->prog.addrs, back.n_ops * sizeof *back.addrs);
     asim_program_free(&back);
     free(info.names);
     /* the file runs to the same cycles as compiling in place */
@@ -254,6 +258,54 @@ static void test_bad_files(void **state)
     asim_graph_free(&g);
 }
 
+/* Every tensor has its own aligned DRAM range: outputs and owned weights never overlap; an
+ * op reads A from its producer's output (the first op: the model input at 0); a shared
+ * weight is its owner's; loads take the slots in turn. */
+static void test_tensor_addresses(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_error_t err;
+    asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
+    asim_program_t p;
+    assert_int_equal(asim_compile(s, &g, ASIM_SCHEDULE_PIPELINED, &p, &err), ASIM_OK);
+    uint64_t end = 0; /* owned tensors come in address order */
+    for (size_t o = 0; o < g.len; o++) {
+        const asim_op_t *op = &g.ops[o];
+        asim_tensor_layout_t l;
+        if (asim_op_owns_b(op)) {
+            assert_true(p.addrs[o].b >= end && p.addrs[o].b % ASIM_DRAM_ALIGN == 0);
+            asim_tensor_layout(op, ASIM_TENSOR_B, &l);
+            end = p.addrs[o].b + asim_tensor_bytes(&l);
+        }
+        assert_true(p.addrs[o].out >= end && p.addrs[o].out % ASIM_DRAM_ALIGN == 0);
+        asim_tensor_layout(op, ASIM_TENSOR_OUT, &l);
+        assert_true(asim_tensor_bytes(&l) * 8 >= l.rows * l.cols * l.bits);
+        end = p.addrs[o].out + asim_tensor_bytes(&l);
+        uint32_t in = op->inputs[0];
+        assert_int_equal(p.addrs[o].a, in == ASIM_INPUT_MODEL ? 0 : p.addrs[in].out);
+        if (op->kind == ASIM_OP_GEMM && !op->b_is_weight)
+            assert_int_equal(p.addrs[o].b, p.addrs[op->inputs[1]].out);
+    }
+    assert_int_equal(p.dram_bytes, end);
+    assert_true(p.addrs[0].a == 0 && p.addrs[0].b > 0); /* the input comes first */
+    const asim_queue_t *ld = &p.queues[ASIM_QUEUE_LOAD];
+    for (size_t i = 0; i < ld->len; i++)
+        assert_int_equal(ld->insns[i].slot, i % s->buf.slots);
+    /* an address outside the image, or a slot past the last, is refused */
+    p.addrs[2].out = p.dram_bytes;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "outside the DRAM image"));
+    p.addrs[2].out = 0;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_OK);
+    p.queues[ASIM_QUEUE_LOAD].insns[0].slot = ASIM_MAX_SLOTS;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "names no buffer slot"));
+    asim_program_free(&p);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
 /* A program whose tokens balance but can never all arrive: the first compute waits for a
  * token that only the last store pushes, and the last store follows that compute. */
 static void test_deadlock_is_reported(void **state)
@@ -285,7 +337,146 @@ static void test_deadlock_is_reported(void **state)
     asim_graph_free(&g);
 }
 
-/* The checker refuses a program that does not balance. */
+/* Two identical arrays (array.count=2): `model` runs on each of them, recorded. */
+static asim_sim_t *two_arrays(const char *model, const char *schedule, asim_graph_t *g,
+                              asim_report_t *rep)
+{
+    const char *sets[] = {"array.count=2", "array.rows=16", "array.cols=16", schedule};
+    asim_config_t cfg;
+    asim_sim_t *sim = NULL;
+    asim_error_t err;
+    if (asim_config_load(src_path("configs/quark.yaml"), sets, 4, &cfg, &err) ||
+        asim_model_load(model, g, &err) || asim_sim_create(&cfg, &sim, &err))
+        fail_msg("%s", err.msg);
+    asim_sim_record_timeline(sim);
+    if (asim_sim_run(sim, g, rep, &err))
+        fail_msg("%s", err.msg);
+    return sim;
+}
+
+/* Cycles during which op la computes on unit a and op lb on unit b at once. */
+static asim_cycle_t overlap(const asim_report_t *rep, size_t la, const char *a, size_t lb,
+                            const char *b)
+{
+    asim_cycle_t both = 0;
+    for (size_t i = 0; i < rep->n_spans; i++)
+        for (size_t j = 0; j < rep->n_spans; j++) {
+            const asim_span_t *x = &rep->spans[i], *y = &rep->spans[j];
+            if (x->layer != la || y->layer != lb || strcmp(x->what, "compute") ||
+                strcmp(y->what, "compute") || strcmp(x->unit, a) || strcmp(y->unit, b))
+                continue;
+            asim_cycle_t from = x->start > y->start ? x->start : y->start;
+            asim_cycle_t to = x->end < y->end ? x->end : y->end;
+            both += to > from ? to - from : 0;
+        }
+    return both;
+}
+
+static size_t layer_named(const asim_graph_t *g, const char *name)
+{
+    for (size_t i = 0; i < g->len; i++)
+        if (!strcmp(g->ops[i].name, name))
+            return i;
+    fail_msg("no op '%s'", name);
+    return 0;
+}
+
+/* With two identical arrays the pipelined program runs independent heads of QK^T and AV on
+ * both at once, and takes fewer cycles than on one; the serial one keeps everything on the
+ * first array, cycle for cycle as with one. */
+static void test_heads_on_two_arrays(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_report_t rep;
+    asim_sim_t *sim = two_arrays("vit_tiny:layers=1", "schedule=pipelined", &g, &rep);
+    size_t qk = layer_named(&g, "blk0.qk"), av = layer_named(&g, "blk0.av");
+    asim_cycle_t qk_both = overlap(&rep, qk, "array", qk, "array1");
+    asim_cycle_t av_both = overlap(&rep, av, "array", av, "array1");
+    print_message("two arrays: blk0.qk on both at once for %llu cycles, blk0.av %llu\n",
+                  (unsigned long long)qk_both, (unsigned long long)av_both);
+    assert_true(qk_both > 0 && av_both > 0);
+    size_t qkv = layer_named(&g, "blk0.qkv");
+    assert_int_equal(overlap(&rep, qkv, "array", qkv, "array1"), 0);
+    asim_cycle_t piped2 = rep.total_cycles;
+    test_run_free(sim, &rep, &g);
+    const char *one[] = {"array.rows=16", "array.cols=16", "schedule=pipelined"};
+    sim = test_run("configs/quark.yaml", "vit_tiny:layers=1", one, 3, &rep, &g);
+    asim_cycle_t piped1 = rep.total_cycles;
+    test_run_free(sim, &rep, &g);
+    print_message("pipelined: %llu cycles on two arrays, %llu on one\n",
+                  (unsigned long long)piped2, (unsigned long long)piped1);
+    assert_true(piped2 < piped1);
+
+    sim = two_arrays("vit_tiny:layers=1", "schedule=serial", &g, &rep);
+    for (size_t i = 0; i < rep.n_spans; i++)
+        assert_string_not_equal(rep.spans[i].unit, "array1");
+    asim_cycle_t serial2 = rep.total_cycles;
+    test_run_free(sim, &rep, &g);
+    one[2] = "schedule=serial";
+    sim = test_run("configs/quark.yaml", "vit_tiny:layers=1", one, 3, &rep, &g);
+    assert_int_equal(serial2, rep.total_cycles);
+    test_run_free(sim, &rep, &g);
+}
+
+/* Two independent branches (GEMMs that both read the model's input) run on the two arrays at
+ * once under the pipelined schedule, one after the other on the first array under serial. */
+static void test_branches_on_two_arrays(void **state)
+{
+    (void)state;
+    const char *model = tmp_file(".yaml",
+                                 "name: branches\n"
+                                 "ops:\n"
+                                 "  - {name: left, op: gemm, m: 256, n: 256, k: 256}\n"
+                                 "  - {name: right, op: gemm, m: 256, n: 256, k: 256, "
+                                 "inputs: [input]}\n"
+                                 "  - {name: sum, op: add, rows: 256, cols: 256, "
+                                 "inputs: [left, right]}\n");
+    asim_graph_t g;
+    asim_report_t rep;
+    asim_sim_t *sim = two_arrays(model, "schedule=pipelined", &g, &rep);
+    asim_cycle_t both = overlap(&rep, 0, "array", 1, "array1");
+    print_message("branches: 'left' on array and 'right' on array1 at once for %llu cycles\n",
+                  (unsigned long long)both);
+    assert_true(both > 0);
+    test_run_free(sim, &rep, &g);
+    sim = two_arrays(model, "schedule=serial", &g, &rep);
+    for (size_t i = 0; i < rep.n_spans; i++)
+        assert_string_not_equal(rep.spans[i].unit, "array1");
+    test_run_free(sim, &rep, &g);
+}
+
+/* A program file whose compute runs an op on another kind of unit than the op's is refused. */
+static void test_compute_on_wrong_unit_is_refused(void **state)
+{
+    (void)state;
+    asim_graph_t g, g2;
+    asim_error_t err = {0};
+    asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
+    const char *path = tmp_file(".prog", "");
+    assert_int_equal(asim_sim_compile(s, &g, path, &err), ASIM_OK);
+    asim_program_t p;
+    asim_program_info_t info;
+    assert_int_equal(asim_program_read(path, &p, &info, &err), ASIM_OK);
+    asim_insn_t *in = &p.queues[2].insns[0]; /* the array's first compute */
+    in->op = (uint32_t)layer_named(&g, "blk0.softmax");
+    in->tile = 0;
+    assert_int_equal(asim_program_write(path, &p, &g, info.config_fp, &err), ASIM_OK);
+    asim_program_free(&p);
+    free(info.names);
+    asim_sim_t *s2 = setup("configs/quark.yaml", "schedule=pipelined", &g2);
+    asim_report_t rep;
+    assert_int_equal(asim_sim_run_program(s2, &g2, path, &rep, &err), ASIM_EPROGRAM);
+    print_message("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "queue 'array' instruction 0 computes op 'blk0.softmax' "
+                                    "of unit 'quark' on another kind of unit"));
+    asim_sim_free(s);
+    asim_sim_free(s2);
+    asim_graph_free(&g);
+    asim_graph_free(&g2);
+}
+
+/* The checker refuses a program that does not balance, or takes two tokens of one channel. */
 static void test_unbalanced_is_refused(void **state)
 {
     (void)state;
@@ -301,6 +492,11 @@ static void test_unbalanced_is_refused(void **state)
     assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
     assert_non_null(strstr(err.msg, "more pushes than pops"));
     in->n_waits++;
+    in->waits[in->n_waits] = in->waits[in->n_waits - 1]; /* one token per channel */
+    in->n_waits++;
+    assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
+    assert_non_null(strstr(err.msg, "waits on a channel twice"));
+    in->n_waits--;
     in->op = 100000;
     assert_int_equal(asim_program_check(&p, "p", &err), ASIM_EPROGRAM);
     assert_non_null(strstr(err.msg, "names no tile"));
@@ -318,8 +514,12 @@ int main(void)
         cmocka_unit_test(test_buffer_occupancy),
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_tensor_addresses),
         cmocka_unit_test(test_deadlock_is_reported),
         cmocka_unit_test(test_unbalanced_is_refused),
+        cmocka_unit_test(test_heads_on_two_arrays),
+        cmocka_unit_test(test_branches_on_two_arrays),
+        cmocka_unit_test(test_compute_on_wrong_unit_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -206,10 +206,12 @@ typedef struct {
  * resources.enforce is false. */
 asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **sim, asim_error_t *err);
 /* Times DMA transfers on a platform's memory: for every transfer of `bits` bits (store: to
- * memory), fn returns the cycles it takes there; the transfer takes the longer of that and
- * the DRAM model's cycles. The SystemC model uses it to move tensors through its initiator
- * socket. Before asim_sim_run. */
-typedef asim_cycle_t (*asim_dma_timer_fn)(void *ctx, bool store, uint64_t bits);
+ * memory) that the DMA channel starts at cycle `now`, fn returns the cycles it takes there;
+ * the transfer takes the longer of that and the DRAM model's cycles. Calls come in the order
+ * the transfers start, `now` never decreasing. The SystemC model uses it to move tensors
+ * through its initiator socket (docs/systemc.md). Before asim_sim_run. */
+typedef asim_cycle_t (*asim_dma_timer_fn)(void *ctx, asim_cycle_t now, bool store,
+                                          uint64_t bits);
 void asim_sim_set_dma_timer(asim_sim_t *sim, asim_dma_timer_fn fn, void *ctx);
 /* Records every compute, load and store span, for --trace and --vcd. Before asim_sim_run. */
 void asim_sim_record_timeline(asim_sim_t *sim);

@@ -23,7 +23,9 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <memory>
 #include <string>
@@ -50,6 +52,7 @@ struct Args {
     std::string config, model, vcd_dir = ".";
     std::vector<std::string> sets;
     bool tie = false;  // run the tie program instead of the compiled one
+    int bench = 0;     // --bench N: time N C executor runs and one RTL run (bench_system)
 };
 
 bool parse_args(int argc, char **argv, Args &a)
@@ -73,9 +76,12 @@ bool parse_args(int argc, char **argv, Args &a)
             a.sets.push_back(v);
         else if (k == "--vcd-dir")
             a.vcd_dir = v;
+        else if (k == "--bench" && std::atoi(v.c_str()) > 0)
+            a.bench = std::atoi(v.c_str());
         else {
             std::fprintf(stderr, "tb_system: unknown argument '%s' (--config F --model M "
-                                 "[--set k=v]... [--tie] [--vcd-dir D])\n", k.c_str());
+                                 "[--set k=v]... [--tie] [--vcd-dir D] [--bench RUNS>0])\n",
+                         k.c_str());
             return false;
         }
     }
@@ -658,6 +664,51 @@ size_t shared_completion_cycles(const World &w)
     return n;
 }
 
+// CPU time of this process, s (steadier than wall time on a loaded machine).
+double cpu_s()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+// --bench: the median CPU time of `runs` C executor runs of this program (each of a copy
+// compiled by a fresh simulator, the compile untimed), or a negative value on an error.
+double c_executor_seconds(World &w, int runs)
+{
+    std::vector<double> t;
+    for (int r = 0; r < runs; r++) {
+        asim_error_t err;
+        asim_sim_t *sim = nullptr;
+        asim_program_t prog;
+        asim_report_t rep;
+        if (asim_sim_create(&w.cfg, &sim, &err) != ASIM_OK ||
+            asim_compile(sim, &w.g, (asim_schedule_t)w.cfg.schedule, &prog, &err) != ASIM_OK) {
+            asim_sim_free(sim);
+            fail_c("bench", err);
+            return -1;
+        }
+        double t0 = cpu_s();
+        asim_status_t st = asim_execute(sim, &w.g, &prog, &rep, &err);
+        t.push_back(cpu_s() - t0);
+        uint64_t cycles = st == ASIM_OK ? rep.total_cycles : 0;
+        if (st == ASIM_OK)
+            asim_report_free(&rep);
+        asim_sim_free(sim);
+        if (st != ASIM_OK) {
+            fail_c("bench", err);
+            return -1;
+        }
+        if (cycles != w.rep.total_cycles) {
+            std::printf("tb_system: bench: the C executor took %llu cycles, then %llu\n",
+                        (unsigned long long)w.rep.total_cycles, (unsigned long long)cycles);
+            return -1;
+        }
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -670,7 +721,10 @@ int main(int argc, char **argv)
         return 1;
     std::string name = std::string("system_") + SYS_NAME;
     Run run(w);
-    if (run.run(nullptr, ~0ull) != 0) {
+    double t0 = cpu_s();
+    int failed = run.run(nullptr, ~0ull);
+    double rtl_s = cpu_s() - t0;
+    if (failed != 0) {
         std::string vcd = a.vcd_dir + "/" + name + ".rtl.vcd";
         Run replay(w);
         replay.run(&vcd, run.mismatch_cycle());
@@ -682,5 +736,14 @@ int main(int argc, char **argv)
                 "or more completions\n", name.c_str(), asim_program_len(&w.prog),
                 w.prog.n_queues, (unsigned long long)run.rtl_total(),
                 shared_completion_cycles(w));
+    if (a.bench) {
+        double c_s = c_executor_seconds(w, a.bench);
+        if (c_s < 0)
+            return 1;
+        std::printf("bench: %s %s (CPU time): RTL run %.3f s (%.0f cycles/s, its testbench "
+                    "included), C executor %.6f s (median of %d), C executor %.0fx faster\n",
+                    a.config.c_str(), a.model.c_str(), rtl_s, (double)run.rtl_total() / rtl_s,
+                    c_s, a.bench, rtl_s / c_s);
+    }
     return 0;
 }

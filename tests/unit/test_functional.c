@@ -1,0 +1,284 @@
+/*
+ * test_functional.c: the functional golden (sim/functional, docs/functional.md). The program
+ * run instruction by instruction and the plain whole-tensor reference agree bit for bit on the
+ * four small whole models of the cross-check and on the built-in graphs, under both schedules;
+ * a program whose tokens, tiles or addresses are wrong disagrees; the values are not
+ * degenerate (not all saturated, not all one code), and the seed changes them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "accel/accel.h"
+#include "functional/functional.h"
+#include "testutil.h"
+
+/* The board of `config` with the --set values, and `model`. */
+static asim_sim_t *board(const char *config, const char *model, const char **sets,
+                         size_t n_sets, asim_graph_t *g)
+{
+    asim_config_t cfg;
+    asim_sim_t *sim = NULL;
+    asim_error_t err;
+    if (asim_config_load(src_path(config), sets, n_sets, &cfg, &err) ||
+        asim_model_load(model, g, &err) || asim_sim_create(&cfg, &sim, &err))
+        fail_msg("%s", err.msg);
+    return sim;
+}
+
+/* Runs the whole check; returns whether the values of both orders matched (every error fails
+ * the test). c gets the timed order's figures, or the first order that differed. */
+static bool check(const char *config, const char *model, const char **sets, size_t n_sets,
+                  uint64_t seed, asim_fn_compare_t *c)
+{
+    asim_graph_t g;
+    asim_sim_t *s = board(config, model, sets, n_sets, &g);
+    const asim_program_t *p;
+    asim_fn_images_t im;
+    asim_fn_compare_t both[2];
+    asim_error_t err;
+    if (asim_fn_check(s, &g, seed, &p, &im, both, &err) != ASIM_OK)
+        fail_msg("%s %s: %s", config, model, err.msg);
+    *c = both[0].match ? both[1] : both[0];
+    print_message("%s %s%s%s: %llu on-chip, %llu DRAM codes, token order %s, timed order %s "
+                  "%s\n", config, model, n_sets ? " " : "", n_sets ? sets[n_sets - 1] : "",
+                  (unsigned long long)c->chip_values, (unsigned long long)c->dram_values,
+                  both[0].match ? "match" : "DIFFER", both[1].match ? "match" : "DIFFER",
+                  c->first);
+    asim_fn_images_free(&im);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+    return both[0].match && both[1].match;
+}
+
+#define VIT2 "vit_tiny:layers=2,dim=32,heads=2,image=64"
+#define BERT1 "bert_base_w1a8:layers=1,dim=64,heads=2,seq_len=17"
+
+/* The four whole models of issue 13's cross-check. */
+static void test_four_models_agree(void **state)
+{
+    (void)state;
+    asim_fn_compare_t c;
+    const char *serial[] = {"schedule=serial"}, *starved[] = {"dram.bandwidth_gbps=0.5"};
+    assert_true(check("configs/quark.yaml", VIT2, NULL, 0, 1, &c));
+    assert_true(c.chip_values > 60000 && c.dram_values >= 1000);
+    assert_true(check("configs/beta.yaml", BERT1, NULL, 0, 1, &c));
+    assert_true(check("configs/quark.yaml", VIT2, serial, 1, 1, &c));
+    assert_true(check("configs/beta.yaml", BERT1, serial, 1, 1, &c));
+    assert_true(check("configs/quark.yaml", VIT2, starved, 1, 1, &c));
+}
+
+/* Intermediate tensors through DRAM (smaller buffers: nothing stays on chip, GEMMs fold k),
+ * weights pinned on chip, one slot, and other seeds. */
+static void test_through_dram_and_seeds(void **state)
+{
+    (void)state;
+    asim_fn_compare_t c;
+    const char *small[] = {"buffers.act_kib=4", "buffers.weight_kib=4"};
+    assert_true(check("configs/quark.yaml", VIT2, small, 2, 1, &c));
+    assert_true(c.dram_values > c.chip_values / 2); /* most outputs went through DRAM */
+    const char *pinned[] = {"buffers.weights=pinned", "buffers.weight_kib=2048"};
+    assert_true(check("configs/quark.yaml", VIT2, pinned, 2, 1, &c));
+    const char *single[] = {"buffers.double_buffer=false", "buffers.act_kib=4",
+                            "schedule=serial"};
+    assert_true(check("configs/quark.yaml", VIT2, single, 3, 1, &c));
+    const char *tiny[] = {"buffers.act_kib=2", "buffers.weight_kib=2"}; /* per-head tiles too */
+    for (uint64_t seed = 1; seed < 4; seed++)
+        assert_true(check("configs/beta.yaml", BERT1, tiny, 2, seed, &c));
+    /* the finding of docs/functional.md: 4 KiB buffers, the timed order refills a slot early */
+    assert_false(check("configs/beta.yaml", BERT1, small, 2, 1, &c));
+    assert_non_null(strstr(c.first, "op 'blk0.qkv' on chip row 9 col 0"));
+}
+
+/* Every built-in family at a small size on the shipped configurations whose units run all
+ * their ops (systolic_32x32.yaml has no unit for vector ops). */
+static void test_builtins_agree(void **state)
+{
+    (void)state;
+    asim_fn_compare_t c;
+    const char *models[] = {"vit_tiny:layers=1,dim=32,heads=2,image=64",
+                            "vit_small:layers=1,dim=64,heads=4,image=64",
+                            "bert_base:layers=1,dim=32,heads=2,seq_len=9",
+                            "bert_base_w1a1:layers=1,dim=32,heads=2,seq_len=9",
+                            "bert_base_w1a8:layers=2,dim=32,heads=2,seq_len=9",
+                            "vit_tiny_w1a4:layers=1,dim=32,heads=2,image=64"};
+    const char *configs[] = {"configs/quark.yaml", "configs/beta.yaml"};
+    for (size_t i = 0; i < sizeof models / sizeof *models; i++)
+        for (size_t k = 0; k < 2; k++)
+            assert_true(check(configs[k], models[i], NULL, 0, 7, &c));
+    /* the Neural-ODE block: convolutions lowered by im2col, relu, weights shared by steps */
+    assert_true(check("configs/odeformer.yaml", "odeformer:dim=16,heads=2,image=32,steps=2",
+                      NULL, 0, 7, &c));
+}
+
+/* The values are not degenerate, and the seed matters. */
+static void test_values_are_informative(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_sim_t *s = board("configs/quark.yaml", VIT2, NULL, 0, &g);
+    asim_error_t err;
+    int32_t **a, **b;
+    assert_int_equal(asim_fn_reference(&g, 1, &a, &err), ASIM_OK);
+    assert_int_equal(asim_fn_reference(&g, 2, &b, &err), ASIM_OK);
+    for (size_t o = 0; o < g.len; o++) {
+        uint64_t n = asim_op_outputs(&g.ops[o]), differ = 0, extreme = 0, distinct = 0;
+        int32_t top = (1 << (g.ops[o].out_bits - 1)) - 1;
+        bool seen[1 << 16] = {0};
+        for (uint64_t e = 0; e < n; e++) {
+            differ += a[o][e] != b[o][e];
+            extreme += a[o][e] == top || a[o][e] == -top - 1;
+            int32_t key = a[o][e] + (1 << 15);
+            distinct += !seen[key];
+            seen[key] = true;
+        }
+        print_message("%-14s %6llu codes, %5llu distinct, %5.1f%% saturated, %5.1f%% change "
+                      "with the seed\n", g.ops[o].name, (unsigned long long)n,
+                      (unsigned long long)distinct, 100.0 * (double)extreme / (double)n,
+                      100.0 * (double)differ / (double)n);
+        assert_true(distinct >= 3);
+        assert_true(extreme * 2 < n);
+        assert_true(differ * 4 > n);
+    }
+    asim_fn_reference_free(a, g.len);
+    asim_fn_reference_free(b, g.len);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
+/* A program mutated by f must make the values differ (or stop the run). */
+static void expect_caught(const char *config, const char *model, const char **sets,
+                          size_t n_sets, void (*f)(asim_program_t *), const char *what)
+{
+    asim_graph_t g;
+    asim_sim_t *s = board(config, model, sets, n_sets, &g);
+    asim_program_t p;
+    asim_fn_images_t im;
+    asim_error_t err;
+    int32_t **ref;
+    assert_int_equal(asim_compile(s, &g, (asim_schedule_t)s->cfg.schedule, &p, &err), ASIM_OK);
+    f(&p);
+    assert_int_equal(asim_fn_reference(&g, 1, &ref, &err), ASIM_OK);
+    asim_status_t st = asim_fn_execute(&p, &g, 1, NULL, &im, &err);
+    asim_fn_compare_t c = {.match = false};
+    if (st == ASIM_OK)
+        asim_fn_compare(&p, &g, &im, ref, &c);
+    print_message("%s: %s\n", what, st != ASIM_OK ? err.msg : c.first);
+    assert_true(st != ASIM_OK || !c.match);
+    asim_fn_images_free(&im);
+    asim_fn_reference_free(ref, g.len);
+    asim_program_free(&p);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
+/* Drops every wait on a channel of cause `cause` (the pushes stay: tokens pile up unused). */
+static void drop_waits(asim_program_t *p, asim_cause_t cause)
+{
+    for (size_t q = 0; q < p->n_queues; q++)
+        for (size_t i = 0; i < p->queues[q].len; i++) {
+            asim_insn_t *in = &p->queues[q].insns[i];
+            unsigned kept = 0;
+            for (unsigned w = 0; w < in->n_waits; w++)
+                if (p->channels[in->waits[w]].cause != cause)
+                    in->waits[kept++] = in->waits[w];
+            in->n_waits = (uint8_t)kept;
+        }
+}
+
+static void drop_data_waits(asim_program_t *p)
+{
+    drop_waits(p, ASIM_CAUSE_DATA);
+}
+
+static void drop_operand_waits(asim_program_t *p)
+{
+    drop_waits(p, ASIM_CAUSE_OPERAND);
+}
+
+static void drop_buffer_waits(asim_program_t *p)
+{
+    drop_waits(p, ASIM_CAUSE_BUFFER);
+}
+
+/* The last op's output goes to the address of the op before it. */
+static void wrong_output_address(asim_program_t *p)
+{
+    p->addrs[p->n_ops - 1].out = p->addrs[p->n_ops - 2].out;
+}
+
+/* Every load fetches tile 0 of its op. */
+static void loads_fetch_tile_0(asim_program_t *p)
+{
+    for (size_t i = 0; i < p->queues[ASIM_QUEUE_LOAD].len; i++)
+        p->queues[ASIM_QUEUE_LOAD].insns[i].tile = 0;
+}
+
+static void test_wrong_programs_are_caught(void **state)
+{
+    (void)state;
+    const char *small[] = {"buffers.act_kib=4", "buffers.weight_kib=4"};
+    expect_caught("configs/quark.yaml", VIT2, NULL, 0, drop_data_waits, "no data tokens");
+    expect_caught("configs/quark.yaml", VIT2, small, 2, drop_data_waits,
+                  "no data tokens, through DRAM");
+    expect_caught("configs/quark.yaml", VIT2, NULL, 0, drop_operand_waits,
+                  "no operand tokens");
+    expect_caught("configs/quark.yaml", VIT2, NULL, 0, drop_buffer_waits,
+                  "no buffer tokens: loads refill slots still being read");
+    expect_caught("configs/beta.yaml", BERT1, NULL, 0, drop_data_waits, "no data tokens (bert)");
+    expect_caught("configs/quark.yaml", VIT2, NULL, 0, wrong_output_address,
+                  "output at the wrong address");
+    expect_caught("configs/quark.yaml", VIT2, small, 2, loads_fetch_tile_0,
+                  "loads of the wrong tile");
+}
+
+/* An op no unit runs, or a kind without a functional kernel, is an error naming it. */
+static void test_unsupported_is_named(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_sim_t *s = board("configs/quark.yaml", "vit_tiny:layers=1,dim=32,heads=2,image=64",
+                          NULL, 0, &g);
+    g.ops[2].kind = ASIM_OP_SILU;
+    int32_t **ref;
+    asim_error_t err;
+    assert_int_equal(asim_fn_reference(&g, 1, &ref, &err), ASIM_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "op 'blk0.ln1' (silu): no functional kernel"));
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
+/* Packed codes: every width round-trips, neighbours untouched; 1-bit codes are -1 and +1. */
+static void test_packing(void **state)
+{
+    (void)state;
+    uint8_t img[64];
+    for (unsigned bits = 1; bits <= 32; bits++) {
+        memset(img, 0x5a, sizeof img);
+        int32_t lo = bits == 1 ? -1 : (int32_t)(-(INT64_C(1) << (bits - 1)));
+        int32_t hi = bits == 1 ? 1 : (int32_t)((INT64_C(1) << (bits - 1)) - 1);
+        asim_fn_put(img, 4, 1, bits, hi);
+        asim_fn_put(img, 4, 2, bits, lo);
+        assert_int_equal(asim_fn_get(img, 4, 1, bits), hi);
+        assert_int_equal(asim_fn_get(img, 4, 2, bits), lo);
+        assert_int_equal(img[0], 0x5a); /* before the tensor */
+        assert_int_equal(img[4 + (3 * bits + 7) / 8], 0x5a); /* after code 2 */
+    }
+    assert_int_equal(asim_fn_seed_code(1, 0, 0, 8), asim_fn_seed_code(1, 0, 0, 8));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_packing),
+        cmocka_unit_test(test_four_models_agree),
+        cmocka_unit_test(test_through_dram_and_seeds),
+        cmocka_unit_test(test_builtins_agree),
+        cmocka_unit_test(test_values_are_informative),
+        cmocka_unit_test(test_wrong_programs_are_caught),
+        cmocka_unit_test(test_unsupported_is_named),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
