@@ -5,7 +5,8 @@ docs/validation.md.
 Each table is a Markdown table computed from `ACCELSIM ... --format json` runs of the shipped
 configurations (run from the project's root). Tables: schedules (serial against pipelined),
 sharing (shared against separate nonlinear units, pipelined), beta (BETA's binary BERT
-runs) and beta_power (their power by kind). Without TABLE names, all four, each after a line
+runs), beta_power (their power by kind) and quark_runs (vit_tiny on QUARK's unit, shared or
+separate, against the placeholder). Without TABLE names, all of them, each after a line
 `<!-- table NAME -->`. --check DOC fails, naming the table, when a table that follows such a
 line in DOC differs from what ACCELSIM gives (the ctest docs.validation_md_current).
 """
@@ -105,7 +106,34 @@ def beta_power(accelsim):
     return rows
 
 
-TABLES = {"schedules": schedules, "sharing": sharing, "beta": beta, "beta_power": beta_power}
+QUARK_RUNS = [
+    ("`configs/quark.yaml` (shared), serial", "quark.yaml", ["schedule=serial"]),
+    ("same, separate units, serial", "quark.yaml", ["schedule=serial", "nonlinear.shared=false"]),
+    ("`configs/quark.yaml` (shared), pipelined", "quark.yaml", ["schedule=pipelined"]),
+    ("same, separate units, pipelined", "quark.yaml",
+     ["schedule=pipelined", "nonlinear.shared=false"]),
+    ("`configs/beta.yaml` with the placeholder unit, serial", "beta.yaml",
+     ["schedule=serial", "nonlinear.unit=placeholder"]),
+    ("`configs/beta.yaml` (QUARK, shared, N = 16), serial", "beta.yaml", ["schedule=serial"]),
+    ("`configs/beta.yaml` (QUARK, shared, N = 16), pipelined", "beta.yaml",
+     ["schedule=pipelined"]),
+]
+
+
+def quark_runs(accelsim):
+    rows = ["| run (vit_tiny) | cycles | latency ms | energy mJ | LUT | FF | DSP |",
+            "|---|---|---|---|---|---|---|"]
+    for label, config, sets in QUARK_RUNS:
+        r = run(accelsim, config, "vit_tiny", *sets)
+        res = r["resources"]
+        rows.append("| %s | {:,} | %.2f | %.2f | {:,} | {:,} | {:,} |".format(
+            r["total_cycles"], int(res["lut"]), int(res["ff"]), int(res["dsp"])) % (
+            label, r["latency_ms"], r["energy_mj"]))
+    return rows
+
+
+TABLES = {"schedules": schedules, "sharing": sharing, "beta": beta, "beta_power": beta_power,
+          "quark_runs": quark_runs}
 
 
 def doc_tables(path):

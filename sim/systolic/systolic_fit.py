@@ -23,7 +23,7 @@ def structure(p):
     rb = clog2(r) if r > 1 else 1        # row index 0..R-1
     wb = 6 + cb + aw                     # west bundle
     nb = 2 + rb + bw                     # north bundle
-    pe_ff = wb + nb + 2 * bw + acc + 2 * (2 + acc)
+    pe_ff = wb + nb + 2 * bw + acc + 2 * (2 + acc) + 2 * (aw + bw + 4)  # + product stages
     skew_ff = r * (r + 1) // 2 * wb + c * (c + 1) // 2 * nb
     return dict(pes=r * c, cb=cb, rb=rb, pe_ff=pe_ff, skew_ff=skew_ff, lanes=r * aw + c * bw)
 

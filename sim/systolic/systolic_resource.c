@@ -8,7 +8,8 @@
  * same as the fit model's (systolic_fit.py).
  *
  *   FF  = f0 * PEs * pe_ff + f1 * skew_ff + f2, where pe_ff is the PE's register bits
- *         (west, north and vertical links, two weight buffers, accumulator, result) and
+ *         (west, north and vertical links, two weight buffers, accumulator, result, and the
+ *         two pipeline stages of the product, a + b bits and 4 beat flags each) and
  *         skew_ff the bits of the row and column skew lines;
  *   LUT = l0 * PEs * acc + l1 * PEs * (a + b + cb + rb) + l2 * PEs * soft_mul + l3 * PEs
  *         + l4 * (R * a + C * b) + l5, where soft_mul = (a + 1)(b + 1) when the multiplier
@@ -28,7 +29,8 @@ void asim_systolic_resources(const asim_systolic_geom_t *g, int a_bits, int b_bi
     double r = g->rows, c = g->cols, pes = r * c;
     double cb = asim_clog2(g->cols + 1), rb = g->rows > 1 ? asim_clog2(g->rows) : 1;
     double wb = 6 + cb + a_bits, nb = 2 + rb + b_bits;
-    double pe_ff = wb + nb + 2.0 * b_bits + acc_bits + 2.0 * (2 + acc_bits);
+    double pe_ff = wb + nb + 2.0 * b_bits + acc_bits + 2.0 * (2 + acc_bits) +
+                   2.0 * (a_bits + b_bits + 4); /* the two product stages */
     double skew_ff = r * (r + 1) / 2 * wb + c * (c + 1) / 2 * nb;
     const double *ff_coef = asim_systolic_fit.ff, *lut_coef = asim_systolic_fit.lut;
     bool dsp = a_bits + b_bits > asim_systolic_fit.dsp_soft_max_sum;
