@@ -51,7 +51,7 @@ typedef struct {
 #define MAX_QUEUES 64
 
 typedef struct {
-    int64_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
+    int32_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
     uint16_t *q;                  /* per tile: its compute queue */
 } op_pos_t;
 
@@ -209,8 +209,9 @@ static void assign_addresses(const asim_graph_t *g, asim_program_t *p)
 
 static void tile_tokens(compiler_t *c);
 
-/* Appends an instruction to queue q; its index, or -1 when out of memory. */
-static int64_t emit(compiler_t *c, uint16_t q, asim_insn_kind_t kind, size_t op, uint64_t tile,
+/* Appends an instruction to queue q; its index, or -1 when out of memory. A queue never
+ * reaches 2^31 instructions: their 96 GiB would run out of memory first. */
+static int32_t emit(compiler_t *c, uint16_t q, asim_insn_kind_t kind, size_t op, uint64_t tile,
                     uint64_t bits)
 {
     asim_queue_t *qu = &c->p->queues[q];
@@ -226,9 +227,9 @@ static int64_t emit(compiler_t *c, uint16_t q, asim_insn_kind_t kind, size_t op,
     }
     qu->insns[qu->len] = (asim_insn_t){.kind = (uint8_t)kind, .op = (uint32_t)op, .tile = tile,
                                        .bits = bits};
-    ASIM_ASSERT(c->n_pending < sizeof c->pending / sizeof c->pending[0]);
+    ASIM_ASSERT(c->n_pending < sizeof c->pending / sizeof c->pending[0] && qu->len < INT32_MAX);
     c->pending[c->n_pending++] = (pending_t){q, (uint32_t)qu->len, {.n = 0}};
-    return (int64_t)qu->len++;
+    return (int32_t)qu->len++;
 }
 
 static void need(compiler_t *c, uint16_t q, int64_t index, uint16_t from, int64_t from_index,
@@ -569,15 +570,15 @@ static int32_t queue_of_unit(const asim_program_t *p, const asim_unit_t *const *
     return -1;
 }
 
-/* Instance (head) of tile t of op: a GEMM's tiles run instance by instance; a vector op's
- * row groups run over every instance's rows, and a group counts for its first row's. */
-static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint64_t t)
+/* Instance (head) of tile t of op, of `per` tiles per GEMM instance: a GEMM's tiles run
+ * instance by instance; a vector op's row groups run over every instance's rows, and a group
+ * counts for its first row's. */
+static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint64_t per,
+                              uint64_t t)
 {
-    uint64_t f[3];
-    asim_plan_folds(plan, op, f);
     if (op->kind == ASIM_OP_GEMM)
-        return t / (f[0] * f[1] * f[2]);
-    return t * plan->tm / op->rows;
+        return asim_div(t, per);
+    return asim_div(t * plan->tm, op->rows);
 }
 
 /* Each tile's compute queue: the routed unit's, or under the pipelined schedule one of the
@@ -607,8 +608,11 @@ static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *r
     for (size_t k = 1; k < n; k++)
         if (c->work[peers[k]] < c->work[peers[least]])
             least = k;
+    uint64_t f[3];
+    asim_plan_folds(plan, op, f);
+    uint64_t per = f[0] * f[1] * f[2];
     for (uint64_t t = 0; t < plan->n_tiles; t++)
-        q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, t) % n];
+        q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, per, t) % n];
     for (uint64_t i = 0; i < op->count; i++) {
         uint16_t at = peers[op->count == 1 ? least : i % n];
         c->work[at] += work / op->count;
@@ -655,9 +659,9 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
             ok = false;
             break;
         }
-        c.pos[o].ld = malloc(n * sizeof(int64_t));
-        c.pos[o].ex = malloc(n * sizeof(int64_t));
-        c.pos[o].st = malloc(n * sizeof(int64_t));
+        c.pos[o].ld = malloc(n * sizeof(int32_t));
+        c.pos[o].ex = malloc(n * sizeof(int32_t));
+        c.pos[o].st = malloc(n * sizeof(int32_t));
         c.pos[o].q = malloc(n * sizeof(uint16_t));
         ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st && c.pos[o].q;
         if (ok)
