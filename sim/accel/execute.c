@@ -227,7 +227,7 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         if (pred < 0 || s->done_at[from] > s->done_at[pred])
             pred = from;
     }
-    s->pred[id] = pred;
+    s->pred[id] = (int32_t)pred;
     s->issued_at[id] = now;
     if (dma && insn->bits == 0) { /* a slot turn: nothing to move, done at once */
         s->done_at[id] = now;
@@ -411,6 +411,8 @@ static bool timing_alloc(asim_sim_t *s)
 {
     const asim_program_t *p = &s->prog;
     size_t n = asim_program_len(p) + 1, *counts;
+    if (n > INT32_MAX) /* 2^31 instructions would take 96 GiB: out of memory in any case */
+        return false;
     s->first = calloc(p->n_queues, sizeof *s->first);
     s->issued_at = calloc(n, sizeof *s->issued_at);
     s->done_at = calloc(n, sizeof *s->done_at);
