@@ -118,7 +118,7 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
             l->dram_kv_write_bits += job->work.bits;
     } else {
         asim_tile_t tile;
-        asim_plan_tile(&s->prog.plans[op], s->graph, op, insn->tile, &tile);
+        asim_plan_tile_traffic(&s->prog.plans[op], gop, insn->tile, &tile);
         l->dram_load_a_bits += tile.load_act_bits;
         l->dram_load_b_bits += tile.load_weight_bits;
         if (gop->b_cache)

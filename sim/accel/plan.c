@@ -234,10 +234,10 @@ void asim_plan_locate(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
     dims_of(op, d);
     asim_plan_folds(plan, op, f);
     uint64_t fn = f[1], fk = f[2], per_instance = f[0] * fn * fk;
-    uint64_t local = asim_mod(t, per_instance);
+    at->inst = asim_div(t, per_instance);
+    uint64_t local = t - at->inst * per_instance;
     uint64_t kn = asim_div(local, fk), ki = local - kn * fk, mi = asim_div(kn, fn);
     uint64_t ni = kn - mi * fn;
-    at->inst = asim_div(t - local, per_instance);
     at->m0 = mi * plan->tm, at->n0 = ni * plan->tn, at->k0 = ki * plan->tk;
     at->tm = asim_min_u64(plan->tm, d[0] - at->m0);
     at->tn = asim_min_u64(plan->tn, d[1] - at->n0);
@@ -253,5 +253,13 @@ void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index
     asim_tile_at_t at;
     asim_plan_locate(plan, op, t, &at);
     tile_shape(op, at.tm, at.tn, at.tk, &tile->shape);
+    tile_traffic(plan, op, at.tm, at.tn, at.tk, at.first_of_instance, at.last_k, tile);
+}
+
+void asim_plan_tile_traffic(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
+                            asim_tile_t *tile)
+{
+    asim_tile_at_t at;
+    asim_plan_locate(plan, op, t, &at);
     tile_traffic(plan, op, at.tm, at.tn, at.tk, at.first_of_instance, at.last_k, tile);
 }

@@ -78,6 +78,10 @@ void asim_plan_locate(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
 /* The t-th tile of a plan (t < plan->n_tiles), edge tiles included. */
 void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index, uint64_t t,
                     asim_tile_t *tile);
+/* Only the DRAM traffic of that tile (its load and store bits), leaving tile->shape as it
+ * was: what the compiler and the DMA completions need, without copying the op. */
+void asim_plan_tile_traffic(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
+                            asim_tile_t *tile);
 /* Weight bits of the whole model (what pinning needs on chip). */
 uint64_t asim_graph_weight_bits(const asim_graph_t *g);
 

@@ -342,7 +342,7 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
         int64_t before_ex = prev_ex, before_st = last_st;
         for (uint64_t t = 0; t < plan->n_tiles && !c->oom; t++) {
             asim_tile_t tile;
-            asim_plan_tile(plan, c->g, o, t, &tile);
+            asim_plan_tile_traffic(plan, &c->g->ops[o], t, &tile);
             uint64_t bits = tile.load_act_bits + tile.load_weight_bits;
             uint16_t q = me->q[t];
             me->ld[t] = me->st[t] = -1;
