@@ -53,6 +53,7 @@ typedef struct {
 typedef struct {
     int32_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
     uint16_t *q;                  /* per tile: its compute queue */
+    uint64_t f[3];                /* the op's folds (asim_plan_folds) */
 } op_pos_t;
 
 typedef struct {
@@ -249,22 +250,22 @@ static void need(compiler_t *c, uint16_t q, int64_t index, uint16_t from, int64_
  * producer's row band holding the consumer's last row, for the matching instance (all heads
  * when the consumer reads them packed side by side); the producer's last tile when the
  * instances do not correspond, or for an activation B (a whole K^T or V). */
-static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, const asim_op_t *cons,
-                              const asim_plan_t *cp, uint64_t t, bool whole)
+static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, const uint64_t pf[3],
+                              const asim_op_t *cons, const asim_plan_t *cp, const uint64_t cf[3],
+                              uint64_t t, bool whole)
 {
     bool pg = prod->kind == ASIM_OP_GEMM, cg = cons->kind == ASIM_OP_GEMM;
     uint64_t p_rows = pg ? prod->m : prod->rows;
     uint64_t inst, last_row;
     if (cg) {
-        uint64_t f[3];
-        asim_plan_folds(cp, cons, f);
-        uint64_t per = f[0] * f[1] * f[2], mi = (t % per) / (f[1] * f[2]);
-        inst = t / per;
+        uint64_t per = cf[0] * cf[1] * cf[2];
+        inst = asim_div(t, per);
+        uint64_t mi = asim_div(t - inst * per, cf[1] * cf[2]);
         last_row = asim_min_u64(cons->m, (mi + 1) * cp->tm) - 1;
     } else {
         uint64_t last = asim_min_u64(cons->count * cons->rows, (t + 1) * cp->tm) - 1;
-        inst = last / cons->rows;
-        last_row = last % cons->rows;
+        inst = asim_div(last, cons->rows);
+        last_row = last - inst * cons->rows;
     }
     uint64_t p_inst;
     if (prod->count == cons->count)
@@ -280,13 +281,11 @@ static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, cons
     /* Grouped heads (model.h) stack rows token by token: go through the token's last row. */
     uint64_t pg_rows = asim_op_group(prod), cg_rows = asim_op_group(cons);
     if (pg_rows != cg_rows)
-        last_row = last_row / cg_rows * pg_rows + pg_rows - 1;
+        last_row = asim_div(last_row, cg_rows) * pg_rows + pg_rows - 1;
     uint64_t row = asim_min_u64(last_row, p_rows - 1);
     if (!pg)
-        return (p_inst * prod->rows + row) / pp->tm;
-    uint64_t f[3];
-    asim_plan_folds(pp, prod, f);
-    return ((p_inst * f[0] + row / pp->tm) * f[1] + f[1] - 1) * f[2] + f[2] - 1;
+        return asim_div(p_inst * prod->rows + row, pp->tm);
+    return ((p_inst * pf[0] + asim_div(row, pp->tm)) * pf[1] + pf[1] - 1) * pf[2] + pf[2] - 1;
 }
 
 /* Pipelined: tile t of op o waits for the producers of what it reads. */
@@ -302,8 +301,8 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
             continue;
         bool b_operand = op->kind == ASIM_OP_GEMM && k == 1;
         bool resident = b_operand ? p->plans[o].b_resident : p->plans[o].a_resident;
-        uint64_t pt = covering_tile(&c->g->ops[in], &p->plans[in], op, &p->plans[o], t,
-                                    b_operand);
+        uint64_t pt = covering_tile(&c->g->ops[in], &p->plans[in], c->pos[in].f, op,
+                                    &p->plans[o], me->f, t, b_operand);
         const op_pos_t *src = &c->pos[in];
         uint16_t pq = src->q[pt];
         if (!resident && me->ld[t] >= 0 && src->st[pt] >= 0)
@@ -586,7 +585,8 @@ static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint
  * instance i on the i-th of them modulo their number, and an op of one instance on the one
  * with the least work placed so far (the first of those), so independent branches spread. */
 static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *routed,
-                        const asim_plan_t *plan, bool pipelined, uint16_t *q)
+                        const asim_plan_t *plan, const uint64_t f[3], bool pipelined,
+                        uint16_t *q)
 {
     const asim_sim_t *s = c->s;
     const asim_program_t *p = c->p;
@@ -608,8 +608,6 @@ static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *r
     for (size_t k = 1; k < n; k++)
         if (c->work[peers[k]] < c->work[peers[least]])
             least = k;
-    uint64_t f[3];
-    asim_plan_folds(plan, op, f);
     uint64_t per = f[0] * f[1] * f[2];
     for (uint64_t t = 0; t < plan->n_tiles; t++)
         q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, per, t) % n];
@@ -651,6 +649,7 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         if (!u)
             continue;
         asim_plan_op(&s->buf, u, s->dma, g, o, &p->plans[o]);
+        asim_plan_folds(&p->plans[o], &g->ops[o], c.pos[o].f);
         uint64_t n = p->plans[o].n_tiles;
         /* Each tile is at least one event, so more tiles than the work bound would be refused
          * by the run anyway: refuse them here, before their instructions are allocated. */
@@ -665,8 +664,8 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         c.pos[o].q = malloc(n * sizeof(uint16_t));
         ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st && c.pos[o].q;
         if (ok)
-            place_tiles(&c, &g->ops[o], u, &p->plans[o], sched == ASIM_SCHEDULE_PIPELINED,
-                        c.pos[o].q);
+            place_tiles(&c, &g->ops[o], u, &p->plans[o], c.pos[o].f,
+                        sched == ASIM_SCHEDULE_PIPELINED, c.pos[o].q);
     }
     if (ok) {
         emit_tiles(&c, sched);
