@@ -628,6 +628,9 @@ asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const c
     }
     if (st == ASIM_OK)
         st = check_compute_units(s, path, err);
+    for (size_t o = 0; st == ASIM_OK && o < g->len; o++)
+        if (s->prog.op_queue[o] >= 0) /* unsupported ops have no tiles */
+            asim_plan_index(&s->prog.plans[o], &g->ops[o]);
     free(info.names);
     return st == ASIM_OK ? execute(s, g, rep, err) : st;
 }

@@ -53,7 +53,6 @@ typedef struct {
 typedef struct {
     int32_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
     uint16_t *q;                  /* per tile: its compute queue */
-    uint64_t f[3];                /* the op's folds (asim_plan_folds) */
 } op_pos_t;
 
 typedef struct {
@@ -250,10 +249,10 @@ static void need(compiler_t *c, uint16_t q, int64_t index, uint16_t from, int64_
  * producer's row band holding the consumer's last row, for the matching instance (all heads
  * when the consumer reads them packed side by side); the producer's last tile when the
  * instances do not correspond, or for an activation B (a whole K^T or V). */
-static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, const uint64_t pf[3],
-                              const asim_op_t *cons, const asim_plan_t *cp, const uint64_t cf[3],
-                              uint64_t t, bool whole)
+static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, const asim_op_t *cons,
+                              const asim_plan_t *cp, uint64_t t, bool whole)
 {
+    const uint64_t *pf = pp->folds, *cf = cp->folds;
     bool pg = prod->kind == ASIM_OP_GEMM, cg = cons->kind == ASIM_OP_GEMM;
     uint64_t p_rows = pg ? prod->m : prod->rows;
     uint64_t inst, last_row;
@@ -301,8 +300,8 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
             continue;
         bool b_operand = op->kind == ASIM_OP_GEMM && k == 1;
         bool resident = b_operand ? p->plans[o].b_resident : p->plans[o].a_resident;
-        uint64_t pt = covering_tile(&c->g->ops[in], &p->plans[in], c->pos[in].f, op,
-                                    &p->plans[o], me->f, t, b_operand);
+        uint64_t pt = covering_tile(&c->g->ops[in], &p->plans[in], op, &p->plans[o], t,
+                                    b_operand);
         const op_pos_t *src = &c->pos[in];
         uint16_t pq = src->q[pt];
         if (!resident && me->ld[t] >= 0 && src->st[pt] >= 0)
@@ -585,8 +584,7 @@ static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint
  * instance i on the i-th of them modulo their number, and an op of one instance on the one
  * with the least work placed so far (the first of those), so independent branches spread. */
 static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *routed,
-                        const asim_plan_t *plan, const uint64_t f[3], bool pipelined,
-                        uint16_t *q)
+                        const asim_plan_t *plan, bool pipelined, uint16_t *q)
 {
     const asim_sim_t *s = c->s;
     const asim_program_t *p = c->p;
@@ -608,7 +606,7 @@ static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *r
     for (size_t k = 1; k < n; k++)
         if (c->work[peers[k]] < c->work[peers[least]])
             least = k;
-    uint64_t per = f[0] * f[1] * f[2];
+    uint64_t per = plan->folds[0] * plan->folds[1] * plan->folds[2];
     for (uint64_t t = 0; t < plan->n_tiles; t++)
         q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, per, t) % n];
     for (uint64_t i = 0; i < op->count; i++) {
@@ -649,7 +647,6 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         if (!u)
             continue;
         asim_plan_op(&s->buf, u, s->dma, g, o, &p->plans[o]);
-        asim_plan_folds(&p->plans[o], &g->ops[o], c.pos[o].f);
         uint64_t n = p->plans[o].n_tiles;
         /* Each tile is at least one event, so more tiles than the work bound would be refused
          * by the run anyway: refuse them here, before their instructions are allocated. */
@@ -664,8 +661,8 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         c.pos[o].q = malloc(n * sizeof(uint16_t));
         ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st && c.pos[o].q;
         if (ok)
-            place_tiles(&c, &g->ops[o], u, &p->plans[o], c.pos[o].f,
-                        sched == ASIM_SCHEDULE_PIPELINED, c.pos[o].q);
+            place_tiles(&c, &g->ops[o], u, &p->plans[o], sched == ASIM_SCHEDULE_PIPELINED,
+                        c.pos[o].q);
     }
     if (ok) {
         emit_tiles(&c, sched);
