@@ -6,7 +6,8 @@
 // one input beat per step, in this order: rows of A (m_left counts down), groups of D output
 // columns (n_left), passes over B's bit planes (pass, least significant first; one pass for
 // binary B), steps of P(A) = 8L >> amode elements (k_left). Per beat it tells the datapath
-// how many elements are valid (nvalid = min(P, k_left)), how many columns (cols =
+// how many elements are valid (min(P, k_left): all P unless step_last, then krest =
+// k_left), how many columns (cols =
 // min(D, n_left)), the bit-plane shift and sign, and whether the beat ends its group.
 // Commands must have m, n, k >= 1 and, for multi-bit B, bbits in 1..8.
 module qmm_ctrl #(
@@ -39,7 +40,8 @@ module qmm_ctrl #(
     output in_ready,
     output ctl_busy,
     output beat,
-    output [NVW-1:0] nvalid,
+    output step_last,
+    output [NVW-1:0] krest,
     output [CW-1:0] cols,
     output [2:0] pshift,
     output psign,
@@ -73,9 +75,9 @@ module qmm_ctrl #(
     reg [3:0] bbits;
     reg [2:0] pass;
 
-    wire [NVW-1:0] p = P8 >> amode;
+    reg [NVW-1:0] p;   // P(A) = 8L >> amode, the elements of a step, set with the job
     wire [KW-1:0] p_k = {{(KW - NVW){1'b0}}, p};
-    wire step_last = k_left <= p_k;
+    assign step_last = k_left <= p_k;
     wire pass_last = bbin | ({1'b0, pass} == bbits - 4'd1);
     wire col_last = n_left <= DN;
     wire row_last = m_left == M_ONE;
@@ -87,7 +89,7 @@ module qmm_ctrl #(
     wire pend_enter = en & pend_v & (~act_v | job_end);
     assign cmd_ready = en & (~pend_v | pend_enter);
     assign ctl_busy = pend_v | act_v;
-    assign nvalid = step_last ? k_left[NVW-1:0] : p;
+    assign krest = k_left[NVW-1:0];
     assign cols = col_last ? n_left[CW-1:0] : DC;
     assign pshift = pass;
     assign psign = ~bbin & bsigned & pass_last;
@@ -98,7 +100,8 @@ module qmm_ctrl #(
             pend_m <= {MW{1'b0}}; pend_n <= {NW{1'b0}}; pend_k <= {KW{1'b0}};
             pend_amode <= 2'd0; pend_bbits <= 4'd0; pend_m0 <= {M0W{1'b0}};
             pend_shift <= {SHW{1'b0}};
-            act_v <= 1'b0; amode <= 2'd0; asigned <= 1'b0; bbin <= 1'b0; bsigned <= 1'b0;
+            act_v <= 1'b0; p <= {NVW{1'b0}}; amode <= 2'd0; asigned <= 1'b0; bbin <= 1'b0;
+            bsigned <= 1'b0;
             bbits <= 4'd0; m0 <= {M0W{1'b0}}; shift <= {SHW{1'b0}};
             job_n <= {NW{1'b0}}; job_k <= {KW{1'b0}};
             m_left <= {MW{1'b0}}; n_left <= {NW{1'b0}}; k_left <= {KW{1'b0}}; pass <= 3'd0;
@@ -113,6 +116,7 @@ module qmm_ctrl #(
             end
             if (pend_enter) begin
                 act_v <= 1'b1;
+                p <= P8 >> pend_amode;
                 amode <= pend_amode; asigned <= pend_asigned; bbin <= pend_bbin;
                 bbits <= pend_bbits; bsigned <= pend_bsigned; m0 <= pend_m0;
                 shift <= pend_shift; job_n <= pend_n; job_k <= pend_k;

@@ -2,6 +2,11 @@
 // in sim/qmm/qmm_step.c, which sums the same terms element by element). Every lane is
 // identical, so hierarchical synthesis maps it once.
 //
+// The lane has one register stage (stage 2 of qmm_dpu.v, load ld, synchronous reset, clock
+// enable en): the decode, the pair and quad levels of the tree and the count of negated
+// elements are registered; the last level of the tree, the correction and the final add
+// follow the register, so sum follows its inputs by one cycle.
+//
 // At activation precision A = 1 << amode the lane holds 8/A activations, element i in
 // a[i*A +: A]; b[i] is element i's B bit of this pass (bits 8/A..7 are unused). Element i
 // contributes only when i < nv (elements beyond K and unused bus bits contribute 0):
@@ -18,19 +23,23 @@
 // span when both operands belong to one element (A wider than the span), which gives every
 // bit its weight 2^(p mod A). The corrections are added at the end.
 module qmm_lane (
+    input clk,
+    input rst,
+    input en,
+    input ld,
     input [7:0] a,
     input [7:0] b,
     input [3:0] nv,
     input [1:0] amode,
     input asigned,
     input bbin,
-    output [8:0] sum
+    output [8:0] sum   // of the inputs of the previous load
 );
     wire [7:0] ng;             // per element: negated
     wire [1:0] leaf [0:7];     // per bit: -1, 0, +1
     wire a1s = amode == 2'd0 & asigned;
     wire [3:0] vbits = nv << amode;                 // valid bits: nv * A <= 8
-    wire [2:0] top = (3'd1 << amode) - 3'd1;        // A - 1 (A = 8: 7)
+    wire [2:0] top = {amode == 2'd3, amode[1], amode != 2'd0};   // A - 1
     genvar i;
     generate
         for (i = 0; i < 8; i = i + 1) begin : el
@@ -64,12 +73,36 @@ module qmm_lane (
     endgenerate
     wire [8:0] q0 = {{4{quad[0][4]}}, quad[0]};
     wire [8:0] q1 = {{4{quad[1][4]}}, quad[1]};
-    wire [8:0] tree = q0 + (amode == 2'd3 ? {q1[4:0], 4'b0000} : q1);
 
-    // corrections: nneg negated elements, each +1 (signed, A > 1) or 1 - 2^A (unsigned)
+    // corrections: nneg negated elements, each +1 (signed, A > 1) or 1 - 2^A (unsigned);
+    // nneg and the mode are registered, the correction is formed after the register
     wire [3:0] nneg = ({3'd0, ng[0]} + {3'd0, ng[1]} + {3'd0, ng[2]} + {3'd0, ng[3]}) +
                       ({3'd0, ng[4]} + {3'd0, ng[5]} + {3'd0, ng[6]} + {3'd0, ng[7]});
-    wire [8:0] nneg9 = {5'd0, nneg};
-    wire [8:0] corr = a1s ? 9'd0 : asigned ? nneg9 : nneg9 - (nneg9 << (4'd1 << amode));
-    assign sum = tree + corr;
+
+    reg [8:0] q0_r, q1_r;
+    reg [3:0] nneg_r;
+    reg [1:0] amode_r;
+    reg a1s_r, asigned_r;
+    always @(posedge clk) begin
+        if (rst) begin
+            q0_r <= 9'd0;
+            q1_r <= 9'd0;
+            nneg_r <= 4'd0;
+            amode_r <= 2'd0;
+            a1s_r <= 1'b0;
+            asigned_r <= 1'b0;
+        end else if (en & ld) begin
+            q0_r <= q0;
+            q1_r <= q1;
+            nneg_r <= nneg;
+            amode_r <= amode;
+            a1s_r <= a1s;
+            asigned_r <= asigned;
+        end
+    end
+    wire [8:0] nneg9 = {5'd0, nneg_r};
+    wire [8:0] corr = a1s_r ? 9'd0 :
+                      asigned_r ? nneg9 : nneg9 - (nneg9 << (4'd1 << amode_r));
+    wire [8:0] q1s = amode_r == 2'd3 ? {q1_r[4:0], 4'b0000} : q1_r;
+    assign sum = q0_r + q1s + corr;
 endmodule

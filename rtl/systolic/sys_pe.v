@@ -12,6 +12,9 @@
 // chain from the result registers.
 // Arithmetic follows sim/include/asim/fixed.h: operands extended by their sign (or a zero),
 // product and sums in ACCW bits, wrapping.
+// Pipeline: the product and the beat's flags pass two registers (m, p: the DSP48's M and P
+// registers) before the accumulate, so the multiply and the accumulate are separate timing
+// paths; a beat's os MAC and its ws/is partial sum happen two cycles after it enters.
 module sys_pe #(
     parameter AW = 8,
     parameter BW = 8,
@@ -64,8 +67,18 @@ module sys_pe #(
     wire signed [AW:0] ax = {a_top, wa};
     wire signed [BW:0] bx = {b_top, bop};
     wire signed [ACCW-1:0] prod = ax * bx;  // operands sign-extended to ACCW first
-    wire [ACCW-1:0] mac = wfirst ? prod : acc + prod;
-    wire [ACCW-1:0] psum = vsum + prod;
+
+    // The two pipeline stages: product and flags {v, first, last, acc, ruse, cuse}.
+    reg [ACCW-1:0] prod_m, prod_p;
+    reg [5:0] flag_m, flag_p;
+    wire pv = flag_p[5];
+    wire pfirst = flag_p[4];
+    wire plast = flag_p[3];
+    wire pacc = flag_p[2];
+    wire pruse = flag_p[1];
+    wire pcuse = flag_p[0];
+    wire [ACCW-1:0] mac = pfirst ? prod_p : acc + prod_p;
+    wire [ACCW-1:0] psum = vsum + prod_p;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -76,18 +89,26 @@ module sys_pe #(
             wbuf1 <= {BW{1'b0}};
             acc <= {ACCW{1'b0}};
             res <= {VB{1'b0}};
+            prod_m <= {ACCW{1'b0}};
+            prod_p <= {ACCW{1'b0}};
+            flag_m <= 6'd0;
+            flag_p <= 6'd0;
         end else if (en) begin
+            prod_m <= prod;
+            prod_p <= prod_m;
+            flag_m <= {wv, wfirst, wlast, wacc, wruse, cuse};
+            flag_p <= flag_m;
             w_out <= {w_in[WB-1:AW+CB], cols_next, wa};
             n_out <= {nld & hop, nbuf, hops_next, nb};
             if (nld && !hop) begin
                 if (nbuf) wbuf1 <= nb;
                 else wbuf0 <= nb;
             end
-            if (!stat && wv) begin
+            if (!stat && pv) begin
                 acc <= mac;
-                if (wlast) res <= {wruse & cuse, wacc, mac};
+                if (plast) res <= {pruse & pcuse, pacc, mac};
             end
-            if (stat) v_out <= {wv & cuse, wacc, psum};
+            if (stat) v_out <= {pv & pcuse, pacc, psum};
             else if (cap) v_out <= res;
             else v_out <= v_in;
         end

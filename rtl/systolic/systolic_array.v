@@ -4,7 +4,7 @@
 // docs/systolic.md.
 //
 // Lanes are packed LSB first: a_data lane i = a_data[i*AW +: AW], likewise b_data, out_*.
-// ACCW must be at least max(AW, BW) + 1; TW must be at least the width of 2R + C + 1.
+// ACCW must be at least max(AW, BW) + 1; TW must be at least the width of 2R + C + 3.
 module systolic_array #(
     parameter R = 4,
     parameter C = 4,
@@ -40,7 +40,7 @@ module systolic_array #(
     output busy
 );
     localparam RB = R > 1 ? $clog2(R) : 1;
-    localparam SW = $clog2(2 * R + C + 2);
+    localparam SW = $clog2(2 * R + C + 4);
     localparam WB = 6 + CB + AW;
     localparam NB = 2 + RB + BW;
     localparam VB = 2 + ACCW;
@@ -95,8 +95,12 @@ module systolic_array #(
             sys_skew #(.W(NB), .D(j + 1)) skew (
                 .clk(clk), .rst(rst), .en(en), .d(lane), .q(nlink[j]));
             assign vlink[j] = {VB{1'b0}};
+            // The column captures its results when its last beat has left the bottom PE and
+            // passed the PE pipeline (2 registers) into the bottom result register.
             wire [WB-1:0] bottom = wlink[(R-1)*(C+1) + j + 1];
-            assign cap[j] = ~mode & bottom[WB-1] & bottom[WB-3];
+            sys_skew #(.W(1), .D(2)) capline (
+                .clk(clk), .rst(rst), .en(en), .d(~mode & bottom[WB-1] & bottom[WB-3]),
+                .q(cap[j]));
             wire [VB-1:0] o = vlink[R*C + j];
             assign out_valid[j] = o[VB-1];
             assign out_acc[j] = o[VB-2];

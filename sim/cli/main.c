@@ -173,6 +173,25 @@ static int check_outputs(const options_t *o, const asim_config_t *cfg)
     return 0;
 }
 
+/* Loads the configuration and model, checks the outputs against the inputs and creates the
+ * simulator; on failure frees what it made and returns the exit status (0 on success). */
+static int setup(const options_t *o, asim_config_t *cfg, asim_graph_t *g, asim_sim_t **sim)
+{
+    asim_error_t err;
+    if (asim_config_load(o->config, o->sets, o->n_sets, cfg, &err) != ASIM_OK)
+        return fail(&err);
+    int status = check_outputs(o, cfg);
+    if (status)
+        return status;
+    if (asim_model_load(o->model, g, &err) != ASIM_OK)
+        return fail(&err);
+    if (asim_sim_create(cfg, sim, &err) != ASIM_OK) {
+        asim_graph_free(g);
+        return fail(&err);
+    }
+    return 0;
+}
+
 /* `accelsim compile`: the program for the configuration and model, to --out. */
 static int compile_program(const options_t *o)
 {
@@ -184,20 +203,12 @@ static int compile_program(const options_t *o)
     asim_config_t cfg;
     asim_graph_t g;
     asim_sim_t *sim;
-    if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
-        return fail(&err);
-    int status = check_outputs(o, &cfg);
+    int status = setup(o, &cfg, &g, &sim);
     if (status)
         return status;
-    if (asim_model_load(o->model, &g, &err) != ASIM_OK)
-        return fail(&err);
-    if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
+    if (asim_sim_compile(sim, &g, o->out, &err) != ASIM_OK)
         status = fail(&err);
-    } else {
-        if (asim_sim_compile(sim, &g, o->out, &err) != ASIM_OK)
-            status = fail(&err);
-        asim_sim_free(sim);
-    }
+    asim_sim_free(sim);
     asim_graph_free(&g);
     return status;
 }
@@ -220,17 +231,9 @@ static int functional(const options_t *o)
     asim_config_t cfg;
     asim_graph_t g;
     asim_sim_t *sim;
-    if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
-        return fail(&err);
-    int status = check_outputs(o, &cfg);
+    int status = setup(o, &cfg, &g, &sim);
     if (status)
         return status;
-    if (asim_model_load(o->model, &g, &err) != ASIM_OK)
-        return fail(&err);
-    if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
-        asim_graph_free(&g);
-        return fail(&err);
-    }
     const asim_program_t *p = NULL;
     asim_fn_images_t im;
     asim_fn_compare_t c[2];
@@ -277,17 +280,9 @@ static int run(const options_t *o)
     asim_graph_t g;
     asim_sim_t *sim;
     asim_report_t rep;
-    if (asim_config_load(o->config, o->sets, o->n_sets, &cfg, &err) != ASIM_OK)
-        return fail(&err);
-    int status = check_outputs(o, &cfg);
+    int status = setup(o, &cfg, &g, &sim);
     if (status)
         return status;
-    if (asim_model_load(o->model, &g, &err) != ASIM_OK)
-        return fail(&err);
-    if (asim_sim_create(&cfg, &sim, &err) != ASIM_OK) {
-        asim_graph_free(&g);
-        return fail(&err);
-    }
     if (o->trace || o->vcd)
         asim_sim_record_timeline(sim);
     asim_status_t run_st = o->program ? asim_sim_run_program(sim, &g, o->program, &rep, &err)

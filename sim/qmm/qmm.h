@@ -28,9 +28,12 @@
 #include "asim/sim.h"
 #include "asim/time.h"
 
-/* Cycles from the first activation on the bus to the last output out of post-processing:
- * input register, adder tree, accumulator, post-processing multiply-add, output register. */
-#define ASIM_QMM_PIPELINE 5
+/* Cycles from a job's last beat to its last output, the registers a beat passes
+ * (rtl/qmm/qmm_engine.v): input register, lane partial sums, lane sums, lane-sum tree,
+ * accumulator / double buffer, post multiply, post add, rounding shift, saturation (the
+ * output register). The lane and post stages are split so that the engine reaches 300 MHz
+ * (docs/fmax.md). */
+#define ASIM_QMM_PIPELINE 9
 
 typedef struct {
     uint32_t dpus;            /* D */

@@ -2,10 +2,12 @@
  * qmm_step.c: register-level model of rtl/qmm/qmm_engine.v (see qmm_step.h).
  *
  * Structure mirrors the RTL: the controller (qmm_ctrl.v: ctrl_comb(), ctrl_update()), the
- * shared pipeline registers of qmm_engine.v (stage_t s1..s5 and act1), and per DPU the
- * registers of qmm_dpu.v and qmm_post.v (dpu_t). Every register is computed from the values
- * of the previous cycle: outputs and combinational signals first, then the stages from the
- * last to the first, so each reads its predecessor before that one is overwritten.
+ * shared pipeline registers of qmm_engine.v (stage_t st[1..9] and act1), and per DPU the
+ * registers of qmm_dpu.v, qmm_lane.v and qmm_post.v (dpu_t). Every register is computed from
+ * the values of the previous cycle: outputs and combinational signals first, then the stages
+ * from the last to the first, so each reads its predecessor before that one is overwritten.
+ * Where the RTL splits a sum over registers (the lanes' partial sums in stage 2, the lane
+ * sums in stage 3), this model holds the DPU's exact total instead: the ports see the same.
  */
 #include "qmm/qmm_step.h"
 #include "util/arith.h"
@@ -37,19 +39,20 @@ typedef struct {
     uint64_t m0;
 } stage_t;
 
-/* Registers of one DPU and its post-processing. */
+/* Registers of one DPU and its post-processing (qmm_dpu.v, qmm_post.v <name><stage>). */
 typedef struct {
-    uint64_t beta1, beta2, beta3;   /* raw beta_bits */
-    int64_t tree2;                  /* exact lane-sum total (TRW bits in the RTL) */
+    uint64_t beta[7];               /* beta1..beta6 (index = stage), raw beta_bits */
+    int64_t part2, sum3;            /* exact lane-sum total: in the lanes, in ls3 */
+    uint64_t tree4;                 /* the total shifted by its bit plane, raw acc_bits */
     uint64_t acc, dot;              /* raw acc_bits */
-    int64_t sum4;                   /* dot * m0 + beta, exact */
-    uint64_t y5;                    /* raw out_bits */
+    int64_t prod6, sum7, q8;        /* dot * m0; + beta; rounded and shifted: exact */
+    uint64_t y9;                    /* raw out_bits */
 } dpu_t;
 
 struct asim_qmm_step {
     asim_qmm_params_t p;
     ctrl_t c;
-    stage_t s1, s2, s3, s4, s5;
+    stage_t st[ASIM_QMM_PIPELINE + 1]; /* st[k]: stage k's registers, 1..9 (st[0] unused) */
     uint8_t *act1;      /* L lanes */
     uint8_t *b1;        /* D x L bytes */
     dpu_t *dpu;         /* D */
@@ -62,7 +65,7 @@ static void reset_state(asim_qmm_step_t *s)
 {
     const asim_qmm_params_t *p = &s->p;
     memset(&s->c, 0, sizeof s->c);
-    s->s1 = s->s2 = s->s3 = s->s4 = s->s5 = (stage_t){0};
+    memset(s->st, 0, sizeof s->st);
     memset(s->act1, 0, p->lanes);
     memset(s->b1, 0, (size_t)p->dpus * p->lanes);
     memset(s->dpu, 0, sizeof *s->dpu * p->dpus);
@@ -213,7 +216,7 @@ static void ctrl_update(asim_qmm_step_t *s, const asim_qmm_in_t *in, const ctrl_
  * else -x (binary B) or 0 (a multi-bit plane); qmm_lane.v computes it per lane. */
 static int64_t dpu_tree(const asim_qmm_step_t *s, uint32_t d)
 {
-    const stage_t *st = &s->s1;
+    const stage_t *st = &s->st[1];
     const uint8_t *b = &s->b1[(size_t)d * s->p.lanes];
     unsigned a_bits = 1u << st->amode;
     int64_t sum = 0;
@@ -239,70 +242,72 @@ static void count_activity(asim_qmm_step_t *s, const ctrl_comb_t *k, const asim_
         if (s->c.pass == 0)
             n->macs += (uint64_t)k->nvalid * k->cols;
     }
-    if (s->s2.v && s->s2.glast)
+    if (s->st[4].v && s->st[4].glast)
         n->groups++;
     for (uint32_t d = 0; d < s->p.dpus; d++)
         n->outputs += out->out_keep[d];
 }
 
-/* Stages 5 .. 1 of the shared registers and every DPU, from the previous cycle's values. */
+/* Stage 5 (the double buffer) loads on a group's last beat only. */
+static bool stage_loads(const asim_qmm_step_t *s, unsigned k)
+{
+    return k == 5 ? s->st[4].v && s->st[4].glast : s->st[k - 1].v;
+}
+
+/* Stages 9 .. 1 of the shared registers and every DPU, from the previous cycle's values. */
 static void pipeline_update(asim_qmm_step_t *s, const asim_qmm_in_t *in, const ctrl_comb_t *k)
 {
     const asim_qmm_params_t *p = &s->p;
     const ctrl_t *c = &s->c;
+    const stage_t *st = s->st;
     for (uint32_t d = 0; d < p->dpus; d++) {
         dpu_t *u = &s->dpu[d];
-        if (s->s4.v)
-            u->y5 = asim_fx_wrap(asim_fx_requant_round(u->sum4, s->s4.shift, p->out_bits),
+        if (st[8].v)
+            u->y9 = asim_fx_wrap(asim_fx_sat(u->q8, asim_fx_min(p->out_bits, true),
+                                             asim_fx_max(p->out_bits, true)),
                                  p->out_bits);
-        if (s->s3.v)
-            u->sum4 = asim_fx_value(u->dot, p->acc_bits, true) *
-                          asim_fx_value(s->s3.m0, p->m0_bits, true) +
-                      asim_fx_value(u->beta3, p->beta_bits, true);
-        if (s->s2.v) {
-            uint64_t shifted = asim_fx_wrap(asim_fx_shl(u->tree2, s->s2.pshift), p->acc_bits);
+        if (st[7].v)
+            u->q8 = asim_fx_round_shr(u->sum7, st[7].shift);
+        if (st[6].v)
+            u->sum7 = u->prod6 + asim_fx_value(u->beta[6], p->beta_bits, true);
+        if (st[5].v) {
+            u->prod6 = asim_fx_value(u->dot, p->acc_bits, true) *
+                       asim_fx_value(st[5].m0, p->m0_bits, true);
+            u->beta[6] = u->beta[5];
+        }
+        if (st[4].v) {
             uint64_t next = asim_fx_wrap(
-                (int64_t)(s->s2.psign ? u->acc - shifted : u->acc + shifted), p->acc_bits);
-            u->acc = s->s2.glast ? 0 : next;
-            if (s->s2.glast) {
+                (int64_t)(st[4].psign ? u->acc - u->tree4 : u->acc + u->tree4), p->acc_bits);
+            u->acc = st[4].glast ? 0 : next;
+            if (st[4].glast) {
                 u->dot = next;
-                u->beta3 = u->beta2;
+                u->beta[5] = u->beta[4];
             }
         }
-        if (s->s1.v) {
-            u->tree2 = dpu_tree(s, d);
-            u->beta2 = u->beta1;
+        if (st[3].v) {
+            u->tree4 = asim_fx_wrap(asim_fx_shl(u->sum3, st[3].pshift), p->acc_bits);
+            u->beta[4] = u->beta[3];
+        }
+        if (st[2].v) {
+            u->sum3 = u->part2;
+            u->beta[3] = u->beta[2];
+        }
+        if (st[1].v) {
+            u->part2 = dpu_tree(s, d);
+            u->beta[2] = u->beta[1];
         }
         if (k->beat)
-            u->beta1 = in->in_beta[d] & asim_fx_mask(p->beta_bits);
+            u->beta[1] = in->in_beta[d] & asim_fx_mask(p->beta_bits);
     }
-    stage_t s1 = s->s1, s2 = s->s2, s3 = s->s3, s4 = s->s4;
-    s->s5.v = s4.v;
-    if (s4.v)
-        s->s5.cols = s4.cols;
-    s->s4.v = s3.v;
-    if (s3.v) {
-        s->s4.cols = s3.cols;
-        s->s4.shift = s3.shift;
+    for (unsigned i = ASIM_QMM_PIPELINE; i >= 2; i--) {
+        bool load = stage_loads(s, i);
+        if (load)
+            s->st[i] = s->st[i - 1];
+        s->st[i].v = load;
     }
-    s->s3.v = s2.v && s2.glast;
-    if (s->s3.v) {
-        s->s3.cols = s2.cols;
-        s->s3.m0 = s2.m0;
-        s->s3.shift = s2.shift;
-    }
-    s->s2.v = s1.v;
-    if (s1.v) {
-        s->s2.psign = s1.psign;
-        s->s2.glast = s1.glast;
-        s->s2.pshift = s1.pshift;
-        s->s2.cols = s1.cols;
-        s->s2.m0 = s1.m0;
-        s->s2.shift = s1.shift;
-    }
-    s->s1.v = k->beat;
+    s->st[1].v = k->beat;
     if (k->beat) {
-        s->s1 = (stage_t){
+        s->st[1] = (stage_t){
             .v = true,
             .asigned = c->job.asigned,
             .bbin = c->job.bbin,
@@ -320,26 +325,35 @@ static void pipeline_update(asim_qmm_step_t *s, const asim_qmm_in_t *in, const c
     }
 }
 
+/* Whether any stage holds a beat. */
+static bool pipeline_busy(const asim_qmm_step_t *s)
+{
+    for (unsigned i = 1; i <= ASIM_QMM_PIPELINE; i++)
+        if (s->st[i].v)
+            return true;
+    return false;
+}
+
 void asim_qmm_step(asim_qmm_step_t *s, const asim_qmm_in_t *in, asim_qmm_out_t *out)
 {
     const asim_qmm_params_t *p = &s->p;
     ctrl_comb_t k = ctrl_comb(s, in);
     out->cmd_ready = k.cmd_ready;
     out->in_ready = k.in_ready;
-    out->out_valid = s->s5.v;
-    out->busy = s->c.pend_v || s->c.act_v || s->s1.v || s->s2.v || s->s3.v || s->s4.v ||
-                s->s5.v;
+    const stage_t *last = &s->st[ASIM_QMM_PIPELINE];
+    out->out_valid = last->v;
+    out->busy = s->c.pend_v || s->c.act_v || pipeline_busy(s);
     out->out_keep = s->out_keep;
     out->out_data = s->out_data;
     for (uint32_t d = 0; d < p->dpus; d++) {
-        s->out_keep[d] = s->s5.v && d < s->s5.cols;
-        s->out_data[d] = s->out_keep[d] ? s->dpu[d].y5 : 0;
+        s->out_keep[d] = last->v && d < last->cols;
+        s->out_data[d] = s->out_keep[d] ? s->dpu[d].y9 : 0;
     }
     if (in->rst) {
         reset_state(s);
         return;
     }
-    if (s->c.act_v || s->s1.v || s->s2.v || s->s3.v || s->s4.v || s->s5.v)
+    if (s->c.act_v || pipeline_busy(s))
         s->counts.cycles++;
     if (!in->out_ready)
         return;

@@ -33,8 +33,8 @@
  *
  * Timing with every stream valid and out_ready high: a job's beats are taken one per cycle
  * and the next job's first beat follows the last one (a pending command waits in a register);
- * a beat's group result leaves the output register ASIM_QMM_PIPELINE (5) cycles after the
- * beat. A job therefore takes beats + 5 cycles from its first beat to its last output, with
+ * a beat's group result leaves the output register ASIM_QMM_PIPELINE (9) cycles after the
+ * beat. A job therefore takes beats + 9 cycles from its first beat to its last output, with
  * beats = m * ceil(n / D) * passes * ceil(k / P(A)), which is asim_qmm_job()'s closed form.
  * The first command after idle waits two cycles (pending register, then active) before its
  * first beat; those cycles are not part of the job's cycles.

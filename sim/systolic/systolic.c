@@ -10,7 +10,7 @@ const char *asim_dataflow_name(asim_dataflow_t df)
 
 asim_cycle_t asim_systolic_tile_cycles(const asim_systolic_geom_t *g, uint64_t t)
 {
-    return 2 * (uint64_t)g->rows + g->cols + t;
+    return 2 * (uint64_t)g->rows + g->cols + ASIM_SYSTOLIC_PE_STAGES + t;
 }
 
 void asim_systolic_map(asim_dataflow_t df, const asim_gemm_shape_t *s, uint64_t *rows_dim,

@@ -6,10 +6,12 @@
  *   ws (weight stationary): array rows <- K, array cols <- N, streamed length T = M
  *   is (input stationary):  array rows <- K, array cols <- M, streamed length T = N
  * Dimensions larger than the array are folded into ceil(dim/R) x ceil(dim/C) tiles; every
- * tile streams the full T. A tile costs L = 2R + C + T cycles, edge tiles included (the
- * controller always runs the full skew and drain): os streams T beats, then the last result
- * leaves R + C - 1 cycles of skew, one capture cycle and R drain cycles later; ws/is load R
- * beats, stream T beats, and the last partial sum leaves R + C cycles after the last beat.
+ * tile streams the full T. A tile costs L = 2R + C + 2 + T cycles, edge tiles included (the
+ * controller always runs the full skew and drain; the 2 is the PE's multiply-to-accumulate
+ * pipeline, ASIM_SYSTOLIC_PE_STAGES): os streams T beats, then the last result leaves
+ * R + C - 1 cycles of skew, 2 pipeline cycles, one capture cycle and R drain cycles later;
+ * ws/is load R beats, stream T beats, and the last partial sum leaves R + C + 2 cycles after
+ * the last beat.
  * With tile_overlap false every tile pays all of L; with it true, tiles start max(T, R)
  * cycles apart (os: shadow result registers, a column drains in R cycles; ws/is: double-
  * buffered weights, the next load of R beats overlaps this tile's T beats), so a GEMM of n
@@ -28,6 +30,10 @@
 
 #include "asim/sim.h"
 #include "asim/time.h"
+
+/* Pipeline registers in a PE between its multiply and its accumulate (rtl/systolic/sys_pe.v:
+ * the DSP48's M and P registers); they lengthen every tile's fill and drain by as much. */
+#define ASIM_SYSTOLIC_PE_STAGES 2u
 
 typedef enum { ASIM_DATAFLOW_OS, ASIM_DATAFLOW_WS, ASIM_DATAFLOW_IS } asim_dataflow_t;
 
@@ -54,7 +60,7 @@ typedef struct {
 /* Exact cycles and activity of one GEMM on the array (closed form, no stepping). */
 void asim_systolic_job(const asim_systolic_geom_t *g, const asim_gemm_shape_t *s,
                        asim_systolic_counts_t *out);
-/* Cycles of one tile with streamed length t: 2R + C + t. */
+/* Cycles of one tile with streamed length t: 2R + C + 2 + t. */
 asim_cycle_t asim_systolic_tile_cycles(const asim_systolic_geom_t *g, uint64_t t);
 /* The dataflow's mapping: array rows <- *rows_dim, columns <- *cols_dim, streamed length *t. */
 void asim_systolic_map(asim_dataflow_t df, const asim_gemm_shape_t *s, uint64_t *rows_dim,

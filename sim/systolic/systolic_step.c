@@ -34,8 +34,15 @@ typedef struct {
     uint64_t sum;
 } vbundle_t;
 
+/* One PE pipeline register between the multiply and the accumulate (sys_pe.v m, p). */
+typedef struct {
+    bool v, first, last, acc, ruse, cuse;  /* the beat's flags; cuse: its column is used */
+    uint64_t prod;                         /* the product, wrapped to acc_bits */
+} stage_t;
+
 typedef struct {
     wbundle_t w;        /* registered west input, passed east */
+    stage_t pipe[ASIM_SYSTOLIC_PE_STAGES]; /* [0]: just multiplied; the last feeds the MAC */
     nbundle_t n;        /* registered north input, passed south */
     uint64_t wbuf[2];   /* double-buffered stationary operand (ws/is) */
     uint64_t acc;       /* os accumulator */
@@ -66,22 +73,24 @@ struct asim_systolic_step {
     wbundle_t *wnext;   /* per lane: the bundle entering the skew line this cycle */
     nbundle_t *nnext;
     bool *cap;          /* per column: os capture this cycle */
+    bool *capline;      /* per column: the capture's delay line (ASIM_SYSTOLIC_PE_STAGES) */
     pe_t *penext;       /* next PE state, committed after all are computed */
     bool *out_valid, *out_acc;
     uint64_t *out_data;
     asim_systolic_counts_t counts;
 };
 
-/* Cycles from a tile's last beat to its last output: R + C (ws/is), 2R + C (os). */
+/* Cycles from a tile's last beat to its last output: R + C + 2 (ws/is), 2R + C + 2 (os),
+ * the 2 being the PE pipeline. */
 static uint32_t drain_cycles(const asim_systolic_params_t *p, bool stat)
 {
-    return (stat ? 0 : p->rows) + p->rows + p->cols;
+    return (stat ? 0 : p->rows) + p->rows + p->cols + ASIM_SYSTOLIC_PE_STAGES;
 }
 
 /* Saturation value of the `since` counter: one more than the longest drain. */
 static uint32_t since_max(const asim_systolic_params_t *p)
 {
-    return 2 * p->rows + p->cols + 1;
+    return 2 * p->rows + p->cols + ASIM_SYSTOLIC_PE_STAGES + 1;
 }
 
 static void reset_state(asim_systolic_step_t *s)
@@ -92,6 +101,7 @@ static void reset_state(asim_systolic_step_t *s)
     memset(s->pe, 0, sizeof *s->pe * p->rows * p->cols);
     memset(s->rowline, 0, sizeof *s->rowline * s->rowoff[p->rows]);
     memset(s->colline, 0, sizeof *s->colline * s->coloff[p->cols]);
+    memset(s->capline, 0, sizeof *s->capline * p->cols * ASIM_SYSTOLIC_PE_STAGES);
     memset(&s->counts, 0, sizeof s->counts);
 }
 
@@ -119,11 +129,13 @@ asim_status_t asim_systolic_step_create(const asim_systolic_params_t *p,
     s->wnext = calloc(r, sizeof *s->wnext);
     s->nnext = calloc(c, sizeof *s->nnext);
     s->cap = calloc(c, sizeof *s->cap);
+    s->capline = calloc(c * ASIM_SYSTOLIC_PE_STAGES, sizeof *s->capline);
     s->out_valid = calloc(c, sizeof *s->out_valid);
     s->out_acc = calloc(c, sizeof *s->out_acc);
     s->out_data = calloc(c, sizeof *s->out_data);
     if (!s->pe || !s->penext || !s->rowoff || !s->coloff || !s->rowline || !s->colline ||
-        !s->wnext || !s->nnext || !s->cap || !s->out_valid || !s->out_acc || !s->out_data) {
+        !s->wnext || !s->nnext || !s->cap || !s->capline || !s->out_valid || !s->out_acc ||
+        !s->out_data) {
         asim_systolic_step_free(s);
         return asim_error_set(err, ASIM_ENOMEM, "systolic step model", "out of memory");
     }
@@ -149,6 +161,7 @@ void asim_systolic_step_free(asim_systolic_step_t *s)
     free(s->wnext);
     free(s->nnext);
     free(s->cap);
+    free(s->capline);
     free(s->out_valid);
     free(s->out_acc);
     free(s->out_data);
@@ -330,17 +343,22 @@ static void pe_next(asim_systolic_step_t *s, uint32_t i, uint32_t j, bool stat)
     uint64_t bop = stat ? q->wbuf[w->sel] : nb->b;
     int64_t prod = asim_fx_value(w->a, p->a_bits, p->a_signed) *
                    asim_fx_value(bop, p->b_bits, p->b_signed);
-    uint64_t sum = asim_fx_wrap((int64_t)(q->acc + (uint64_t)prod), accw);
-    uint64_t first = asim_fx_wrap(prod, accw);
-    if (!stat && w->v) {
-        n->acc = w->first ? first : sum;
-        if (w->last)
-            n->res = (vbundle_t){.val = w->ruse && cuse, .acc = w->acc,
-                                 .sum = w->first ? first : sum};
+    memmove(&n->pipe[1], &q->pipe[0], sizeof q->pipe - sizeof q->pipe[0]);
+    n->pipe[0] = (stage_t){.v = w->v, .first = w->first, .last = w->last, .acc = w->acc,
+                           .ruse = w->ruse, .cuse = cuse, .prod = asim_fx_wrap(prod, accw)};
+
+    /* The accumulate takes the beat that left the pipeline's last register. */
+    const stage_t *m = &q->pipe[ASIM_SYSTOLIC_PE_STAGES - 1];
+    uint64_t sum = asim_fx_wrap((int64_t)(q->acc + m->prod), accw);
+    if (!stat && m->v) {
+        n->acc = m->first ? m->prod : sum;
+        if (m->last)
+            n->res = (vbundle_t){.val = m->ruse && m->cuse, .acc = m->acc,
+                                 .sum = m->first ? m->prod : sum};
     }
     if (stat)
-        n->out = (vbundle_t){.val = w->v && cuse, .acc = w->acc,
-                             .sum = asim_fx_wrap((int64_t)(vin->sum + (uint64_t)prod), accw)};
+        n->out = (vbundle_t){.val = m->v && m->cuse, .acc = m->acc,
+                             .sum = asim_fx_wrap((int64_t)(vin->sum + m->prod), accw)};
     else
         n->out = s->cap[j] ? q->res : *vin;
     if (w->v && w->ruse && cuse)
@@ -377,8 +395,12 @@ void asim_systolic_step(asim_systolic_step_t *s, const asim_systolic_in_t *in,
     count_port_activity(s, in, &k, out);
     ctrl_bundles(s, in, &k);
     for (uint32_t j = 0; j < C; j++) {
+        /* The capture waits for the last beat to pass the PE pipeline (systolic_array.v). */
         const wbundle_t *bw = &s->pe[(R - 1) * C + j].w;
-        s->cap[j] = !c->mode && bw->v && bw->last;
+        bool *line = &s->capline[j * ASIM_SYSTOLIC_PE_STAGES];
+        s->cap[j] = line[ASIM_SYSTOLIC_PE_STAGES - 1];
+        memmove(line + 1, line, sizeof *line * (ASIM_SYSTOLIC_PE_STAGES - 1));
+        line[0] = !c->mode && bw->v && bw->last;
     }
     for (uint32_t i = 0; i < R; i++)
         for (uint32_t j = 0; j < C; j++)

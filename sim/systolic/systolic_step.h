@@ -22,7 +22,8 @@
  *
  * Operand and accumulator arithmetic follows asim/fixed.h (accumulators wrap).
  * Timing with every stream always valid and out_ready high (what the job model assumes):
- *   a tile takes L = 2R + C + T busy cycles from its first beat to its last output;
+ *   a tile takes L = 2R + C + 2 + T busy cycles from its first beat to its last output (the 2:
+ *   the PE pipeline between multiply and accumulate, ASIM_SYSTOLIC_PE_STAGES);
  *   without overlap the next tile's first beat follows the last output;
  *   with overlap (cmd_ovl and same dataflow) tiles of equal T start max(T, R) cycles apart:
  *     os: the next stream starts when the shadow result registers are free, that is when

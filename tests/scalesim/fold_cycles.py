@@ -9,8 +9,9 @@ busy_cycles against the relation of docs/systolic.md ("SCALE-Sim v2"):
     SCALE-Sim v2, per fold:  os  L_ss = T + R + C - 2        (T = K, folds ceil(M/R) ceil(N/C))
                              ws  L_ss = 2R + C + T - 2       (T = M, folds ceil(K/R) ceil(N/C))
                              is  L_ss = 2R + C + T - 2       (T = N, folds ceil(K/R) ceil(M/C))
-    ours, per tile:          L = L_ss + D, D = R + 2 (os: drain through the array, plus the
-                             input and output registers) or 2 (ws/is: the two registers)
+    ours, per tile:          L = L_ss + D, D = R + 4 (os: drain through the array, plus the
+                             input and output registers and the PE's 2 pipeline registers)
+                             or 4 (ws/is: those four registers)
     tile_overlap = false:    cycles = folds * L              (SCALE-Sim: folds * L_ss)
     tile_overlap = true:     cycles = (folds - 1) * max(T, R) + L
 
@@ -41,7 +42,7 @@ def scalesim_fold(df, r, c, m, n, k):
 
 def expected(df, overlap, r, c, m, n, k):
     folds, t, l_ss = scalesim_fold(df, r, c, m, n, k)
-    l_ours = l_ss + (r + 2 if df == "os" else 2)
+    l_ours = l_ss + (r + 4 if df == "os" else 4)
     return (folds - 1) * max(t, r) + l_ours if overlap else folds * l_ours
 
 

@@ -306,16 +306,6 @@ static void test_hf_defaults_and_fallbacks(void **state)
                     "n_positions = 0 is out of range: gpt2 context must be 1 to 1048576");
 }
 
-static void expect_model_error(const char *spec, asim_status_t code, const char *needle)
-{
-    asim_graph_t g;
-    asim_error_t err = {0};
-    asim_status_t st = asim_model_load(spec, &g, &err);
-    if (st != code || !strstr(err.msg, needle))
-        fail_msg("%s: got %s '%s', want %s containing '%s'", spec, asim_status_name(st),
-                 err.msg, asim_status_name(code), needle);
-}
-
 static void test_bad_decoder_specs(void **state)
 {
     (void)state;

@@ -129,16 +129,6 @@ static void test_bert_base_sequence_length_is_a_parameter(void **state)
     asim_graph_free(&g);
 }
 
-static void expect_model_error(const char *spec, asim_status_t code, const char *needle)
-{
-    asim_graph_t g;
-    asim_error_t err = {0};
-    asim_status_t st = asim_model_load(spec, &g, &err);
-    if (st != code || !strstr(err.msg, needle))
-        fail_msg("%s: got %s '%s', want %s containing '%s'", spec, asim_status_name(st),
-                 err.msg, asim_status_name(code), needle);
-}
-
 static void test_bad_builtin_specs(void **state)
 {
     (void)state;

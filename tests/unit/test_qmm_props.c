@@ -199,8 +199,8 @@ static void test_job_equals_step_corners(void **state)
     }
 }
 
-/* One group of one step: its output leaves ASIM_QMM_PIPELINE = 5 cycles after its beat,
- * 1 + 5 = 6 busy cycles; two groups back to back add exactly one cycle. */
+/* One group of one step: its output leaves 9 cycles after its beat (the RTL's 9 registers,
+ * docs/qmm.md), 1 + 9 = 10 busy cycles; two groups back to back add exactly one cycle. */
 static void test_single_beat_latency(void **state)
 {
     (void)state;
@@ -209,12 +209,12 @@ static void test_single_beat_latency(void **state)
     int64_t first, last;
     drive(&g, &(asim_qmm_job_t){1, 4, 16, 1, 1, true}, &(stalls_t){0, 0, 0}, &c, &first, &last);
     assert_int_equal(c.beats, 1);
-    assert_int_equal(c.cycles, 6);
-    assert_int_equal(last - first, 5);
+    assert_int_equal(c.cycles, 10);
+    assert_int_equal(last - first, 9);
     drive(&g, &(asim_qmm_job_t){1, 5, 16, 1, 1, true}, &(stalls_t){0, 0, 0}, &c, &first, &last);
     assert_int_equal(c.beats, 2);
-    assert_int_equal(c.cycles, 7);
-    assert_int_equal(last - first, 6);
+    assert_int_equal(c.cycles, 11);
+    assert_int_equal(last - first, 10);
 }
 
 static void test_bad_input(void **state)

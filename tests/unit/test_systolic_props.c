@@ -225,8 +225,9 @@ static void test_job_equals_step_large(void **state)
             }
 }
 
-/* One tile in each dataflow: L = 2R + C + T busy cycles, and its last output leaves exactly
- * L - 1 cycles after its first beat (the first beat's cycle counts as cycle 0). */
+/* One tile in each dataflow: L = 2R + C + 2 + T busy cycles (the 2: the PE's two pipeline
+ * registers between multiply and accumulate, rtl/systolic/sys_pe.v), and its last output
+ * leaves exactly L - 1 cycles after its first beat (the first beat's cycle counts as 0). */
 static void test_single_tile_latency(void **state)
 {
     (void)state;
@@ -236,7 +237,7 @@ static void test_single_tile_latency(void **state)
     for (size_t i = 0; i < sizeof geoms / sizeof geoms[0]; i++) {
         const asim_systolic_geom_t *g = &geoms[i];
         asim_systolic_counts_t step;
-        int64_t first, last, len = 5, l = 2 * g->rows + g->cols + len;
+        int64_t first, last, len = 5, l = 2 * g->rows + g->cols + 2 + len;
         /* One full tile streaming len = 5 beats in each dataflow. */
         asim_gemm_shape_t s = g->dataflow == ASIM_DATAFLOW_OS ? (asim_gemm_shape_t){4, 8, 5}
                               : g->dataflow == ASIM_DATAFLOW_WS ? (asim_gemm_shape_t){5, 8, 4}

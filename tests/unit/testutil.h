@@ -53,6 +53,18 @@ static inline asim_sim_t *test_run(const char *config, const char *model, const 
     return sim;
 }
 
+/* Fails the test unless loading the model `spec` fails with `code` and a message holding
+ * `needle`. Include after <cmocka.h>. */
+static inline void expect_model_error(const char *spec, asim_status_t code, const char *needle)
+{
+    asim_graph_t g;
+    asim_error_t err = {0};
+    asim_status_t st = asim_model_load(spec, &g, &err);
+    if (st != code || !strstr(err.msg, needle))
+        fail_msg("%s: got %s '%s', want %s containing '%s'", spec, asim_status_name(st),
+                 err.msg, asim_status_name(code), needle);
+}
+
 static inline void test_run_free(asim_sim_t *sim, asim_report_t *rep, asim_graph_t *g)
 {
     asim_report_free(rep);

@@ -113,7 +113,7 @@ static inline int64_t asim_fx_requant_round(int64_t sum, unsigned shift, unsigne
 }
 
 /* The QMM engine's requantizer, y = sat(round((dot * m0 + beta) / 2^shift)): the multiply-add
- * of stage 4 and the rounding of stage 5; the caller keeps |dot * m0 + beta| < 2^61. */
+ * of stages 6 and 7 and the rounding and saturation of stages 8 and 9; the caller keeps |dot * m0 + beta| < 2^61. */
 static inline int64_t asim_fx_requant(int64_t dot, int64_t m0, int64_t beta, unsigned shift,
                                       unsigned out_bits)
 {
