@@ -65,7 +65,8 @@ struct asim_sim {
     uint32_t *tokens;                        /* per channel */
     size_t *first;                           /* per queue: global id of its first instruction */
     asim_cycle_t *issued_at, *done_at;       /* per instruction (global id) */
-    int64_t *pred;                           /* per instruction: what it waited on last */
+    int32_t *pred;                           /* per instruction: what it waited on last (-1:
+                                                nothing; ids fit 31 bits, see timing_alloc) */
     uint32_t **pushers;                      /* per channel: pushing instructions, in order */
     size_t *pops;                            /* per channel: tokens taken so far */
     int64_t last_dma;                        /* the DMA channel's last instruction */

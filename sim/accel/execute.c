@@ -118,7 +118,7 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
             l->dram_kv_write_bits += job->work.bits;
     } else {
         asim_tile_t tile;
-        asim_plan_tile(&s->prog.plans[op], s->graph, op, insn->tile, &tile);
+        asim_plan_tile_traffic(&s->prog.plans[op], gop, insn->tile, &tile);
         l->dram_load_a_bits += tile.load_act_bits;
         l->dram_load_b_bits += tile.load_weight_bits;
         if (gop->b_cache)
@@ -227,7 +227,7 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         if (pred < 0 || s->done_at[from] > s->done_at[pred])
             pred = from;
     }
-    s->pred[id] = pred;
+    s->pred[id] = (int32_t)pred;
     s->issued_at[id] = now;
     if (dma && insn->bits == 0) { /* a slot turn: nothing to move, done at once */
         s->done_at[id] = now;
@@ -411,6 +411,8 @@ static bool timing_alloc(asim_sim_t *s)
 {
     const asim_program_t *p = &s->prog;
     size_t n = asim_program_len(p) + 1, *counts;
+    if (n > INT32_MAX) /* 2^31 instructions would take 96 GiB: out of memory in any case */
+        return false;
     s->first = calloc(p->n_queues, sizeof *s->first);
     s->issued_at = calloc(n, sizeof *s->issued_at);
     s->done_at = calloc(n, sizeof *s->done_at);
@@ -626,6 +628,9 @@ asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const c
     }
     if (st == ASIM_OK)
         st = check_compute_units(s, path, err);
+    for (size_t o = 0; st == ASIM_OK && o < g->len; o++)
+        if (s->prog.op_queue[o] >= 0) /* unsupported ops have no tiles */
+            asim_plan_index(&s->prog.plans[o], &g->ops[o]);
     free(info.names);
     return st == ASIM_OK ? execute(s, g, rep, err) : st;
 }

@@ -220,24 +220,30 @@ void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_uni
         estimate(mp, u, dma, &p, op, &best_bits);
         *plan = p;
     }
-    uint64_t count = gemm ? op->count : 1, f[3];
-    asim_plan_folds(plan, op, f);
+    uint64_t count = gemm ? op->count : 1;
+    asim_plan_index(plan, op);
+    const uint64_t *f = plan->folds;
     plan->n_tiles = count * f[0] * f[1] * f[2];
     plan->n_stores = plan->out_resident ? 0 : plan->n_tiles / f[2];
     plan->dram_bits = best_bits;
 }
 
+void asim_plan_index(asim_plan_t *plan, const asim_op_t *op)
+{
+    asim_plan_folds(plan, op, plan->folds);
+}
+
 void asim_plan_locate(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
                       asim_tile_at_t *at)
 {
-    uint64_t d[3], f[3];
+    uint64_t d[3];
     dims_of(op, d);
-    asim_plan_folds(plan, op, f);
+    const uint64_t *f = plan->folds;
     uint64_t fn = f[1], fk = f[2], per_instance = f[0] * fn * fk;
-    uint64_t local = asim_mod(t, per_instance);
+    at->inst = asim_div(t, per_instance);
+    uint64_t local = t - at->inst * per_instance;
     uint64_t kn = asim_div(local, fk), ki = local - kn * fk, mi = asim_div(kn, fn);
     uint64_t ni = kn - mi * fn;
-    at->inst = asim_div(t - local, per_instance);
     at->m0 = mi * plan->tm, at->n0 = ni * plan->tn, at->k0 = ki * plan->tk;
     at->tm = asim_min_u64(plan->tm, d[0] - at->m0);
     at->tn = asim_min_u64(plan->tn, d[1] - at->n0);
@@ -253,5 +259,13 @@ void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index
     asim_tile_at_t at;
     asim_plan_locate(plan, op, t, &at);
     tile_shape(op, at.tm, at.tn, at.tk, &tile->shape);
+    tile_traffic(plan, op, at.tm, at.tn, at.tk, at.first_of_instance, at.last_k, tile);
+}
+
+void asim_plan_tile_traffic(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
+                            asim_tile_t *tile)
+{
+    asim_tile_at_t at;
+    asim_plan_locate(plan, op, t, &at);
     tile_traffic(plan, op, at.tm, at.tn, at.tk, at.first_of_instance, at.last_k, tile);
 }

@@ -51,6 +51,8 @@ typedef struct {
     uint64_t n_stores;        /* tiles that store results to DRAM: the last k step of each
                                  output tile, when the output does not stay on chip */
     uint64_t dram_bits;       /* total DRAM traffic of the op */
+    uint64_t folds[3];        /* asim_plan_folds, kept for locating tiles (not stored in a
+                                 program file: asim_plan_index sets them) */
 } asim_plan_t;
 
 /* Buffer capacities the planner needs, from the configuration. DRAM timing is the DMA
@@ -72,12 +74,18 @@ void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_uni
 /* Tiles of plan along m, n and k, per instance (vector ops: row groups over every instance,
  * 1, 1). */
 void asim_plan_folds(const asim_plan_t *plan, const asim_op_t *op, uint64_t f[3]);
+/* Sets plan->folds for op (asim_plan_op does; a plan read from a program file needs it). */
+void asim_plan_index(asim_plan_t *plan, const asim_op_t *op);
 /* Where the t-th tile of plan (t < plan->n_tiles) of op sits. */
 void asim_plan_locate(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
                       asim_tile_at_t *at);
 /* The t-th tile of a plan (t < plan->n_tiles), edge tiles included. */
 void asim_plan_tile(const asim_plan_t *plan, const asim_graph_t *g, size_t index, uint64_t t,
                     asim_tile_t *tile);
+/* Only the DRAM traffic of that tile (its load and store bits), leaving tile->shape as it
+ * was: what the compiler and the DMA completions need, without copying the op. */
+void asim_plan_tile_traffic(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
+                            asim_tile_t *tile);
 /* Weight bits of the whole model (what pinning needs on chip). */
 uint64_t asim_graph_weight_bits(const asim_graph_t *g);
 

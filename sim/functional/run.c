@@ -160,7 +160,7 @@ static void run_load(fx_t *fx, size_t o, uint64_t t, unsigned slot, int phases)
     const asim_plan_t *pl = &fx->p->plans[o];
     asim_tile_t tile;
     asim_tile_at_t at;
-    asim_plan_tile(pl, fx->g, o, t, &tile);
+    asim_plan_tile_traffic(pl, op, t, &tile);
     asim_plan_locate(pl, op, t, &at);
     operand_t a, b;
     operand_of(fx, o, 0, &a);
@@ -347,7 +347,7 @@ static bool map_slots(fx_t *fx)
     for (size_t i = 0; i < ld->len; i++) {
         const asim_insn_t *in = &ld->insns[i];
         asim_tile_t tile;
-        asim_plan_tile(&p->plans[in->op], fx->g, in->op, in->tile, &tile);
+        asim_plan_tile_traffic(&p->plans[in->op], &fx->g->ops[in->op], in->tile, &tile);
         bool moves[2] = {tile.load_act_bits > 0, tile.load_weight_bits > 0};
         for (unsigned part = 0; part < 2; part++)
             fx->tile_slot[in->op][2 * in->tile + part] = moves[part] ? in->slot : -3;

@@ -9,9 +9,10 @@
  * that can run an op (same block, same claim: array.count), the op's instances (heads) go
  * round-robin over their queues, and an op of one instance to the least loaded, so
  * independent heads and branches run at once. Each instruction first
- * lists what it needs as (queue, instruction, cause); tokens() then turns the needs into
- * token channels, keeping only the needs that an earlier instruction of the same queue has
- * not already covered.
+ * lists what it needs as (queue, instruction, cause); when its tile is done, tile_tokens()
+ * turns the needs into token channels, keeping only the needs that an earlier instruction of
+ * the same queue has not already covered, and canonical_order() numbers the channels at the
+ * end as if that were done queue by queue.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,25 @@ typedef struct {
     uint8_t n;
 } needs_t;
 
+/* An instruction of the tile being emitted, with its needs: its tokens are made when the tile
+ * is done, since every need of a tile's instructions is known by then. */
 typedef struct {
-    int64_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
+    uint16_t queue;
+    uint32_t index;
+    needs_t needs;
+} pending_t;
+
+/* Where a channel was first waited on: its consumer queue, instruction and need number. */
+typedef struct {
+    uint16_t to;
+    uint32_t index;
+    uint8_t k;
+} first_use_t;
+
+#define MAX_QUEUES 64
+
+typedef struct {
+    int32_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
     uint16_t *q;                  /* per tile: its compute queue */
 } op_pos_t;
 
@@ -41,11 +59,17 @@ typedef struct {
     const asim_sim_t *s;
     const asim_graph_t *g;
     asim_program_t *p;
-    needs_t **needs;              /* per queue, per instruction */
-    size_t *needs_cap;
     op_pos_t *pos;
     uint64_t *work;               /* per queue: MACs and vector elements placed on it */
     bool oom;
+    pending_t pending[3];         /* the tile's load, compute and store */
+    unsigned n_pending;
+    /* per consumer queue, producer queue and cause: the latest producer instruction an
+     * earlier instruction of the consumer queue waited for (-1: none) */
+    int64_t (*covered)[MAX_QUEUES][ASIM_CAUSE_COUNT];
+    int32_t (*chan_of)[MAX_QUEUES][ASIM_CAUSE_COUNT]; /* per from, to, cause: channel or -1 */
+    first_use_t *first_use;       /* per channel */
+    bool pushes_unordered;        /* some pushes are not in consumer queue order */
 } compiler_t;
 
 static const char *const cause_names[] = {
@@ -183,29 +207,29 @@ static void assign_addresses(const asim_graph_t *g, asim_program_t *p)
     p->dram_bytes = at;
 }
 
-/* Appends an instruction to queue q; its index, or -1 when out of memory. */
-static int64_t emit(compiler_t *c, uint16_t q, asim_insn_kind_t kind, size_t op, uint64_t tile,
+static void tile_tokens(compiler_t *c);
+
+/* Appends an instruction to queue q; its index, or -1 when out of memory. A queue never
+ * reaches 2^31 instructions: their 96 GiB would run out of memory first. */
+static int32_t emit(compiler_t *c, uint16_t q, asim_insn_kind_t kind, size_t op, uint64_t tile,
                     uint64_t bits)
 {
     asim_queue_t *qu = &c->p->queues[q];
     if (qu->len == qu->cap) {
         size_t cap = qu->cap ? 2 * qu->cap : 256;
         asim_insn_t *insns = realloc(qu->insns, cap * sizeof *insns);
-        needs_t *needs = realloc(c->needs[q], cap * sizeof *needs);
-        if (insns)
-            qu->insns = insns;
-        if (needs)
-            c->needs[q] = needs;
-        if (!insns || !needs) {
+        if (!insns) {
             c->oom = true;
             return -1;
         }
+        qu->insns = insns;
         qu->cap = cap;
     }
     qu->insns[qu->len] = (asim_insn_t){.kind = (uint8_t)kind, .op = (uint32_t)op, .tile = tile,
                                        .bits = bits};
-    c->needs[q][qu->len].n = 0;
-    return (int64_t)qu->len++;
+    ASIM_ASSERT(c->n_pending < sizeof c->pending / sizeof c->pending[0] && qu->len < INT32_MAX);
+    c->pending[c->n_pending++] = (pending_t){q, (uint32_t)qu->len, {.n = 0}};
+    return (int32_t)qu->len++;
 }
 
 static void need(compiler_t *c, uint16_t q, int64_t index, uint16_t from, int64_t from_index,
@@ -213,8 +237,11 @@ static void need(compiler_t *c, uint16_t q, int64_t index, uint16_t from, int64_
 {
     if (index < 0 || from_index < 0 || from == q)
         return; /* nothing to wait for, or the queue's own order already says it */
-    needs_t *n = &c->needs[q][index];
-    ASIM_ASSERT(n->n < ASIM_INSN_MAX_DEPS);
+    needs_t *n = NULL;
+    for (unsigned i = 0; i < c->n_pending; i++)
+        if (c->pending[i].queue == q && c->pending[i].index == (uint32_t)index)
+            n = &c->pending[i].needs;
+    ASIM_ASSERT(n && n->n < ASIM_INSN_MAX_DEPS); /* needs are only on the tile's instructions */
     n->need[n->n++] = (need_t){from, (uint32_t)from_index, (uint8_t)cause};
 }
 
@@ -225,19 +252,19 @@ static void need(compiler_t *c, uint16_t q, int64_t index, uint16_t from, int64_
 static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, const asim_op_t *cons,
                               const asim_plan_t *cp, uint64_t t, bool whole)
 {
+    const uint64_t *pf = pp->folds, *cf = cp->folds;
     bool pg = prod->kind == ASIM_OP_GEMM, cg = cons->kind == ASIM_OP_GEMM;
     uint64_t p_rows = pg ? prod->m : prod->rows;
     uint64_t inst, last_row;
     if (cg) {
-        uint64_t f[3];
-        asim_plan_folds(cp, cons, f);
-        uint64_t per = f[0] * f[1] * f[2], mi = (t % per) / (f[1] * f[2]);
-        inst = t / per;
+        uint64_t per = cf[0] * cf[1] * cf[2];
+        inst = asim_div(t, per);
+        uint64_t mi = asim_div(t - inst * per, cf[1] * cf[2]);
         last_row = asim_min_u64(cons->m, (mi + 1) * cp->tm) - 1;
     } else {
         uint64_t last = asim_min_u64(cons->count * cons->rows, (t + 1) * cp->tm) - 1;
-        inst = last / cons->rows;
-        last_row = last % cons->rows;
+        inst = asim_div(last, cons->rows);
+        last_row = last - inst * cons->rows;
     }
     uint64_t p_inst;
     if (prod->count == cons->count)
@@ -253,13 +280,11 @@ static uint64_t covering_tile(const asim_op_t *prod, const asim_plan_t *pp, cons
     /* Grouped heads (model.h) stack rows token by token: go through the token's last row. */
     uint64_t pg_rows = asim_op_group(prod), cg_rows = asim_op_group(cons);
     if (pg_rows != cg_rows)
-        last_row = last_row / cg_rows * pg_rows + pg_rows - 1;
+        last_row = asim_div(last_row, cg_rows) * pg_rows + pg_rows - 1;
     uint64_t row = asim_min_u64(last_row, p_rows - 1);
     if (!pg)
-        return (p_inst * prod->rows + row) / pp->tm;
-    uint64_t f[3];
-    asim_plan_folds(pp, prod, f);
-    return ((p_inst * f[0] + row / pp->tm) * f[1] + f[1] - 1) * f[2] + f[2] - 1;
+        return asim_div(p_inst * prod->rows + row, pp->tm);
+    return ((p_inst * pf[0] + asim_div(row, pp->tm)) * pf[1] + pf[1] - 1) * pf[2] + pf[2] - 1;
 }
 
 /* Pipelined: tile t of op o waits for the producers of what it reads. */
@@ -315,7 +340,7 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
         int64_t before_ex = prev_ex, before_st = last_st;
         for (uint64_t t = 0; t < plan->n_tiles && !c->oom; t++) {
             asim_tile_t tile;
-            asim_plan_tile(plan, c->g, o, t, &tile);
+            asim_plan_tile_traffic(plan, &c->g->ops[o], t, &tile);
             uint64_t bits = tile.load_act_bits + tile.load_weight_bits;
             uint16_t q = me->q[t];
             me->ld[t] = me->st[t] = -1;
@@ -374,6 +399,7 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
             }
             if (!serial)
                 data_needs(c, o, t);
+            tile_tokens(c);
             prev_q = q;
             prev_ex = me->ex[t];
         }
@@ -381,19 +407,27 @@ static void emit_tiles(compiler_t *c, asim_schedule_t sched)
     free(load_ex);
 }
 
-/* The channel (from, to, cause), made on first use; -1 when out of memory. */
-static int channel(asim_program_t *p, uint16_t from, uint16_t to, uint8_t cause)
+/* The channel (from, to, cause), made on first use, by need k of instruction index of queue
+ * to; -1 when out of memory. */
+static int channel(compiler_t *c, uint16_t from, uint16_t to, uint8_t cause, uint32_t index,
+                   unsigned k)
 {
-    for (size_t i = 0; i < p->n_channels; i++)
-        if (p->channels[i].from == from && p->channels[i].to == to &&
-            p->channels[i].cause == cause)
-            return (int)i;
+    asim_program_t *p = c->p;
+    int32_t *id = &c->chan_of[from][to][cause];
+    if (*id >= 0)
+        return *id;
+    ASIM_ASSERT(p->n_channels < UINT16_MAX);
     asim_channel_t *ch = realloc(p->channels, (p->n_channels + 1) * sizeof *ch);
     if (!ch)
         return -1;
     p->channels = ch;
+    first_use_t *fu = realloc(c->first_use, (p->n_channels + 1) * sizeof *fu);
+    if (!fu)
+        return -1;
+    c->first_use = fu;
     p->channels[p->n_channels] = (asim_channel_t){from, to, cause};
-    ASIM_ASSERT(p->n_channels < UINT16_MAX);
+    c->first_use[p->n_channels] = (first_use_t){to, index, (uint8_t)k};
+    *id = (int32_t)p->n_channels;
     return (int)p->n_channels++;
 }
 
@@ -411,39 +445,95 @@ static bool superseded(const needs_t *n, unsigned k)
     return false;
 }
 
-/* Needs -> tokens: a consumer waits on a channel only for a producer instruction later than
- * every one an earlier instruction of its queue already waited for there (and once per
- * channel); that producer instruction pushes the token. */
-static void tokens(compiler_t *c)
+/* Needs -> tokens, for the instructions of the tile just emitted: a consumer waits on a
+ * channel only for a producer instruction later than every one an earlier instruction of its
+ * queue already waited for there (and once per channel); that producer instruction pushes the
+ * token. */
+static void tile_tokens(compiler_t *c)
 {
     asim_program_t *p = c->p;
-    for (size_t q = 0; q < p->n_queues && !c->oom; q++) {
-        int64_t covered[64][ASIM_CAUSE_COUNT];
-        ASIM_ASSERT(p->n_queues <= 64);
-        for (size_t i = 0; i < 64; i++)
-            for (int k = 0; k < ASIM_CAUSE_COUNT; k++)
-                covered[i][k] = -1;
-        for (size_t i = 0; i < p->queues[q].len && !c->oom; i++) {
-            asim_insn_t *insn = &p->queues[q].insns[i];
-            const needs_t *n = &c->needs[q][i];
-            for (unsigned k = 0; k < n->n; k++) {
-                const need_t *d = &n->need[k];
-                if ((int64_t)d->index <= covered[d->queue][d->cause] || superseded(n, k))
-                    continue;
-                covered[d->queue][d->cause] = d->index;
-                int ch = channel(p, d->queue, (uint16_t)q, d->cause);
-                if (ch < 0) {
-                    c->oom = true;
-                    return;
-                }
-                asim_insn_t *from = &p->queues[d->queue].insns[d->index];
-                ASIM_ASSERT(insn->n_waits < ASIM_INSN_MAX_DEPS &&
-                            from->n_pushes < ASIM_INSN_MAX_DEPS);
-                insn->waits[insn->n_waits++] = (uint16_t)ch;
-                from->pushes[from->n_pushes++] = (uint16_t)ch;
+    for (unsigned i = 0; i < c->n_pending && !c->oom; i++) {
+        const pending_t *pe = &c->pending[i];
+        const needs_t *n = &pe->needs;
+        asim_insn_t *insn = &p->queues[pe->queue].insns[pe->index];
+        for (unsigned k = 0; k < n->n; k++) {
+            const need_t *d = &n->need[k];
+            int64_t *covered = &c->covered[pe->queue][d->queue][d->cause];
+            if ((int64_t)d->index <= *covered || superseded(n, k))
+                continue;
+            *covered = d->index;
+            int ch = channel(c, d->queue, pe->queue, d->cause, pe->index, k);
+            if (ch < 0) {
+                c->oom = true;
+                return;
             }
+            asim_insn_t *from = &p->queues[d->queue].insns[d->index];
+            ASIM_ASSERT(insn->n_waits < ASIM_INSN_MAX_DEPS &&
+                        from->n_pushes < ASIM_INSN_MAX_DEPS);
+            if (from->n_pushes && p->channels[from->pushes[from->n_pushes - 1]].to > pe->queue)
+                c->pushes_unordered = true;
+            insn->waits[insn->n_waits++] = (uint16_t)ch;
+            from->pushes[from->n_pushes++] = (uint16_t)ch;
         }
     }
+    c->n_pending = 0;
+}
+
+static bool first_use_before(const first_use_t *a, const first_use_t *b)
+{
+    if (a->to != b->to)
+        return a->to < b->to;
+    return a->index != b->index ? a->index < b->index : a->k < b->k;
+}
+
+/* The program's one form, as if tokens were made queue by queue: channels numbered in the
+ * order of their first use by (consumer queue, instruction, need), and each instruction's
+ * pushes in the order of their consumer queues (stable). Tiles are emitted across queues, so
+ * both orders are restored here. False when out of memory. */
+static bool canonical_order(compiler_t *c)
+{
+    asim_program_t *p = c->p;
+    size_t n = p->n_channels;
+    if (!n)
+        return true;
+    uint16_t *order = malloc(n * sizeof *order), *new_id = malloc(n * sizeof *new_id);
+    asim_channel_t *chans = malloc(n * sizeof *chans);
+    if (!order || !new_id || !chans) {
+        free(order);
+        free(new_id);
+        free(chans);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) { /* insertion sort: channels are few */
+        size_t j = i;
+        for (; j > 0 && first_use_before(&c->first_use[i], &c->first_use[order[j - 1]]); j--)
+            order[j] = order[j - 1];
+        order[j] = (uint16_t)i;
+    }
+    bool renumber = false;
+    for (size_t r = 0; r < n; r++) {
+        new_id[order[r]] = (uint16_t)r;
+        chans[r] = p->channels[order[r]];
+        renumber = renumber || order[r] != r;
+    }
+    free(p->channels);
+    p->channels = chans;
+    for (size_t q = 0; (renumber || c->pushes_unordered) && q < p->n_queues; q++)
+        for (size_t i = 0; i < p->queues[q].len; i++) {
+            asim_insn_t *in = &p->queues[q].insns[i];
+            for (unsigned k = 0; renumber && k < in->n_waits; k++)
+                in->waits[k] = new_id[in->waits[k]];
+            for (unsigned k = 0; k < in->n_pushes; k++) {
+                uint16_t ch = renumber ? new_id[in->pushes[k]] : in->pushes[k];
+                unsigned j = k;
+                for (; j > 0 && chans[in->pushes[j - 1]].to > chans[ch].to; j--)
+                    in->pushes[j] = in->pushes[j - 1];
+                in->pushes[j] = ch;
+            }
+        }
+    free(order);
+    free(new_id);
+    return true;
 }
 
 /* Queues: load, store, then one per unit that computes (board order). */
@@ -478,15 +568,15 @@ static int32_t queue_of_unit(const asim_program_t *p, const asim_unit_t *const *
     return -1;
 }
 
-/* Instance (head) of tile t of op: a GEMM's tiles run instance by instance; a vector op's
- * row groups run over every instance's rows, and a group counts for its first row's. */
-static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint64_t t)
+/* Instance (head) of tile t of op, of `per` tiles per GEMM instance: a GEMM's tiles run
+ * instance by instance; a vector op's row groups run over every instance's rows, and a group
+ * counts for its first row's. */
+static uint64_t tile_instance(const asim_plan_t *plan, const asim_op_t *op, uint64_t per,
+                              uint64_t t)
 {
-    uint64_t f[3];
-    asim_plan_folds(plan, op, f);
     if (op->kind == ASIM_OP_GEMM)
-        return t / (f[0] * f[1] * f[2]);
-    return t * plan->tm / op->rows;
+        return asim_div(t, per);
+    return asim_div(t * plan->tm, op->rows);
 }
 
 /* Each tile's compute queue: the routed unit's, or under the pipelined schedule one of the
@@ -516,8 +606,9 @@ static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *r
     for (size_t k = 1; k < n; k++)
         if (c->work[peers[k]] < c->work[peers[least]])
             least = k;
+    uint64_t per = plan->folds[0] * plan->folds[1] * plan->folds[2];
     for (uint64_t t = 0; t < plan->n_tiles; t++)
-        q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, t) % n];
+        q[t] = peers[op->count == 1 ? least : tile_instance(plan, op, per, t) % n];
     for (uint64_t i = 0; i < op->count; i++) {
         uint16_t at = peers[op->count == 1 ? least : i % n];
         c->work[at] += work / op->count;
@@ -534,17 +625,22 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->plans = calloc(g->len ? g->len : 1, sizeof *p->plans);
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
     p->addrs = calloc(g->len ? g->len : 1, sizeof *p->addrs);
-    compiler_t c = {s, g, p, NULL, NULL, calloc(g->len ? g->len : 1, sizeof(op_pos_t)), NULL,
-                    false};
+    compiler_t c = {.s = s, .g = g, .p = p, .pos = calloc(g->len ? g->len : 1, sizeof(op_pos_t))};
     uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
     const char *over = NULL; /* the op whose tiles passed the work bound */
     bool ok = p->plans && p->op_queue && p->addrs && c.pos && make_queues(s, p);
     if (ok) {
         assign_addresses(g, p);
-        c.needs = calloc(p->n_queues, sizeof *c.needs);
         c.work = calloc(p->n_queues, sizeof *c.work);
+        c.covered = malloc(p->n_queues * sizeof *c.covered);
+        c.chan_of = malloc(p->n_queues * sizeof *c.chan_of);
     }
-    ok = ok && c.needs && c.work;
+    ok = ok && c.work && c.covered && c.chan_of;
+    if (ok) {
+        ASIM_ASSERT(p->n_queues <= MAX_QUEUES);
+        memset(c.covered, 0xff, p->n_queues * sizeof *c.covered); /* all -1 */
+        memset(c.chan_of, 0xff, p->n_queues * sizeof *c.chan_of);
+    }
     for (size_t o = 0; ok && o < g->len; o++) {
         const asim_unit_t *u = asim_board_route(s, &g->ops[o]);
         p->op_queue[o] = u ? queue_of_unit(p, (const asim_unit_t *const *)s->units, u) : -1;
@@ -559,9 +655,9 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
             ok = false;
             break;
         }
-        c.pos[o].ld = malloc(n * sizeof(int64_t));
-        c.pos[o].ex = malloc(n * sizeof(int64_t));
-        c.pos[o].st = malloc(n * sizeof(int64_t));
+        c.pos[o].ld = malloc(n * sizeof(int32_t));
+        c.pos[o].ex = malloc(n * sizeof(int32_t));
+        c.pos[o].st = malloc(n * sizeof(int32_t));
         c.pos[o].q = malloc(n * sizeof(uint16_t));
         ok = c.pos[o].ld && c.pos[o].ex && c.pos[o].st && c.pos[o].q;
         if (ok)
@@ -570,13 +666,11 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     }
     if (ok) {
         emit_tiles(&c, sched);
-        if (!c.oom)
-            tokens(&c);
-        ok = !c.oom;
+        ok = !c.oom && canonical_order(&c);
     }
-    for (size_t q = 0; c.needs && q < p->n_queues; q++)
-        free(c.needs[q]);
-    free(c.needs);
+    free(c.covered);
+    free(c.chan_of);
+    free(c.first_use);
     free(c.work);
     for (size_t o = 0; c.pos && o < g->len; o++) {
         free(c.pos[o].ld);
