@@ -628,9 +628,20 @@ asim_status_t asim_sim_run_program(asim_sim_t *s, const asim_graph_t *g, const c
     }
     if (st == ASIM_OK)
         st = check_compute_units(s, path, err);
-    for (size_t o = 0; st == ASIM_OK && o < g->len; o++)
-        if (s->prog.op_queue[o] >= 0) /* unsupported ops have no tiles */
-            asim_plan_index(&s->prog.plans[o], &g->ops[o]);
+    for (size_t o = 0; st == ASIM_OK && o < g->len; o++) {
+        asim_plan_t *pl = &s->prog.plans[o];
+        if (s->prog.op_queue[o] < 0) /* unsupported ops have no tiles */
+            continue;
+        if (!asim_plan_fits_op(pl, &g->ops[o]))
+            st = asim_error_set(err, ASIM_EPROGRAM, path, "op '%s': its tiles (%llu x %llu x "
+                                "%llu, %llu tiles, %llu stores) do not fit the op",
+                                g->ops[o].name, (unsigned long long)pl->tm,
+                                (unsigned long long)pl->tn, (unsigned long long)pl->tk,
+                                (unsigned long long)pl->n_tiles,
+                                (unsigned long long)pl->n_stores);
+        else
+            asim_plan_index(pl, &g->ops[o]);
+    }
     free(info.names);
     return st == ASIM_OK ? execute(s, g, rep, err) : st;
 }

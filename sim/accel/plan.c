@@ -233,6 +233,19 @@ void asim_plan_index(asim_plan_t *plan, const asim_op_t *op)
     asim_plan_folds(plan, op, plan->folds);
 }
 
+bool asim_plan_fits_op(const asim_plan_t *plan, const asim_op_t *op)
+{
+    uint64_t d[3], t[3] = {plan->tm, plan->tn, plan->tk}, f[3];
+    dims_of(op, d);
+    for (int i = 0; i < 3; i++)
+        if (t[i] < 1 || t[i] > d[i])
+            return false;
+    asim_plan_folds(plan, op, f);
+    uint64_t count = op->kind == ASIM_OP_GEMM ? op->count : 1;
+    return plan->n_tiles == count * f[0] * f[1] * f[2] &&
+           plan->n_stores == (plan->out_resident ? 0 : plan->n_tiles / f[2]);
+}
+
 void asim_plan_locate(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
                       asim_tile_at_t *at)
 {

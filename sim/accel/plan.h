@@ -76,6 +76,9 @@ void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_uni
 void asim_plan_folds(const asim_plan_t *plan, const asim_op_t *op, uint64_t f[3]);
 /* Sets plan->folds for op (asim_plan_op does; a plan read from a program file needs it). */
 void asim_plan_index(asim_plan_t *plan, const asim_op_t *op);
+/* True if plan's tile sizes lie within op's dimensions and its tile and store counts are the
+ * ones those sizes give (a plan read from a program file is checked with it). */
+bool asim_plan_fits_op(const asim_plan_t *plan, const asim_op_t *op);
 /* Where the t-th tile of plan (t < plan->n_tiles) of op sits. */
 void asim_plan_locate(const asim_plan_t *plan, const asim_op_t *op, uint64_t t,
                       asim_tile_at_t *at);

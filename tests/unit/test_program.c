@@ -476,6 +476,40 @@ static void test_compute_on_wrong_unit_is_refused(void **state)
     asim_graph_free(&g2);
 }
 
+/* A program file whose checksum holds but whose tiling does not fit its op (a tile size of 0,
+ * or a tile count that the sizes do not give) is refused before it runs. */
+static void test_bad_tiling_is_refused(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 2; variant++) {
+        asim_graph_t g, g2;
+        asim_error_t err = {0};
+        asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
+        const char *path = tmp_file(".prog", "");
+        assert_int_equal(asim_sim_compile(s, &g, path, &err), ASIM_OK);
+        asim_program_t p;
+        asim_program_info_t info;
+        assert_int_equal(asim_program_read(path, &p, &info, &err), ASIM_OK);
+        asim_plan_t *pl = &p.plans[layer_named(&g, "blk0.qkv")];
+        if (variant == 0)
+            pl->tk = 0;
+        else
+            pl->n_tiles++;
+        assert_int_equal(asim_program_write(path, &p, &g, info.config_fp, &err), ASIM_OK);
+        asim_program_free(&p);
+        free(info.names);
+        asim_sim_t *s2 = setup("configs/quark.yaml", "schedule=pipelined", &g2);
+        asim_report_t rep;
+        assert_int_equal(asim_sim_run_program(s2, &g2, path, &rep, &err), ASIM_EPROGRAM);
+        assert_non_null(strstr(err.msg, "op 'blk0.qkv': its tiles"));
+        assert_non_null(strstr(err.msg, "do not fit the op"));
+        asim_sim_free(s);
+        asim_sim_free(s2);
+        asim_graph_free(&g);
+        asim_graph_free(&g2);
+    }
+}
+
 /* The checker refuses a program that does not balance, or takes two tokens of one channel. */
 static void test_unbalanced_is_refused(void **state)
 {
@@ -517,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_tensor_addresses),
         cmocka_unit_test(test_deadlock_is_reported),
         cmocka_unit_test(test_unbalanced_is_refused),
+        cmocka_unit_test(test_bad_tiling_is_refused),
         cmocka_unit_test(test_heads_on_two_arrays),
         cmocka_unit_test(test_branches_on_two_arrays),
         cmocka_unit_test(test_compute_on_wrong_unit_is_refused),
