@@ -55,25 +55,8 @@ store() {
 }
 
 case "${1:-}" in
---point)
-    shift
-    point "$@"
-    ;;
---store)
-    shift
-    row=$(point "$@")
-    echo "$1 $row"
-    store "$1" "$row"
-    ;;
---check)
-    shift
-    csv="$CAL/$1_asic.csv"
-    key="$2,$3,$4"
-    want=$(point_want "$csv" "$key")
-    got=$(point "$@")
-    echo "yosys $1 $key: $got; $csv: $want"
-    [ "$got" = "$want" ] || { echo "FAIL: RTL changed, rerun $ME"; exit 1; }
-    echo PASS
+--point | --store | --check)
+    point_command asic "yosys" "$ME" "$@"
     ;;
 "")
     points | while read -r b p1 p2 p3; do

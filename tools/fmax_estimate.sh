@@ -76,24 +76,8 @@ store() {
 }
 
 case "${1:-}" in
---point)
-    shift
-    point "$@"
-    ;;
---store)
-    shift
-    row=$(point "$@")
-    echo "$1 $row"
-    store "$1" "$row"
-    ;;
---check)
-    shift
-    csv="$CAL/$1_fmax.csv"
-    key="$2,$3,$4"
-    want=$(point_want "$csv" "$key")
-    got=$(point "$@")
-    echo "yosys sta $1 $key: $got; $csv: $want"
-    [ "$got" = "$want" ] || { echo "FAIL: RTL changed, rerun tools/fmax_estimate.sh"; exit 1; }
+--point | --store | --check)
+    point_command fmax "yosys sta" "tools/fmax_estimate.sh" "$@"
     ;;
 --long | "")
     { grid; [ "${1:-}" = --long ] && long_grid || true; } | while read -r b p1 p2 p3; do

@@ -2,7 +2,7 @@
 # tools/fmax_estimate.sh and tools/asic_cells.sh (sourced; they set ROOT and ME).
 #
 # A point is BLOCK P1 P2 P3: systolic ROWS COLS BITS (a = b = BITS, acc = 2 BITS + 16); qmm DPUS
-# LANES ACC_BITS; quark LANES IN_BITS MODES (255 = every mode, the shared unit). The top module,
+# LANES ACC_BITS; quark LANES IN_BITS MODES (4095 = every mode, the shared unit). The top module,
 # sources and parameter names come from rtl/BLOCK/calibration.sh, as for tools/calibrate.sh.
 # shellcheck shell=sh
 
@@ -70,4 +70,35 @@ point_store() {
 # point_want CSV KEY: prints CSV's row for KEY (P1,P2,P3), or fails before any synthesis.
 point_want() {
     grep "^$2," "$1" || { echo "$ME: no row $2 in $1" >&2; exit 1; }
+}
+
+# point_command SUFFIX LABEL HINT ARGS...: the commands the tools share, on the caller's point
+# (prints a point's row) and store (writes it) functions: --point BLOCK P1 P2 P3 prints the
+# row; --store also writes it into $CAL/BLOCK_SUFFIX.csv; --check compares it with that CSV's
+# row and fails, naming HINT, when the RTL gives another.
+point_command() {
+    suffix=$1; label=$2; hint=$3
+    shift 3
+    case "${1:-}" in
+    --point)
+        shift
+        point "$@"
+        ;;
+    --store)
+        shift
+        row=$(point "$@")
+        echo "$1 $row"
+        store "$1" "$row"
+        ;;
+    --check)
+        shift
+        csv="$CAL/$1_$suffix.csv"
+        key="$2,$3,$4"
+        want=$(point_want "$csv" "$key")
+        got=$(point "$@")
+        echo "$label $1 $key: $got; $csv: $want"
+        [ "$got" = "$want" ] || { echo "FAIL: RTL changed, rerun $hint"; exit 1; }
+        echo PASS
+        ;;
+    esac
 }
