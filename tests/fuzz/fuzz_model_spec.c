@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(spec, data, size);
     spec[size] = '\0';
     if (strchr(spec, '/') || strstr(spec, ".yaml") || strstr(spec, ".yml") ||
-        strstr(spec, ".csv") || strstr(spec, ".json"))
+        strstr(spec, ".csv") || strstr(spec, ".json") || strstr(spec, ".onnx"))
         return 0; /* file paths are other targets' job */
     asim_graph_t g;
     asim_error_t err;
