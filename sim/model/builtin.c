@@ -148,8 +148,9 @@ void asim_model_list(FILE *out)
     fprintf(out, "  gpt2, llama: layers ffn kv_heads (grouped-query attention) vocab context\n");
     fprintf(out, "        phase=prefill (context prompt tokens, causal) or phase=decode (one "
                  "token\n        against a KV cache of context tokens, read from DRAM)\n");
-    fprintf(out, "Files: --model path.yaml (docs/model-format.md), path.csv "
-                 "(SCALE-Sim Layer,M,N,K,)\n");
+    fprintf(out, "Files: --model path.yaml (docs/model-format.md), path.csv (a SCALE-Sim GEMM "
+                 "or\n       convolution topology), path.onnx:dim=value,... (ONNX or QONNX; "
+                 "docs/onnx.md)\n");
     fprintf(out, "       or a Hugging Face config.json (bert, vit, gpt2, llama), with "
                  "parameters:\n       path/config.json:phase=decode,context=2048 "
                  "(docs/llm.md)\n");
