@@ -10,14 +10,6 @@
 #include "report/report.h"
 #include "testutil.h"
 
-static uint64_t total_macs(const asim_graph_t *g)
-{
-    uint64_t sum = 0;
-    for (size_t i = 0; i < g->len; i++)
-        sum += asim_op_macs(&g->ops[i]);
-    return sum;
-}
-
 /* Runs model on the shipped 32x32 config with sets; returns the report in fmt (malloc'd). */
 static char *run_report(const char *model, const char **sets, size_t n_sets, asim_format_t fmt)
 {

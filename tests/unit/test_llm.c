@@ -10,14 +10,6 @@
 #include "report/report.h"
 #include "testutil.h"
 
-static uint64_t total_macs(const asim_graph_t *g)
-{
-    uint64_t sum = 0;
-    for (size_t i = 0; i < g->len; i++)
-        sum += asim_op_macs(&g->ops[i]);
-    return sum;
-}
-
 static const asim_op_t *find(const asim_graph_t *g, const char *name)
 {
     long i = asim_graph_find(g, name);

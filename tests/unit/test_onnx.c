@@ -12,14 +12,6 @@
 #include "asim/model.h"
 #include "testutil.h"
 
-static uint64_t total_macs(const asim_graph_t *g)
-{
-    uint64_t sum = 0;
-    for (size_t i = 0; i < g->len; i++)
-        sum += asim_op_macs(&g->ops[i]);
-    return sum;
-}
-
 static void load(const char *rel, asim_graph_t *g)
 {
     asim_error_t err;

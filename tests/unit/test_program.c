@@ -447,9 +447,12 @@ static void test_branches_on_two_arrays(void **state)
 }
 
 /* A program file whose compute runs an op on another kind of unit than the op's is refused. */
-static void test_compute_on_wrong_unit_is_refused(void **state)
+/* Compiles quark.yaml's pipelined program to a file, lets edit change it (the file is written
+ * again, with a valid checksum), runs the file on a fresh simulator and requires it refused
+ * with a message holding `needle` and, unless NULL, `also`. */
+static void expect_edited_program_refused(void (*edit)(asim_program_t *, const asim_graph_t *, int),
+                                          int variant, const char *needle, const char *also)
 {
-    (void)state;
     asim_graph_t g, g2;
     asim_error_t err = {0};
     asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
@@ -458,9 +461,7 @@ static void test_compute_on_wrong_unit_is_refused(void **state)
     asim_program_t p;
     asim_program_info_t info;
     assert_int_equal(asim_program_read(path, &p, &info, &err), ASIM_OK);
-    asim_insn_t *in = &p.queues[2].insns[0]; /* the array's first compute */
-    in->op = (uint32_t)layer_named(&g, "blk0.softmax");
-    in->tile = 0;
+    edit(&p, &g, variant);
     assert_int_equal(asim_program_write(path, &p, &g, info.config_fp, &err), ASIM_OK);
     asim_program_free(&p);
     free(info.names);
@@ -468,12 +469,39 @@ static void test_compute_on_wrong_unit_is_refused(void **state)
     asim_report_t rep;
     assert_int_equal(asim_sim_run_program(s2, &g2, path, &rep, &err), ASIM_EPROGRAM);
     print_message("%s\n", err.msg);
-    assert_non_null(strstr(err.msg, "queue 'array' instruction 0 computes op 'blk0.softmax' "
-                                    "of unit 'quark' on another kind of unit"));
+    if (!strstr(err.msg, needle) || (also && !strstr(err.msg, also)))
+        fail_msg("'%s' does not hold '%s' and '%s'", err.msg, needle, also ? also : "");
     asim_sim_free(s);
     asim_sim_free(s2);
     asim_graph_free(&g);
     asim_graph_free(&g2);
+}
+
+/* The array's first compute names a softmax tile. */
+static void compute_softmax_on_array(asim_program_t *p, const asim_graph_t *g, int variant)
+{
+    (void)variant;
+    asim_insn_t *in = &p->queues[2].insns[0];
+    in->op = (uint32_t)layer_named(g, "blk0.softmax");
+    in->tile = 0;
+}
+
+static void test_compute_on_wrong_unit_is_refused(void **state)
+{
+    (void)state;
+    expect_edited_program_refused(compute_softmax_on_array, 0,
+                                  "queue 'array' instruction 0 computes op 'blk0.softmax' of "
+                                  "unit 'quark' on another kind of unit", NULL);
+}
+
+/* QKV's plan gets a tile size of 0 (variant 0) or one tile more than its sizes give (1). */
+static void bad_qkv_tiling(asim_program_t *p, const asim_graph_t *g, int variant)
+{
+    asim_plan_t *pl = &p->plans[layer_named(g, "blk0.qkv")];
+    if (variant == 0)
+        pl->tk = 0;
+    else
+        pl->n_tiles++;
 }
 
 /* A program file whose checksum holds but whose tiling does not fit its op (a tile size of 0,
@@ -481,33 +509,9 @@ static void test_compute_on_wrong_unit_is_refused(void **state)
 static void test_bad_tiling_is_refused(void **state)
 {
     (void)state;
-    for (int variant = 0; variant < 2; variant++) {
-        asim_graph_t g, g2;
-        asim_error_t err = {0};
-        asim_sim_t *s = setup("configs/quark.yaml", "schedule=pipelined", &g);
-        const char *path = tmp_file(".prog", "");
-        assert_int_equal(asim_sim_compile(s, &g, path, &err), ASIM_OK);
-        asim_program_t p;
-        asim_program_info_t info;
-        assert_int_equal(asim_program_read(path, &p, &info, &err), ASIM_OK);
-        asim_plan_t *pl = &p.plans[layer_named(&g, "blk0.qkv")];
-        if (variant == 0)
-            pl->tk = 0;
-        else
-            pl->n_tiles++;
-        assert_int_equal(asim_program_write(path, &p, &g, info.config_fp, &err), ASIM_OK);
-        asim_program_free(&p);
-        free(info.names);
-        asim_sim_t *s2 = setup("configs/quark.yaml", "schedule=pipelined", &g2);
-        asim_report_t rep;
-        assert_int_equal(asim_sim_run_program(s2, &g2, path, &rep, &err), ASIM_EPROGRAM);
-        assert_non_null(strstr(err.msg, "op 'blk0.qkv': its tiles"));
-        assert_non_null(strstr(err.msg, "do not fit the op"));
-        asim_sim_free(s);
-        asim_sim_free(s2);
-        asim_graph_free(&g);
-        asim_graph_free(&g2);
-    }
+    for (int variant = 0; variant < 2; variant++)
+        expect_edited_program_refused(bad_qkv_tiling, variant, "op 'blk0.qkv': its tiles",
+                                      "do not fit the op");
 }
 
 /* The checker refuses a program that does not balance, or takes two tokens of one channel. */

@@ -53,6 +53,15 @@ static inline asim_sim_t *test_run(const char *config, const char *model, const 
     return sim;
 }
 
+/* Multiply-accumulates of every op of g. */
+static inline uint64_t total_macs(const asim_graph_t *g)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < g->len; i++)
+        sum += asim_op_macs(&g->ops[i]);
+    return sum;
+}
+
 /* Fails the test unless loading the model `spec` fails with `code` and a message holding
  * `needle`. Include after <cmocka.h>. */
 static inline void expect_model_error(const char *spec, asim_status_t code, const char *needle)
