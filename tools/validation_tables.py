@@ -10,6 +10,7 @@ separate, against the placeholder). Without TABLE names, all of them, each after
 `<!-- table NAME -->`. --check DOC fails, naming the table, when a table that follows such a
 line in DOC differs from what ACCELSIM gives (the ctest docs.validation_md_current).
 """
+import functools
 import json
 import subprocess
 import sys
@@ -33,6 +34,7 @@ POWER_KINDS = [("static_pl", "static_ps"), ("clocks",), ("logic",), ("dsp",), ("
                ("ps",), ("dram",)]
 
 
+@functools.lru_cache(maxsize=None)  # the beta and beta_power tables read the same runs
 def run(accelsim, config, model, *sets):
     args = [accelsim, "--config", "configs/" + config, "--model", model, "--format", "json"]
     for s in sets:
