@@ -268,8 +268,9 @@ static void write_text(FILE *out, const asim_report_t *r)
     fprintf(out, "energy         %.6f mJ (", r->energy_mj);
     write_kinds_text(out, &r->energy);
     fprintf(out, ")\n");
-    fprintf(out, "power          %.4f W (PL %.4f, chip %.4f, + DRAM); Tj %.1f C\n", r->power_w,
-            r->pl_w, r->chip_w, r->tj_c);
+    fprintf(out, "power          %.4f W (PL %.4f, chip %.4f, + DRAM); Tj %.1f C%s\n", r->power_w,
+            r->pl_w, r->chip_w, r->tj_c,
+            r->device->theta_ja > 0 ? "" : " (fixed: the static figures' own; no thermal model)");
     fprintf(out, "efficiency     %.3f GOPS/W (PL %.3f, chip %.3f)\n", r->gops_per_w,
             r->gops_per_w_pl, r->gops_per_w_chip);
     const asim_device_t *d = r->device;
@@ -587,7 +588,7 @@ double asim_report_gbps(uint64_t bits, asim_cycle_t cycles, double clock_mhz)
     "end_cycle,cycles,busy_cycles,wait_operands,utilization,macs,tiles,tm,tn,tk,"            \
     "sram_read_bits,sram_write_bits,dram_bits,sram_read_a_bits,sram_read_b_bits,"            \
     "dram_load_a_bits,dram_load_b_bits,dram_store_bits,sram_gbps,dram_gbps,energy_mj,"       \
-    ASIM_ENERGY_KINDS(CSV_KIND_COLUMN) "lut,ff,dsp,bram,uram,fits\n"
+    ASIM_ENERGY_KINDS(CSV_KIND_COLUMN) "lut,ff,dsp,bram,uram,fits,asic_mm2,asic_leakage_mw\n"
 #define CSV_KIND_COLUMN(id, name, desc) "energy_" name "_mj,"
 
 /* n fields that do not apply to the row, each with its leading comma. */
@@ -607,6 +608,15 @@ static void csv_energy(FILE *out, double total_pj, const asim_energy_t *e)
 static void csv_resources(FILE *out, const asim_resources_t *res)
 {
     fprintf(out, ",%.0f,%.0f,%.0f,%.0f,%.0f", res->lut, res->ff, res->dsp, res->bram36, res->uram);
+}
+
+/* The technology table's own node (the first): area and leakage, or two empty fields. */
+static void csv_asic(FILE *out, const asim_asic_area_t *a, size_t n)
+{
+    if (n)
+        fprintf(out, ",%.9g,%.9g", a[0].area_mm2, a[0].leakage_mw);
+    else
+        csv_skip(out, 2);
 }
 
 /* Buffer reads and DRAM traffic by operand (docs/report.md). */
@@ -641,7 +651,7 @@ static void csv_layer(FILE *out, const asim_report_t *r, const asim_layer_t *l)
     fprintf(out, ",%.9g,%.9g", asim_report_gbps(sram_bits, l->cycles, r->cfg->clock_mhz),
             asim_report_gbps(l->dram_bits, l->cycles, r->cfg->clock_mhz));
     csv_energy(out, l->energy_pj, &l->energy);
-    csv_skip(out, 6); /* lut .. fits */
+    csv_skip(out, 8); /* lut .. asic_leakage_mw */
     fputc('\n', out);
 }
 
@@ -659,6 +669,7 @@ static void csv_unit(FILE *out, const asim_unit_resources_t *u)
     csv_energy(out, u->energy_pj, &u->energy);
     csv_resources(out, &u->res);
     csv_skip(out, 1); /* fits */
+    csv_asic(out, u->asic, u->n_asic);
     fputc('\n', out);
 }
 
@@ -694,7 +705,9 @@ static void csv_total(FILE *out, const asim_report_t *r)
             asim_report_gbps(dram, r->total_cycles, r->cfg->clock_mhz));
     csv_energy(out, r->energy_mj * 1e9, &r->energy);
     csv_resources(out, &r->resources);
-    fprintf(out, ",%d\n", r->fits ? 1 : 0);
+    fprintf(out, ",%d", r->fits ? 1 : 0);
+    csv_asic(out, r->asic, r->n_asic);
+    fputc('\n', out);
 }
 
 static void write_csv(FILE *out, const asim_report_t *r)
