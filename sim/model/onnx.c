@@ -191,7 +191,7 @@ static void *arena_alloc(void *data, size_t size)
     arena_t *a = data;
     if (size > SIZE_MAX - 15)
         return NULL;
-    size = (size + 15) & ~(size_t)15; /* max_align_t */
+    size = size ? (size + 15) & ~(size_t)15 : 16; /* max_align_t; never NULL for 0 bytes */
     if ((size_t)(a->end - a->next) < size && !arena_grow(a, size))
         return NULL;
     void *p = a->next;
