@@ -1,5 +1,6 @@
 /* plan.c: residency, tile search and tile enumeration (see plan.h). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "accel/plan.h"
@@ -60,25 +61,80 @@ uint64_t asim_graph_weight_bits(const asim_graph_t *g)
     return bits;
 }
 
-/* Residency of op index's operands and output (see plan.h). */
-static void residency(const asim_buffers_t *mp, const asim_graph_t *g, size_t index,
-                      asim_plan_t *plan)
+/* Input j of op o (an unlinked op reads the op before it, the first the model input). */
+static uint32_t input_of(const asim_graph_t *g, size_t o, unsigned j)
 {
-    const asim_op_t *op = &g->ops[index];
+    const asim_op_t *op = &g->ops[o];
+    if (op->n_inputs == 0)
+        return o ? (uint32_t)(o - 1) : ASIM_INPUT_MODEL;
+    return op->inputs[j];
+}
+
+/* True if input j of op is its activation B (a GEMM's second input), else an A operand. */
+static bool reads_as_b(const asim_op_t *op, unsigned j)
+{
+    return op->kind == ASIM_OP_GEMM && j == 1;
+}
+
+/* The consumer's side of residency, given which producers keep their outputs on chip: A on
+ * chip when it fits and every producer of an A operand keeps it (the model input is in DRAM);
+ * a weight B when pinned; an activation B when it fits, is not the KV cache and its producer
+ * keeps it; a vector op's own parameter is on chip. */
+static void reader_side(const asim_buffers_t *mp, const asim_graph_t *g, size_t o,
+                        const bool *keep, asim_residency_t *r)
+{
+    const asim_op_t *op = &g->ops[o];
     uint64_t half = mp->act_bits / 2, c = op->count;
     bool gemm = op->kind == ASIM_OP_GEMM;
     uint64_t in_bits = gemm ? c * a_stored_bits(op, op->m, op->k)
                             : c * op->rows * op->cols * (uint64_t)op->a_bits;
-    uint64_t out_bits = asim_op_outputs(op) * (uint64_t)op->out_bits;
-    plan->a_resident = index > 0 && in_bits <= half;
-    plan->out_resident = index + 1 < g->len && out_bits <= half && !op->out_cache;
-    if (gemm && op->b_is_weight)
-        plan->b_resident = mp->pinned;
-    else if (gemm)
-        plan->b_resident = index > 0 && !op->b_cache &&
-                           c * op->k * op->n * (uint64_t)op->b_bits <= half;
-    else
-        plan->b_resident = true;
+    unsigned n = op->n_inputs ? op->n_inputs : 1;
+    r->a_resident = o > 0 && in_bits <= half;
+    r->b_resident = gemm ? (op->b_is_weight ? mp->pinned
+                                            : o > 0 && !op->b_cache &&
+                                              c * op->k * op->n * (uint64_t)op->b_bits <= half)
+                         : true;
+    for (unsigned j = 0; j < n; j++) {
+        uint32_t in = input_of(g, o, j);
+        bool kept = in != ASIM_INPUT_MODEL && keep[in];
+        if (reads_as_b(op, j))
+            r->b_resident = r->b_resident && (op->b_is_weight || kept);
+        else
+            r->a_resident = r->a_resident && kept;
+    }
+}
+
+bool asim_plan_residency(const asim_buffers_t *mp, const asim_graph_t *g, asim_residency_t *r)
+{
+    size_t len = g->len;
+    bool *keep = calloc(len ? len : 1, sizeof *keep);
+    if (!keep)
+        return false;
+    /* A producer keeps its output when it fits and every reader reads it on chip; a reader
+     * reads on chip only what every producer keeps. Keeping only ever turns off, so this
+     * settles, in a few passes: then both sides of every tensor agree. */
+    for (size_t o = 0; o < len; o++)
+        keep[o] = o + 1 < len && !g->ops[o].out_cache &&
+                  asim_op_outputs(&g->ops[o]) * (uint64_t)g->ops[o].out_bits <= mp->act_bits / 2;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t o = 0; o < len; o++)
+            reader_side(mp, g, o, keep, &r[o]);
+        for (size_t o = 0; o < len; o++) {
+            const asim_op_t *op = &g->ops[o];
+            unsigned n = op->n_inputs ? op->n_inputs : 1;
+            for (unsigned j = 0; j < n; j++) {
+                uint32_t in = input_of(g, o, j);
+                bool on_chip = reads_as_b(op, j) ? r[o].b_resident : r[o].a_resident;
+                if (in != ASIM_INPUT_MODEL && keep[in] && !on_chip)
+                    keep[in] = false, changed = true;
+            }
+        }
+    }
+    for (size_t o = 0; o < len; o++)
+        r[o].out_resident = keep[o];
+    free(keep);
+    return true;
 }
 
 /* The op cut to an (m, n, k) GEMM tile or an r-row vector tile, one instance. */
@@ -178,15 +234,16 @@ static double estimate(const asim_buffers_t *mp, const asim_unit_t *u, const asi
 }
 
 void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_unit_t *dma,
-                  const asim_graph_t *g, size_t index, asim_plan_t *plan)
+                  const asim_graph_t *g, size_t index, const asim_residency_t *res,
+                  asim_plan_t *plan)
 {
     const asim_op_t *op = &g->ops[index];
     bool gemm = op->kind == ASIM_OP_GEMM;
     uint64_t d[3];
     dims_of(op, d);
     uint64_t dm = d[0], dn = d[1], dk = d[2];
-    asim_plan_t p = {0};
-    residency(mp, g, index, &p);
+    asim_plan_t p = {.a_resident = res->a_resident, .b_resident = res->b_resident,
+                     .out_resident = res->out_resident};
     double best = INFINITY;
     uint64_t best_bits = 0;
     /* Vector ops keep whole rows (softmax and LayerNorm reduce along them). */

@@ -4,8 +4,9 @@
  *
  * Residency: an activation tensor (an op's A, an activation B, or its output) stays on chip
  * between ops when it fits in half the activation buffer (the producer's output and the
- * consumer's input must coexist); otherwise the producer stores it to DRAM and the consumer
- * loads it. The model's input comes from DRAM and its final output goes to DRAM. Weights
+ * consumer's input must coexist) as its producer writes it and as every reader reads it, and
+ * every reader can read all its operands of that side on chip; otherwise the producer stores
+ * it to DRAM and every reader loads it. The two sides always agree (asim_plan_residency). The model's input comes from DRAM and its final output goes to DRAM. Weights
  * come from DRAM with every op (buffers.weights: stream) or live on chip for the whole run
  * (pinned; the model's weights must then fit buffers.weight_kib). The KV cache is in DRAM: an
  * op that appends to it (out_cache) always stores its output, and a GEMM whose B is read from
@@ -67,10 +68,20 @@ typedef struct {
 
 void asim_buffers_of(const asim_config_t *cfg, asim_buffers_t *b);
 
+/* Where each operand and the output of an op lives between ops. */
+typedef struct {
+    bool a_resident, b_resident, out_resident;
+} asim_residency_t;
+
+/* Residency of every op of g (r: g->len entries), decided per tensor so that a producer keeps
+ * its output on chip exactly when every reader reads it there. False when out of memory. */
+bool asim_plan_residency(const asim_buffers_t *mp, const asim_graph_t *g, asim_residency_t *r);
 /* Chooses the tiling of op `index` of g (first and last ops talk to DRAM) on unit u, with
- * transfers priced by the DMA unit dma. Pure: calls only the units' cost functions. */
+ * its residency res (asim_plan_residency) and transfers priced by the DMA unit dma. Pure:
+ * calls only the units' cost functions. */
 void asim_plan_op(const asim_buffers_t *mp, const asim_unit_t *u, const asim_unit_t *dma,
-                  const asim_graph_t *g, size_t index, asim_plan_t *plan);
+                  const asim_graph_t *g, size_t index, const asim_residency_t *res,
+                  asim_plan_t *plan);
 /* Tiles of plan along m, n and k, per instance (vector ops: row groups over every instance,
  * 1, 1). */
 void asim_plan_folds(const asim_plan_t *plan, const asim_op_t *op, uint64_t f[3]);

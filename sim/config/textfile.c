@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/yaml.h"
 
@@ -19,6 +22,41 @@ asim_status_t asim_text_check(const char *name, const char *text, size_t len,
                               "binary data (NUL byte at offset %zu); expected a text file",
                               (size_t)(nul - text));
     return ASIM_OK;
+}
+
+asim_status_t asim_map_file(const char *path, size_t max, asim_file_t *f, asim_error_t *err)
+{
+    *f = (asim_file_t){0};
+    struct stat st;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+        if (fd >= 0)
+            close(fd);
+        char *data;
+        asim_status_t s = asim_read_file(path, max, &data, &f->len, err);
+        f->data = data;
+        return s;
+    }
+    if ((uint64_t)st.st_size > max) {
+        close(fd);
+        return asim_error_set(err, ASIM_ERANGE, path, "file is larger than %zu bytes", max);
+    }
+    void *at = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (at == MAP_FAILED)
+        return asim_error_set(err, ASIM_EIO, path, "cannot map: %s", strerror(saved));
+    *f = (asim_file_t){.data = at, .len = (size_t)st.st_size, .mapped = true};
+    return ASIM_OK;
+}
+
+void asim_unmap_file(asim_file_t *f)
+{
+    if (f->mapped)
+        munmap((void *)f->data, f->len);
+    else
+        free((void *)f->data);
+    *f = (asim_file_t){0};
 }
 
 asim_status_t asim_read_file(const char *path, size_t max, char **data, size_t *len,

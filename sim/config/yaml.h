@@ -15,6 +15,7 @@
 #ifndef ASIM_CONFIG_YAML_H
 #define ASIM_CONFIG_YAML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,18 @@ asim_status_t asim_text_check(const char *name, const char *text, size_t len, as
  * size is checked before anything is allocated. */
 asim_status_t asim_read_file(const char *path, size_t max, char **data, size_t *len,
                              asim_error_t *err);
+
+/* A whole file in memory, read-only: a regular file is mapped (nothing is copied and only the
+ * pages the caller touches are read), anything else (a pipe) read as asim_read_file does,
+ * with the same checks; its size is checked before anything is mapped or allocated. The
+ * file must not shrink while mapped (its pages would fault). asim_unmap_file releases it. */
+typedef struct {
+    const char *data;
+    size_t len;
+    bool mapped;              /* by mmap, else a buffer from asim_read_file */
+} asim_file_t;
+asim_status_t asim_map_file(const char *path, size_t max, asim_file_t *f, asim_error_t *err);
+void asim_unmap_file(asim_file_t *f);
 
 /* asim_read_file, refusing binary (NUL-containing) files too. */
 asim_status_t asim_read_text_file(const char *path, size_t max, char **text, size_t *len,

@@ -27,12 +27,21 @@
  *               Split, Gather, Concat, Expand, Shape, Constant, ConstantOfShape, Range:
  *               no op; their bytes move as part of the next op's loads.
  * Unsupported node types are all listed, by name and count, before anything is mapped.
+ *
+ * protobuf-c copies every bytes field, the weights' raw_data too, into the decoded message.
+ * Its allocations come from an arena (`arena_t`) released at once after the import: for a
+ * large file, one mapping on huge pages faulted in by the kernel in one call, so that inline
+ * weights cost one memcpy of their bytes and no page fault, mapping or free per tensor
+ * (docs/performance.md). The file itself is mapped, not read.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "asim/checked.h"
 #include "asim/model.h"
@@ -108,6 +117,104 @@ typedef struct {
     } params[MAX_PARAMS];
     int n_params;
 } ctx_t;
+
+/* ---- the decoder's memory ---- */
+
+#define ARENA_HUGE ((size_t)2 << 20)  /* a transparent huge page */
+#define ARENA_CHUNK ((size_t)64 << 10) /* a heap chunk: under malloc's mmap threshold */
+
+/* Bump allocation from chunks released together, each headed by a chunk_t. An input of 4 MiB
+ * or more first gets one mapping of its length on huge pages (protobuf-c's copies of bytes
+ * fields and strings never exceed it: each is checked against the input before it is
+ * allocated); everything else (the decoded structs) comes in heap chunks, whose pages a
+ * long-running program has touched already. */
+typedef struct chunk {
+    struct chunk *prev;
+    size_t map_len;           /* bytes mapped, 0 for a heap chunk */
+    max_align_t align[];
+} chunk_t;
+
+typedef struct {
+    size_t input_len;
+    chunk_t *last;
+    char *next, *end;
+} arena_t;
+
+/* A mapping of len bytes (len >= 2 ARENA_HUGE) whose pages are huge where aligned and all
+ * faulted in by one call here (on a kernel without MADV_POPULATE_WRITE, by the copies). */
+static chunk_t *huge_chunk(size_t len, char **next)
+{
+    void *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+                      MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED)
+        return NULL;
+    chunk_t *ch = base;
+    ch->map_len = len;
+    *next = (char *)(((uintptr_t)ch->align + ARENA_HUGE - 1) & ~(uintptr_t)(ARENA_HUGE - 1));
+    size_t rest = len - (size_t)(*next - (char *)base);
+    madvise(*next, rest, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+    madvise(*next, rest, MADV_POPULATE_WRITE);
+#endif
+    return ch;
+}
+
+static bool arena_grow(arena_t *a, size_t need)
+{
+    chunk_t *ch;
+    size_t len;
+    char *next;
+    if (!a->last && a->input_len >= 2 * ARENA_HUGE && a->input_len < SIZE_MAX / 2) {
+        len = a->input_len + 2 * ARENA_HUGE; /* + the struct ahead and the alignment */
+        ch = huge_chunk(len, &next);
+    } else {
+        if (need > SIZE_MAX - ARENA_CHUNK - sizeof *ch)
+            return false;
+        len = sizeof *ch + (need > ARENA_CHUNK / 2 ? need : ARENA_CHUNK);
+        ch = malloc(len);
+        if (ch) {
+            ch->map_len = 0;
+            next = (char *)ch->align;
+        }
+    }
+    if (!ch)
+        return false;
+    ch->prev = a->last;
+    a->last = ch;
+    a->next = next;
+    a->end = (char *)ch + len;
+    return (size_t)(a->end - a->next) >= need || arena_grow(a, need);
+}
+
+static void *arena_alloc(void *data, size_t size)
+{
+    arena_t *a = data;
+    if (size > SIZE_MAX - 15)
+        return NULL;
+    size = size ? (size + 15) & ~(size_t)15 : 16; /* max_align_t; never NULL for 0 bytes */
+    if ((size_t)(a->end - a->next) < size && !arena_grow(a, size))
+        return NULL;
+    void *p = a->next;
+    a->next += size;
+    return p;
+}
+
+static void arena_free(void *data, void *p)
+{
+    (void)data, (void)p; /* everything goes at once, in arena_release */
+}
+
+static void arena_release(arena_t *a)
+{
+    for (chunk_t *ch = a->last, *prev; ch; ch = prev) {
+        prev = ch->prev;
+        if (ch->map_len)
+            munmap(ch, ch->map_len);
+        else
+            free(ch);
+    }
+    a->last = NULL;
+}
 
 typedef asim_status_t (*handler_fn)(ctx_t *c, const Onnx__NodeProto *n);
 
@@ -2201,10 +2308,14 @@ asim_status_t asim_model_parse_onnx(const char *path, const void *data, size_t l
     asim_status_t st = parse_params(&c, params);
     if (st != ASIM_OK)
         return st;
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, data);
-    if (!m)
+    arena_t arena = {.input_len = len};
+    ProtobufCAllocator alloc = {arena_alloc, arena_free, &arena};
+    Onnx__ModelProto *m = onnx__model_proto__unpack(&alloc, len, data);
+    if (!m) {
+        arena_release(&arena);
         return asim_error_set(err, ASIM_ESYNTAX, path, "not an ONNX model: the protobuf is "
                               "truncated or corrupt (%zu bytes)", len);
+    }
     if (!m->graph)
         st = asim_error_set(err, ASIM_EMODEL, path, "the model has no graph");
     else {
@@ -2216,7 +2327,7 @@ asim_status_t asim_model_parse_onnx(const char *path, const void *data, size_t l
     free(c.t);
     free(c.slots);
     free(c.node_op);
-    onnx__model_proto__free_unpacked(m, NULL);
+    arena_release(&arena); /* the decoded message, all at once */
     if (st != ASIM_OK)
         asim_graph_free(g);
     return st;
@@ -2225,12 +2336,11 @@ asim_status_t asim_model_parse_onnx(const char *path, const void *data, size_t l
 asim_status_t asim_model_load_onnx(const char *path, const char *params, asim_graph_t *g,
                                    asim_error_t *err)
 {
-    char *data;
-    size_t len;
-    asim_status_t st = asim_read_file(path, ONNX_MAX_BYTES, &data, &len, err);
+    asim_file_t f;
+    asim_status_t st = asim_map_file(path, ONNX_MAX_BYTES, &f, err);
     if (st != ASIM_OK)
         return st;
-    st = asim_model_parse_onnx(path, data, len, params, g, err);
-    free(data);
+    st = asim_model_parse_onnx(path, f.data, f.len, params, g, err);
+    asim_unmap_file(&f);
     return st;
 }

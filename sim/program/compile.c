@@ -626,9 +626,11 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
     p->addrs = calloc(g->len ? g->len : 1, sizeof *p->addrs);
     compiler_t c = {.s = s, .g = g, .p = p, .pos = calloc(g->len ? g->len : 1, sizeof(op_pos_t))};
+    asim_residency_t *res = malloc((g->len ? g->len : 1) * sizeof *res);
     uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
     const char *over = NULL; /* the op whose tiles passed the work bound */
-    bool ok = p->plans && p->op_queue && p->addrs && c.pos && make_queues(s, p);
+    bool ok = p->plans && p->op_queue && p->addrs && c.pos && res &&
+              asim_plan_residency(&s->buf, g, res) && make_queues(s, p);
     if (ok) {
         assign_addresses(g, p);
         c.work = calloc(p->n_queues, sizeof *c.work);
@@ -646,7 +648,7 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         p->op_queue[o] = u ? queue_of_unit(p, (const asim_unit_t *const *)s->units, u) : -1;
         if (!u)
             continue;
-        asim_plan_op(&s->buf, u, s->dma, g, o, &p->plans[o]);
+        asim_plan_op(&s->buf, u, s->dma, g, o, &res[o], &p->plans[o]);
         uint64_t n = p->plans[o].n_tiles;
         /* Each tile is at least one event, so more tiles than the work bound would be refused
          * by the run anyway: refuse them here, before their instructions are allocated. */
@@ -668,6 +670,7 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
         emit_tiles(&c, sched);
         ok = !c.oom && canonical_order(&c);
     }
+    free(res);
     free(c.covered);
     free(c.chan_of);
     free(c.first_use);

@@ -258,6 +258,55 @@ static void test_bad_files(void **state)
     asim_graph_free(&g);
 }
 
+/* Producer and readers agree where every tensor lives: a producer keeps its output on chip
+ * (no store) exactly when each reader reads it on chip (no load), at every activation-buffer
+ * size, down to the ones where a producer's output fits but a reader's view of it does not
+ * (vit_tiny's patch_embed writes 16 rows that pos_embed reads as 17, with the class token). */
+static void test_residency_agrees(void **state)
+{
+    (void)state;
+    static const char *const configs[] = {"configs/quark.yaml", "configs/beta.yaml"};
+    static const char *const models[] = {"vit_tiny:layers=2,dim=32,heads=2,image=64",
+                                         "bert_base_w1a8:layers=1,dim=64,heads=2,seq_len=17",
+                                         "llama:layers=1,dim=64,heads=4,kv_heads=2,ffn=128,vocab=64,"
+                                         "context=16,phase=prefill"};
+    static const char *const sizes[] = {"buffers.act_kib=1", "buffers.act_kib=2",
+                                        "buffers.act_kib=4", "buffers.act_kib=16",
+                                        "buffers.act_kib=256"};
+    size_t checked = 0;
+    for (size_t c = 0; c < 2; c++)
+        for (size_t m = 0; m < 3; m++)
+            for (size_t k = 0; k < 5; k++) {
+                asim_config_t cfg;
+                asim_graph_t g;
+                asim_sim_t *s = NULL;
+                asim_error_t err;
+                asim_program_t p;
+                if (asim_config_load(src_path(configs[c]), &sizes[k], 1, &cfg, &err) ||
+                    asim_model_load(models[m], &g, &err) || asim_sim_create(&cfg, &s, &err) ||
+                    asim_compile(s, &g, ASIM_SCHEDULE_PIPELINED, &p, &err))
+                    fail_msg("%s", err.msg);
+                for (size_t o = 0; o < g.len; o++)
+                    for (unsigned j = 0; j < g.ops[o].n_inputs && p.op_queue[o] >= 0; j++) {
+                        uint32_t in = g.ops[o].inputs[j];
+                        if (in == ASIM_INPUT_MODEL || p.op_queue[in] < 0)
+                            continue;
+                        bool b = g.ops[o].kind == ASIM_OP_GEMM && j == 1;
+                        bool reads = b ? p.plans[o].b_resident : p.plans[o].a_resident;
+                        if (reads != p.plans[in].out_resident)
+                            fail_msg("%s, %s, %s: '%s' %s '%s' %s", configs[c], models[m],
+                                     sizes[k], g.ops[in].name,
+                                     p.plans[in].out_resident ? "keeps" : "stores",
+                                     g.ops[o].name, reads ? "reads it on chip" : "loads it");
+                        checked++;
+                    }
+                asim_program_free(&p);
+                asim_sim_free(s);
+                asim_graph_free(&g);
+            }
+    assert_true(checked > 100);
+}
+
 /* Every tensor has its own aligned DRAM range: outputs and owned weights never overlap; an
  * op reads A from its producer's output (the first op: the model input at 0); a shared
  * weight is its owner's; loads take the slots in turn. */
@@ -559,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_heads_on_two_arrays),
         cmocka_unit_test(test_branches_on_two_arrays),
         cmocka_unit_test(test_compute_on_wrong_unit_is_refused),
+        cmocka_unit_test(test_residency_agrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
