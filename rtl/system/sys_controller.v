@@ -1,11 +1,13 @@
 // sys_controller.v: the accelerator program's controller (docs/program.md, docs/system-rtl.md):
 // a program memory, one head pointer per queue, a token counter per channel, the issue logic
-// of the C executor (sim/accel/execute.c), the DMA engine (sys_dma.v, AXI4 master) and a job
-// port per compute unit.
+// of the C executor (sim/accel/execute.c), the DMA engine (sys_dma.v, AXI4 master), the
+// banked on-chip buffers (sys_buffer.v) and a job port per compute unit.
 //
 // Queues: 0 load, 1 store (both run by the DMA), 2..NQ-1 one per compute unit (unit q-2).
 // The testbench loads the program before `start`: instruction fields through the pm_* write
-// port (at pm_addr), and each queue's base address and length through the qc_* port.
+// port (at pm_addr), and each queue's base address and length through the qc_* port. A
+// transfer's fields include the first and last DRAM byte of the codes it moves and, for a
+// load, its buffer slot (sys_dma.v says how they become AXI and buffer addresses).
 //
 // Cycle convention. `start` is cycle 0. An instruction that issues in cycle t takes its tokens
 // in t; a compute job's first cycle is t (job_valid is high in t, combinationally, and the
@@ -33,7 +35,10 @@ module sys_controller #(
     parameter TOKW = 16,        // token counter bits
     parameter AW = 32,          // AXI address bits
     parameter DBYTES = 64,      // AXI data bytes per beat
-    parameter BITSW = 48        // transfer size field, bits
+    parameter BITSW = 48,       // transfer size field, bits
+    parameter BANKS = 4,        // buffer banks
+    parameter BUFAW = 22,       // buffer byte address bits (upper half: the output region)
+    parameter SLOTW = 20        // log2(bytes of a load slot)
 ) (
     input  wire                   clk,
     input  wire                   rst,
@@ -48,6 +53,9 @@ module sys_controller #(
     input  wire [3:0]             pm_npushes,
     input  wire [NW*8-1:0]        pm_waits,     // channel ids, 8 bits each
     input  wire [NW*8-1:0]        pm_pushes,
+    input  wire [AW-1:0]          pm_first,     // transfers: first and last DRAM byte
+    input  wire [AW-1:0]          pm_last,
+    input  wire [1:0]             pm_slot,      // loads: the buffer slot
     input  wire                   qc_we,
     input  wire [7:0]             qc_q,
     input  wire [$clog2(DEPTH)-1:0] qc_base,
@@ -104,6 +112,9 @@ module sys_controller #(
     reg [3:0]        m_np [0:DEPTH-1];
     reg [NW*8-1:0]   m_w [0:DEPTH-1];
     reg [NW*8-1:0]   m_p [0:DEPTH-1];
+    reg [AW-1:0]     m_first [0:DEPTH-1];
+    reg [AW-1:0]     m_last [0:DEPTH-1];
+    reg [1:0]        m_slot [0:DEPTH-1];
     reg [PW-1:0]     base [0:NQ-1];
     reg [PW:0]       len [0:NQ-1];
 
@@ -129,6 +140,8 @@ module sys_controller #(
     reg [SEQW-1:0]   sn;
     reg              dma_go, dma_go_store;
     reg [BITSW-1:0]  dma_go_bits;
+    reg [AW-1:0]     dma_go_first, dma_go_last;
+    reg [1:0]        dma_go_slot;
     reg              found, have, can, passes_over;
     reg [PW-1:0]     a;
     integer          step, pass, i, q, k, pick;
@@ -163,6 +176,9 @@ module sys_controller #(
         dma_go = 1'b0;
         dma_go_store = 1'b0;
         dma_go_bits = {BITSW{1'b0}};
+        dma_go_first = {AW{1'b0}};
+        dma_go_last = {AW{1'b0}};
+        dma_go_slot = 2'd0;
         passes_over = 1'b0;
         obs_issued = {(NQ*8){1'b0}};
         obs_done = {(NQ*8){1'b0}};
@@ -225,6 +241,9 @@ module sys_controller #(
                                     dma_go = 1'b1;
                                     dma_go_store = m_kind[a] == 2'd2;
                                     dma_go_bits = m_bits[a];
+                                    dma_go_first = m_first[a];
+                                    dma_go_last = m_last[a];
+                                    dma_go_slot = m_slot[a];
                                 end else begin
                                     job_valid[q-2] = 1'b1;
                                     job_op[(q-2)*32 +: 32] = m_op[a];
@@ -251,6 +270,9 @@ module sys_controller #(
             m_np[pm_addr] <= pm_npushes;
             m_w[pm_addr] <= pm_waits;
             m_p[pm_addr] <= pm_pushes;
+            m_first[pm_addr] <= pm_first;
+            m_last[pm_addr] <= pm_last;
+            m_slot[pm_addr] <= pm_slot;
         end
         if (qc_we && {24'd0, qc_q} < NQ) begin
             base[qc_q[$clog2(NQ)-1:0]] <= qc_base;
@@ -298,9 +320,21 @@ module sys_controller #(
     end
     assign finished = running && all_issued && busy == {NQ{1'b0}};
 
-    sys_dma #(.AW(AW), .DBYTES(DBYTES), .BITSW(BITSW)) dma (
+    localparam BEATW = BUFAW - $clog2(DBYTES);
+    wire                 buf_we, buf_re;
+    wire [BEATW-1:0]     buf_waddr, buf_raddr;
+    wire [DBYTES*8-1:0]  buf_wdata, buf_rdata;
+
+    sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES)) buffers (
+        .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
+        .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata));
+
+    sys_dma #(.AW(AW), .DBYTES(DBYTES), .BITSW(BITSW), .BUFAW(BUFAW), .SLOTW(SLOTW)) dma (
         .clk(clk), .rst(rst), .burst_shift(burst_shift),
-        .go(dma_go), .go_store(dma_go_store), .go_bits(dma_go_bits), .done(dma_done),
+        .go(dma_go), .go_store(dma_go_store), .go_bits(dma_go_bits), .go_first(dma_go_first),
+        .go_last(dma_go_last), .go_slot(dma_go_slot), .done(dma_done),
+        .buf_we(buf_we), .buf_waddr(buf_waddr), .buf_wdata(buf_wdata), .buf_re(buf_re),
+        .buf_raddr(buf_raddr), .buf_rdata(buf_rdata),
         .arvalid(m_arvalid), .arready(m_arready), .araddr(m_araddr), .arlen(m_arlen),
         .arsize(m_arsize), .arburst(m_arburst), .rvalid(m_rvalid), .rready(m_rready),
         .rdata(m_rdata), .rlast(m_rlast),

@@ -46,6 +46,17 @@ int32_t asim_fn_seed_code(uint64_t seed, uint32_t tensor, uint64_t index, unsign
 int32_t asim_fn_get(const uint8_t *img, uint64_t addr, uint64_t i, unsigned bits);
 void asim_fn_put(uint8_t *img, uint64_t addr, uint64_t i, unsigned bits, int32_t code);
 
+/* Writes the seeded model input, weights and parameters into img (p->dram_bytes) at the
+ * program's addresses; other bytes are left as they are. */
+void asim_fn_seed_image(const asim_program_t *p, const asim_graph_t *g, uint64_t seed,
+                        uint8_t *img);
+
+/* The lowest and highest DRAM byte a load reads or a store writes (every code it moves, as
+ * asim_fn_execute moves them); false when it moves none (a compute, a 0-bit load). With a
+ * mask (p->dram_bytes), also sets mask[b] = 1 for every byte b it touches. */
+bool asim_fn_transfer_span(const asim_program_t *p, const asim_graph_t *g, const asim_insn_t *in,
+                           uint64_t *lo, uint64_t *hi, uint8_t *mask);
+
 /* What a run leaves: the DRAM image (p->dram_bytes) and the on-chip image of every op's
  * output (same addresses), both the caller's to free with asim_fn_images_free. */
 typedef struct {

@@ -28,6 +28,9 @@ typedef struct {
     size_t bytes;
     int64_t **psum;           /* per GEMM op: count x m x n partial sums */
     asim_error_t *err;
+    bool span;                /* only note the DRAM bytes transfers touch (span_lo, span_hi) */
+    uint64_t span_lo, span_hi;
+    uint8_t *span_mask;       /* span mode: 1 at every byte touched (or NULL) */
 } fx_t;
 
 /* An operand of an op as it reads it: a view (instance, row, col) onto a stored tensor. */
@@ -116,6 +119,16 @@ static int32_t read_operand(const fx_t *fx, const operand_t *s, uint64_t i, uint
     return requant(code, s->frac - s->to_frac, s->to_bits);
 }
 
+/* Notes the DRAM bytes of code i of a packed tensor at addr (span mode). */
+static void touch(fx_t *fx, uint64_t addr, uint64_t i, unsigned bits)
+{
+    uint64_t lo = addr + i * bits / 8, hi = addr + (i * bits + bits - 1) / 8;
+    fx->span_lo = lo < fx->span_lo ? lo : fx->span_lo;
+    fx->span_hi = hi > fx->span_hi ? hi : fx->span_hi;
+    for (uint64_t b = lo; fx->span_mask && b <= hi; b++)
+        fx->span_mask[b] = 1;
+}
+
 /* A load: the view rows [r0, r1) x cols [c0, c1) of instance i, DRAM -> buffer slot part. */
 static void load_view(fx_t *fx, const operand_t *s, uint8_t *dst, uint64_t i, uint64_t r0,
                       uint64_t r1, uint64_t c0, uint64_t c1)
@@ -123,8 +136,11 @@ static void load_view(fx_t *fx, const operand_t *s, uint8_t *dst, uint64_t i, ui
     for (uint64_t r = r0; r < r1; r++)
         for (uint64_t c = c0; c < c1; c++) {
             uint64_t at = stored_index(s, i, r, c);
-            asim_fn_put(dst, s->addr, at, s->l.bits,
-                        asim_fn_get(fx->im->dram, s->addr, at, s->l.bits));
+            if (fx->span)
+                touch(fx, s->addr, at, s->l.bits);
+            else
+                asim_fn_put(dst, s->addr, at, s->l.bits,
+                            asim_fn_get(fx->im->dram, s->addr, at, s->l.bits));
         }
 }
 
@@ -305,7 +321,11 @@ static void run_store(fx_t *fx, size_t o, uint64_t t)
         uint64_t c0 = gemm ? at.n0 : 0, c1 = gemm ? at.n0 + at.tn : op->cols;
         for (uint64_t c = c0; c < c1; c++) {
             uint64_t idx = out_index(op, i, r, c);
-            asim_fn_put(fx->im->dram, addr, idx, bits, asim_fn_get(fx->im->chip, addr, idx, bits));
+            if (fx->span)
+                touch(fx, addr, idx, bits);
+            else
+                asim_fn_put(fx->im->dram, addr, idx, bits,
+                            asim_fn_get(fx->im->chip, addr, idx, bits));
         }
     }
 }
@@ -364,11 +384,9 @@ static bool map_slots(fx_t *fx)
     return true;
 }
 
-/* The seeded input, weights and parameters, in DRAM and (pinned weights and parameters are on
- * chip before the run) on chip. */
-static void seed_images(fx_t *fx, uint64_t seed)
+void asim_fn_seed_image(const asim_program_t *p, const asim_graph_t *g, uint64_t seed,
+                        uint8_t *img)
 {
-    const asim_graph_t *g = fx->g;
     asim_tensor_layout_t l;
     long reader = asim_graph_input_reader(g);
     for (long o = -1; o < (long)g->len; o++) {
@@ -383,14 +401,28 @@ static void seed_images(fx_t *fx, uint64_t seed)
             if (!asim_op_owns_b(&g->ops[o]))
                 continue;
             asim_tensor_layout(&g->ops[o], ASIM_TENSOR_B, &l);
-            addr = fx->p->addrs[o].b, id = ASIM_FN_TENSOR_B(o);
+            addr = p->addrs[o].b, id = ASIM_FN_TENSOR_B(o);
         }
-        for (uint64_t i = 0; i < l.rows * l.cols; i++) {
-            int32_t code = asim_fn_seed_code(seed, id, i, l.bits);
-            asim_fn_put(fx->im->dram, addr, i, l.bits, code);
-            asim_fn_put(fx->im->chip, addr, i, l.bits, code);
-        }
+        for (uint64_t i = 0; i < l.rows * l.cols; i++)
+            asim_fn_put(img, addr, i, l.bits, asim_fn_seed_code(seed, id, i, l.bits));
     }
+}
+
+bool asim_fn_transfer_span(const asim_program_t *p, const asim_graph_t *g, const asim_insn_t *in,
+                           uint64_t *lo, uint64_t *hi, uint8_t *mask)
+{
+    static uint8_t unused_slot;
+    fx_t fx = {.p = p, .g = g, .span = true, .span_lo = UINT64_MAX, .span_hi = 0,
+               .span_mask = mask};
+    for (unsigned k = 0; k < ASIM_MAX_SLOTS; k++)
+        fx.slot[k][0] = fx.slot[k][1] = &unused_slot;
+    if (in->kind == ASIM_INSN_LOAD)
+        run_load(&fx, in->op, in->tile, in->slot, LOAD_COPY);
+    else if (in->kind == ASIM_INSN_STORE)
+        run_store(&fx, in->op, in->tile);
+    *lo = fx.span_lo;
+    *hi = fx.span_hi;
+    return fx.span_lo <= fx.span_hi;
 }
 
 /* Runs every queue as far as its tokens let it (stores, loads, then the compute queues),
@@ -512,7 +544,9 @@ asim_status_t asim_fn_execute(const asim_program_t *p, const asim_graph_t *g, ui
         for (unsigned k = 0; k < ASIM_MAX_SLOTS; k++)
             for (unsigned part = 0; part < 2; part++)
                 memset(fx.slot[k][part], POISON, bytes);
-        seed_images(&fx, seed);
+        /* pinned weights and parameters are on chip before the run, as in DRAM */
+        asim_fn_seed_image(p, g, seed, im->dram);
+        asim_fn_seed_image(p, g, seed, im->chip);
         st = stamps ? run_timed(&fx, stamps) : run_queues(&fx);
     }
     for (size_t o = 0; fx.psum && o < g->len; o++)

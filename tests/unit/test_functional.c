@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "accel/accel.h"
@@ -250,6 +251,45 @@ static void test_unsupported_is_named(void **state)
 }
 
 /* Packed codes: every width round-trips, neighbours untouched; 1-bit codes are -1 and +1. */
+/* The DRAM bytes a transfer moves (asim_fn_transfer_span), which the RTL twin's DMA is given:
+ * patch_embed's first load is its 16 x 192 A slice at 0 (16 rows of 768 bytes) and its
+ * 192 x 32 weight slice, rows 0..191 of the weight at 0x3000; head's store of tile 1 is its
+ * 250 codes from byte 250 of its output; a compute moves nothing. */
+static void test_transfer_spans(void **state)
+{
+    (void)state;
+    asim_graph_t g;
+    asim_sim_t *s = board("configs/quark.yaml", VIT2, NULL, 0, &g);
+    asim_program_t p;
+    asim_error_t err;
+    assert_int_equal(asim_compile(s, &g, (asim_schedule_t)s->cfg.schedule, &p, &err), ASIM_OK);
+    const asim_insn_t *ld = &p.queues[ASIM_QUEUE_LOAD].insns[0];
+    assert_string_equal(g.ops[ld->op].name, "patch_embed");
+    assert_int_equal(ld->tile, 0);
+    uint8_t *mask = calloc(p.dram_bytes, 1);
+    uint64_t lo, hi, touched = 0;
+    assert_true(asim_fn_transfer_span(&p, &g, ld, &lo, &hi, mask));
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, p.addrs[ld->op].b + 192 * 32 - 1);
+    for (uint64_t b = 0; b < p.dram_bytes; b++)
+        touched += mask[b];
+    assert_int_equal(touched, 16 * 192 + 192 * 32);
+    assert_int_equal(touched * 8, ld->bits);
+    assert_int_equal(mask[15 * 768 + 191], 1);
+    assert_int_equal(mask[15 * 768 + 192], 0);
+    const asim_insn_t *st = &p.queues[ASIM_QUEUE_STORE].insns[1];
+    assert_string_equal(g.ops[st->op].name, "head");
+    assert_int_equal(st->tile, 1);
+    assert_true(asim_fn_transfer_span(&p, &g, st, &lo, &hi, NULL));
+    assert_int_equal(lo, p.addrs[st->op].out + 250);
+    assert_int_equal(hi, p.addrs[st->op].out + 499);
+    assert_false(asim_fn_transfer_span(&p, &g, &p.queues[2].insns[0], &lo, &hi, NULL));
+    free(mask);
+    asim_program_free(&p);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
 static void test_packing(void **state)
 {
     (void)state;
@@ -272,6 +312,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_packing),
+        cmocka_unit_test(test_transfer_spans),
         cmocka_unit_test(test_four_models_agree),
         cmocka_unit_test(test_through_dram_and_seeds),
         cmocka_unit_test(test_builtins_agree),

@@ -13,6 +13,17 @@
 //     tile (asim_plan_tile, asim_unit_cost) stretched to the buffer ports' pace (the rule of
 //     sim/block/unit.c: reads / its share of 2 x banks x port_bits cycles at least; the share
 //     is 1 / (job_shared + 1), job_shared being the other units the RTL says run beside it).
+// Data (docs/system-rtl.md, "Data"): the DRAM behind the AXI port is a byte image at the
+// program's addresses holding the functional golden's seeded input, weights and parameters
+// (asim_fn_seed_image); R beats carry its bytes, W beats are written into it under WSTRB. The
+// RTL's DMA takes each transfer's first and last code byte and its slot from the program
+// memory. Checked: every AXI burst's address; after each load, its slot in the RTL buffers
+// holds the DRAM bytes of the transfer's window; every W beat carries the bytes the bench
+// put in the buffers' output region and strobes exactly the transfer's bytes. The compute
+// units are not RTL yet: when a compute job completes, the bench writes the output bytes of
+// the tile's stores (the functional golden's, sim/functional, timed order) into the RTL
+// buffers' output region directly. At the end, every code of a stored tensor that the twin
+// carried into DRAM is compared with the plain C integer reference (asim_fn_reference).
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
 // and an instruction the C executor issued or completed by now that the RTL has not is a
 // mismatch too; so are a job whose op or tile is not its instruction's, a transfer that moves
@@ -27,11 +38,13 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include SYS_VHEADER
+#include SYS_VROOT
 #include "verilated.h"
 #include "verilated_bench.hpp"
 #include "verilated_vcd_c.h"
@@ -40,6 +53,7 @@ extern "C" {
 #include "accel/accel.h"
 #include "asim/config.h"
 #include "asim/model.h"
+#include "functional/functional.h"
 }
 
 namespace {
@@ -47,6 +61,10 @@ namespace {
 using V = SYS_VCLASS;
 constexpr unsigned NQ = SYS_NQ, NCH = SYS_NCH, DEPTH = SYS_DEPTH, NW = 6, DBYTES = 64;
 constexpr uint64_t NOT_YET = ~0ull;
+constexpr unsigned BUFAW = SYS_BUFAW, SLOTW = 20, BANKS = 4;
+constexpr uint64_t OUT_BASE = 1ull << (BUFAW - 1); // the buffers' output region
+constexpr uint64_t SEED = 1;                        // the functional golden's seed
+constexpr uint8_t POISON = 0xa5;                    // DRAM bytes nothing seeded
 
 struct Args {
     std::string config, model, vcd_dir = ".";
@@ -112,8 +130,18 @@ struct World {
     Dram dram{};
     uint64_t port_bits_per_cycle = 0;
     std::vector<size_t> first;  // per queue: global id of its first instruction
+    // data
+    std::vector<uint64_t> code_first, code_last; // per transfer (global id): its code bytes
+    std::vector<uint8_t> image;     // the seeded DRAM image the AXI port starts from
+    std::vector<uint8_t> golden;    // the functional golden's on-chip outputs (empty: --tie)
+    int32_t **ref_values = nullptr; // the plain integer reference, per op (golden_values)
+    bool data_values = false;       // a compiled program: compute outputs and the reference
+    bool golden_failed = false;
+    std::map<std::pair<uint32_t, uint64_t>, std::vector<size_t>> stores_of; // (op, tile)
     ~World()
     {
+        if (ref_values)
+            asim_fn_reference_free(ref_values, g.len);
         asim_program_free(&prog);
         asim_report_free(&rep);
         asim_sim_free(ref);
@@ -235,6 +263,8 @@ bool distinct_channels(const asim_insn_t &in)
     return true;
 }
 
+bool build_data(const Args &a, World &w);
+
 bool build_world(const Args &a, World &w)
 {
     asim_error_t err;
@@ -289,6 +319,82 @@ bool build_world(const Args &a, World &w)
                     (unsigned long long)bb, DBYTES, DBYTES);
         return false;
     }
+    return build_data(a, w);
+}
+
+// Bytes a transfer of `bits` moves: whole bursts, as the C DRAM model charges them.
+uint64_t transfer_bytes(const World &w, uint64_t bits)
+{
+    uint64_t bb = w.dram.burst_bytes;
+    return ((bits + 7) / 8 + bb - 1) / bb * bb;
+}
+
+uint64_t window_of(const World &w, uint64_t first_byte)
+{
+    return first_byte / w.dram.burst_bytes * w.dram.burst_bytes;
+}
+
+// The data side: each transfer's code bytes, the seeded DRAM image, and (compiled programs)
+// the functional golden's outputs and the plain reference.
+bool build_data(const Args &a, World &w)
+{
+    size_t n = w.first.back() + w.prog.queues[NQ - 1].len;
+    w.code_first.assign(n, 0);
+    w.code_last.assign(n, 0);
+    uint64_t image = w.prog.dram_bytes;
+    for (unsigned q = 0; q < 2; q++)
+        for (size_t i = 0; i < w.prog.queues[q].len; i++) {
+            const asim_insn_t &in = w.prog.queues[q].insns[i];
+            if (!in.bits)
+                continue;
+            uint64_t lo, hi, bytes = transfer_bytes(w, in.bits);
+            if (!asim_fn_transfer_span(&w.prog, &w.g, &in, &lo, &hi, nullptr)) {
+                std::printf("tb_system: queue %u instruction %zu moves %llu bits but no code\n",
+                            q, i, (unsigned long long)in.bits);
+                return false;
+            }
+            uint64_t end = window_of(w, lo) + bytes;
+            if (q == ASIM_QUEUE_LOAD ? bytes > (1ull << SLOTW) || in.slot >= 2
+                                     : end > OUT_BASE) {
+                std::printf("tb_system: queue %u instruction %zu (%llu bytes from 0x%llx) does "
+                            "not fit this RTL build's buffers (2 slots of %llu bytes, an output "
+                            "region of %llu)\n", q, i, (unsigned long long)bytes,
+                            (unsigned long long)lo, 1ull << SLOTW, (unsigned long long)OUT_BASE);
+                return false;
+            }
+            w.code_first[w.first[q] + i] = lo;
+            w.code_last[w.first[q] + i] = hi;
+            image = std::max(image, end);
+            if (q == ASIM_QUEUE_STORE)
+                w.stores_of[{in.op, in.tile}].push_back(i);
+        }
+    w.image.assign(image, POISON);
+    asim_fn_seed_image(&w.prog, &w.g, SEED, w.image.data());
+    w.data_values = !a.tie;
+    return true;
+}
+
+// The functional golden's outputs (timed order, the C executor's stamps) and the plain
+// reference, computed at their first use (a mutant caught early does not pay for them).
+bool golden_values(World &w)
+{
+    if (!w.data_values || !w.golden.empty() || w.golden_failed)
+        return !w.golden_failed;
+    size_t n = w.code_first.size();
+    asim_error_t err;
+    asim_fn_images_t im;
+    std::vector<uint64_t> issued(w.ref->issued_at, w.ref->issued_at + n),
+        done(w.ref->done_at, w.ref->done_at + n);
+    const asim_fn_stamps_t stamps = {issued.data(), done.data(), w.first.data()};
+    if (asim_fn_execute(&w.prog, &w.g, SEED, &stamps, &im, &err) != ASIM_OK ||
+        asim_fn_reference(&w.g, SEED, &w.ref_values, &err) != ASIM_OK) {
+        asim_fn_images_free(&im);
+        w.golden_failed = true;
+        return fail_c("functional golden", err);
+    }
+    w.golden.assign(im.chip, im.chip + im.bytes);
+    w.golden.resize(w.image.size(), POISON);
+    asim_fn_images_free(&im);
     return true;
 }
 
@@ -302,6 +408,7 @@ struct Burst {
     uint64_t due;        // earliest cycle of its last beat (reads) or its response (writes)
     unsigned beats, moved;
     uint64_t first_beat; // earliest cycle of any beat (reads)
+    uint64_t addr;       // its first byte
 };
 
 class Run {
@@ -356,6 +463,14 @@ public:
     uint64_t mismatch_cycle() const { return bad_cycle_; }
     uint64_t rtl_total() const { return rtl_total_; }
 
+    // What the data checks saw.
+    struct DataCounts {
+        uint64_t loads = 0, loads_whole = 0, stores = 0, stores_whole = 0;
+        uint64_t r_beats = 0, w_beats = 0;
+        uint64_t codes = 0, codes_not_carried = 0; // stored codes compared, not carried
+    };
+    const DataCounts &data() const { return data_; }
+
 private:
     void reset_state()
     {
@@ -368,6 +483,30 @@ private:
         xfer_bytes_ = xfer_start_ = 0;
         finished_ = false;
         rtl_total_ = 0;
+        dram_ = w_.image;
+        chip_.assign(dram_.size(), 0); // the RTL's buffers start as zeros
+        written_.assign(dram_.size(), 0);
+        xfer_gid_ = xfer_bursts_ = 0;
+        check_load_at_ = NOT_YET;
+        data_ = DataCounts{};
+    }
+
+    // ---- the buffers' memory, reached directly (in place of the compute units' ports) ----
+    VlWide<DBYTES / 4> &buffer_word(uint64_t word)
+    {
+        return rtl_->rootp->sys_controller__DOT__buffers__DOT__mem[word % BANKS][word / BANKS];
+    }
+
+    static uint8_t byte_of(const VlWide<DBYTES / 4> &v, unsigned k)
+    {
+        return (uint8_t)(v[k / 4] >> (8 * (k % 4)));
+    }
+
+    void put_buffer_byte(uint64_t addr, uint8_t value)
+    {
+        VlWide<DBYTES / 4> &v = buffer_word(addr / DBYTES);
+        unsigned k = addr % DBYTES;
+        v[k / 4] = (v[k / 4] & ~(0xffu << (8 * (k % 4)))) | (uint32_t)value << (8 * (k % 4));
     }
 
     size_t gid(unsigned q, size_t i) const { return w_.first[q] + i; }
@@ -427,6 +566,9 @@ private:
         }
         r.pm_waits = wv;
         r.pm_pushes = pv;
+        r.pm_first = (uint32_t)w_.code_first[id];
+        r.pm_last = (uint32_t)w_.code_last[id];
+        r.pm_slot = in.kind == ASIM_INSN_LOAD ? in.slot : 0;
     }
 
     void drive_axi(int64_t t)
@@ -438,6 +580,8 @@ private:
         r.m_rvalid = 0;
         r.m_rlast = 0;
         r.m_bvalid = 0;
+        for (unsigned k = 0; k < DBYTES / 4; k++)
+            r.m_rdata[k] = 0;
         if (t < 0)
             return;
         uint64_t now = (uint64_t)t;
@@ -446,6 +590,9 @@ private:
             bool last = b.moved + 1 == b.beats;
             r.m_rvalid = now >= b.first_beat && (!last || now >= b.due);
             r.m_rlast = last;
+            uint64_t at = b.addr + (uint64_t)b.moved * DBYTES;
+            for (unsigned k = 0; k < DBYTES && at + k < dram_.size(); k++)
+                r.m_rdata[k / 4] |= (uint32_t)dram_[at + k] << (8 * (k % 4));
         }
         if (!writes_.empty()) {
             const Burst &b = writes_.front();
@@ -454,11 +601,20 @@ private:
     }
 
     // ---- the DRAM model, after the RTL's outputs settle ----
-    bool accept_burst(uint64_t now, unsigned len, unsigned size, unsigned burst, bool write)
+    bool accept_burst(uint64_t now, uint64_t addr, unsigned len, unsigned size, unsigned burst,
+                      bool write)
     {
         if (size != (unsigned)__builtin_ctz(DBYTES) || burst != 1)
             return fail_at(now, "AXI %s burst of size %u and type %u: expected %u-byte INCR",
                            write ? "write" : "read", size, burst, DBYTES);
+        uint64_t want = window_of(w_, w_.code_first[xfer_gid_]) +
+                        xfer_bursts_ * w_.dram.burst_bytes;
+        if (addr != want)
+            return fail_at(now, "%s: AXI %s burst %llu at address 0x%llx, expected 0x%llx",
+                           transfer_name(xfer_gid_).c_str(), write ? "write" : "read",
+                           (unsigned long long)xfer_bursts_, (unsigned long long)addr,
+                           (unsigned long long)want);
+        xfer_bursts_++;
         if (!xfer_active_) {
             xfer_active_ = true;
             xfer_start_ = now - 1; /* the DMA's issue cycle, before its request register */
@@ -466,7 +622,7 @@ private:
         }
         unsigned beats = len + 1;
         xfer_bytes_ += (uint64_t)beats * DBYTES;
-        Burst b{xfer_start_ + w_.dram.cycles(xfer_bytes_), beats, 0, now + 1};
+        Burst b{xfer_start_ + w_.dram.cycles(xfer_bytes_), beats, 0, now + 1, addr};
         if (!write && b.due < now + beats)
             return fail_at(now, "the DRAM model answers this read burst at cycle %llu, before "
                            "the AXI port can carry it", (unsigned long long)b.due);
@@ -477,16 +633,22 @@ private:
     bool dram_cycle(uint64_t now)
     {
         V &r = *rtl_;
-        if (r.m_arvalid && !accept_burst(now, r.m_arlen, r.m_arsize, r.m_arburst, false))
+        if (r.m_arvalid &&
+            !accept_burst(now, r.m_araddr, r.m_arlen, r.m_arsize, r.m_arburst, false))
             return false;
-        if (r.m_awvalid && !accept_burst(now, r.m_awlen, r.m_awsize, r.m_awburst, true))
+        if (r.m_awvalid &&
+            !accept_burst(now, r.m_awaddr, r.m_awlen, r.m_awsize, r.m_awburst, true))
             return false;
+        if (r.m_rvalid && r.m_rready)
+            data_.r_beats++;
         if (r.m_wvalid) {
             auto it = writes_.begin();
             while (it != writes_.end() && it->moved == it->beats)
                 ++it;
             if (it == writes_.end())
                 return fail_at(now, "an AXI W beat with no write burst open");
+            if (!write_beat(now, it->addr + (uint64_t)it->moved * DBYTES))
+                return false;
             it->moved++;
             if ((it->moved == it->beats) != (bool)r.m_wlast)
                 return fail_at(now, "AXI WLAST %u on beat %u of a %u-beat burst", r.m_wlast,
@@ -507,6 +669,115 @@ private:
             writes_.pop_front();
         if (reads_.empty() && writes_.empty())
             xfer_active_ = false;
+        return true;
+    }
+
+    std::string transfer_name(size_t id) const
+    {
+        unsigned q = id >= w_.first[1] ? 1 : 0;
+        size_t i = id - w_.first[q];
+        const asim_insn_t &in = w_.prog.queues[q].insns[i];
+        char s[160];
+        std::snprintf(s, sizeof s, "queue %u '%s' instruction %zu (%s op '%s' tile %llu)", q,
+                      w_.prog.queues[q].name, i, kind_name(in.kind), w_.g.ops[in.op].name,
+                      (unsigned long long)in.tile);
+        return s;
+    }
+
+    // A W beat to DRAM address addr: WSTRB must mark exactly the store's code bytes, and the
+    // data be what the bench put in the buffers' output region; DRAM takes the strobed bytes.
+    bool write_beat(uint64_t now, uint64_t addr)
+    {
+        V &r = *rtl_;
+        uint64_t lo = w_.code_first[xfer_gid_], hi = w_.code_last[xfer_gid_];
+        for (unsigned k = 0; k < DBYTES; k++) {
+            uint64_t at = addr + k;
+            bool strobe = (r.m_wstrb >> k) & 1, want = at >= lo && at <= hi;
+            uint8_t got = byte_of(r.m_wdata, k);
+            if (strobe != want)
+                return fail_at(now, "%s: W beat at 0x%llx byte %u: WSTRB %u, expected %u",
+                               transfer_name(xfer_gid_).c_str(), (unsigned long long)addr, k,
+                               strobe, want);
+            if (!strobe)
+                continue;
+            if (got != chip_[at])
+                return fail_at(now, "%s: W beat at 0x%llx byte %u: data 0x%02x, expected 0x%02x "
+                               "(the buffers' output region)", transfer_name(xfer_gid_).c_str(),
+                               (unsigned long long)addr, k, got, chip_[at]);
+            dram_[at] = got;
+            written_[at] = 1;
+        }
+        data_.w_beats++;
+        return true;
+    }
+
+    // After a load: its slot holds the DRAM bytes of its window, word for word.
+    bool check_load_data(uint64_t t, size_t id)
+    {
+        const asim_insn_t &in = w_.prog.queues[0].insns[id - w_.first[0]];
+        uint64_t bytes = transfer_bytes(w_, in.bits), window = window_of(w_, w_.code_first[id]);
+        uint64_t base = ((uint64_t)in.slot << SLOTW) / DBYTES;
+        for (uint64_t k = 0; k < bytes; k++) {
+            uint8_t got = byte_of(buffer_word(base + k / DBYTES), k % DBYTES);
+            if (got != dram_[window + k])
+                return fail_at(t, "%s: buffer slot %u byte %llu holds 0x%02x, DRAM 0x%llx has "
+                               "0x%02x", transfer_name(id).c_str(), in.slot,
+                               (unsigned long long)k, got, (unsigned long long)(window + k),
+                               dram_[window + k]);
+        }
+        data_.loads++;
+        data_.loads_whole += w_.code_last[id] < window + bytes;
+        return true;
+    }
+
+    // A compute job of (op, tile) completes: the output bytes of the tile's stores go into
+    // the buffers' output region (the functional golden's values, in place of the unit's).
+    bool write_outputs(uint64_t t, uint32_t op, uint64_t tile)
+    {
+        auto it = w_.stores_of.find({op, tile});
+        if (it == w_.stores_of.end() || !w_.data_values)
+            return true;
+        if (!golden_values(w_))
+            return fail_at(t, "no functional golden for the compute outputs");
+        for (size_t i : it->second) {
+            size_t id = w_.first[1] + i;
+            for (uint64_t at = w_.code_first[id]; at <= w_.code_last[id]; at++) {
+                chip_[at] = w_.golden[at];
+                put_buffer_byte(OUT_BASE + at, chip_[at]);
+            }
+        }
+        return true;
+    }
+
+    // At the end: every code of a stored tensor whose bytes W beats wrote into DRAM, against
+    // the plain integer reference; codes no W beat wrote are counted as not carried.
+    bool compare_stored(uint64_t t)
+    {
+        if (w_.data_values && !golden_values(w_))
+            return fail_at(t, "no functional golden to compare with");
+        for (size_t o = 0; w_.ref_values && o < w_.g.len; o++) {
+            if (!w_.prog.plans[o].n_stores)
+                continue;
+            asim_tensor_layout_t l;
+            asim_tensor_layout(&w_.g.ops[o], ASIM_TENSOR_OUT, &l);
+            uint64_t addr = w_.prog.addrs[o].out;
+            for (uint64_t i = 0; i < l.rows * l.cols; i++) {
+                uint64_t lo = addr + i * l.bits / 8, hi = addr + (i * l.bits + l.bits - 1) / 8;
+                bool carried = true;
+                for (uint64_t b = lo; b <= hi; b++)
+                    carried = carried && written_[b];
+                if (!carried) {
+                    data_.codes_not_carried++;
+                    continue;
+                }
+                int32_t got = asim_fn_get(dram_.data(), addr, i, l.bits);
+                if (got != w_.ref_values[o][i])
+                    return fail_at(t, "op '%s' in DRAM row %llu col %llu: reference %d, twin %d",
+                                   w_.g.ops[o].name, (unsigned long long)(i / l.cols),
+                                   (unsigned long long)(i % l.cols), w_.ref_values[o][i], got);
+                data_.codes++;
+            }
+        }
         return true;
     }
 
@@ -590,6 +861,8 @@ private:
     bool check(uint64_t t)
     {
         V &r = *rtl_;
+        if (check_load_at_ == t && !check_load_data(t, check_load_id_))
+            return false;
         if (r.err_passes)
             return fail_at(t, "the RTL ran out of issue passes (err_passes): raise PASSES");
         if (r.err_job)
@@ -610,12 +883,33 @@ private:
                 rtl_total_ = t;
             if (q >= 2 && nd && unit_end_[q] == t)
                 unit_end_[q] = NOT_YET;
-            size_t done_before = done_[q];
+            size_t done_before = done_[q], issued_before = issued_[q];
             if (!check_stamps(t, q, nd, done_, w_.ref->done_at, "completion") ||
                 !check_stamps(t, q, ni, issued_, w_.ref->issued_at, "issue"))
                 return false;
-            for (size_t i = done_before; q < 2 && i < done_[q]; i++)
+            for (size_t i = done_before; q < 2 && i < done_[q]; i++) {
                 if (!check_transfer(t, q, i))
+                    return false;
+                if (!w_.prog.queues[q].insns[i].bits)
+                    continue;
+                if (q == ASIM_QUEUE_LOAD) {
+                    check_load_at_ = t + 1; /* its last beat is in the buffers after this edge */
+                    check_load_id_ = gid(q, i);
+                } else {
+                    data_.stores++;
+                    data_.stores_whole += w_.code_last[gid(q, i)] <
+                        window_of(w_, w_.code_first[gid(q, i)]) +
+                        transfer_bytes(w_, w_.prog.queues[q].insns[i].bits);
+                }
+            }
+            for (size_t i = issued_before; q < 2 && i < issued_[q]; i++)
+                if (w_.prog.queues[q].insns[i].bits) {
+                    xfer_gid_ = gid(q, i);
+                    xfer_bursts_ = 0;
+                }
+            for (size_t i = done_before; q >= 2 && i < done_[q]; i++)
+                if (!write_outputs(t, w_.prog.queues[q].insns[i].op,
+                                   w_.prog.queues[q].insns[i].tile))
                     return false;
             if (q >= 2) {
                 bool job = (r.job_valid >> (q - 2)) & 1;
@@ -633,6 +927,7 @@ private:
                 return fail_at(t, "total cycles: expected %llu, RTL %llu (finished raised in "
                                "cycle %llu)", (unsigned long long)w_.rep.total_cycles,
                                (unsigned long long)rtl_total_, (unsigned long long)t);
+            return compare_stored(t);
         }
         return true;
     }
@@ -646,6 +941,12 @@ private:
     std::deque<Burst> reads_, writes_;
     bool xfer_active_ = false, finished_ = false, quiet_ = false;
     uint64_t xfer_start_ = 0, xfer_bytes_ = 0;
+    // data
+    std::vector<uint8_t> dram_, chip_, written_; // DRAM; the output region as the bench
+                                                 // wrote it; DRAM bytes a W beat wrote
+    size_t xfer_gid_ = 0, check_load_id_ = 0;    // the transfer on the AXI port
+    uint64_t xfer_bursts_ = 0, check_load_at_ = NOT_YET;
+    DataCounts data_;
 };
 
 // Cycles in which two or more jobs (computes, transfers) complete in the C run: where the
@@ -736,6 +1037,16 @@ int main(int argc, char **argv)
                 "or more completions\n", name.c_str(), asim_program_len(&w.prog),
                 w.prog.n_queues, (unsigned long long)run.rtl_total(),
                 shared_completion_cycles(w));
+    const Run::DataCounts &d = run.data();
+    std::printf("cosim: %s data: %llu loads (%llu with every code in their window) and %llu "
+                "stores (%llu) moved real bytes: %llu R beats into the RTL buffers match DRAM, "
+                "%llu W beats carry the buffers' bytes under exact strobes; %llu stored codes "
+                "in DRAM match the plain C integer reference bit for bit, %llu stored codes "
+                "not carried (their transfer's window is shorter than their span)\n",
+                name.c_str(), (unsigned long long)d.loads, (unsigned long long)d.loads_whole,
+                (unsigned long long)d.stores, (unsigned long long)d.stores_whole,
+                (unsigned long long)d.r_beats, (unsigned long long)d.w_beats,
+                (unsigned long long)d.codes, (unsigned long long)d.codes_not_carried);
     if (a.bench) {
         double c_s = c_executor_seconds(w, a.bench);
         if (c_s < 0)
