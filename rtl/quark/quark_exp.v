@@ -14,6 +14,7 @@
 //       gives the same 0 since p <= 2^14
 module quark_exp (
     input  wire               clk,
+    input  wire               rst,  // resets only the ends of the control chains (no SRLs)
     input  wire               ce,
     input  wire signed [31:0] x,
     output reg         [30:0] y
@@ -43,6 +44,11 @@ module quark_exp (
     /* verilator lint_off UNUSEDSIGNAL */
     wire [31:0] r7 = v7 + 32'd1;
     /* verilator lint_on UNUSEDSIGNAL */
+    always @(posedge clk)
+        if (rst)
+            {ng6, sh6, ng7} <= 7'd0;
+        else if (ce)
+            {ng6, sh6, ng7} <= {ng5, sh5, ng6};
     always @(posedge clk) begin
         if (ce) begin
             t0 <= x34 + (x34 >>> 1) - (x34 >>> 4);
@@ -57,9 +63,7 @@ module quark_exp (
             pm5 <= h * f4;
             {ng5, sh5} <= {ng4, sh4};
             pp6 <= pm5 + 32'sd268443648;   // 8192 + 2^14 * 2^14
-            {ng6, sh6} <= {ng5, sh5};
             v7 <= ng6 ? {17'd0, p} >> sh6 : {17'd0, p} << sh6;
-            ng7 <= ng6;
             y <= ng7 ? r7[31:1] : v7[30:0];
         end
     end

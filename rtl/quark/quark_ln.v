@@ -16,6 +16,7 @@ module quark_ln #(
     parameter W = 32  // width of v, 1..64
 ) (
     input  wire               clk,
+    input  wire               rst,  // resets only the ends of the control chains (no SRLs)
     input  wire               ce,
     input  wire [W-1:0]       v,
     input  wire               frac14,
@@ -44,6 +45,11 @@ module quark_ln #(
     // h in [21647, 27166]: hp4 is positive and below 2^29.
     wire signed [31:0] qd = $signed({25'b0, qm6}) - (fz6[1] ? 32'sd14 : 32'sd0);
     wire signed [15:0] h = $signed({1'b0, hp4[28:14]});
+    always @(posedge clk)
+        if (rst)
+            {qm6, fz6} <= 9'd0;
+        else if (ce)
+            {qm6, fz6} <= {qm5, fz5};
     always @(posedge clk) begin
         if (ce) begin
             v1 <= v;
@@ -58,7 +64,6 @@ module quark_ln #(
             gm5 <= h * $signed({1'b0, qn4});
             {qm5, fz5} <= {qm4, fz4};
             gp6 <= gm5 - 32'sd442916864;   // 8192 - 27034 * 2^14
-            {qm6, fz6} <= {qm5, fz5};
             gq7 <= g - (g >>> 2) - (g >>> 4);
             qq7 <= (qd <<< 13) + (qd <<< 11) + (qd <<< 10);  // qd 11264
             z7 <= fz6[0];

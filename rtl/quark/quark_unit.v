@@ -146,14 +146,14 @@ module quark_unit #(
         end
     // Side band at stage t+j: c0 delayed (the beat's mode etc.).
     wire [BW-1:0] c1, c7, c9, c18, c28, c37, c38, c40;
-    quark_pipe #(.W(BW), .D(1)) p_c1 (.clk(clk), .ce(out_ready), .d(c0), .q(c1));
-    quark_pipe #(.W(BW), .D(6)) p_c7 (.clk(clk), .ce(out_ready), .d(c1), .q(c7));
-    quark_pipe #(.W(BW), .D(2)) p_c9 (.clk(clk), .ce(out_ready), .d(c7), .q(c9));
-    quark_pipe #(.W(BW), .D(9)) p_c18 (.clk(clk), .ce(out_ready), .d(c9), .q(c18));
-    quark_pipe #(.W(BW), .D(10)) p_c28 (.clk(clk), .ce(out_ready), .d(c18), .q(c28));
-    quark_pipe #(.W(BW), .D(9)) p_c37 (.clk(clk), .ce(out_ready), .d(c28), .q(c37));
-    quark_pipe #(.W(BW), .D(1)) p_c38 (.clk(clk), .ce(out_ready), .d(c37), .q(c38));
-    quark_pipe #(.W(BW), .D(2)) p_c40 (.clk(clk), .ce(out_ready), .d(c38), .q(c40));
+    quark_pipe #(.W(BW), .D(1)) p_c1 (.clk(clk), .rst(rst), .ce(out_ready), .d(c0), .q(c1));
+    quark_pipe #(.W(BW), .D(6)) p_c7 (.clk(clk), .rst(rst), .ce(out_ready), .d(c1), .q(c7));
+    quark_pipe #(.W(BW), .D(2)) p_c9 (.clk(clk), .rst(rst), .ce(out_ready), .d(c7), .q(c9));
+    quark_pipe #(.W(BW), .D(9)) p_c18 (.clk(clk), .rst(rst), .ce(out_ready), .d(c9), .q(c18));
+    quark_pipe #(.W(BW), .D(10)) p_c28 (.clk(clk), .rst(rst), .ce(out_ready), .d(c18), .q(c28));
+    quark_pipe #(.W(BW), .D(9)) p_c37 (.clk(clk), .rst(rst), .ce(out_ready), .d(c28), .q(c37));
+    quark_pipe #(.W(BW), .D(1)) p_c38 (.clk(clk), .rst(rst), .ce(out_ready), .d(c37), .q(c38));
+    quark_pipe #(.W(BW), .D(2)) p_c40 (.clk(clk), .rst(rst), .ce(out_ready), .d(c38), .q(c40));
 `define PB(c) c[4:0]
 `define CNT(c) c[CW+4:5]
 `define MODE(c) c[CW+8:CW+5]
@@ -175,7 +175,7 @@ module quark_unit #(
     quark_tree #(.N(N), .W(IW), .MAX(1)) t_max (.clk(clk), .ce(out_ready), .d(xmax), .q(bmax));
     quark_tree #(.N(N), .W(SW), .MAX(0)) t_sum (.clk(clk), .ce(out_ready), .d(xsum), .q(bsum));
     wire [1:0] flT;                // {first, lastp} of the beat at the trees' outputs
-    quark_pipe #(.W(2), .D(T)) p_flT (.clk(clk), .ce(out_ready), .d({`FIRST(c0), `LASTP(c0)}),
+    quark_pipe #(.W(2), .D(T)) p_flT (.clk(clk), .rst(rst), .ce(out_ready), .d({`FIRST(c0), `LASTP(c0)}),
                                       .q(flT));
 
     // ---- mean multiplier: rmean = rnd(rsum R_N / 2^32) (64-bit product) ----
@@ -222,8 +222,8 @@ module quark_unit #(
             end
     wire [30:0] m1;
     wire [5:0]  e1, e4;
-    quark_pipe #(.W(37), .D(1)) p_me1 (.clk(clk), .ce(out_ready), .d({m0, e0}), .q({m1, e1}));
-    quark_pipe #(.W(6), .D(3)) p_e4 (.clk(clk), .ce(out_ready), .d(e1), .q(e4));
+    quark_pipe #(.W(37), .D(1)) p_me1 (.clk(clk), .rst(rst), .ce(out_ready), .d({m0, e0}), .q({m1, e1}));
+    quark_pipe #(.W(6), .D(3)) p_e4 (.clk(clk), .rst(rst), .ce(out_ready), .d(e1), .q(e4));
 
     // ---- input requantizer: q14 = sat(rnd(c m / 2^e), +-2^24) (asim_nl_quark_to_q14) ----
     // The rounding shift (p + 2^(s-1)) >>> s is ((p >>> (s-1)) + 1) >>> 1 for s >= 1; every
@@ -259,10 +259,8 @@ module quark_unit #(
     reg signed [31:0] q8 [0:N-1], q9 [0:N-1];
     always @(posedge clk)
         if (out_ready) begin
-            for (l = 0; l < N; l = l + 1) begin
+            for (l = 0; l < N; l = l + 1)
                 q8[l] <= q14[l];
-                q9[l] <= q8[l];
-            end
             for (l = 0; l < HALF; l = l + 1) begin
                 zm8[l] <= nk * $signed(q14[l][24:0]);
                 sat8[l] <= q14[l] == XLIM[31:0] || q14[l] == -XLIM[31:0];
@@ -272,16 +270,22 @@ module quark_unit #(
                 zs9[l] <= zs8[l];
             end
         end
+    always @(posedge clk)          // resets so that q14 -> q8 -> q9 is no SRL
+        for (l = 0; l < N; l = l + 1)
+            if (rst)
+                q9[l] <= 32'sd0;
+            else if (out_ready)
+                q9[l] <= q8[l];
     wire [N*IW-1:0] x9;
     wire [N*32-1:0] yv9;
     wire [N-1:0]    ok5;
     wire [31:0]     k9;
-    quark_pipe #(.W(N*IW), .D(9)) p_x9 (.clk(clk), .ce(out_ready), .d(x0), .q(x9));
-    quark_pipe #(.W(32), .D(9)) p_k9 (.clk(clk), .ce(out_ready), .d(k0), .q(k9));
-    quark_pipe #(.W(N), .D(5)) p_ok5 (.clk(clk), .ce(out_ready), .d(ok0), .q(ok5));
+    quark_pipe #(.W(N*IW), .D(9)) p_x9 (.clk(clk), .rst(rst), .ce(out_ready), .d(x0), .q(x9));
+    quark_pipe #(.W(32), .D(9)) p_k9 (.clk(clk), .rst(rst), .ce(out_ready), .d(k0), .q(k9));
+    quark_pipe #(.W(N), .D(5)) p_ok5 (.clk(clk), .rst(rst), .ce(out_ready), .d(ok0), .q(ok5));
     generate
         for (g = 0; g < N; g = g + 1) begin : yv_d
-            quark_pipe #(.W(32), .D(8)) p_yv (.clk(clk), .ce(out_ready), .d(yv1[g]),
+            quark_pipe #(.W(32), .D(8)) p_yv (.clk(clk), .rst(rst), .ce(out_ready), .d(yv1[g]),
                                              .q(yv9[g*32 +: 32]));
         end
     endgenerate
@@ -368,17 +372,17 @@ module quark_unit #(
             s1_k <= has(mode9, M_LN) ? k9 : norm_path(mode9) ? rln : 32'sd0;
         end
     wire [3:0] mode10;
-    quark_pipe #(.W(4), .D(1)) p_m10 (.clk(clk), .ce(out_ready), .d(mode9), .q(mode10));
+    quark_pipe #(.W(4), .D(1)) p_m10 (.clk(clk), .rst(rst), .ce(out_ready), .d(mode9), .q(mode10));
 
     // ---- stage A (t+11 .. t+19) ----
     wire [30:0]        exp_a [0:N-1];
     wire signed [31:0] ln_a [0:N-1], a18 [0:N-1];
     generate
         for (g = 0; g < N; g = g + 1) begin : lane_a
-            quark_exp u_exp (.clk(clk), .ce(out_ready), .x(s1_a[g]), .y(exp_a[g]));
-            quark_ln #(.W(32)) u_ln (.clk(clk), .ce(out_ready), .v(s1_a[g]),
+            quark_exp u_exp (.clk(clk), .rst(rst), .ce(out_ready), .x(s1_a[g]), .y(exp_a[g]));
+            quark_ln #(.W(32)) u_ln (.clk(clk), .rst(rst), .ce(out_ready), .v(s1_a[g]),
                                      .frac14(norm_path(mode10)), .y(ln_a[g]));
-            quark_pipe #(.W(32), .D(8)) p_a (.clk(clk), .ce(out_ready), .d(s1_a[g]), .q(a18[g]));
+            quark_pipe #(.W(32), .D(8)) p_a (.clk(clk), .rst(rst), .ce(out_ready), .d(s1_a[g]), .q(a18[g]));
         end
     endgenerate
     wire signed [31:0] k18;
@@ -393,7 +397,7 @@ module quark_unit #(
             assign s1_xv[g*IW +: IW] = s1_x[g];
         end
     endgenerate
-    quark_pipe #(.W(32 + HALF*32 + HALF*IW + 2*N), .D(8)) p_s1 (.clk(clk), .ce(out_ready),
+    quark_pipe #(.W(32 + HALF*32 + HALF*IW + 2*N), .D(8)) p_s1 (.clk(clk), .rst(rst), .ce(out_ready),
         .d({s1_k, s1_bv, s1_xv, s1_neg, s1_zero}), .q({k18, b18, x18, nz18}));
     wire [3:0] mode18 = `MODE(c18);
     reg signed [31:0] s2_a [0:N-1];
@@ -419,7 +423,7 @@ module quark_unit #(
     wire [63:0] sumT;
     quark_tree #(.N(N), .W(64), .MAX(0)) t_exp (.clk(clk), .ce(out_ready), .d(sum_lanes), .q(sumT));
     wire [1:0] flS;                // {first, lastp} of the exp+sum beat at sumT (t+18+T)
-    quark_pipe #(.W(2), .D(T)) p_flS (.clk(clk), .ce(out_ready),
+    quark_pipe #(.W(2), .D(T)) p_flS (.clk(clk), .rst(rst), .ce(out_ready),
                                       .d({`FIRST(c18), `LASTP(c18)}), .q(flS));
 
     // ---- var pass: squares of y (64-bit), rounded, summed ----
@@ -448,15 +452,15 @@ module quark_unit #(
     wire [63:0] sqT;
     quark_tree #(.N(N), .W(64), .MAX(0)) t_sq (.clk(clk), .ce(out_ready), .d(sq_lanes), .q(sqT));
     wire [1:0] flV;                // {first, lastp} of the var beat at sqT (t+6+T)
-    quark_pipe #(.W(2), .D(6 + T)) p_flV (.clk(clk), .ce(out_ready),
+    quark_pipe #(.W(2), .D(6 + T)) p_flV (.clk(clk), .rst(rst), .ce(out_ready),
                                           .d({`FIRST(c0), `LASTP(c0)}), .q(flV));
 
     // ---- ln of the row sums: rln = ln(sum) or (ln(sum of squares) - ln(len)) / 2 ----
     reg  [1:0] rfin;               // racc is final: {var, sum}
     wire [1:0] rfin8;
     wire signed [31:0] ln_r, ln_n;
-    quark_ln #(.W(64)) u_ln_r (.clk(clk), .ce(out_ready), .v(racc), .frac14(1'b1), .y(ln_r));
-    quark_ln #(.W(17)) u_ln_n (.clk(clk), .ce(out_ready), .v(len_r), .frac14(1'b0), .y(ln_n));
+    quark_ln #(.W(64)) u_ln_r (.clk(clk), .rst(rst), .ce(out_ready), .v(racc), .frac14(1'b1), .y(ln_r));
+    quark_ln #(.W(17)) u_ln_n (.clk(clk), .rst(rst), .ce(out_ready), .v(len_r), .frac14(1'b0), .y(ln_n));
     reg  [15:0] rf;                // rfin delayed 1..8, two bits each
     assign rfin8 = rf[15:14];
 
@@ -475,15 +479,15 @@ module quark_unit #(
             always @(posedge clk)
                 if (out_ready)
                     ps20[g] <= pair_sum[15:0];
-            quark_ln #(.W(16)) u_ln (.clk(clk), .ce(out_ready), .v(ps20[g]), .frac14(1'b1),
+            quark_ln #(.W(16)) u_ln (.clk(clk), .rst(rst), .ce(out_ready), .v(ps20[g]), .frac14(1'b1),
                                      .y(ln_b[g]));
         end
     endgenerate
     wire [HALF*32-1:0] b28;
     wire [HALF*IW-1:0] x28;
     wire [2*N-1:0]     nz28;
-    quark_pipe #(.W(N*32), .D(9)) p_a28 (.clk(clk), .ce(out_ready), .d(s2v), .q(a28));
-    quark_pipe #(.W(HALF*32 + HALF*IW + 2*N), .D(10)) p_s2 (.clk(clk), .ce(out_ready),
+    quark_pipe #(.W(N*32), .D(9)) p_a28 (.clk(clk), .rst(rst), .ce(out_ready), .d(s2v), .q(a28));
+    quark_pipe #(.W(HALF*32 + HALF*IW + 2*N), .D(10)) p_s2 (.clk(clk), .rst(rst), .ce(out_ready),
         .d({b18, x18, nz18}), .q({b28, x28, nz28}));
     wire [3:0] mode28 = `MODE(c28);
     reg signed [31:0] eb [0:N-1];
@@ -500,19 +504,19 @@ module quark_unit #(
     wire [30:0] exp_b [0:N-1];
     generate
         for (g = 0; g < N; g = g + 1) begin : lane_b_exp
-            quark_exp u_exp (.clk(clk), .ce(out_ready), .x(eb[g]), .y(exp_b[g]));
+            quark_exp u_exp (.clk(clk), .rst(rst), .ce(out_ready), .x(eb[g]), .y(exp_b[g]));
         end
     endgenerate
     wire [N*32-1:0]    a37;
     wire [HALF*IW-1:0] x37;
     wire [N-1:0]       neg37, zero37;
-    quark_pipe #(.W(N*32), .D(9)) p_a37 (.clk(clk), .ce(out_ready), .d(a28), .q(a37));
-    quark_pipe #(.W(HALF*IW + 2*N), .D(9)) p_x37 (.clk(clk), .ce(out_ready),
+    quark_pipe #(.W(N*32), .D(9)) p_a37 (.clk(clk), .rst(rst), .ce(out_ready), .d(a28), .q(a37));
+    quark_pipe #(.W(HALF*IW + 2*N), .D(9)) p_x37 (.clk(clk), .rst(rst), .ce(out_ready),
         .d({x28, nz28}), .q({x37, neg37, zero37}));
     wire [3:0] mode37 = `MODE(c37);
     reg signed [31:0] s3_a [0:N-1];
     wire [HALF*IW-1:0] s3_x;
-    quark_pipe #(.W(HALF*IW), .D(1)) p_x38 (.clk(clk), .ce(out_ready), .d(x37), .q(s3_x));
+    quark_pipe #(.W(HALF*IW), .D(1)) p_x38 (.clk(clk), .rst(rst), .ce(out_ready), .d(x37), .q(s3_x));
     always @(posedge clk)
         if (out_ready)
             for (l = 0; l < N; l = l + 1)
@@ -556,7 +560,7 @@ module quark_unit #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire [BW-1:0] c39w;
     /* verilator lint_on UNUSEDSIGNAL */
-    quark_pipe #(.W(BW), .D(1)) p_c39 (.clk(clk), .ce(out_ready), .d(c38), .q(c39w));
+    quark_pipe #(.W(BW), .D(1)) p_c39 (.clk(clk), .rst(rst), .ce(out_ready), .d(c38), .q(c39w));
     always @* begin
         top = (64'sd1 <<< pb40) - 64'sd1;
         for (l = 0; l < N; l = l + 1) begin
@@ -664,12 +668,15 @@ endmodule
 // Helpers of this unit only (one file, so the file lists stay the unit's three).
 /* verilator lint_off DECLFILENAME */
 
-// D register stages of W bits, no reset (Yosys maps long ones to SRLs); D = 0 is a wire.
+// D register stages of W bits. Only the last one resets: the others may become SRLs, whose
+// clock-to-out (1.5 ns in cells_sim.v) would eat the next stage's time; a flip-flop with a
+// reset cannot join an SRL. D = 0 is a wire.
 module quark_pipe #(
     parameter W = 1,
     parameter D = 1
 ) (
     input  wire         clk,
+    input  wire         rst,
     input  wire         ce,
     input  wire [W-1:0] d,
     output wire [W-1:0] q
@@ -683,9 +690,14 @@ module quark_pipe #(
             always @(posedge clk)
                 if (ce) begin
                     r[0] <= d;
-                    for (j = 1; j < D; j = j + 1)
+                    for (j = 1; j < D - 1; j = j + 1)
                         r[j] <= r[j-1];
                 end
+            always @(posedge clk)
+                if (rst)
+                    r[D-1] <= {W{1'b0}};
+                else if (ce)
+                    r[D-1] <= D == 1 ? d : r[D == 1 ? 0 : D-2];
             assign q = r[D-1];
         end
     endgenerate
