@@ -52,13 +52,13 @@ module quark_unit #(
     localparam HALF = N / 2;
     localparam CW = $clog2(N + 1);
     localparam T = $clog2(N);
-    localparam LAT = 40;           // the last stage before the output register y (t+41)
+    localparam LAT = 41;           // the last stage before the output register y (t+42)
     localparam [3:0] M_SM = 0, M_GELU = 1, M_LNORM = 2, M_EXP = 3, M_LN = 4, M_DIV = 5,
                      M_ADD = 6, M_TANH = 7, M_SILU = 8, M_RMS = 9, M_RELU = 10, M_MUL = 11,
                      M_NONE = 15;
     localparam [15:0] LIVE = MODES & 16'h0FFF;  // modes that exist and are enabled
     localparam [2:0] K_MAX = 0, K_MEAN = 1, K_VAR = 2, K_SUM = 3, K_OUT = 4;
-    localparam [4:0] GAP_MAX = T[4:0], GAP_MEAN = GAP_MAX + 5'd5, GAP_VAR = GAP_MAX + 5'd6,
+    localparam [4:0] GAP_MAX = T[4:0], GAP_MEAN = GAP_MAX + 5'd5, GAP_VAR = GAP_MAX + 5'd5,
                      GAP_SUM = GAP_MAX + 5'd18;
     localparam signed [51:0] XLIM = 52'sd16777216;
     localparam SW = IW + 17;       // rsum width
@@ -117,7 +117,7 @@ module quark_unit #(
     // Valid chains (reset): vo = output-bound beats (t+0 .. t+41 -> y), vs = exp+sum beats,
     // vm / vn / vv = max / mean / var beats; f* = a pass's last beat of that kind.
     reg [LAT:0] vo;
-    reg [18+T:0] vs;
+    reg [19+T:0] vs;
     reg [T:0]   vm, vn;
     reg [6+T:0] vv;
     assign cmd_ready = out_ready && !busy_r;
@@ -145,15 +145,15 @@ module quark_unit #(
             k0 <= k_r[31:0];
         end
     // Side band at stage t+j: c0 delayed (the beat's mode etc.).
-    wire [BW-1:0] c1, c7, c9, c18, c28, c37, c38, c40;
+    wire [BW-1:0] c1, c7, c10, c19, c29, c38, c39, c41;
     quark_pipe #(.W(BW), .D(1)) p_c1 (.clk(clk), .rst(rst), .ce(out_ready), .d(c0), .q(c1));
     quark_pipe #(.W(BW), .D(6)) p_c7 (.clk(clk), .rst(rst), .ce(out_ready), .d(c1), .q(c7));
-    quark_pipe #(.W(BW), .D(2)) p_c9 (.clk(clk), .rst(rst), .ce(out_ready), .d(c7), .q(c9));
-    quark_pipe #(.W(BW), .D(9)) p_c18 (.clk(clk), .rst(rst), .ce(out_ready), .d(c9), .q(c18));
-    quark_pipe #(.W(BW), .D(10)) p_c28 (.clk(clk), .rst(rst), .ce(out_ready), .d(c18), .q(c28));
-    quark_pipe #(.W(BW), .D(9)) p_c37 (.clk(clk), .rst(rst), .ce(out_ready), .d(c28), .q(c37));
-    quark_pipe #(.W(BW), .D(1)) p_c38 (.clk(clk), .rst(rst), .ce(out_ready), .d(c37), .q(c38));
-    quark_pipe #(.W(BW), .D(2)) p_c40 (.clk(clk), .rst(rst), .ce(out_ready), .d(c38), .q(c40));
+    quark_pipe #(.W(BW), .D(3)) p_c10 (.clk(clk), .rst(rst), .ce(out_ready), .d(c7), .q(c10));
+    quark_pipe #(.W(BW), .D(9)) p_c19 (.clk(clk), .rst(rst), .ce(out_ready), .d(c10), .q(c19));
+    quark_pipe #(.W(BW), .D(10)) p_c29 (.clk(clk), .rst(rst), .ce(out_ready), .d(c19), .q(c29));
+    quark_pipe #(.W(BW), .D(9)) p_c38 (.clk(clk), .rst(rst), .ce(out_ready), .d(c29), .q(c38));
+    quark_pipe #(.W(BW), .D(1)) p_c39 (.clk(clk), .rst(rst), .ce(out_ready), .d(c38), .q(c39));
+    quark_pipe #(.W(BW), .D(2)) p_c41 (.clk(clk), .rst(rst), .ce(out_ready), .d(c39), .q(c41));
 `define PB(c) c[4:0]
 `define CNT(c) c[CW+4:5]
 `define MODE(c) c[CW+8:CW+5]
@@ -221,9 +221,9 @@ module quark_unit #(
                 yv1[l] <= (sx32(x0[l*IW +: IW]) <<< 14) - mean;
             end
     wire [30:0] m1;
-    wire [5:0]  e1, e4;
+    wire [5:0]  e1, e3;
     quark_pipe #(.W(37), .D(1)) p_me1 (.clk(clk), .rst(rst), .ce(out_ready), .d({m0, e0}), .q({m1, e1}));
-    quark_pipe #(.W(6), .D(3)) p_e4 (.clk(clk), .rst(rst), .ce(out_ready), .d(e1), .q(e4));
+    quark_pipe #(.W(6), .D(2)) p_e3 (.clk(clk), .rst(rst), .ce(out_ready), .d(e1), .q(e3));
 
     // ---- input requantizer: q14 = sat(rnd(c m / 2^e), +-2^24) (asim_nl_quark_to_q14) ----
     // The rounding shift (p + 2^(s-1)) >>> s is ((p >>> (s-1)) + 1) >>> 1 for s >= 1; every
@@ -232,19 +232,20 @@ module quark_unit #(
     reg signed [32:0] qh1 [0:N-1], qh2 [0:N-1];
     reg signed [51:0] qp3 [0:N-1], qs4 [0:N-1], qr5 [0:N-1];
     reg signed [31:0] q14 [0:N-1];
-    reg [5:0] s4;
-    wire [5:0] s3 = e4 > 6'd50 ? 6'd50 : e4;
+    reg [5:0] s4, s5, sm4;         // s = min(e, 50) at t+4 and t+5, s - 1 at t+4
     always @(posedge clk)
         if (out_ready) begin
-            s4 <= s3;
+            s4 <= e3 > 6'd50 ? 6'd50 : e3;
+            sm4 <= (e3 > 6'd50 ? 6'd50 : e3) - 6'd1;
+            s5 <= s4;
             for (l = 0; l < N; l = l + 1) begin
                 ql1[l] <= cq1[l] * $signed({1'b0, m1[16:0]});
                 qh1[l] <= cq1[l] * $signed({1'b0, m1[30:17]});
                 ql2[l] <= ql1[l];
                 qh2[l] <= qh1[l];
                 qp3[l] <= ({{19{qh2[l][32]}}, qh2[l]} <<< 17) + {{16{ql2[l][35]}}, ql2[l]};
-                qs4[l] <= s3 == 6'd0 ? qp3[l] : qp3[l] >>> (s3 - 6'd1);
-                qr5[l] <= s4 == 6'd0 ? qs4[l] : (qs4[l] + 52'sd1) >>> 1;
+                qs4[l] <= s4 == 6'd0 ? qp3[l] : qp3[l] >>> sm4;
+                qr5[l] <= s5 == 6'd0 ? qs4[l] : (qs4[l] + 52'sd1) >>> 1;
                 q14[l] <= qr5[l] < -XLIM ? -XLIM[31:0] : (qr5[l] > XLIM ? XLIM[31:0] : qr5[l][31:0]);
             end
         end
@@ -256,11 +257,18 @@ module quark_unit #(
     reg signed [42:0] zm8 [0:HALF-1], zp9 [0:HALF-1];
     reg signed [31:0] zs8 [0:HALF-1], zs9 [0:HALF-1];    // z at the clamp
     reg [HALF-1:0]    sat8, sat9;
-    reg signed [31:0] q8 [0:N-1], q9 [0:N-1];
+    reg signed [31:0] q8 [0:N-1], q9 [0:N-1], q10 [0:N-1];
+    reg signed [31:0] z10 [0:HALF-1], nz10 [0:HALF-1];  // z and -z
+    reg [HALF-1:0]    pos10;                            // z > 0
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg signed [42:0] zc [0:HALF-1];   // z = rnd(-k q14 / 2^14), |z| < 2^26
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk)
         if (out_ready) begin
-            for (l = 0; l < N; l = l + 1)
+            for (l = 0; l < N; l = l + 1) begin
                 q8[l] <= q14[l];
+                q9[l] <= q8[l];
+            end
             for (l = 0; l < HALF; l = l + 1) begin
                 zm8[l] <= nk * $signed(q14[l][24:0]);
                 sat8[l] <= q14[l] == XLIM[31:0] || q14[l] == -XLIM[31:0];
@@ -270,23 +278,33 @@ module quark_unit #(
                 zs9[l] <= zs8[l];
             end
         end
-    always @(posedge clk)          // resets so that q14 -> q8 -> q9 is no SRL
+    always @(posedge clk)          // resets so that q14 -> .. -> q10 is no SRL
         for (l = 0; l < N; l = l + 1)
             if (rst)
-                q9[l] <= 32'sd0;
+                q10[l] <= 32'sd0;
             else if (out_ready)
-                q9[l] <= q8[l];
-    wire [N*IW-1:0] x9;
-    wire [N*32-1:0] yv9;
+                q10[l] <= q9[l];
+    always @*
+        for (l = 0; l < HALF; l = l + 1)
+            zc[l] = sat9[l] ? $signed({{11{zs9[l][31]}}, zs9[l]}) : zp9[l] >>> 14;
+    always @(posedge clk)
+        if (out_ready)
+            for (l = 0; l < HALF; l = l + 1) begin
+                z10[l] <= zc[l][31:0];
+                nz10[l] <= -zc[l][31:0];
+                pos10[l] <= zc[l] > 0;
+            end
+    wire [N*IW-1:0] x10;
+    wire [N*32-1:0] yv10;
     wire [N-1:0]    ok5;
-    wire [31:0]     k9;
-    quark_pipe #(.W(N*IW), .D(9)) p_x9 (.clk(clk), .rst(rst), .ce(out_ready), .d(x0), .q(x9));
-    quark_pipe #(.W(32), .D(9)) p_k9 (.clk(clk), .rst(rst), .ce(out_ready), .d(k0), .q(k9));
+    wire [31:0]     k10;
+    quark_pipe #(.W(N*IW), .D(10)) p_x10 (.clk(clk), .rst(rst), .ce(out_ready), .d(x0), .q(x10));
+    quark_pipe #(.W(32), .D(10)) p_k10 (.clk(clk), .rst(rst), .ce(out_ready), .d(k0), .q(k10));
     quark_pipe #(.W(N), .D(5)) p_ok5 (.clk(clk), .rst(rst), .ce(out_ready), .d(ok0), .q(ok5));
     generate
         for (g = 0; g < N; g = g + 1) begin : yv_d
-            quark_pipe #(.W(32), .D(8)) p_yv (.clk(clk), .rst(rst), .ce(out_ready), .d(yv1[g]),
-                                             .q(yv9[g*32 +: 32]));
+            quark_pipe #(.W(32), .D(9)) p_yv (.clk(clk), .rst(rst), .ce(out_ready), .d(yv1[g]),
+                                             .q(yv10[g*32 +: 32]));
         end
     endgenerate
 
@@ -300,60 +318,55 @@ module quark_unit #(
     reg [N-1:0]       f_neg, f_zero;
     reg signed [IW-1:0] xl [0:N-1];
     /* verilator lint_off UNUSEDSIGNAL */
-    reg signed [63:0] z, mm, nmm, zm;
+    reg signed [63:0] nmm, zm;
     reg signed [31:0] yv, nyv;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [3:0] mode9 = `MODE(c9);
-    wire       sum9 = vs[9];
+    wire [3:0] mode10 = `MODE(c10);
+    wire       sum10 = vs[10];
     always @* begin
         f_neg = {N{1'b0}};
         f_zero = {N{1'b0}};
-        z = 64'sd0;
-        mm = 64'sd0;
         nmm = 64'sd0;
         zm = 64'sd0;
         yv = 32'sd0;
         nyv = 32'sd0;
         for (l = 0; l < N; l = l + 1) begin
-            xl[l] = x9[l*IW +: IW];
-            yv = yv9[l*32 +: 32];
+            xl[l] = x10[l*IW +: IW];
+            yv = yv10[l*32 +: 32];
             nyv = -yv;
             f_a[l] = 32'sd0;
-            if (sum9)
-                f_a[l] = q9[l];
-            else if (has(mode9, M_SM))
-                f_a[l] = q9[l] - rln;
-            else if (has(mode9, M_EXP))
-                f_a[l] = q9[l];
-            else if (has(mode9, M_LN))
+            if (sum10)
+                f_a[l] = q10[l];
+            else if (has(mode10, M_SM))
+                f_a[l] = q10[l] - rln;
+            else if (has(mode10, M_EXP))
+                f_a[l] = q10[l];
+            else if (has(mode10, M_LN))
                 f_a[l] = xl[l] > 0 ? sx32(xl[l]) : 32'sd0;
-            else if (has(mode9, M_RELU))
+            else if (has(mode10, M_RELU))
                 f_a[l] = xl[l] > 0 ? sx32(xl[l]) <<< 14 : 32'sd0;
-            else if (norm_path(mode9)) begin
+            else if (norm_path(mode10)) begin
                 f_a[l] = yv < 0 ? nyv : yv;
                 f_neg[l] = yv < 0;
                 f_zero[l] = yv == 0;
             end
         end
         for (l = 0; l < HALF; l = l + 1) begin
-            z = sat9[l] ? $signed({{32{zs9[l][31]}}, zs9[l]})
-                       : $signed({{21{zp9[l][42]}}, zp9[l]}) >>> 14;
-            mm = z > 0 ? z : 64'sd0;
-            nmm = -mm;
-            zm = z - mm;
+            nmm = pos10[l] ? {{32{nz10[l][31]}}, nz10[l]} : 64'sd0;   // -max(z, 0)
+            zm = pos10[l] ? 64'sd0 : {{32{z10[l][31]}}, z10[l]};     // z - max(z, 0)
             f_b[l] = nmm[31:0];
-            if (sig_path(mode9)) begin
+            if (sig_path(mode10)) begin
                 f_a[2*l] = nmm[31:0];
                 f_a[2*l+1] = zm[31:0];
-            end else if (has(mode9, M_DIV)) begin
+            end else if (has(mode10, M_DIV)) begin
                 f_a[l] = xl[l] < 0 ? -sx32(xl[l]) : sx32(xl[l]);
                 f_a[l+HALF] = xl[l+HALF] < 0 ? -sx32(xl[l+HALF]) : sx32(xl[l+HALF]);
                 f_neg[l] = (xl[l] < 0) != (xl[l+HALF] < 0);
                 f_zero[l] = xl[l] == 0;
-            end else if (has(mode9, M_ADD)) begin
+            end else if (has(mode10, M_ADD)) begin
                 f_a[l] = sx32(xl[l]) + sx32(xl[l+HALF]);
                 f_a[l+HALF] = 32'sd0;
-            end else if (has(mode9, M_MUL)) begin  // b to stage C's multiplier, a in s1_x
+            end else if (has(mode10, M_MUL)) begin  // b to stage C's multiplier, a in s1_x
                 f_a[l] = sx32(xl[l+HALF]);
                 f_a[l+HALF] = 32'sd0;
             end
@@ -369,26 +382,26 @@ module quark_unit #(
             end
             s1_neg <= f_neg;
             s1_zero <= f_zero;
-            s1_k <= has(mode9, M_LN) ? k9 : norm_path(mode9) ? rln : 32'sd0;
+            s1_k <= has(mode10, M_LN) ? k10 : norm_path(mode10) ? rln : 32'sd0;
         end
-    wire [3:0] mode10;
-    quark_pipe #(.W(4), .D(1)) p_m10 (.clk(clk), .rst(rst), .ce(out_ready), .d(mode9), .q(mode10));
+    wire [3:0] mode11;
+    quark_pipe #(.W(4), .D(1)) p_m11 (.clk(clk), .rst(rst), .ce(out_ready), .d(mode10), .q(mode11));
 
     // ---- stage A (t+11 .. t+19) ----
     wire [30:0]        exp_a [0:N-1];
-    wire signed [31:0] ln_a [0:N-1], a18 [0:N-1];
+    wire signed [31:0] ln_a [0:N-1], a19 [0:N-1];
     generate
         for (g = 0; g < N; g = g + 1) begin : lane_a
             quark_exp u_exp (.clk(clk), .rst(rst), .ce(out_ready), .x(s1_a[g]), .y(exp_a[g]));
             quark_ln #(.W(32)) u_ln (.clk(clk), .rst(rst), .ce(out_ready), .v(s1_a[g]),
-                                     .frac14(norm_path(mode10)), .y(ln_a[g]));
-            quark_pipe #(.W(32), .D(8)) p_a (.clk(clk), .rst(rst), .ce(out_ready), .d(s1_a[g]), .q(a18[g]));
+                                     .frac14(norm_path(mode11)), .y(ln_a[g]));
+            quark_pipe #(.W(32), .D(8)) p_a (.clk(clk), .rst(rst), .ce(out_ready), .d(s1_a[g]), .q(a19[g]));
         end
     endgenerate
-    wire signed [31:0] k18;
-    wire [HALF*32-1:0] b18;
-    wire [HALF*IW-1:0] x18;
-    wire [2*N-1:0]     nz18;
+    wire signed [31:0] k19;
+    wire [HALF*32-1:0] b19;
+    wire [HALF*IW-1:0] x19;
+    wire [2*N-1:0]     nz19;
     wire [HALF*32-1:0] s1_bv;
     wire [HALF*IW-1:0] s1_xv;
     generate
@@ -398,33 +411,33 @@ module quark_unit #(
         end
     endgenerate
     quark_pipe #(.W(32 + HALF*32 + HALF*IW + 2*N), .D(8)) p_s1 (.clk(clk), .rst(rst), .ce(out_ready),
-        .d({s1_k, s1_bv, s1_xv, s1_neg, s1_zero}), .q({k18, b18, x18, nz18}));
-    wire [3:0] mode18 = `MODE(c18);
+        .d({s1_k, s1_bv, s1_xv, s1_neg, s1_zero}), .q({k19, b19, x19, nz19}));
+    wire [3:0] mode19 = `MODE(c19);
     reg signed [31:0] s2_a [0:N-1];
     wire [N*64-1:0] sum_lanes;
     always @(posedge clk)
         if (out_ready)
             for (l = 0; l < N; l = l + 1)
-                if (has(mode18, M_SM) || has(mode18, M_EXP) || sig_path(mode18))
+                if (has(mode19, M_SM) || has(mode19, M_EXP) || sig_path(mode19))
                     s2_a[l] <= {1'b0, exp_a[l]};
-                else if (has(mode18, M_LN))
-                    s2_a[l] <= ln_a[l] + k18;
-                else if (has(mode18, M_DIV))
+                else if (has(mode19, M_LN))
+                    s2_a[l] <= ln_a[l] + k19;
+                else if (has(mode19, M_DIV))
                     s2_a[l] <= ln_a[l];
-                else if (norm_path(mode18))
-                    s2_a[l] <= ln_a[l] - k18;
+                else if (norm_path(mode19))
+                    s2_a[l] <= ln_a[l] - k19;
                 else
-                    s2_a[l] <= a18[l];
+                    s2_a[l] <= a19[l];
     generate
         for (g = 0; g < N; g = g + 1) begin : sum_a
-            assign sum_lanes[g*64 +: 64] = g < `CNT(c18) ? {33'd0, exp_a[g]} : 64'd0;
+            assign sum_lanes[g*64 +: 64] = g < `CNT(c19) ? {33'd0, exp_a[g]} : 64'd0;
         end
     endgenerate
     wire [63:0] sumT;
     quark_tree #(.N(N), .W(64), .MAX(0)) t_exp (.clk(clk), .ce(out_ready), .d(sum_lanes), .q(sumT));
-    wire [1:0] flS;                // {first, lastp} of the exp+sum beat at sumT (t+18+T)
+    wire [1:0] flS;                // {first, lastp} of the exp+sum beat at sumT (t+19+T)
     quark_pipe #(.W(2), .D(T)) p_flS (.clk(clk), .rst(rst), .ce(out_ready),
-                                      .d({`FIRST(c18), `LASTP(c18)}), .q(flS));
+                                      .d({`FIRST(c19), `LASTP(c19)}), .q(flS));
 
     // ---- var pass: squares of y (64-bit), rounded, summed ----
     reg [31:0] u2 [0:N-1];
@@ -460,14 +473,15 @@ module quark_unit #(
     wire [1:0] rfin8;
     wire signed [31:0] ln_r, ln_n;
     quark_ln #(.W(64)) u_ln_r (.clk(clk), .rst(rst), .ce(out_ready), .v(racc), .frac14(1'b1), .y(ln_r));
-    quark_ln #(.W(17)) u_ln_n (.clk(clk), .rst(rst), .ce(out_ready), .v(len_r), .frac14(1'b0), .y(ln_n));
+    reg [16:0] len_v;              // len_r taken with racc: the next row's command may follow
+    quark_ln #(.W(17)) u_ln_n (.clk(clk), .rst(rst), .ce(out_ready), .v(len_v), .frac14(1'b0), .y(ln_n));
     reg  [15:0] rf;                // rfin delayed 1..8, two bits each
     assign rfin8 = rf[15:14];
 
     // ---- stage B (t+20 .. t+38) ----
-    reg [15:0] ps20 [0:HALF-1];
+    reg [15:0] ps21 [0:HALF-1];
     wire signed [31:0] ln_b [0:HALF-1];
-    wire [N*32-1:0] s2v, a28;
+    wire [N*32-1:0] s2v, a29;
     generate
         for (g = 0; g < N; g = g + 1) begin : pack_s2
             assign s2v[g*32 +: 32] = s2_a[g];
@@ -478,28 +492,28 @@ module quark_unit #(
             /* verilator lint_on UNUSEDSIGNAL */
             always @(posedge clk)
                 if (out_ready)
-                    ps20[g] <= pair_sum[15:0];
-            quark_ln #(.W(16)) u_ln (.clk(clk), .rst(rst), .ce(out_ready), .v(ps20[g]), .frac14(1'b1),
+                    ps21[g] <= pair_sum[15:0];
+            quark_ln #(.W(16)) u_ln (.clk(clk), .rst(rst), .ce(out_ready), .v(ps21[g]), .frac14(1'b1),
                                      .y(ln_b[g]));
         end
     endgenerate
-    wire [HALF*32-1:0] b28;
-    wire [HALF*IW-1:0] x28;
-    wire [2*N-1:0]     nz28;
-    quark_pipe #(.W(N*32), .D(9)) p_a28 (.clk(clk), .rst(rst), .ce(out_ready), .d(s2v), .q(a28));
+    wire [HALF*32-1:0] b29;
+    wire [HALF*IW-1:0] x29;
+    wire [2*N-1:0]     nz29;
+    quark_pipe #(.W(N*32), .D(9)) p_a29 (.clk(clk), .rst(rst), .ce(out_ready), .d(s2v), .q(a29));
     quark_pipe #(.W(HALF*32 + HALF*IW + 2*N), .D(10)) p_s2 (.clk(clk), .rst(rst), .ce(out_ready),
-        .d({b18, x18, nz18}), .q({b28, x28, nz28}));
-    wire [3:0] mode28 = `MODE(c28);
+        .d({b19, x19, nz19}), .q({b29, x29, nz29}));
+    wire [3:0] mode29 = `MODE(c29);
     reg signed [31:0] eb [0:N-1];
     always @(posedge clk)
         if (out_ready) begin
             for (l = 0; l < N; l = l + 1)
-                eb[l] <= a28[l*32 +: 32];
+                eb[l] <= a29[l*32 +: 32];
             for (l = 0; l < HALF; l = l + 1)
-                if (sig_path(mode28))
-                    eb[l] <= $signed(b28[l*32 +: 32]) - ln_b[l];
-                else if (has(mode28, M_DIV))
-                    eb[l] <= $signed(a28[l*32 +: 32]) - $signed(a28[(l+HALF)*32 +: 32]);
+                if (sig_path(mode29))
+                    eb[l] <= $signed(b29[l*32 +: 32]) - ln_b[l];
+                else if (has(mode29, M_DIV))
+                    eb[l] <= $signed(a29[l*32 +: 32]) - $signed(a29[(l+HALF)*32 +: 32]);
         end
     wire [30:0] exp_b [0:N-1];
     generate
@@ -507,71 +521,71 @@ module quark_unit #(
             quark_exp u_exp (.clk(clk), .rst(rst), .ce(out_ready), .x(eb[g]), .y(exp_b[g]));
         end
     endgenerate
-    wire [N*32-1:0]    a37;
-    wire [HALF*IW-1:0] x37;
-    wire [N-1:0]       neg37, zero37;
-    quark_pipe #(.W(N*32), .D(9)) p_a37 (.clk(clk), .rst(rst), .ce(out_ready), .d(a28), .q(a37));
-    quark_pipe #(.W(HALF*IW + 2*N), .D(9)) p_x37 (.clk(clk), .rst(rst), .ce(out_ready),
-        .d({x28, nz28}), .q({x37, neg37, zero37}));
-    wire [3:0] mode37 = `MODE(c37);
+    wire [N*32-1:0]    a38;
+    wire [HALF*IW-1:0] x38;
+    wire [N-1:0]       neg38, zero38;
+    quark_pipe #(.W(N*32), .D(9)) p_a38 (.clk(clk), .rst(rst), .ce(out_ready), .d(a29), .q(a38));
+    quark_pipe #(.W(HALF*IW + 2*N), .D(9)) p_x38 (.clk(clk), .rst(rst), .ce(out_ready),
+        .d({x29, nz29}), .q({x38, neg38, zero38}));
+    wire [3:0] mode38 = `MODE(c38);
     reg signed [31:0] s3_a [0:N-1];
     wire [HALF*IW-1:0] s3_x;
-    quark_pipe #(.W(HALF*IW), .D(1)) p_x38 (.clk(clk), .rst(rst), .ce(out_ready), .d(x37), .q(s3_x));
+    quark_pipe #(.W(HALF*IW), .D(1)) p_x39 (.clk(clk), .rst(rst), .ce(out_ready), .d(x38), .q(s3_x));
     always @(posedge clk)
         if (out_ready)
             for (l = 0; l < N; l = l + 1)
-                if (sig_path(mode37))
+                if (sig_path(mode38))
                     s3_a[l] <= l < HALF ? {1'b0, exp_b[l]} : 32'sd0;
-                else if (has(mode37, M_DIV))
-                    s3_a[l] <= l >= HALF ? 32'sd0 : zero37[l] ? 32'sd0
-                             : neg37[l] ? -{1'b0, exp_b[l]} : {1'b0, exp_b[l]};
-                else if (norm_path(mode37))
-                    s3_a[l] <= zero37[l] ? 32'sd0 : neg37[l] ? -{1'b0, exp_b[l]} : {1'b0, exp_b[l]};
+                else if (has(mode38, M_DIV))
+                    s3_a[l] <= l >= HALF ? 32'sd0 : zero38[l] ? 32'sd0
+                             : neg38[l] ? -{1'b0, exp_b[l]} : {1'b0, exp_b[l]};
+                else if (norm_path(mode38))
+                    s3_a[l] <= zero38[l] ? 32'sd0 : neg38[l] ? -{1'b0, exp_b[l]} : {1'b0, exp_b[l]};
                 else
-                    s3_a[l] <= a37[l*32 +: 32];
+                    s3_a[l] <= a38[l*32 +: 32];
 
     // ---- stage C (t+39 .. t+41) ----
     // x * sigma and a * b: the pair modes' results are in lanes < N/2, and their lane value
     // (sigma <= 1.0, or an input code) fits the DSP's 25-bit port.
-    wire [3:0] mode38 = `MODE(c38), mode40 = `MODE(c40);
-    wire [4:0] pb38 = `PB(c38), pb40 = `PB(c40);
-    reg signed [42:0] cm39 [0:HALF-1], cp40 [0:HALF-1];
-    reg signed [63:0] cv39 [0:N-1], cv40 [0:N-1];
+    wire [3:0] mode39 = `MODE(c39), mode41 = `MODE(c41);
+    wire [4:0] pb39 = `PB(c39), pb41 = `PB(c41);
+    reg signed [42:0] cm40 [0:HALF-1], cp41 [0:HALF-1];
+    reg signed [63:0] cv40 [0:N-1], cv41 [0:N-1];
     reg signed [63:0] p, top;
     reg [31:0] c_next [0:N-1];
     always @(posedge clk)
         if (out_ready) begin
             for (l = 0; l < HALF; l = l + 1) begin
-                cm39[l] <= $signed(s3_x[l*IW +: IW]) * $signed(s3_a[l][24:0]);
-                cp40[l] <= cm39[l];
+                cm40[l] <= $signed(s3_x[l*IW +: IW]) * $signed(s3_a[l][24:0]);
+                cp41[l] <= cm40[l];
             end
             for (l = 0; l < N; l = l + 1) begin
-                if (has(mode38, M_SM))
-                    cv39[l] <= pb38 < 5'd14 ? $signed({{32{s3_a[l][31]}}, s3_a[l]}) >>> (5'd13 - pb38)
-                             : $signed({{32{s3_a[l][31]}}, s3_a[l]}) <<< (pb38 - 5'd14);
-                else if (has(mode38, M_TANH))
-                    cv39[l] <= {{32{s3_a[l][31]}}, (s3_a[l] <<< 1) - 32'sd16384};
+                if (has(mode39, M_SM))
+                    cv40[l] <= pb39 < 5'd14 ? $signed({{32{s3_a[l][31]}}, s3_a[l]}) >>> (5'd13 - pb39)
+                             : $signed({{32{s3_a[l][31]}}, s3_a[l]}) <<< (pb39 - 5'd14);
+                else if (has(mode39, M_TANH))
+                    cv40[l] <= {{32{s3_a[l][31]}}, (s3_a[l] <<< 1) - 32'sd16384};
                 else
-                    cv39[l] <= {{32{s3_a[l][31]}}, s3_a[l]};
-                cv40[l] <= has(`MODE(c39w), M_SM) && `PB(c39w) < 5'd14 ? (cv39[l] + 64'sd1) >>> 1
-                                                                  : cv39[l];
+                    cv40[l] <= {{32{s3_a[l][31]}}, s3_a[l]};
+                cv41[l] <= has(`MODE(c40w), M_SM) && `PB(c40w) < 5'd14 ? (cv40[l] + 64'sd1) >>> 1
+                                                                  : cv40[l];
             end
         end
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [BW-1:0] c39w;
+    wire [BW-1:0] c40w;
     /* verilator lint_on UNUSEDSIGNAL */
-    quark_pipe #(.W(BW), .D(1)) p_c39 (.clk(clk), .rst(rst), .ce(out_ready), .d(c38), .q(c39w));
+    quark_pipe #(.W(BW), .D(1)) p_c40 (.clk(clk), .rst(rst), .ce(out_ready), .d(c39), .q(c40w));
     always @* begin
-        top = (64'sd1 <<< pb40) - 64'sd1;
+        top = ~(~64'sd0 <<< pb41);  // 2^pb - 1; p >= 0 exceeds it iff a bit above is set
         for (l = 0; l < N; l = l + 1) begin
             c_next[l] = 32'd0;
-            p = cv40[l];
-            if (vo[LAT] && l < `CNT(c40)) begin
-                if (has(mode40, M_SM))
-                    c_next[l] = p < 0 ? 32'd0 : (p > top ? top[31:0] : p[31:0]);
-                else if (has(mode40, M_GELU) || has(mode40, M_SILU) || has(mode40, M_MUL))
-                    c_next[l] = l < HALF ? cp40[l % HALF][31:0] : 32'd0;
-                else if (mode40 != M_NONE)
+            p = cv41[l];
+            if (vo[LAT] && l < `CNT(c41)) begin
+                if (has(mode41, M_SM))
+                    c_next[l] = p < 0 ? 32'd0 : (|(p & ~top) ? top[31:0] : p[31:0]);
+                else if (has(mode41, M_GELU) || has(mode41, M_SILU) || has(mode41, M_MUL))
+                    c_next[l] = l < HALF ? cp41[l % HALF][31:0] : 32'd0;
+                else if (mode41 != M_NONE)
                     c_next[l] = p[31:0];
             end
         end
@@ -582,7 +596,7 @@ module quark_unit #(
             busy_r <= 1'b0;
             wait_r <= 5'd0;
             vo <= {(LAT+1){1'b0}};
-            vs <= {(19+T){1'b0}};
+            vs <= {(20+T){1'b0}};
             vm <= {(T+1){1'b0}};
             vn <= {(T+1){1'b0}};
             vv <= {(7+T){1'b0}};
@@ -597,13 +611,13 @@ module quark_unit #(
         end else if (out_ready) begin
             // stage C: output register
             y_valid <= vo[LAT];
-            y_last <= vo[LAT] && `LASTROW(c40);
-            y_count <= vo[LAT] ? `CNT(c40) : {CW{1'b0}};
+            y_last <= vo[LAT] && `LASTROW(c41);
+            y_count <= vo[LAT] ? `CNT(c41) : {CW{1'b0}};
             for (l = 0; l < N; l = l + 1)
                 y_data[l*32 +: 32] <= c_next[l];
             // valid chains
             vo <= {vo[LAT-1:0], acc_x && kind == K_OUT};
-            vs <= {vs[17+T:0], acc_x && kind == K_SUM};
+            vs <= {vs[18+T:0], acc_x && kind == K_SUM};
             vm <= {vm[T-1:0], acc_x && kind == K_MAX};
             vn <= {vn[T-1:0], acc_x && kind == K_MEAN};
             vv <= {vv[5+T:0], acc_x && kind == K_VAR};
@@ -616,11 +630,13 @@ module quark_unit #(
             mf <= {mf[2:0], mfin};
             if (mf[3])
                 rmean <= mp[63:32];
-            if (vs[18+T])
+            if (vs[19+T])
                 racc <= (flS[1] ? 64'd0 : racc) + sumT;
-            if (vv[6+T])
+            if (vv[6+T]) begin
                 racc <= (flV[1] ? 64'd0 : racc) + sqT;
-            rfin <= {vv[6+T] && flV[0], vs[18+T] && flS[0]};
+                len_v <= len_r;
+            end
+            rfin <= {vv[6+T] && flV[0], vs[19+T] && flS[0]};
             rf <= {rf[13:0], rfin};
             if (rfin8[1])
                 rln <= (ln_r - ln_n) >>> 1;

@@ -59,7 +59,7 @@ unsigned asim_quark_gap(unsigned lanes, asim_quark_mode_t mode, unsigned modes, 
         t++;
     if (mode == ASIM_QUARK_SOFTMAX)
         return pass == 0 ? t : t + 18;
-    return mode == ASIM_QUARK_LAYERNORM && pass == 0 ? t + 5 : t + 6;
+    return t + 5; /* LayerNorm mean -> var, and var -> normalise */
 }
 
 /* Per row of L elements: {exp, ln, mul} as a*L + b. */

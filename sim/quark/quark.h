@@ -21,10 +21,10 @@
  * passes through registered reduction trees of T = clog2(N) levels and the pipelined
  * Appro-LN / mean multiplier (docs/nonlinear.md, "Rows, passes and timing"):
  *   softmax max -> sum T cycles, sum -> normalise T + 18; layernorm mean -> var T + 5,
- *   var -> norm T + 6; rmsnorm squares -> norm T + 6.
+ *   var -> norm T + 5; rmsnorm squares -> norm T + 5.
  * Timing with every stream valid and no backpressure: each row takes one command cycle,
  * its beats one per cycle and its gaps; the next row's command follows the row's last beat;
- * a beat's outputs leave ASIM_QUARK_LATENCY (42) cycles after the beat (the unit has 41
+ * a beat's outputs leave ASIM_QUARK_LATENCY (43) cycles after the beat (the unit has 42
  * register stages from the beat to its output register). A job of R equal rows:
  *   cycles = R * (1 + passes * B + gaps) + ASIM_QUARK_LATENCY
  * Activity per row (L elements): see asim_quark_job(); actions in quark_block.c.
@@ -39,7 +39,7 @@
 #include "asim/model.h"
 #include "asim/sim.h"
 
-#define ASIM_QUARK_LATENCY 42    /* cycles from a beat to its outputs */
+#define ASIM_QUARK_LATENCY 43    /* cycles from a beat to its outputs */
 #define ASIM_QUARK_MAX_LANES 64  /* N: even, 2..64 */
 #define ASIM_QUARK_MAX_LEN 65536 /* longest row (the kernels' ASIM_NL_MAX_N) */
 

@@ -6,16 +6,16 @@
  *   AT_F1  (1)   x - max (softmax) and y = x 2^14 - mean: the row constants rmax and rmean are
  *                read here; the input requantizer (REQ_STAGES) and the GELU multiplier
  *                (GELU_STAGES) follow
- *   AT_S1  (10)  the lane operands; softmax subtracts ln(sum) and the normalisations take
+ *   AT_S1  (11)  the lane operands; softmax subtracts ln(sum) and the normalisations take
  *                ln(sigma): rln is read here
- *   AT_S2  (19)  stage A: Appro-Exp (EXP_A) or Appro-LN (LN_A), EXP_STAGES, and the LN offset;
+ *   AT_S2  (20)  stage A: Appro-Exp (EXP_A) or Appro-LN (LN_A), EXP_STAGES, and the LN offset;
  *                the exp+sum pass feeds its EXP_A results into the row accumulator instead
- *   AT_S3  (38)  stage B: GELU pair sum, Appro-LN (LN_B), the exp argument, Appro-Exp (EXP_B),
+ *   AT_S3  (39)  stage B: GELU pair sum, Appro-LN (LN_B), the exp argument, Appro-Exp (EXP_B),
  *                the sign
- *   AT_Y   (41)  stage C: output formatting (softmax width, x * sigma, 2s - 1), then y
+ *   AT_Y   (42)  stage C: output formatting (softmax width, x * sigma, 2s - 1), then y
  * Row constants: the max and mean passes' trees (T = clog2(N) levels) update rmax / rsum T + 1
  * edges after the beat, the mean multiplier writes rmean MEAN_STAGES later; the squares of the
- * var pass reach racc T + 7 edges after the beat, EXP_A sums of the exp+sum pass T + 19;
+ * var pass reach racc T + 7 edges after the beat, EXP_A sums of the exp+sum pass T + 20;
  * ln(racc) (LN_STAGES, then rln) is written LN_STAGES + 1 edges after racc's last update.
  * A pass waits until the constant it needs is written by the time its first beat reads it.
  */
@@ -35,7 +35,7 @@ enum {
     EXP_STAGES = 8,  /* Appro-Exp */
     LN_STAGES = 8,   /* Appro-LN */
     REQ_STAGES = 6,  /* input requantizer: 2 DSP stages, sum, rounding shift (2), saturation */
-    GELU_STAGES = 2, /* GELU/tanh/SiLU multiplier: DSP M and P */
+    GELU_STAGES = 3, /* GELU/tanh/SiLU multiplier: DSP M and P, then z, -z and z > 0 */
     SQ_STAGES = 5,   /* var pass: |y|, square (DSP M, P), its sum, rounding */
     MEAN_STAGES = 5, /* mean multiplier: DSP M, P, two adder stages, rmean */
     AT_F1 = 1,
