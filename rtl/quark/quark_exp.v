@@ -5,7 +5,8 @@
 //   e2  t = clamp(t0, t0(-2^24), 16.0): the kernel clamps x to +-2^24 first, and t0 is
 //       monotone in x, so clamping t0 at t0(-2^24) = -24117248 gives the same t
 //   e3  q_i = ceil(t), f = t - q_i in (-1, 0] (Q.14: 0, or t's low 14 bits - 2^14);
-//       hm = 2807 f (DSP M register); the output shift decoded from q_i
+//       hm = 2807 f (DSP M register)
+//   e4  ... and the output shift decoded from q_i
 //   e4  h = rnd(hm / 2^14) + 10890 (DSP P register: hm + 8192 + 10890 * 2^14)
 //   e5  pm = h f (DSP M)
 //   e6  p = rnd(pm / 2^14) + 1.0 (DSP P), in [0.5066, 1.0]
@@ -27,15 +28,16 @@ module quark_exp (
     /* verilator lint_off UNUSEDSIGNAL */
     reg signed [31:0] hm3, hp4, pm5, pp6;
     /* verilator lint_on UNUSEDSIGNAL */
-    reg               ng3, ng4, ng5, ng6, ng7;
-    reg [4:0]         sh3, sh4, sh5, sh6;
+    reg signed [11:0] qi3;
+    reg               ng4, ng5, ng6, ng7;
+    reg [4:0]         sh4, sh5, sh6;
     reg [31:0]        v7;
     wire signed [33:0] x34 = $signed({{2{x[31]}}, x});
     wire [13:0] tlo = tc[13:0];
     wire signed [14:0] f = tlo == 14'd0 ? 15'sd0 : $signed({1'b1, tlo});
     /* verilator lint_off UNUSEDSIGNAL */
     wire signed [33:0] qi = (tc >>> 14) + (tlo != 14'd0 ? 34'sd1 : 34'sd0);  // -1472 .. 16
-    wire signed [33:0] nqi = -qi;
+    wire signed [11:0] nqi3 = -qi3;
     /* verilator lint_on UNUSEDSIGNAL */
     // h in [8083, 10890] and p in [8300, 16384]: hp4 and pp6 are positive and below 2^28
     // and 2^29, so their quotients by 2^14 are these bit fields.
@@ -55,11 +57,11 @@ module quark_exp (
             tc <= t0 < TLO ? TLO : (t0 > THI ? THI : t0);
             hm3 <= 32'sd2807 * f;
             f3 <= f;
-            ng3 <= qi < 0;
-            sh3 <= qi < 0 ? (qi < -34'sd16 ? 5'd15 : nqi[4:0] - 5'd1) : qi[4:0];
+            qi3 <= qi[11:0];
             hp4 <= hm3 + 32'sd178429952;   // 8192 + 10890 * 2^14
             f4 <= f3;
-            {ng4, sh4} <= {ng3, sh3};
+            ng4 <= qi3 < 0;
+            sh4 <= qi3 < 0 ? (qi3 < -12'sd16 ? 5'd15 : nqi3[4:0] - 5'd1) : qi3[4:0];
             pm5 <= h * f4;
             {ng5, sh5} <= {ng4, sh4};
             pp6 <= pm5 + 32'sd268443648;   // 8192 + 2^14 * 2^14

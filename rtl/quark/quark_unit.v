@@ -4,24 +4,27 @@
 // module's executable specification; tests/cosim/quark compares them every cycle).
 // Pipeline, in enabled edges after the edge that takes a beat (t); out_ready is the clock
 // enable of every register. T = clog2(N) is the depth of a registered reduction tree.
+// Names carry the stage their value belongs to (c10: the side band at t+10).
 //   t+0       f0: the beat's lanes (masked), its pass kind and the row's command fields
 //   t+1       f1: x - max (softmax), y = x 2^14 - mean (normalisations)
 //   t+2..t+7  input requantizer x N: two DSP products (M, P), their sum, the rounding shift
 //             (two stages) and the saturation
-//   t+8..t+10 GELU/tanh/SiLU multiplier x N/2 (M, P), then the lane operands (softmax
-//             subtracts ln(sum) here)                                                  = s1
-//   t+11..t+19  stage A: Appro-Exp EXP_A x N | Appro-LN LN_A x N (8 stages each), then the
+//   t+8..t+10 GELU/tanh/SiLU multiplier x N/2 (M, P), then z, -z and z > 0
+//   t+11      s1: the lane operands (softmax subtracts ln(sum) here)
+//   t+12..t+20  stage A: Appro-Exp EXP_A x N | Appro-LN LN_A x N (8 stages each), then the
 //             LN offset / ln(sigma)                                                     = s2
-//   t+20..t+38  stage B: GELU pair sums, Appro-LN LN_B x N/2 (8), the exp argument,
+//   t+21..t+39  stage B: GELU pair sums, Appro-LN LN_B x N/2 (8), the exp argument,
 //             Appro-Exp EXP_B x N (8), the sign                                         = s3
-//   t+39..t+41  stage C: x * sigma (M, P) or the softmax width (shift, round), saturation -> y
+//   t+40..t+42  stage C: x * sigma (M, P) or the softmax width (shift, round), saturation -> y
 // Row reductions and row constants (fed by the beats of the first passes):
 //   max pass   max tree (T) -> rmax at t+T+1
-//   mean pass  sum tree (T) -> rsum at t+T+1 -> mean multiplier (4) -> rmean at t+T+6
+//   mean pass  sum tree (T) -> rsum at t+T+1 -> mean multiplier (5) -> rmean at t+T+6
 //   var pass   |y| (t+2), squares (M, P, sum, round: t+3..t+6), tree (T) -> racc at t+T+7
-//   sum pass   EXP_A (t+18), tree (T) -> racc at t+T+19
+//   sum pass   EXP_A (t+19), tree (T) -> racc at t+T+20
 //   ln         LN_R (64-bit racc) and LN_N (17-bit len), 8 stages -> rln 9 edges after racc
-// so the passes wait (wait_r) T after max, T+5 after mean, T+6 after var, T+18 after sum.
+// so the passes wait (wait_r) T after max, T+5 after mean, T+5 after var, T+18 after sum:
+// the first beat of the next pass reads the constant (rmax, rmean at t+1; rln at t+11) no
+// earlier than it is written.
 // MODES (bit m = mode m) strips modes: their decode is constant 0, so synthesis removes
 // every lane operator only they use (the "separate units" of the resource comparison).
 module quark_unit #(
