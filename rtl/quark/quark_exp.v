@@ -37,7 +37,6 @@ module quark_exp (
     wire signed [14:0] f = tlo == 14'd0 ? 15'sd0 : $signed({1'b1, tlo});
     /* verilator lint_off UNUSEDSIGNAL */
     wire signed [33:0] qi = (tc >>> 14) + (tlo != 14'd0 ? 34'sd1 : 34'sd0);  // -1472 .. 16
-    wire signed [11:0] nqi3 = -qi3;
     /* verilator lint_on UNUSEDSIGNAL */
     // h in [8083, 10890] and p in [8300, 16384]: hp4 and pp6 are positive and below 2^28
     // and 2^29, so their quotients by 2^14 are these bit fields.
@@ -61,7 +60,7 @@ module quark_exp (
             hp4 <= hm3 + 32'sd178429952;   // 8192 + 10890 * 2^14
             f4 <= f3;
             ng4 <= qi3 < 0;
-            sh4 <= qi3 < 0 ? (qi3 < -12'sd16 ? 5'd15 : nqi3[4:0] - 5'd1) : qi3[4:0];
+            sh4 <= qi3 < 0 ? (qi3 < -12'sd16 ? 5'd15 : ~qi3[4:0]) : qi3[4:0];  // -q_i - 1 = ~q_i
             pm5 <= h * f4;
             {ng5, sh5} <= {ng4, sh4};
             pp6 <= pm5 + 32'sd268443648;   // 8192 + 2^14 * 2^14

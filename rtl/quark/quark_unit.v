@@ -102,7 +102,7 @@ module quark_unit #(
     reg signed [IW-1:0] rmax;
     reg signed [SW-1:0] rsum;
     reg signed [31:0]   rmean, rln;
-    reg [63:0]          racc;
+    reg [63:0]          racc_s, racc_v;  // row sums: exp+sum pass, var pass (64-bit adds)
 
     wire          pair = is_pair(mode_r);
     wire [16:0]   per = pair ? HALF[16:0] : N[16:0];
@@ -475,7 +475,9 @@ module quark_unit #(
     reg  [1:0] rfin;               // racc is final: {var, sum}
     wire [1:0] rfin8;
     wire signed [31:0] ln_r, ln_n;
-    quark_ln #(.W(64)) u_ln_r (.clk(clk), .rst(rst), .ce(out_ready), .v(racc), .frac14(1'b1), .y(ln_r));
+    // rfin is set with the final sum, so it selects the sum LN_R takes at the next edge.
+    quark_ln #(.W(64)) u_ln_r (.clk(clk), .rst(rst), .ce(out_ready), .v(rfin[1] ? racc_v : racc_s),
+                               .frac14(1'b1), .y(ln_r));
     reg [16:0] len_v;              // len_r taken with racc: the next row's command may follow
     quark_ln #(.W(17)) u_ln_n (.clk(clk), .rst(rst), .ce(out_ready), .v(len_v), .frac14(1'b0), .y(ln_n));
     reg  [15:0] rf;                // rfin delayed 1..8, two bits each
@@ -634,9 +636,9 @@ module quark_unit #(
             if (mf[3])
                 rmean <= mp[63:32];
             if (vs[19+T])
-                racc <= (flS[1] ? 64'd0 : racc) + sumT;
+                racc_s <= (flS[1] ? 64'd0 : racc_s) + sumT;
             if (vv[6+T]) begin
-                racc <= (flV[1] ? 64'd0 : racc) + sqT;
+                racc_v <= (flV[1] ? 64'd0 : racc_v) + sqT;
                 len_v <= len_r;
             end
             rfin <= {vv[6+T] && flV[0], vs[19+T] && flS[0]};
