@@ -50,11 +50,16 @@ unsigned asim_quark_passes(asim_quark_mode_t mode, unsigned modes)
                                                                       : 1;
 }
 
-unsigned asim_quark_gap(asim_quark_mode_t mode, unsigned modes, unsigned pass)
+unsigned asim_quark_gap(unsigned lanes, asim_quark_mode_t mode, unsigned modes, unsigned pass)
 {
     if (asim_quark_passes(mode, modes) == 1)
         return 0;
-    return mode == ASIM_QUARK_SOFTMAX ? (pass == 0 ? 0 : 2) : 1;
+    unsigned t = 0; /* T = clog2(N), the reduction trees' depth */
+    while ((1u << t) < lanes)
+        t++;
+    if (mode == ASIM_QUARK_SOFTMAX)
+        return pass == 0 ? t : t + 18;
+    return t + 5; /* LayerNorm mean -> var, and var -> normalise */
 }
 
 /* Per row of L elements: {exp, ln, mul} as a*L + b. */
@@ -88,7 +93,7 @@ void asim_quark_job(unsigned lanes, unsigned modes, asim_quark_mode_t mode, uint
     uint64_t passes = asim_quark_passes(mode, modes);
     uint64_t beats = (len + per - 1) / per, gaps = 0;
     for (unsigned p = 0; p + 1 < passes; p++)
-        gaps += asim_quark_gap(mode, modes, p);
+        gaps += asim_quark_gap(lanes, mode, modes, p);
     row_work_t w = row_work(on ? mode : ASIM_QUARK_MODE_COUNT);
     *c = (asim_quark_counts_t){
         .cycles = rows * (1 + passes * beats + gaps) + ASIM_QUARK_LATENCY,

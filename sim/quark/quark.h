@@ -17,12 +17,15 @@
  *   softmax:   max pass (running max), exp+sum pass (sum of Appro-Exp), normalise pass
  *   layernorm: mean pass (running sum), variance pass (sum of squares), normalise pass
  *   rmsnorm:   sum-of-squares pass (the variance pass with mean 0), normalise pass
- * Every other mode is one pass. Between passes the unit waits for its row constant:
- *   softmax max -> sum 0 cycles, sum -> normalise 2; layernorm mean -> var 1, var -> norm 1;
- *   rmsnorm squares -> norm 1.
+ * Every other mode is one pass. Between passes the unit waits for its row constant, which
+ * passes through registered reduction trees of T = clog2(N) levels and the pipelined
+ * Appro-LN / mean multiplier (docs/nonlinear.md, "Rows, passes and timing"):
+ *   softmax max -> sum T cycles, sum -> normalise T + 18; layernorm mean -> var T + 5,
+ *   var -> norm T + 5; rmsnorm squares -> norm T + 5.
  * Timing with every stream valid and no backpressure: each row takes one command cycle,
  * its beats one per cycle and its gaps; the next row's command follows the row's last beat;
- * a beat's outputs leave ASIM_QUARK_LATENCY (4) cycles after the beat. A job of R equal rows:
+ * a beat's outputs leave ASIM_QUARK_LATENCY (43) cycles after the beat (the unit has 42
+ * register stages from the beat to its output register). A job of R equal rows:
  *   cycles = R * (1 + passes * B + gaps) + ASIM_QUARK_LATENCY
  * Activity per row (L elements): see asim_quark_job(); actions in quark_block.c.
  */
@@ -36,7 +39,7 @@
 #include "asim/model.h"
 #include "asim/sim.h"
 
-#define ASIM_QUARK_LATENCY 4     /* cycles from a beat to its outputs */
+#define ASIM_QUARK_LATENCY 43    /* cycles from a beat to its outputs */
 #define ASIM_QUARK_MAX_LANES 64  /* N: even, 2..64 */
 #define ASIM_QUARK_MAX_LEN 65536 /* longest row (the kernels' ASIM_NL_MAX_N) */
 
@@ -82,8 +85,8 @@ bool asim_quark_is_binary(asim_quark_mode_t mode);
 /* Passes over a row: 3 for softmax and layernorm, 2 for rmsnorm, else 1 (also for a mode not
  * in `modes`). */
 unsigned asim_quark_passes(asim_quark_mode_t mode, unsigned modes);
-/* Idle cycles after pass `pass` (not the last) waiting for the row constant. */
-unsigned asim_quark_gap(asim_quark_mode_t mode, unsigned modes, unsigned pass);
+/* Idle cycles after pass `pass` (not the last) waiting for the row constant, on N = lanes. */
+unsigned asim_quark_gap(unsigned lanes, asim_quark_mode_t mode, unsigned modes, unsigned pass);
 /* Job model: `rows` rows of `len` elements (1..ASIM_QUARK_MAX_LEN) in `mode` on an N-lane
  * unit built with the mode mask `modes`; rows >= 1. */
 void asim_quark_job(unsigned lanes, unsigned modes, asim_quark_mode_t mode, uint64_t len,
