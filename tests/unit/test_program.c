@@ -430,9 +430,23 @@ static size_t layer_named(const asim_graph_t *g, const char *name)
     return 0;
 }
 
-/* With two identical arrays the pipelined program runs independent heads of QK^T and AV on
- * both at once, and takes fewer cycles than on one; the serial one keeps everything on the
- * first array, cycle for cycle as with one. */
+/* Cycles op la computes on unit a. */
+static asim_cycle_t computing(const asim_report_t *rep, size_t la, const char *a)
+{
+    asim_cycle_t busy = 0;
+    for (size_t i = 0; i < rep->n_spans; i++) {
+        const asim_span_t *x = &rep->spans[i];
+        if (x->layer == la && !strcmp(x->what, "compute") && !strcmp(x->unit, a))
+            busy += x->end - x->start;
+    }
+    return busy;
+}
+
+/* With two identical arrays the pipelined program spreads independent heads of QK^T and AV
+ * over both, runs QK^T heads on both at once, and takes fewer cycles than on one; the serial
+ * one keeps everything on the first array, cycle for cycle as with one. (AV heads need not
+ * overlap: each waits for its softmax rows on the one shared QUARK unit, and at 16x16 a
+ * head's softmax takes longer than its AV.) */
 static void test_heads_on_two_arrays(void **state)
 {
     (void)state;
@@ -441,10 +455,11 @@ static void test_heads_on_two_arrays(void **state)
     asim_sim_t *sim = two_arrays("vit_tiny:layers=1", "schedule=pipelined", &g, &rep);
     size_t qk = layer_named(&g, "blk0.qk"), av = layer_named(&g, "blk0.av");
     asim_cycle_t qk_both = overlap(&rep, qk, "array", qk, "array1");
-    asim_cycle_t av_both = overlap(&rep, av, "array", av, "array1");
-    print_message("two arrays: blk0.qk on both at once for %llu cycles, blk0.av %llu\n",
-                  (unsigned long long)qk_both, (unsigned long long)av_both);
-    assert_true(qk_both > 0 && av_both > 0);
+    asim_cycle_t av0 = computing(&rep, av, "array"), av1 = computing(&rep, av, "array1");
+    print_message("two arrays: blk0.qk on both at once for %llu cycles; blk0.av %llu cycles "
+                  "on array, %llu on array1\n", (unsigned long long)qk_both,
+                  (unsigned long long)av0, (unsigned long long)av1);
+    assert_true(qk_both > 0 && av0 > 0 && av1 > 0);
     size_t qkv = layer_named(&g, "blk0.qkv");
     assert_int_equal(overlap(&rep, qkv, "array", qkv, "array1"), 0);
     asim_cycle_t piped2 = rep.total_cycles;
