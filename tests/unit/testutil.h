@@ -2,21 +2,42 @@
 #ifndef ASIM_TESTUTIL_H
 #define ASIM_TESTUTIL_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "asim/sim.h"
 
-/* Writes text to a new file with the given suffix in a fresh temporary folder; returns its
- * path (valid for the next 7 calls). */
+static char tmp_dir[64];
+
+/* At exit: the temporary folder and the files in it. */
+static inline void tmp_dir_remove(void)
+{
+    DIR *d = opendir(tmp_dir);
+    if (!d)
+        return;
+    char path[384];
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(path, sizeof path, "%s/%s", tmp_dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
+    rmdir(tmp_dir);
+}
+
+/* Writes text to a new file with the given suffix in a fresh temporary folder, removed at
+ * exit; returns its path (valid for the next 7 calls). */
 static inline const char *tmp_file(const char *suffix, const char *text)
 {
-    static char dir[64], path[8][96];
+    static char path[8][96];
     static int next;
-    if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/asim_test_XXXXXX");
-        if (!mkdtemp(dir))
+    const char *dir = tmp_dir;
+    if (!tmp_dir[0]) {
+        snprintf(tmp_dir, sizeof tmp_dir, "/tmp/asim_test_XXXXXX");
+        if (!mkdtemp(tmp_dir) || atexit(tmp_dir_remove))
             abort();
     }
     char *p = path[next % 8];
