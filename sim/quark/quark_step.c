@@ -204,6 +204,19 @@ static due_t *due_at(asim_quark_step_t *s, unsigned edges)
     return &s->due[(s->now + edges) % RING];
 }
 
+/* Beat bt's pass sum (var: of the variance pass) reaches the row accumulator `edges` from now. */
+static void due_acc(asim_quark_step_t *s, unsigned edges, const beat_t *bt, bool var,
+                    uint64_t sum)
+{
+    due_t *du = due_at(s, edges);
+    ASIM_ASSERT(!du->acc);
+    du->acc = true;
+    du->acc_var = var;
+    du->first_acc = bt->first;
+    du->last_acc = bt->lastp;
+    du->bacc = sum;
+}
+
 /* ---- depth 0: the beat taken this edge ---- */
 
 /* The beat's lanes as signed codes, lanes past the row's end zeroed. */
@@ -255,13 +268,7 @@ static void front_f1(asim_quark_step_t *s, beat_t *bt)
     for (unsigned i = 0; i < bt->cnt; i++)
         sq += (uint64_t)asim_fx_round_shr(bt->y[i] * bt->y[i], QF);
     s->counts.mul_ops += bt->cnt;
-    due_t *du = due_at(s, racc_var_at(s) - AT_F1);
-    ASIM_ASSERT(!du->acc);
-    du->acc = true;
-    du->acc_var = true;
-    du->first_acc = bt->first;
-    du->last_acc = bt->lastp;
-    du->bacc = sq;
+    due_acc(s, racc_var_at(s) - AT_F1, bt, true, sq);
     bt->valid = false; /* the var pass's beats end in the accumulator */
 }
 
@@ -358,13 +365,7 @@ static void stage_a(asim_quark_step_t *s, beat_t *i)
         for (unsigned l = 0; l < i->cnt; l++)
             sum += (uint64_t)asim_nl_quark_exp(i->a[l]);
         s->counts.exp_ops += i->cnt;
-        due_t *du = due_at(s, racc_sum_at(s) - AT_S2);
-        ASIM_ASSERT(!du->acc);
-        du->acc = true;
-        du->acc_var = false;
-        du->first_acc = i->first;
-        du->last_acc = i->lastp;
-        du->bacc = sum;
+        due_acc(s, racc_sum_at(s) - AT_S2, i, false, sum);
         i->valid = false;
         return;
     }
