@@ -240,7 +240,19 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         s->dma_busy = true;
         s->dma_queue = q;
         bool store = insn->kind == ASIM_INSN_STORE;
-        qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store}};
+        size_t n = asim_transfer_runs(&s->prog, s->graph, insn, s->runs, s->runs_cap);
+        if (n > s->runs_cap) {
+            asim_run_t *runs = realloc(s->runs, 2 * n * sizeof *runs);
+            if (!runs) {
+                s->oom = true;
+                return false;
+            }
+            s->runs = runs;
+            s->runs_cap = 2 * n;
+            asim_transfer_runs(&s->prog, s->graph, insn, s->runs, s->runs_cap);
+        }
+        qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store, .runs = s->runs,
+                                        .n_runs = n}};
         if (s->dma_timer)
             qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, now, store, insn->bits);
         send(s->dma, &qs->job);

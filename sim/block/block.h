@@ -52,10 +52,24 @@ const char *asim_action_desc(asim_action_t a);
 
 #define ASIM_BLOCK_MAX_COUNTERS 4
 
+/* A run of DRAM bytes a transfer moves: bytes lo..hi, inclusive (docs/program.md,
+ * "Transfers"). */
+typedef struct {
+    uint64_t lo, hi;
+} asim_run_t;
+
+/* The bursts of burst_bytes a transfer's runs move: each run its own aligned bursts, from lo
+ * rounded down to a burst through hi, i.e. the sum of hi / burst_bytes - lo / burst_bytes + 1. */
+uint64_t asim_runs_bursts(const asim_run_t *runs, size_t n, uint64_t burst_bytes);
+
 /* What a unit is asked to do: a tile of an op, or (DMA) a transfer of `bits`. */
 typedef struct {
     const asim_op_t *op;          /* compute blocks: the tile (count instances) */
     uint64_t bits;                /* DMA: bits to move */
+    const asim_run_t *runs;       /* DMA: the DRAM byte runs they lie in, in the order they
+                                     move; NULL when unknown (the planner's estimates, which
+                                     price bits as if contiguous) */
+    size_t n_runs;
     bool store;                   /* DMA: buffer -> DRAM (else DRAM -> buffer) */
     asim_cycle_t at_least;        /* DMA: the transfer takes at least this long (a platform's
                                      memory slower than the DRAM model, asim_sim_set_dma_timer) */

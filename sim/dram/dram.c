@@ -76,14 +76,25 @@ static bool dram_can_run(const void *self, const asim_op_t *op, char *why, size_
     return false;
 }
 
-/* The timing query: whole bursts, plus the latency (or longer, when the work says the
- * platform's memory needs longer). */
+uint64_t asim_runs_bursts(const asim_run_t *runs, size_t n, uint64_t burst_bytes)
+{
+    uint64_t bursts = 0;
+    for (size_t i = 0; i < n; i++)
+        bursts += runs[i].hi / burst_bytes - runs[i].lo / burst_bytes + 1;
+    return bursts;
+}
+
+/* The timing query: the bursts that hold the transfer's runs (or, without runs, its bytes
+ * rounded up to whole bursts), plus the latency (or longer, when the work says the platform's
+ * memory needs longer). */
 static void dram_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
 {
     const dram_t *d = self;
     *out = (asim_cost_t){.utilization = 1.0};
     if (w->bits > 0) {
-        uint64_t bytes = asim_ceil_div(asim_ceil_div(w->bits, 8), d->burst_bytes) * d->burst_bytes;
+        uint64_t bursts = w->runs ? asim_runs_bursts(w->runs, w->n_runs, d->burst_bytes)
+                                  : asim_ceil_div(asim_ceil_div(w->bits, 8), d->burst_bytes);
+        uint64_t bytes = bursts * d->burst_bytes;
         out->cycles = (asim_cycle_t)ceil(d->latency_cycles + (double)bytes * d->cycles_per_byte);
     }
     if (w->at_least > out->cycles)

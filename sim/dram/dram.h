@@ -4,11 +4,14 @@
  * named "dma" that moves tiles between DRAM and the on-chip buffers.
  *
  * One channel serves one transfer at a time, loads and stores alike (DDR is half-duplex).
- * A transfer of b bits moves whole bursts of dram.burst_bytes and takes
+ * The DMA gathers: a transfer moves, for each run of DRAM bytes its codes lie in (a tile's
+ * rows, asim_transfer_runs), the aligned bursts of dram.burst_bytes that hold the run, and takes
  *   cycles = ceil(latency_ns * f + bursts * burst_bytes / bandwidth * f)
- * at the accelerator clock f; 0 bits take 0 cycles. Inside a virtual platform the transfer
- * takes the longer of that and what the platform's memory says (asim_sim_set_dma_timer). Actions: the DRAM bits moved, and the
- * buffer side (writes for loads, reads for stores).
+ * at the accelerator clock f; 0 bits take 0 cycles. The planner, which prices tiles before
+ * they have addresses, counts the bits as if contiguous. Inside a virtual platform the
+ * transfer takes the longer of that and what the platform's memory says
+ * (asim_sim_set_dma_timer). Actions: the DRAM bits moved (the codes', not the bursts'), and
+ * the buffer side (writes for loads, reads for stores).
  */
 #ifndef ASIM_DRAM_DRAM_H
 #define ASIM_DRAM_DRAM_H

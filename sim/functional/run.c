@@ -33,17 +33,11 @@ typedef struct {
     uint8_t *span_mask;       /* span mode: 1 at every byte touched (or NULL) */
 } fx_t;
 
-/* An operand of an op as it reads it: a view (instance, row, col) onto a stored tensor. */
+/* An operand of an op as it reads it: its view onto a stored tensor, and the widths. */
 typedef struct {
-    uint64_t addr;
-    asim_tensor_layout_t l;
+    asim_view_t v;
     int frac;                 /* fraction bits of the stored codes */
-    bool weight;              /* a weight: instance i's k x n at rows i * k */
-    uint64_t k;               /* a weight's rows per instance */
-    bool transposed;          /* an activation B stored n x k (K for Q K^T) */
-    uint64_t off, len;        /* first column of instance 0, the view's row length */
     bool on_chip;             /* read from the on-chip image, else from a buffer slot */
-    unsigned part;            /* the slot part a load puts it in: 0 activations, 1 weights */
     const uint8_t *staged;    /* the slot part holding the tile's operand (set per tile) */
     unsigned to_bits;         /* the width the op reads it at */
     int to_frac;
@@ -69,45 +63,14 @@ static void operand_of(const fx_t *fx, size_t o, unsigned j, operand_t *s)
     const asim_plan_t *pl = &fx->p->plans[o];
     bool gemm = op->kind == ASIM_OP_GEMM;
     memset(s, 0, sizeof *s);
+    asim_operand_view(fx->p, fx->g, o, j, &s->v);
     s->to_bits = (unsigned)(gemm && j == 1 ? op->b_bits : op->a_bits);
     s->to_frac = frac_act(s->to_bits);
     s->on_chip = gemm && j == 1 ? pl->b_resident : pl->a_resident;
-    s->len = gemm ? (j == 0 ? op->k : op->n) : op->cols;
-    s->part = gemm && j == 1;
-    if (gemm && j == 1 && op->b_is_weight) {
-        s->addr = fx->p->addrs[o].b;
-        asim_tensor_layout(op, ASIM_TENSOR_B, &s->l);
-        s->weight = true;
-        s->k = op->k;
+    if (s->v.weight)
         s->frac = s->to_frac = op->b_bits == 1 ? 0 : op->b_bits - 1;
-        return;
-    }
-    if (j == 1 && asim_op_owns_b(op)) {
-        s->addr = fx->p->addrs[o].b;
-        asim_tensor_layout(op, ASIM_TENSOR_B, &s->l);
-    } else if (op->inputs[j] == ASIM_INPUT_MODEL) {
-        s->addr = 0;
-        asim_tensor_layout(&fx->g->ops[asim_graph_input_reader(fx->g)], ASIM_TENSOR_A, &s->l);
-    } else {
-        s->addr = fx->p->addrs[op->inputs[j]].out;
-        asim_tensor_layout(&fx->g->ops[op->inputs[j]], ASIM_TENSOR_OUT, &s->l);
-    }
-    s->frac = frac_act(s->l.bits);
-    s->transposed = gemm && j == 1 && s->l.rows != op->k;
-    if (s->transposed)
-        s->len = op->k;
-    uint64_t span = op->count * s->len;
-    s->off = (j + 1) * span <= s->l.cols ? j * span : 0;
-}
-
-/* Index in the stored tensor of view element (i, r, c). */
-static uint64_t stored_index(const operand_t *s, uint64_t i, uint64_t r, uint64_t c)
-{
-    if (s->weight)
-        return (i * s->k + r) * s->l.cols + c;
-    if (s->transposed)
-        return (c % s->l.rows) * s->l.cols + (s->off + i * s->len + r) % s->l.cols;
-    return (r % s->l.rows) * s->l.cols + (s->off + i * s->len + c) % s->l.cols;
+    else
+        s->frac = frac_act(s->v.l.bits);
 }
 
 /* View element (i, r, c) of an operand, converted to the width its op reads it at. */
@@ -115,7 +78,7 @@ static int32_t read_operand(const fx_t *fx, const operand_t *s, uint64_t i, uint
                             uint64_t c)
 {
     const uint8_t *img = s->on_chip ? fx->im->chip : s->staged;
-    int32_t code = asim_fn_get(img, s->addr, stored_index(s, i, r, c), s->l.bits);
+    int32_t code = asim_fn_get(img, s->v.addr, asim_view_index(&s->v, i, r, c), s->v.l.bits);
     return requant(code, s->frac - s->to_frac, s->to_bits);
 }
 
@@ -135,20 +98,13 @@ static void load_view(fx_t *fx, const operand_t *s, uint8_t *dst, uint64_t i, ui
 {
     for (uint64_t r = r0; r < r1; r++)
         for (uint64_t c = c0; c < c1; c++) {
-            uint64_t at = stored_index(s, i, r, c);
+            uint64_t at = asim_view_index(&s->v, i, r, c);
             if (fx->span)
-                touch(fx, s->addr, at, s->l.bits);
+                touch(fx, s->v.addr, at, s->v.l.bits);
             else
-                asim_fn_put(dst, s->addr, at, s->l.bits,
-                            asim_fn_get(fx->im->dram, s->addr, at, s->l.bits));
+                asim_fn_put(dst, s->v.addr, at, s->v.l.bits,
+                            asim_fn_get(fx->im->dram, s->v.addr, at, s->v.l.bits));
         }
-}
-
-/* Output element (i, r, c) of op o: its index in the output tensor. */
-static uint64_t out_index(const asim_op_t *op, uint64_t i, uint64_t r, uint64_t c)
-{
-    uint64_t width = op->kind == ASIM_OP_GEMM ? op->n : op->cols;
-    return r * width * op->count + i * width + c;
 }
 
 /* The phases of a load: its refill wipes what the slot part held (from its issue on, in
@@ -166,8 +122,8 @@ static uint8_t *fill(fx_t *fx, unsigned slot, unsigned part, int phases)
 /* Points operand s of tile t of op o at the slot part its compute reads. */
 static void stage_for(const fx_t *fx, size_t o, uint64_t t, operand_t *s)
 {
-    int slot = fx->tile_slot[o][2 * t + s->part];
-    s->staged = fx->slot[slot < 0 ? 0 : slot][s->part];
+    int slot = fx->tile_slot[o][2 * t + s->v.part];
+    s->staged = fx->slot[slot < 0 ? 0 : slot][s->v.part];
 }
 
 static void run_load(fx_t *fx, size_t o, uint64_t t, unsigned slot, int phases)
@@ -240,7 +196,7 @@ static asim_status_t run_gemm(fx_t *fx, size_t o, uint64_t t, const asim_tile_at
                 *acc += (int64_t)read_operand(fx, &a, at->inst, r, k) *
                         read_operand(fx, &b, at->inst, k, c);
             if (at->last_k)
-                asim_fn_put(fx->im->chip, fx->p->addrs[o].out, out_index(op, at->inst, r, c),
+                asim_fn_put(fx->im->chip, fx->p->addrs[o].out, asim_out_index(op, at->inst, r, c),
                             (unsigned)op->out_bits, requant(*acc, shift, (unsigned)op->out_bits));
         }
     return ASIM_OK;
@@ -300,7 +256,7 @@ static asim_status_t run_vector(fx_t *fx, size_t o, uint64_t t, const asim_tile_
         }
         st = vector_row(fx, op, row, row + n, n, row + 2 * n, row + 3 * n);
         for (size_t c = 0; c < n && st == ASIM_OK; c++)
-            asim_fn_put(fx->im->chip, fx->p->addrs[o].out, out_index(op, i, r, c),
+            asim_fn_put(fx->im->chip, fx->p->addrs[o].out, asim_out_index(op, i, r, c),
                         (unsigned)op->out_bits, row[3 * n + c]);
     }
     free(row);
@@ -320,7 +276,7 @@ static void run_store(fx_t *fx, size_t o, uint64_t t)
         uint64_t i = gemm ? at.inst : g / op->rows, r = gemm ? g : g % op->rows;
         uint64_t c0 = gemm ? at.n0 : 0, c1 = gemm ? at.n0 + at.tn : op->cols;
         for (uint64_t c = c0; c < c1; c++) {
-            uint64_t idx = out_index(op, i, r, c);
+            uint64_t idx = asim_out_index(op, i, r, c);
             if (fx->span)
                 touch(fx, addr, idx, bits);
             else

@@ -144,6 +144,33 @@ uint64_t asim_tensor_bytes(const asim_tensor_layout_t *l);
 /* True when op o of g reads its B from DRAM as its own tensor: a weight it owns (not
  * `b: shared`), or the parameter of a one-input add/mul. */
 bool asim_op_owns_b(const asim_op_t *op);
+/* An operand as op o reads it: a view (instance i, row r, col c) onto a stored tensor. */
+typedef struct {
+    uint64_t addr;
+    asim_tensor_layout_t l;
+    bool weight;                  /* a weight: instance i's k x n at rows i * k */
+    uint64_t k;                   /* a weight's rows per instance */
+    bool transposed;              /* an activation B stored n x k (K for Q K^T) */
+    uint64_t off, len;            /* first column of instance 0, the view's row length */
+    unsigned part;                /* the slot part a load puts it in: 0 activations, 1 weights */
+} asim_view_t;
+
+/* Operand j (0: A or the vector input, 1: B or the second input) of op o of p's graph g. */
+void asim_operand_view(const asim_program_t *p, const asim_graph_t *g, size_t o, unsigned j,
+                       asim_view_t *v);
+/* Index in the stored tensor of view element (i, r, c). */
+uint64_t asim_view_index(const asim_view_t *v, uint64_t i, uint64_t r, uint64_t c);
+/* Index in op's output tensor (its OUT layout) of output element (instance i, row r, col c). */
+uint64_t asim_out_index(const asim_op_t *op, uint64_t i, uint64_t r, uint64_t c);
+/* The runs of DRAM bytes transfer `in` (a LOAD or STORE) moves, in the order the DMA moves
+ * them (docs/program.md, "Transfers"): per operand (activations, then weights; a vector op's
+ * inputs one after the other), per stored row of the tile's view, the bytes holding that
+ * row's codes (a row that wraps around its tensor is two pieces), each merged into the run
+ * before when it overlaps it or follows it directly (lo >= previous lo and lo <= previous
+ * hi + 1). Writes up to cap runs into runs (runs may be NULL) and returns how many there are
+ * (0 for a compute, or a transfer that moves no bits). */
+size_t asim_transfer_runs(const asim_program_t *p, const asim_graph_t *g, const asim_insn_t *in,
+                          asim_run_t *runs, size_t cap);
 /* Instructions over every queue. */
 size_t asim_program_len(const asim_program_t *p);
 /* FNV-1a over n bytes, continuing from h (ASIM_FNV_OFFSET to start). */

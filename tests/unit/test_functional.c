@@ -290,6 +290,89 @@ static void test_transfer_spans(void **state)
     asim_graph_free(&g);
 }
 
+/* The runs of DRAM bytes a transfer moves (asim_transfer_runs, which the executor prices by
+ * the bursts they hold) against the functional executor's own code-by-code walk
+ * (asim_fn_transfer_span): for every load and store of small models with strided, transposed,
+ * sub-byte and whole-operand transfers, the runs cover exactly the bytes the codes lie in, no
+ * two neighbouring runs could have been merged, and their codes add up to the bits the
+ * instruction moves. patch_embed's first load: its A slice is 16 rows of 192 bytes at a
+ * 768-byte pitch (16 runs of 3 aligned 64-byte bursts) and its weight slice is whole rows (one
+ * run of 96 bursts). */
+static void check_runs(const char *config, const char *model)
+{
+    asim_graph_t g;
+    asim_sim_t *s = board(config, model, NULL, 0, &g);
+    asim_program_t p;
+    asim_error_t err;
+    assert_int_equal(asim_compile(s, &g, (asim_schedule_t)s->cfg.schedule, &p, &err), ASIM_OK);
+    uint8_t *mask = calloc(p.dram_bytes, 1), *covered = calloc(p.dram_bytes, 1);
+    uint64_t transfers = 0, runs_total = 0;
+    for (int q = ASIM_QUEUE_LOAD; q <= ASIM_QUEUE_STORE; q++)
+        for (size_t i = 0; i < p.queues[q].len; i++) {
+            const asim_insn_t *in = &p.queues[q].insns[i];
+            uint64_t lo, hi;
+            size_t n = asim_transfer_runs(&p, &g, in, NULL, 0);
+            if (!asim_fn_transfer_span(&p, &g, in, &lo, &hi, mask)) {
+                assert_int_equal(n, 0);
+                continue;
+            }
+            asim_run_t *runs = calloc(n, sizeof *runs);
+            assert_int_equal(asim_transfer_runs(&p, &g, in, runs, n), n);
+            for (size_t r = 0; r < n; r++) {
+                assert_true(lo <= runs[r].lo && runs[r].lo <= runs[r].hi && runs[r].hi <= hi);
+                if (r > 0)
+                    assert_false(runs[r].lo >= runs[r - 1].lo && runs[r].lo <= runs[r - 1].hi + 1);
+                for (uint64_t b = runs[r].lo; b <= runs[r].hi; b++)
+                    covered[b] = 1;
+            }
+            for (uint64_t b = lo; b <= hi; b++) {
+                if (mask[b] != covered[b])
+                    fail_msg("%s %s: %s %zu (op %s, tile %llu): byte %llu %s", config, model,
+                             p.queues[q].name, i, g.ops[in->op].name,
+                             (unsigned long long)in->tile, (unsigned long long)b,
+                             mask[b] ? "holds a code but is in no run" : "is in a run, no code");
+                mask[b] = covered[b] = 0;
+            }
+            transfers++;
+            runs_total += n;
+            free(runs);
+        }
+    print_message("%s %s: %llu transfers, %llu runs\n", config, model,
+                  (unsigned long long)transfers, (unsigned long long)runs_total);
+    assert_true(runs_total > transfers); /* some transfer is strided */
+    free(mask);
+    free(covered);
+    asim_program_free(&p);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
+static void test_transfer_runs(void **state)
+{
+    (void)state;
+    check_runs("configs/quark.yaml", VIT2);
+    check_runs("configs/beta.yaml", VIT2);
+    check_runs("configs/beta.yaml", BERT1);
+    check_runs("configs/systolic_32x32.yaml", "bert_base:layers=1,dim=64,heads=2,seq_len=17");
+    asim_graph_t g;
+    asim_sim_t *s = board("configs/quark.yaml", VIT2, NULL, 0, &g);
+    asim_program_t p;
+    asim_error_t err;
+    assert_int_equal(asim_compile(s, &g, (asim_schedule_t)s->cfg.schedule, &p, &err), ASIM_OK);
+    asim_run_t runs[32];
+    const asim_insn_t *ld = &p.queues[ASIM_QUEUE_LOAD].insns[0];
+    assert_int_equal(asim_transfer_runs(&p, &g, ld, runs, 32), 17);
+    assert_int_equal(runs[1].lo, 768);
+    assert_int_equal(runs[1].hi, 768 + 191);
+    assert_int_equal(runs[16].lo, p.addrs[ld->op].b);
+    assert_int_equal(runs[16].hi, p.addrs[ld->op].b + 192 * 32 - 1);
+    assert_int_equal(asim_runs_bursts(runs, 17, 64), 16 * 3 + 96);
+    assert_int_equal(asim_runs_bursts(runs, 1, 128), 2);
+    asim_program_free(&p);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+}
+
 static void test_packing(void **state)
 {
     (void)state;
@@ -313,6 +396,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_packing),
         cmocka_unit_test(test_transfer_spans),
+        cmocka_unit_test(test_transfer_runs),
         cmocka_unit_test(test_four_models_agree),
         cmocka_unit_test(test_through_dram_and_seeds),
         cmocka_unit_test(test_builtins_agree),
