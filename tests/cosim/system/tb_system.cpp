@@ -189,14 +189,16 @@ uint64_t unit_cycles(const World &w, const asim_program_t &p, unsigned q, uint32
     return need > cost.cycles ? need : cost.cycles;
 }
 
-asim_insn_t insn(asim_insn_kind_t kind, const asim_insn_t &like, uint64_t bits, int wait,
-                 int push)
+// A copy of instruction `like` (its op, tile, bits and slot: the DRAM bytes it moves) with
+// one wait and one push (-1: none).
+asim_insn_t insn(const asim_insn_t &like, int wait, int push)
 {
     asim_insn_t in{};
-    in.kind = (uint8_t)kind;
+    in.kind = like.kind;
     in.op = like.op;
     in.tile = like.tile;
-    in.bits = bits;
+    in.bits = like.bits;
+    in.slot = like.slot;
     if (wait >= 0)
         in.waits[in.n_waits++] = (uint16_t)wait;
     if (push >= 0)
@@ -212,40 +214,108 @@ void set_queue(asim_queue_t &q, std::vector<asim_insn_t> insns)
     q.len = q.cap = insns.size();
 }
 
-// The tie program (--tie), built from a compiled program's ops and tiles:
-//   load   L0 (1 burst, pushes c0), L1 (n bursts), L2 (1 burst)
-//   store  S (1 burst, waits c1)
-//   unit   C0 (waits c0, pushes c1), on the first compute queue; the others empty
-// with n chosen so that L1 takes as long as C0. L1 and C0 issue in the cycle L0 completes (L1
-// first: loads are tried before computes) and complete together. The C executor handles L1's
-// completion first, while S still lacks its token, so L2 takes the DMA channel and S waits:
-// a controller that handles the two completions at once, or newest first, issues S instead.
+// The runs of DRAM bytes transfer `in` of program p moves, in order (the compiler's).
+std::vector<asim_run_t> transfer_runs(const World &w, const asim_program_t &p,
+                                      const asim_insn_t &in)
+{
+    std::vector<asim_run_t> runs(asim_transfer_runs(&p, &w.g, &in, nullptr, 0));
+    asim_transfer_runs(&p, &w.g, &in, runs.data(), runs.size());
+    return runs;
+}
+
+// Cycles the C DRAM model takes for transfer `in` of program p: one latency, then the bursts
+// holding its runs.
+uint64_t transfer_cycles(const World &w, const asim_program_t &p, const asim_insn_t &in)
+{
+    std::vector<asim_run_t> runs = transfer_runs(w, p, in);
+    uint64_t bb = w.dram.burst_bytes;
+    return w.dram.cycles(asim_runs_bursts(runs.data(), runs.size(), bb) * bb);
+}
+
+// Sums of one to three of the lengths in `one` (repeats allowed), each with the instructions
+// that add up to it, the fewest first.
+std::map<uint64_t, std::vector<size_t>> sums_of(const std::map<uint64_t, size_t> &one)
+{
+    std::map<uint64_t, std::vector<size_t>> sums;
+    for (const auto &a : one)
+        sums.emplace(a.first, std::vector<size_t>{a.second});
+    for (unsigned n = 2; n <= 3; n++) {
+        auto fewer = sums;
+        for (const auto &s : fewer)
+            for (const auto &a : one)
+                if (s.second.size() == n - 1) {
+                    std::vector<size_t> more = s.second;
+                    more.push_back(a.second);
+                    sums.emplace(s.first + a.first, more);
+                }
+    }
+    return sums;
+}
+
+// The tie program (--tie), built from a compiled program's instructions:
+//   load   L0 (the first load with bits, pushes c0), loads La.., L2 (as L0)
+//   store  S (the first store with bits, waits c1)
+//   unit   computes Ca.. of the first compute queue, the first waiting on c0, the last
+//          pushing c1; the other queues empty
+// with La.. and Ca.. (one to three each) as long in all, the longest load last and the
+// shortest compute last, so that the last load issues no later than the last compute. The
+// first of each issues in the cycle L0 completes, and the last of each complete together.
+// The C executor handles the load's completion first (the older job), while S still lacks its
+// token, so L2 takes the DMA channel and S waits: a controller that handles the two
+// completions at once, or newest first, issues S instead.
 bool make_tie(const World &w, asim_program_t *p)
 {
-    if (!p->queues[0].len || !p->queues[1].len) {
+    const asim_queue_t &lq = p->queues[0], &sq = p->queues[1], &cq = p->queues[2];
+    size_t l0 = 0, s0 = 0;
+    while (l0 < lq.len && !lq.insns[l0].bits)
+        l0++;
+    while (s0 < sq.len && !sq.insns[s0].bits)
+        s0++;
+    if (l0 == lq.len || s0 == sq.len) {
         std::printf("tb_system: --tie needs a compiled program with a load and a store\n");
         return false;
     }
-    uint64_t bb = w.dram.burst_bytes, n = 0;
-    const asim_insn_t ld = p->queues[0].insns[0], st = p->queues[1].insns[0];
-    asim_insn_t cp{};
-    for (size_t i = 0; !n && i < p->queues[2].len; i++) {
-        cp = p->queues[2].insns[i];
-        uint64_t c = unit_cycles(w, *p, 2, cp.op, cp.tile, 0);
-        for (uint64_t k = 1; !n && w.dram.cycles(k * bb) <= c; k++)
-            if (w.dram.cycles(k * bb) == c)
-                n = k;
+    const asim_insn_t ld = lq.insns[l0], st = sq.insns[s0];
+    std::map<uint64_t, size_t> load_of, compute_of; // an instruction of each length (cycles)
+    for (size_t i = 0; i < lq.len; i++)
+        if (lq.insns[i].bits)
+            load_of.emplace(transfer_cycles(w, *p, lq.insns[i]), i);
+    for (size_t i = 0; i < cq.len; i++)
+        compute_of.emplace(unit_cycles(w, *p, 2, cq.insns[i].op, cq.insns[i].tile, 0), i);
+    std::map<size_t, uint64_t> load_len, compute_len;
+    for (const auto &kv : load_of)
+        load_len[kv.second] = kv.first;
+    for (const auto &kv : compute_of)
+        compute_len[kv.second] = kv.first;
+    auto loads = sums_of(load_of), computes = sums_of(compute_of);
+    std::vector<size_t> ls, cs;
+    for (auto l = loads.begin(); cs.empty() && l != loads.end(); ++l) {
+        auto c = computes.find(l->first);
+        if (c == computes.end())
+            continue;
+        ls = l->second;
+        std::sort(ls.begin(), ls.end(), [&](size_t a, size_t b) {
+            return load_len[a] < load_len[b]; });
+        cs = c->second;
+        std::sort(cs.begin(), cs.end(), [&](size_t a, size_t b) {
+            return compute_len[a] > compute_len[b]; });
+        if (l->first - load_len[ls.back()] > l->first - compute_len[cs.back()])
+            cs.clear(); /* the last compute would be the older job */
     }
-    if (!n) {
-        std::printf("tb_system: --tie: no compute of queue 2 lasts as long as some whole number "
-                    "of bursts\n");
+    if (cs.empty()) {
+        std::printf("tb_system: --tie: no one to three loads last as long as one to three "
+                    "computes of queue 2, the last load issuing no later than the last compute\n");
         return false;
     }
-    set_queue(p->queues[0], {insn(ASIM_INSN_LOAD, ld, 8 * bb, -1, 0),
-                             insn(ASIM_INSN_LOAD, ld, 8 * n * bb, -1, -1),
-                             insn(ASIM_INSN_LOAD, ld, 8 * bb, -1, -1)});
-    set_queue(p->queues[1], {insn(ASIM_INSN_STORE, st, 8 * bb, 1, -1)});
-    set_queue(p->queues[2], {insn(ASIM_INSN_COMPUTE, cp, 0, 0, 1)});
+    std::vector<asim_insn_t> lv = {insn(ld, -1, 0)}, cv;
+    for (size_t i : ls)
+        lv.push_back(insn(lq.insns[i], -1, -1));
+    lv.push_back(insn(ld, -1, -1));
+    for (size_t k = 0; k < cs.size(); k++)
+        cv.push_back(insn(cq.insns[cs[k]], k == 0 ? 0 : -1, k + 1 == cs.size() ? 1 : -1));
+    set_queue(p->queues[0], lv);
+    set_queue(p->queues[1], {insn(st, 1, -1)});
+    set_queue(p->queues[2], cv);
     for (size_t q = 3; q < p->n_queues; q++)
         set_queue(p->queues[q], {});
     free(p->channels);
@@ -334,12 +404,12 @@ bool build_world(const Args &a, World &w)
 bool add_runs(World &w, unsigned q, size_t i)
 {
     const asim_insn_t &in = w.prog.queues[q].insns[i];
-    size_t id = w.first[q] + i, n = asim_transfer_runs(&w.prog, &w.g, &in, nullptr, 0);
+    std::vector<asim_run_t> runs = transfer_runs(w, w.prog, in);
+    size_t id = w.first[q] + i, n = runs.size();
     uint64_t bb = w.dram.burst_bytes;
     w.run_first[id] = w.runs.size();
     w.run_count[id] = n;
-    w.runs.resize(w.runs.size() + n);
-    asim_transfer_runs(&w.prog, &w.g, &in, w.runs.data() + w.run_first[id], n);
+    w.runs.insert(w.runs.end(), runs.begin(), runs.end());
     w.burst_first[id] = w.bursts.size();
     for (size_t k = 0; k < n; k++) {
         const asim_run_t r = w.runs[w.run_first[id] + k];
