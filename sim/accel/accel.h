@@ -72,8 +72,7 @@ struct asim_sim {
     int64_t last_dma;                        /* the DMA channel's last instruction */
     bool dma_busy;
     int dma_queue;                           /* queue whose transfer is in flight */
-    asim_run_t *runs;                        /* its DRAM byte runs (asim_transfer_runs) */
-    size_t runs_cap;
+    const asim_insn_t *dma_insn;             /* that transfer */
     bool oom;
     /* counters */
     uint64_t unsupported, wait_operands, wait_buffer, wait_data;

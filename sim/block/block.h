@@ -66,10 +66,11 @@ uint64_t asim_runs_bursts(const asim_run_t *runs, size_t n, uint64_t burst_bytes
 typedef struct {
     const asim_op_t *op;          /* compute blocks: the tile (count instances) */
     uint64_t bits;                /* DMA: bits to move */
-    const asim_run_t *runs;       /* DMA: the DRAM byte runs they lie in, in the order they
-                                     move; NULL when unknown (the planner's estimates, which
-                                     price bits as if contiguous) */
-    size_t n_runs;
+    /* DMA: the aligned bursts of burst_bytes that hold the DRAM byte runs the transfer moves
+     * (asim_transfer_bursts); NULL when unknown (the planner's estimates, which price the
+     * bits as if contiguous) */
+    uint64_t (*bursts)(const void *ctx, uint64_t burst_bytes);
+    const void *bursts_ctx;
     bool store;                   /* DMA: buffer -> DRAM (else DRAM -> buffer) */
     asim_cycle_t at_least;        /* DMA: the transfer takes at least this long (a platform's
                                      memory slower than the DRAM model, asim_sim_set_dma_timer) */

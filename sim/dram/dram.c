@@ -92,8 +92,8 @@ static void dram_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
     const dram_t *d = self;
     *out = (asim_cost_t){.utilization = 1.0};
     if (w->bits > 0) {
-        uint64_t bursts = w->runs ? asim_runs_bursts(w->runs, w->n_runs, d->burst_bytes)
-                                  : asim_ceil_div(asim_ceil_div(w->bits, 8), d->burst_bytes);
+        uint64_t bursts = w->bursts ? w->bursts(w->bursts_ctx, d->burst_bytes)
+                                    : asim_ceil_div(asim_ceil_div(w->bits, 8), d->burst_bytes);
         uint64_t bytes = bursts * d->burst_bytes;
         out->cycles = (asim_cycle_t)ceil(d->latency_cycles + (double)bytes * d->cycles_per_byte);
     }
