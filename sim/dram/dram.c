@@ -20,7 +20,7 @@ static const asim_cfg_key_t keys[] = {
     {"dram.latency_ns", ASIM_CFG_FLOAT, FIELD(latency_ns), 0, 100000, NULL, "100", "ns",
      "Latency of one DMA transfer before its first byte."},
     {"dram.burst_bytes", ASIM_CFG_INT, FIELD(burst_bytes), 1, 65536, NULL, "64", "byte",
-     "Transfers are whole bursts (DDR4 BL8 x 64 bits = 64 bytes)."},
+     "A transfer moves the aligned bursts that hold its rows (DDR4 BL8 x 64 bits = 64 bytes)."},
 };
 
 typedef struct {
