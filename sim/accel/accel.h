@@ -73,6 +73,8 @@ struct asim_sim {
     bool dma_busy;
     int dma_queue;                           /* queue whose transfer is in flight */
     const asim_insn_t *dma_insn;             /* that transfer */
+    asim_run_t *runs;                        /* its runs, listed for a dma_timer */
+    size_t runs_cap;
     bool oom;
     /* counters */
     uint64_t unsupported, wait_operands, wait_buffer, wait_data;

@@ -222,6 +222,7 @@ void asim_sim_free(asim_sim_t *s)
     free(s->issued_at);
     free(s->done_at);
     free(s->pred);
+    free(s->runs);
     asim_program_free(&s->prog);
     free(s->spans);
     free(s->occupancy);

@@ -250,8 +250,21 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         s->dma_insn = insn;
         qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store,
                                         .bursts = transfer_bursts, .bursts_ctx = s}};
-        if (s->dma_timer)
-            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, now, store, insn->bits);
+        if (s->dma_timer) {
+            size_t n = asim_transfer_runs(&s->prog, s->graph, insn, s->runs, s->runs_cap);
+            if (n > s->runs_cap) {
+                asim_run_t *runs = realloc(s->runs, n * sizeof *runs);
+                if (!runs) {
+                    s->oom = true;
+                    return false;
+                }
+                s->runs = runs;
+                s->runs_cap = n;
+                asim_transfer_runs(&s->prog, s->graph, insn, s->runs, n);
+            }
+            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, now, store, insn->bits,
+                                                 s->runs, n);
+        }
         send(s->dma, &qs->job);
         return false;
     }

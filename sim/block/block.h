@@ -52,13 +52,7 @@ const char *asim_action_desc(asim_action_t a);
 
 #define ASIM_BLOCK_MAX_COUNTERS 4
 
-/* A run of DRAM bytes a transfer moves: bytes lo..hi, inclusive (docs/program.md,
- * "Transfers"). */
-typedef struct {
-    uint64_t lo, hi;
-} asim_run_t;
-
-/* The bursts of burst_bytes a transfer's runs move: each run its own aligned bursts, from lo
+/* The bursts of burst_bytes a transfer's runs (asim_run_t, asim/sim.h) move: each run its own aligned bursts, from lo
  * rounded down to a burst through hi, i.e. the sum of hi / burst_bytes - lo / burst_bytes + 1. */
 uint64_t asim_runs_bursts(const asim_run_t *runs, size_t n, uint64_t burst_bytes);
 
