@@ -37,7 +37,7 @@
     X(FP32_ADD, "fp32_add", "FP32 adds (the QMM naive-flow comparison)")                      \
     X(SRAM_READ_BITS, "sram_read_bits", "bits read from the on-chip buffers")               \
     X(SRAM_WRITE_BITS, "sram_write_bits", "bits written to the on-chip buffers")            \
-    X(DRAM_BITS, "dram_bits", "bits moved between DRAM and the buffers")
+    X(DRAM_BITS, "dram_bits", "bits of the DRAM bursts moved to or from the buffers")
 
 typedef enum {
 #define ASIM_ACTION_ENUM(id, name, desc) ASIM_ACT_##id,
