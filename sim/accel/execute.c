@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "accel/accel.h"
+#include "util/memory.h"
 
 static void issue_all(asim_sim_t *s, asim_cycle_t now);
 
@@ -443,6 +444,11 @@ static bool timing_alloc(asim_sim_t *s)
     s->pops = calloc(p->n_channels + 1, sizeof *s->pops);
     counts = calloc(p->n_channels + 1, sizeof *counts);
     bool ok = s->first && s->issued_at && s->done_at && s->pred && s->pushers && s->pops && counts;
+    if (ok) { /* every instruction is stamped */
+        asim_prefault(s->issued_at, n * sizeof *s->issued_at);
+        asim_prefault(s->done_at, n * sizeof *s->done_at);
+        asim_prefault(s->pred, n * sizeof *s->pred);
+    }
     for (size_t q = 1; ok && q < p->n_queues; q++)
         s->first[q] = s->first[q - 1] + p->queues[q - 1].len;
     for (size_t q = 0; ok && q < p->n_queues; q++)
