@@ -72,7 +72,8 @@ struct asim_sim {
     int64_t last_dma;                        /* the DMA channel's last instruction */
     bool dma_busy;
     int dma_queue;                           /* queue whose transfer is in flight */
-    asim_run_t *runs;                        /* its DRAM byte runs (asim_transfer_runs) */
+    const asim_insn_t *dma_insn;             /* that transfer */
+    asim_run_t *runs;                        /* its runs, listed for a dma_timer */
     size_t runs_cap;
     bool oom;
     /* counters */

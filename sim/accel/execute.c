@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "accel/accel.h"
+#include "util/memory.h"
 
 static void issue_all(asim_sim_t *s, asim_cycle_t now);
 
@@ -201,6 +202,13 @@ static void send(asim_unit_t *u, asim_job_t *job)
     ASIM_ASSERT(st == ASIM_OK); /* the executor only sends to an idle unit */
 }
 
+/* The bursts the DMA's transfer in flight moves (asim_work_t.bursts). */
+static uint64_t transfer_bursts(const void *ctx, uint64_t burst_bytes)
+{
+    const asim_sim_t *s = ctx;
+    return asim_transfer_bursts(&s->prog, s->graph, s->dma_insn, burst_bytes);
+}
+
 /* Issues the head of q if it can; true if it did a slot turn (a load of 0 bits, done at once:
  * its tokens may let another instruction issue). Sets the queue's wait reason. */
 static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
@@ -240,21 +248,24 @@ static bool issue(asim_sim_t *s, int q, asim_cycle_t now)
         s->dma_busy = true;
         s->dma_queue = q;
         bool store = insn->kind == ASIM_INSN_STORE;
-        size_t n = asim_transfer_runs(&s->prog, s->graph, insn, s->runs, s->runs_cap);
-        if (n > s->runs_cap) {
-            asim_run_t *runs = realloc(s->runs, 2 * n * sizeof *runs);
-            if (!runs) {
-                s->oom = true;
-                return false;
+        s->dma_insn = insn;
+        qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store,
+                                        .bursts = transfer_bursts, .bursts_ctx = s}};
+        if (s->dma_timer) {
+            size_t n = asim_transfer_runs(&s->prog, s->graph, insn, s->runs, s->runs_cap);
+            if (n > s->runs_cap) {
+                asim_run_t *runs = realloc(s->runs, n * sizeof *runs);
+                if (!runs) {
+                    s->oom = true;
+                    return false;
+                }
+                s->runs = runs;
+                s->runs_cap = n;
+                asim_transfer_runs(&s->prog, s->graph, insn, s->runs, n);
             }
-            s->runs = runs;
-            s->runs_cap = 2 * n;
-            asim_transfer_runs(&s->prog, s->graph, insn, s->runs, s->runs_cap);
+            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, now, store, insn->bits,
+                                                 s->runs, n);
         }
-        qs->job = (asim_job_t){.work = {.bits = insn->bits, .store = store, .runs = s->runs,
-                                        .n_runs = n}};
-        if (s->dma_timer)
-            qs->job.work.at_least = s->dma_timer(s->dma_timer_ctx, now, store, insn->bits);
         send(s->dma, &qs->job);
         return false;
     }
@@ -433,6 +444,11 @@ static bool timing_alloc(asim_sim_t *s)
     s->pops = calloc(p->n_channels + 1, sizeof *s->pops);
     counts = calloc(p->n_channels + 1, sizeof *counts);
     bool ok = s->first && s->issued_at && s->done_at && s->pred && s->pushers && s->pops && counts;
+    if (ok) { /* every instruction is stamped */
+        asim_prefault(s->issued_at, n * sizeof *s->issued_at);
+        asim_prefault(s->done_at, n * sizeof *s->done_at);
+        asim_prefault(s->pred, n * sizeof *s->pred);
+    }
     for (size_t q = 1; ok && q < p->n_queues; q++)
         s->first[q] = s->first[q - 1] + p->queues[q - 1].len;
     for (size_t q = 0; ok && q < p->n_queues; q++)

@@ -37,7 +37,7 @@
     X(FP32_ADD, "fp32_add", "FP32 adds (the QMM naive-flow comparison)")                      \
     X(SRAM_READ_BITS, "sram_read_bits", "bits read from the on-chip buffers")               \
     X(SRAM_WRITE_BITS, "sram_write_bits", "bits written to the on-chip buffers")            \
-    X(DRAM_BITS, "dram_bits", "bits moved between DRAM and the buffers")
+    X(DRAM_BITS, "dram_bits", "bits of the DRAM bursts moved to or from the buffers")
 
 typedef enum {
 #define ASIM_ACTION_ENUM(id, name, desc) ASIM_ACT_##id,
@@ -52,13 +52,7 @@ const char *asim_action_desc(asim_action_t a);
 
 #define ASIM_BLOCK_MAX_COUNTERS 4
 
-/* A run of DRAM bytes a transfer moves: bytes lo..hi, inclusive (docs/program.md,
- * "Transfers"). */
-typedef struct {
-    uint64_t lo, hi;
-} asim_run_t;
-
-/* The bursts of burst_bytes a transfer's runs move: each run its own aligned bursts, from lo
+/* The bursts of burst_bytes a transfer's runs (asim_run_t, asim/sim.h) move: each run its own aligned bursts, from lo
  * rounded down to a burst through hi, i.e. the sum of hi / burst_bytes - lo / burst_bytes + 1. */
 uint64_t asim_runs_bursts(const asim_run_t *runs, size_t n, uint64_t burst_bytes);
 
@@ -66,10 +60,11 @@ uint64_t asim_runs_bursts(const asim_run_t *runs, size_t n, uint64_t burst_bytes
 typedef struct {
     const asim_op_t *op;          /* compute blocks: the tile (count instances) */
     uint64_t bits;                /* DMA: bits to move */
-    const asim_run_t *runs;       /* DMA: the DRAM byte runs they lie in, in the order they
-                                     move; NULL when unknown (the planner's estimates, which
-                                     price bits as if contiguous) */
-    size_t n_runs;
+    /* DMA: the aligned bursts of burst_bytes that hold the DRAM byte runs the transfer moves
+     * (asim_transfer_bursts); NULL when unknown (the planner's estimates, which price the
+     * bits as if contiguous) */
+    uint64_t (*bursts)(const void *ctx, uint64_t burst_bytes);
+    const void *bursts_ctx;
     bool store;                   /* DMA: buffer -> DRAM (else DRAM -> buffer) */
     asim_cycle_t at_least;        /* DMA: the transfer takes at least this long (a platform's
                                      memory slower than the DRAM model, asim_sim_set_dma_timer) */

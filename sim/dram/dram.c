@@ -20,7 +20,7 @@ static const asim_cfg_key_t keys[] = {
     {"dram.latency_ns", ASIM_CFG_FLOAT, FIELD(latency_ns), 0, 100000, NULL, "100", "ns",
      "Latency of one DMA transfer before its first byte."},
     {"dram.burst_bytes", ASIM_CFG_INT, FIELD(burst_bytes), 1, 65536, NULL, "64", "byte",
-     "Transfers are whole bursts (DDR4 BL8 x 64 bits = 64 bytes)."},
+     "A transfer moves the aligned bursts that hold its rows (DDR4 BL8 x 64 bits = 64 bytes)."},
 };
 
 typedef struct {
@@ -91,15 +91,16 @@ static void dram_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
 {
     const dram_t *d = self;
     *out = (asim_cost_t){.utilization = 1.0};
+    uint64_t bytes = 0;
     if (w->bits > 0) {
-        uint64_t bursts = w->runs ? asim_runs_bursts(w->runs, w->n_runs, d->burst_bytes)
-                                  : asim_ceil_div(asim_ceil_div(w->bits, 8), d->burst_bytes);
-        uint64_t bytes = bursts * d->burst_bytes;
+        uint64_t bursts = w->bursts ? w->bursts(w->bursts_ctx, d->burst_bytes)
+                                    : asim_ceil_div(asim_ceil_div(w->bits, 8), d->burst_bytes);
+        bytes = bursts * d->burst_bytes;
         out->cycles = (asim_cycle_t)ceil(d->latency_cycles + (double)bytes * d->cycles_per_byte);
     }
     if (w->at_least > out->cycles)
         out->cycles = w->at_least;
-    out->actions[ASIM_ACT_DRAM_BITS] = w->bits;
+    out->actions[ASIM_ACT_DRAM_BITS] = 8 * bytes; /* the DRAM moves whole bursts */
     out->actions[w->store ? ASIM_ACT_SRAM_READ_BITS : ASIM_ACT_SRAM_WRITE_BITS] = w->bits;
     out->counters[w->store ? COUNTER_STORE_BITS : COUNTER_LOAD_BITS] = w->bits;
 }

@@ -10,8 +10,8 @@
  * at the accelerator clock f; 0 bits take 0 cycles. The planner, which prices tiles before
  * they have addresses, counts the bits as if contiguous. Inside a virtual platform the
  * transfer takes the longer of that and what the platform's memory says
- * (asim_sim_set_dma_timer). Actions: the DRAM bits moved (the codes', not the bursts'), and
- * the buffer side (writes for loads, reads for stores).
+ * (asim_sim_set_dma_timer). Actions: the DRAM bits moved (its bursts', which the DRAM
+ * energy prices), and the buffer side (the codes' bits: writes for loads, reads for stores).
  */
 #ifndef ASIM_DRAM_DRAM_H
 #define ASIM_DRAM_DRAM_H

@@ -47,6 +47,7 @@
 #include "asim/model.h"
 #include "config/yaml.h"
 #include "onnx.pb-c.h"
+#include "util/memory.h"
 
 #define ONNX_MAX_BYTES ((size_t)INT32_MAX) /* protobuf's limit: a message under 2 GiB */
 #define MAX_RANK 8
@@ -153,9 +154,7 @@ static chunk_t *huge_chunk(size_t len, char **next)
     *next = (char *)(((uintptr_t)ch->align + ARENA_HUGE - 1) & ~(uintptr_t)(ARENA_HUGE - 1));
     size_t rest = len - (size_t)(*next - (char *)base);
     madvise(*next, rest, MADV_HUGEPAGE);
-#ifdef MADV_POPULATE_WRITE
-    madvise(*next, rest, MADV_POPULATE_WRITE);
-#endif
+    asim_prefault(*next, rest);
     return ch;
 }
 

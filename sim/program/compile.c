@@ -21,6 +21,7 @@
 #include "asim/checked.h"
 #include "program/program.h"
 #include "util/arith.h"
+#include "util/memory.h"
 
 typedef struct {
     uint16_t queue;
@@ -208,6 +209,40 @@ static void assign_addresses(const asim_graph_t *g, asim_program_t *p)
 }
 
 static void tile_tokens(compiler_t *c);
+
+/* Reserves every queue's instructions before any is emitted (a compute per tile on its
+ * queue, a load and a store per tile at most), so that emitting does not copy a queue as it
+ * grows: a large program's queues are then written once, and reserved memory that is never
+ * written costs no page. */
+static bool reserve_queues(compiler_t *c)
+{
+    asim_program_t *p = c->p;
+    size_t *want = calloc(p->n_queues, sizeof *want);
+    if (!want)
+        return false;
+    for (size_t o = 0; o < c->g->len; o++)
+        for (uint64_t t = 0; p->op_queue[o] >= 0 && t < p->plans[o].n_tiles; t++) {
+            want[c->pos[o].q[t]]++;
+            want[ASIM_QUEUE_LOAD]++;
+            want[ASIM_QUEUE_STORE]++;
+        }
+    bool ok = true;
+    for (size_t q = 0; ok && q < p->n_queues; q++) {
+        asim_queue_t *qu = &p->queues[q];
+        if (want[q] <= qu->cap)
+            continue;
+        asim_insn_t *insns = realloc(qu->insns, want[q] * sizeof *insns);
+        ok = insns != NULL;
+        if (ok) {
+            qu->insns = insns;
+            qu->cap = want[q];
+            if (q != ASIM_QUEUE_STORE) /* filled (stores: one per output tile, fewer) */
+                asim_prefault(insns, want[q] * sizeof *insns);
+        }
+    }
+    free(want);
+    return ok;
+}
 
 /* Appends an instruction to queue q; its index, or -1 when out of memory. A queue never
  * reaches 2^31 instructions: their 96 GiB would run out of memory first. */
@@ -666,6 +701,7 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
             place_tiles(&c, &g->ops[o], u, &p->plans[o], sched == ASIM_SCHEDULE_PIPELINED,
                         c.pos[o].q);
     }
+    ok = ok && reserve_queues(&c);
     if (ok) {
         emit_tiles(&c, sched);
         ok = !c.oom && canonical_order(&c);

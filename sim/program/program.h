@@ -153,6 +153,13 @@ typedef struct {
     bool transposed;              /* an activation B stored n x k (K for Q K^T) */
     uint64_t off, len;            /* first column of instance 0, the view's row length */
     unsigned part;                /* the slot part a load puts it in: 0 activations, 1 weights */
+    bool cache;                   /* B read from the KV cache (b_cache): its values repeat the
+                                     producer's rows (asim_view_index), but its DRAM bytes are
+                                     the cache's, one row per position, laid out after the
+                                     producer's rows at their pitch (the runs go on past the
+                                     producer's tensor) */
+    bool cache_kt;                /* the cache read as K^T (k = the head width), else as V */
+    uint64_t head_width;          /* cache: codes of one head in a position's row */
 } asim_view_t;
 
 /* Operand j (0: A or the vector input, 1: B or the second input) of op o of p's graph g. */
@@ -171,6 +178,10 @@ uint64_t asim_out_index(const asim_op_t *op, uint64_t i, uint64_t r, uint64_t c)
  * (0 for a compute, or a transfer that moves no bits). */
 size_t asim_transfer_runs(const asim_program_t *p, const asim_graph_t *g, const asim_insn_t *in,
                           asim_run_t *runs, size_t cap);
+/* The bursts of burst_bytes that transfer in's runs occupy (asim_runs_bursts of
+ * asim_transfer_runs), counted without listing the runs: what the DMA's cost prices. */
+uint64_t asim_transfer_bursts(const asim_program_t *p, const asim_graph_t *g,
+                              const asim_insn_t *in, uint64_t burst_bytes);
 /* Instructions over every queue. */
 size_t asim_program_len(const asim_program_t *p);
 /* FNV-1a over n bytes, continuing from h (ASIM_FNV_OFFSET to start). */

@@ -350,16 +350,17 @@ struct accel_tlm::tensor_traffic {
     outcome *o;
     uint64_t base, size, burst;
     sc_core::sc_time start, period;  // the job's compute start (the time base), T
-    uint64_t offset = 0;             // where the next burst goes in the window
     std::vector<unsigned char> buf;  // one burst
     bool failed = false;
 
-    static asim_cycle_t timer(void *ctx, asim_cycle_t now, bool store, uint64_t bits)
+    static asim_cycle_t timer(void *ctx, asim_cycle_t now, bool store, uint64_t bits,
+                              const asim_run_t *runs, size_t n_runs)
     {
-        return static_cast<tensor_traffic *>(ctx)->transfer(now, store, bits);
+        (void)bits;
+        return static_cast<tensor_traffic *>(ctx)->transfer(now, store, runs, n_runs);
     }
 
-    asim_cycle_t transfer(asim_cycle_t now, bool store, uint64_t bits)
+    asim_cycle_t transfer(asim_cycle_t now, bool store, const asim_run_t *runs, size_t n_runs)
     {
         uint64_t ticks;
         if (failed)
@@ -373,20 +374,20 @@ struct accel_tlm::tensor_traffic {
         sc_core::sc_time begin = start + sc_core::sc_time::from_value(ticks);
         sc_core::sc_time delay = begin - std::min(begin, sc_core::sc_time_stamp());
         tlm::tlm_command cmd = store ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND;
-        for (uint64_t left = bits / 8 + (bits % 8 != 0); left > 0;) {
-            uint32_t len = (uint32_t)std::min(left, burst);
-            if (len > size - offset)
-                offset = 0;
-            if (store)
-                std::fill(buf.begin(), buf.begin() + len, 0);
-            if (!self->dma_access(cmd, base + offset, buf.data(), len, delay, *o)) {
-                failed = true;
-                o->compute_time = sc_core::sc_time_stamp() + delay - start;
-                return 0;
+        if (store)
+            std::fill(buf.begin(), buf.end(), 0);
+        for (size_t r = 0; r < n_runs; r++)
+            for (uint64_t b = runs[r].lo / burst; b <= runs[r].hi / burst; b++) {
+                uint64_t offset = b * burst % size;
+                if (burst > size - offset)
+                    offset = 0;
+                if (!self->dma_access(cmd, base + offset, buf.data(), (uint32_t)burst, delay,
+                                      *o)) {
+                    failed = true;
+                    o->compute_time = sc_core::sc_time_stamp() + delay - start;
+                    return 0;
+                }
             }
-            offset += len;
-            left -= len;
-        }
         uint64_t took = (sc_core::sc_time_stamp() + delay - begin).value();
         return took / period.value() + (took % period.value() != 0);
     }
@@ -449,7 +450,7 @@ void accel_tlm::simulate(const std::string &config, const std::string &model, ui
     double burst = 0;
     asim_config_get(cfg.get(), "dram.burst_bytes", &burst);
     tensor_traffic traffic{this, &o, tensors, tensors_size, (uint64_t)burst,
-                           sc_core::sc_time_stamp(), period, 0, {}, false};
+                           sc_core::sc_time_stamp(), period, {}, false};
     if (tensors_size && (tensors_size < traffic.burst || tensors + tensors_size < tensors)) {
         o.error = ERR_WINDOW;
         o.message = "tensor window of " + std::to_string(tensors_size) + " bytes at " +

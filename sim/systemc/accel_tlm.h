@@ -15,10 +15,13 @@
 //     block. Every delay the targets annotate is summed and waited; an error response ends
 //     the job with ERR_DMA.
 //   - tensors: the C executor runs the job's compiled program (program/program.h) and calls
-//     back for every DMA transfer it starts at cycle c; the module moves the transfer's bytes
-//     as b_transport bursts of dram.burst_bytes bytes (loads read, stores write) at
-//     consecutive addresses of the window, wrapping at its end, with the local time offset
-//     c * T (temporal decoupling: the job's start is the time base). The transfer takes
+//     back for every DMA transfer it starts at cycle c; the module moves the transfer as
+//     the DMA gathers it (docs/program.md, "Transfers: runs of DRAM bytes"): for each of its
+//     runs of DRAM bytes, the aligned bursts of dram.burst_bytes that hold it, each one
+//     b_transport of a whole burst (loads read, stores write) at the window's start plus the
+//     burst's program address (modulo the window's size; a burst that would run past the
+//     window's end goes to its start), with the local time offset c * T (temporal
+//     decoupling: the job's start is the time base). The transfer takes
 //     ceil(D / T) cycles, D being the time its bursts took (annotated delays, and any time a
 //     target waited), or the DRAM model's cycles if that is longer; so a slow memory or
 //     interconnect lengthens the job, and a zero-latency one leaves it exactly as the C

@@ -25,6 +25,17 @@ static inline uint64_t asim_ceil_div(uint64_t a, uint64_t b)
     return asim_div(a + b - 1, b);
 }
 
+/* The greatest common divisor of a and b (Euclid); gcd(a, 0) = a. */
+static inline uint64_t asim_gcd(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
 /* ceil(log2(x)): the bits that index x things; 0 for x <= 1. */
 static inline unsigned asim_clog2(uint64_t x)
 {

@@ -179,15 +179,20 @@ void write_job(platform &pf, const job_layout &l, const std::string &config,
     pf.write_bytes(l.desc, d.data(), (uint32_t)d.size());
 }
 
-static asim_cycle_t tensor_memory_time(void *ctx, asim_cycle_t now, bool store, uint64_t bits)
+static asim_cycle_t tensor_memory_time(void *ctx, asim_cycle_t now, bool store, uint64_t bits,
+                                       const asim_run_t *runs, size_t n_runs)
 {
     tensor_memory *m = static_cast<tensor_memory *>(ctx);
     (void)now;
     (void)store;
+    (void)bits;
     sc_core::sc_time took;
-    for (uint64_t left = (bits + 7) / 8; left > 0; left -= std::min(left, m->burst)) {
-        took += mem_latency(std::min(left, m->burst), m->access, m->per_8b);
-        m->accesses++;
+    for (size_t r = 0; r < n_runs; r++) { /* whole aligned bursts from lo through hi */
+        uint64_t first = runs[r].lo - runs[r].lo % m->burst;
+        for (uint64_t at = first; at <= runs[r].hi; at += m->burst) {
+            took += mem_latency(m->burst, m->access, m->per_8b);
+            m->accesses++;
+        }
     }
     m->transfers++;
     m->latency += took;

@@ -119,9 +119,10 @@ struct direct_result {
     std::vector<uint64_t> layer_start, layer_cycles;
 };
 // The test's own account of the tensor traffic on a memory of latency (access, per_8b), for
-// direct_run: each DMA transfer of b bits is ceil(b / 8) bytes in accesses of at most
-// dram.burst_bytes bytes one after another, and takes ceil(sum of their latencies / T)
-// cycles of the accelerator clock (T). Sums what it implied.
+// direct_run: each DMA transfer is, for each of its runs of DRAM bytes, one access of
+// dram.burst_bytes bytes per aligned burst from the run's first byte through its last, one
+// after another, and takes ceil(sum of their latencies / T) cycles of the accelerator clock
+// (T). Sums what it implied.
 struct tensor_memory {
     sc_core::sc_time access, per_8b;
     uint64_t burst = 0;        // set by direct_run from the config

@@ -294,8 +294,9 @@ static void test_transfer_spans(void **state)
  * the bursts they hold) against the functional executor's own code-by-code walk
  * (asim_fn_transfer_span): for every load and store of small models with strided, transposed,
  * sub-byte and whole-operand transfers, the runs cover exactly the bytes the codes lie in, no
- * two neighbouring runs could have been merged, and their codes add up to the bits the
- * instruction moves. patch_embed's first load: its A slice is 16 rows of 192 bytes at a
+ * two neighbouring runs could have been merged, and the bursts the executor counts without
+ * listing the runs (asim_transfer_bursts, which multiplies out repeating rows) equal the
+ * bursts of the listed runs at five burst sizes. patch_embed's first load: its A slice is 16 rows of 192 bytes at a
  * 768-byte pitch (16 runs of 3 aligned 64-byte bursts) and its weight slice is whole rows (one
  * run of 96 bursts). */
 static void check_runs(const char *config, const char *model)
@@ -333,6 +334,10 @@ static void check_runs(const char *config, const char *model)
                              mask[b] ? "holds a code but is in no run" : "is in a run, no code");
                 mask[b] = covered[b] = 0;
             }
+            static const uint64_t bursts[] = {1, 16, 64, 256, 4096};
+            for (size_t k = 0; k < sizeof bursts / sizeof bursts[0]; k++)
+                assert_int_equal(asim_transfer_bursts(&p, &g, in, bursts[k]),
+                                 asim_runs_bursts(runs, n, bursts[k]));
             transfers++;
             runs_total += n;
             free(runs);
@@ -353,13 +358,14 @@ static void test_transfer_runs(void **state)
     check_runs("configs/quark.yaml", VIT2);
     check_runs("configs/beta.yaml", VIT2);
     check_runs("configs/beta.yaml", BERT1);
+    check_runs("configs/systolic_32x32.yaml", "vit_tiny:layers=1,dim=40,heads=2,image=64");
     check_runs("configs/systolic_32x32.yaml", "bert_base:layers=1,dim=64,heads=2,seq_len=17");
     asim_graph_t g;
     asim_sim_t *s = board("configs/quark.yaml", VIT2, NULL, 0, &g);
     asim_program_t p;
     asim_error_t err;
     assert_int_equal(asim_compile(s, &g, (asim_schedule_t)s->cfg.schedule, &p, &err), ASIM_OK);
-    asim_run_t runs[32];
+    asim_run_t runs[64];
     const asim_insn_t *ld = &p.queues[ASIM_QUEUE_LOAD].insns[0];
     assert_int_equal(asim_transfer_runs(&p, &g, ld, runs, 32), 17);
     assert_int_equal(runs[1].lo, 768);
@@ -368,6 +374,35 @@ static void test_transfer_runs(void **state)
     assert_int_equal(runs[16].hi, p.addrs[ld->op].b + 192 * 32 - 1);
     assert_int_equal(asim_runs_bursts(runs, 17, 64), 16 * 3 + 96);
     assert_int_equal(asim_runs_bursts(runs, 1, 128), 2);
+    asim_program_free(&p);
+    asim_sim_free(s);
+    asim_graph_free(&g);
+    /* A decode step's attention reads 17 cached positions (context 16 and the new token) of
+     * K^T and of V: per head, 17 rows of 32 one-byte codes at the 64-byte pitch of K's and
+     * V's rows, the second head 32 bytes in; one burst each (64-byte bursts), so the cache
+     * is not priced as the one row the new token's K or V is. */
+    s = board("configs/systolic_32x32.yaml", "llama:layers=1,dim=64,heads=2,phase=decode,"
+              "context=16", NULL, 0, &g);
+    assert_int_equal(asim_compile(s, &g, (asim_schedule_t)s->cfg.schedule, &p, &err), ASIM_OK);
+    unsigned seen = 0;
+    for (size_t i = 0; i < p.queues[ASIM_QUEUE_LOAD].len; i++) {
+        const asim_insn_t *in = &p.queues[ASIM_QUEUE_LOAD].insns[i];
+        const char *name = g.ops[in->op].name;
+        if (strcmp(name, "blk0.qk") && strcmp(name, "blk0.av"))
+            continue;
+        size_t n = asim_transfer_runs(&p, &g, in, runs, 64);
+        assert_true(n >= 17 && n <= 18); /* 17 cache rows (and the query's row or rows) */
+        const asim_run_t *k = &runs[n - 17];
+        uint64_t head = in->tile == 0 ? 0 : 32;
+        for (unsigned r = 0; r < 17; r++) {
+            assert_int_equal(k[r].lo, p.addrs[g.ops[in->op].inputs[1]].out + 64 * r + head);
+            assert_int_equal(k[r].hi - k[r].lo, 31);
+        }
+        assert_int_equal(asim_runs_bursts(k, 17, 64), 17);
+        assert_int_equal(asim_transfer_bursts(&p, &g, in, 64), asim_runs_bursts(runs, n, 64));
+        seen++;
+    }
+    assert_int_equal(seen, 4);
     asim_program_free(&p);
     asim_sim_free(s);
     asim_graph_free(&g);

@@ -74,11 +74,17 @@ typedef struct {
     asim_cycle_t cycles, now;
 } slow_memory_t;
 
-static asim_cycle_t slow_memory(void *ctx, asim_cycle_t now, bool store, uint64_t bits)
+static asim_cycle_t slow_memory(void *ctx, asim_cycle_t now, bool store, uint64_t bits,
+                                const asim_run_t *runs, size_t n_runs)
 {
     slow_memory_t *m = ctx;
     (void)store;
     assert_true(now >= m->now); /* transfers come in the order they start */
+    assert_true(n_runs > 0); /* with its runs of bytes, which hold its bits */
+    uint64_t bytes = 0;
+    for (size_t r = 0; r < n_runs; r++)
+        bytes += runs[r].hi - runs[r].lo + 1;
+    assert_true(8 * bytes >= bits);
     m->now = now;
     m->calls++;
     m->bits += bits;

@@ -220,13 +220,22 @@ typedef struct {
 /* Builds the accelerator; refuses a design that does not fit its device (by how much) unless
  * resources.enforce is false. */
 asim_status_t asim_sim_create(const asim_config_t *cfg, asim_sim_t **sim, asim_error_t *err);
+/* A run of DRAM bytes a DMA transfer moves: bytes lo..hi, inclusive (docs/program.md,
+ * "Transfers: runs of DRAM bytes"). */
+typedef struct {
+    uint64_t lo, hi;
+} asim_run_t;
+
 /* Times DMA transfers on a platform's memory: for every transfer of `bits` bits (store: to
- * memory) that the DMA channel starts at cycle `now`, fn returns the cycles it takes there;
+ * memory) that the DMA channel starts at cycle `now`, fn gets the transfer's runs of DRAM
+ * bytes (program addresses, in the order the DMA moves them; the DRAM model prices the
+ * aligned bursts of dram.burst_bytes that hold them) and returns the cycles it takes there;
  * the transfer takes the longer of that and the DRAM model's cycles. Calls come in the order
  * the transfers start, `now` never decreasing. The SystemC model uses it to move tensors
  * through its initiator socket (docs/systemc.md). Before asim_sim_run. */
 typedef asim_cycle_t (*asim_dma_timer_fn)(void *ctx, asim_cycle_t now, bool store,
-                                          uint64_t bits);
+                                          uint64_t bits, const asim_run_t *runs,
+                                          size_t n_runs);
 void asim_sim_set_dma_timer(asim_sim_t *sim, asim_dma_timer_fn fn, void *ctx);
 /* Records every compute, load and store span, for --trace and --vcd. Before asim_sim_run. */
 void asim_sim_record_timeline(asim_sim_t *sim);

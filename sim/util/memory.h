@@ -1,0 +1,16 @@
+/*
+ * memory.h: asking the kernel for pages ahead of their first write.
+ */
+#ifndef ASIM_UTIL_MEMORY_H
+#define ASIM_UTIL_MEMORY_H
+
+#include <stddef.h>
+
+/* Maps the whole pages inside [p, p + bytes) now, in one call (Linux's MADV_POPULATE_WRITE,
+ * 5.14 on; elsewhere, or when it fails, a no-op), instead of one page fault per page at its
+ * first write. For large arrays that will be written whole: on a virtual machine a page
+ * fault costs microseconds, and a long program's instructions and stamps span hundreds of
+ * megabytes. */
+void asim_prefault(void *p, size_t bytes);
+
+#endif
