@@ -29,9 +29,10 @@
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
 // and an instruction the C executor issued or completed by now that the RTL has not is a
 // mismatch too; so are a job whose op or tile is not its instruction's, a transfer that moves
-// other than its runs' bursts (asim_runs_bursts), and the total cycles. The first mismatch prints
-// the cycle, queue, instruction, op, expected and actual, then the run is replayed with a VCD
-// of the RTL's ports (system_<name>.rtl.vcd in --vcd-dir) up to two cycles past it.
+// other than its runs' bursts (asim_transfer_bursts), and the total cycles. The first
+// mismatch prints the cycle, queue, instruction, op, expected and actual, then the run is
+// replayed with a VCD of the RTL's ports (system_<name>.rtl.vcd in --vcd-dir) up to two
+// cycles past it.
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
@@ -224,12 +225,11 @@ std::vector<asim_run_t> transfer_runs(const World &w, const asim_program_t &p,
 }
 
 // Cycles the C DRAM model takes for transfer `in` of program p: one latency, then the bursts
-// holding its runs.
+// holding its runs (asim_transfer_bursts, the count the C model prices).
 uint64_t transfer_cycles(const World &w, const asim_program_t &p, const asim_insn_t &in)
 {
-    std::vector<asim_run_t> runs = transfer_runs(w, p, in);
     uint64_t bb = w.dram.burst_bytes;
-    return w.dram.cycles(asim_runs_bursts(runs.data(), runs.size(), bb) * bb);
+    return w.dram.cycles(asim_transfer_bursts(&p, &w.g, &in, bb) * bb);
 }
 
 // Sums of one to three of the lengths in `one` (repeats allowed), each with the instructions
@@ -419,12 +419,13 @@ bool add_runs(World &w, unsigned q, size_t i)
         }
     }
     w.burst_count[id] = w.bursts.size() - w.burst_first[id];
-    uint64_t charged = asim_runs_bursts(w.runs.data() + w.run_first[id], n, bb);
-    if (w.burst_count[id] != charged || (in.bits != 0) != (n != 0)) {
+    uint64_t of_runs = asim_runs_bursts(w.runs.data() + w.run_first[id], n, bb);
+    uint64_t charged = asim_transfer_bursts(&w.prog, &w.g, &in, bb);
+    if (w.burst_count[id] != of_runs || of_runs != charged || (in.bits != 0) != (n != 0)) {
         std::printf("tb_system: queue %u instruction %zu (%llu bits): %zu runs holding %zu "
-                    "bursts, but asim_runs_bursts charges %llu\n", q, i,
-                    (unsigned long long)in.bits, n, w.burst_count[id],
-                    (unsigned long long)charged);
+                    "bursts, asim_runs_bursts counts %llu, asim_transfer_bursts charges %llu\n",
+                    q, i, (unsigned long long)in.bits, n, w.burst_count[id],
+                    (unsigned long long)of_runs, (unsigned long long)charged);
         return false;
     }
     return true;
@@ -962,14 +963,14 @@ private:
         return true;
     }
 
-    // A transfer must move its runs' bursts, as the C model charges them (asim_runs_bursts);
-    // in its completion cycle the DRAM model still holds the transfer's bytes.
+    // A transfer must move its runs' bursts, as the C model charges them
+    // (asim_transfer_bursts); in its completion cycle the DRAM model still holds the
+    // transfer's bytes.
     bool check_transfer(uint64_t t, unsigned q, size_t i)
     {
         const asim_insn_t &in = w_.prog.queues[q].insns[i];
-        size_t id = gid(q, i);
-        uint64_t bytes = asim_runs_bursts(w_.runs.data() + w_.run_first[id], w_.run_count[id],
-                                          w_.dram.burst_bytes) * w_.dram.burst_bytes;
+        uint64_t bb = w_.dram.burst_bytes;
+        uint64_t bytes = asim_transfer_bursts(&w_.prog, &w_.g, &in, bb) * bb;
         if (in.bits && xfer_bytes_ != bytes)
             return fail_at(t, "queue %u '%s' instruction %zu moved %llu bytes over AXI, "
                            "expected %llu", q, w_.prog.queues[q].name, i,
