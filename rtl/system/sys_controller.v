@@ -5,8 +5,9 @@
 //
 // Queues: 0 load, 1 store (both run by the DMA), 2..NQ-1 one per compute unit (unit q-2).
 // The testbench loads the program before `start`: instruction fields through the pm_* write
-// port (at pm_addr), and each queue's base address and length through the qc_* port. A
-// transfer's fields include the first and last DRAM byte of the codes it moves and, for a
+// port (at pm_addr), each queue's base address and length through the qc_* port, and the
+// run memory through the rm_* port. A transfer's fields include the index of its first run
+// and its run count in the run memory (each run a range of DRAM bytes it moves) and, for a
 // load, its buffer slot (sys_dma.v says how they become AXI and buffer addresses).
 //
 // Cycle convention. `start` is cycle 0. An instruction that issues in cycle t takes its tokens
@@ -36,6 +37,7 @@ module sys_controller #(
     parameter AW = 32,          // AXI address bits
     parameter DBYTES = 64,      // AXI data bytes per beat
     parameter BITSW = 48,       // transfer size field, bits
+    parameter RDEPTH = 65536,   // run memory, runs (a power of two)
     parameter BANKS = 4,        // buffer banks
     parameter BUFAW = 22,       // buffer byte address bits (upper half: the output region)
     parameter SLOTW = 20        // log2(bytes of a load slot)
@@ -53,9 +55,13 @@ module sys_controller #(
     input  wire [3:0]             pm_npushes,
     input  wire [NW*8-1:0]        pm_waits,     // channel ids, 8 bits each
     input  wire [NW*8-1:0]        pm_pushes,
-    input  wire [AW-1:0]          pm_first,     // transfers: first and last DRAM byte
-    input  wire [AW-1:0]          pm_last,
+    input  wire [$clog2(RDEPTH)-1:0] pm_run,    // transfers: first run, and run count
+    input  wire [$clog2(RDEPTH):0] pm_nruns,
     input  wire [1:0]             pm_slot,      // loads: the buffer slot
+    input  wire                   rm_we,        // run memory: run rm_addr is bytes lo..hi
+    input  wire [$clog2(RDEPTH)-1:0] rm_addr,
+    input  wire [AW-1:0]          rm_lo,
+    input  wire [AW-1:0]          rm_hi,
     input  wire                   qc_we,
     input  wire [7:0]             qc_q,
     input  wire [$clog2(DEPTH)-1:0] qc_base,
@@ -101,6 +107,7 @@ module sys_controller #(
     output wire                   m_bready
 );
     localparam PW = $clog2(DEPTH);
+    localparam RW = $clog2(RDEPTH);
     localparam SEQW = 32;
 
     // ---- program memory and queue registers ----
@@ -112,9 +119,11 @@ module sys_controller #(
     reg [3:0]        m_np [0:DEPTH-1];
     reg [NW*8-1:0]   m_w [0:DEPTH-1];
     reg [NW*8-1:0]   m_p [0:DEPTH-1];
-    reg [AW-1:0]     m_first [0:DEPTH-1];
-    reg [AW-1:0]     m_last [0:DEPTH-1];
+    reg [RW-1:0]     m_run [0:DEPTH-1];
+    reg [RW:0]       m_nruns [0:DEPTH-1];
     reg [1:0]        m_slot [0:DEPTH-1];
+    reg [AW-1:0]     r_lo [0:RDEPTH-1];     // the run memory: DRAM bytes lo..hi per run
+    reg [AW-1:0]     r_hi [0:RDEPTH-1];
     reg [PW-1:0]     base [0:NQ-1];
     reg [PW:0]       len [0:NQ-1];
 
@@ -139,8 +148,8 @@ module sys_controller #(
     reg [SEQW-1:0]   s [0:NQ-1];
     reg [SEQW-1:0]   sn;
     reg              dma_go, dma_go_store;
-    reg [BITSW-1:0]  dma_go_bits;
-    reg [AW-1:0]     dma_go_first, dma_go_last;
+    reg [RW-1:0]     dma_go_run;
+    reg [RW:0]       dma_go_nruns;
     reg [1:0]        dma_go_slot;
     reg              found, have, can, passes_over;
     reg [PW-1:0]     a;
@@ -175,9 +184,8 @@ module sys_controller #(
         sn = seq_next;
         dma_go = 1'b0;
         dma_go_store = 1'b0;
-        dma_go_bits = {BITSW{1'b0}};
-        dma_go_first = {AW{1'b0}};
-        dma_go_last = {AW{1'b0}};
+        dma_go_run = {RW{1'b0}};
+        dma_go_nruns = {(RW+1){1'b0}};
         dma_go_slot = 2'd0;
         passes_over = 1'b0;
         obs_issued = {(NQ*8){1'b0}};
@@ -240,9 +248,8 @@ module sys_controller #(
                                 if (q < 2) begin
                                     dma_go = 1'b1;
                                     dma_go_store = m_kind[a] == 2'd2;
-                                    dma_go_bits = m_bits[a];
-                                    dma_go_first = m_first[a];
-                                    dma_go_last = m_last[a];
+                                    dma_go_run = m_run[a];
+                                    dma_go_nruns = m_nruns[a];
                                     dma_go_slot = m_slot[a];
                                 end else begin
                                     job_valid[q-2] = 1'b1;
@@ -270,9 +277,13 @@ module sys_controller #(
             m_np[pm_addr] <= pm_npushes;
             m_w[pm_addr] <= pm_waits;
             m_p[pm_addr] <= pm_pushes;
-            m_first[pm_addr] <= pm_first;
-            m_last[pm_addr] <= pm_last;
+            m_run[pm_addr] <= pm_run;
+            m_nruns[pm_addr] <= pm_nruns;
             m_slot[pm_addr] <= pm_slot;
+        end
+        if (rm_we) begin
+            r_lo[rm_addr] <= rm_lo;
+            r_hi[rm_addr] <= rm_hi;
         end
         if (qc_we && {24'd0, qc_q} < NQ) begin
             base[qc_q[$clog2(NQ)-1:0]] <= qc_base;
@@ -324,15 +335,18 @@ module sys_controller #(
     wire                 buf_we, buf_re;
     wire [BEATW-1:0]     buf_waddr, buf_raddr;
     wire [DBYTES*8-1:0]  buf_wdata, buf_rdata;
+    wire [RW-1:0]        req_run, w_run;
 
     sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES)) buffers (
         .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
         .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata));
 
-    sys_dma #(.AW(AW), .DBYTES(DBYTES), .BITSW(BITSW), .BUFAW(BUFAW), .SLOTW(SLOTW)) dma (
+    sys_dma #(.AW(AW), .DBYTES(DBYTES), .RW(RW), .BUFAW(BUFAW), .SLOTW(SLOTW)) dma (
         .clk(clk), .rst(rst), .burst_shift(burst_shift),
-        .go(dma_go), .go_store(dma_go_store), .go_bits(dma_go_bits), .go_first(dma_go_first),
-        .go_last(dma_go_last), .go_slot(dma_go_slot), .done(dma_done),
+        .go(dma_go), .go_store(dma_go_store), .go_run(dma_go_run), .go_nruns(dma_go_nruns),
+        .go_slot(dma_go_slot), .done(dma_done),
+        .req_run(req_run), .req_run_lo(r_lo[req_run]), .req_run_hi(r_hi[req_run]),
+        .w_run(w_run), .w_run_lo(r_lo[w_run]), .w_run_hi(r_hi[w_run]),
         .buf_we(buf_we), .buf_waddr(buf_waddr), .buf_wdata(buf_wdata), .buf_re(buf_re),
         .buf_raddr(buf_raddr), .buf_rdata(buf_rdata),
         .arvalid(m_arvalid), .arready(m_arready), .araddr(m_araddr), .arlen(m_arlen),

@@ -6,9 +6,10 @@
 // cycle; the other is loaded into the RTL's program memory. Around the RTL, this bench
 // models what is not RTL yet, from the configuration alone:
 //   - DRAM behind the AXI port: a transfer starts in the cycle before its first request (the
-//     DMA's request register) and the burst that brings it to b bytes answers (last R beat,
-//     or B) no earlier than cycle start + ceil(latency_ns * f + b / bandwidth * f), f the
-//     clock: the C DRAM formula from the same keys, per burst as the bytes arrive;
+//     DMA's request register) and its k-th burst answers (last R beat, or B) no earlier than
+//     cycle start + ceil(latency_ns * f + k * burst_bytes / bandwidth * f), f the clock: the
+//     C DRAM formula from the same keys (one latency per transfer, then its bursts), per
+//     burst as they arrive;
 //   - each compute unit: a job taken in cycle t is done in cycle t + its block's cost of the
 //     tile (asim_plan_tile, asim_unit_cost) stretched to the buffer ports' pace (the rule of
 //     sim/block/unit.c: reads / its share of 2 x banks x port_bits cycles at least; the share
@@ -16,10 +17,11 @@
 // Data (docs/system-rtl.md, "Data"): the DRAM behind the AXI port is a byte image at the
 // program's addresses holding the functional golden's seeded input, weights and parameters
 // (asim_fn_seed_image); R beats carry its bytes, W beats are written into it under WSTRB. The
-// RTL's DMA takes each transfer's first and last code byte and its slot from the program
-// memory. Checked: every AXI burst's address; after each load, its slot in the RTL buffers
-// holds the DRAM bytes of the transfer's window; every W beat carries the bytes the bench
-// put in the buffers' output region and strobes exactly the transfer's bytes. The compute
+// RTL's DMA takes each transfer's runs of DRAM bytes (asim_transfer_runs) from its run memory
+// and its slot from the program memory. Checked: every AXI burst's address is the next burst
+// of the transfer's runs; after each load, word k of its slot in the RTL buffers holds the
+// DRAM bytes of the transfer's k-th burst; every W beat carries the bytes the bench put in
+// the buffers' output region and strobes exactly the bytes of its burst's run. The compute
 // units are not RTL yet: when a compute job completes, the bench writes the output bytes of
 // the tile's stores (the functional golden's, sim/functional, timed order) into the RTL
 // buffers' output region directly. At the end, every code of a stored tensor that the twin
@@ -27,9 +29,10 @@
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
 // and an instruction the C executor issued or completed by now that the RTL has not is a
 // mismatch too; so are a job whose op or tile is not its instruction's, a transfer that moves
-// other than its instruction's whole bursts, and the total cycles. The first mismatch prints
-// the cycle, queue, instruction, op, expected and actual, then the run is replayed with a VCD
-// of the RTL's ports (system_<name>.rtl.vcd in --vcd-dir) up to two cycles past it.
+// other than its runs' bursts (asim_transfer_bursts), and the total cycles. The first
+// mismatch prints the cycle, queue, instruction, op, expected and actual, then the run is
+// replayed with a VCD of the RTL's ports (system_<name>.rtl.vcd in --vcd-dir) up to two
+// cycles past it.
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
@@ -60,6 +63,7 @@ namespace {
 
 using V = SYS_VCLASS;
 constexpr unsigned NQ = SYS_NQ, NCH = SYS_NCH, DEPTH = SYS_DEPTH, NW = 6, DBYTES = 64;
+constexpr size_t RDEPTH = SYS_RDEPTH;              // the run memory's runs
 constexpr uint64_t NOT_YET = ~0ull;
 constexpr unsigned BUFAW = SYS_BUFAW, SLOTW = 20, BANKS = 4;
 constexpr uint64_t OUT_BASE = 1ull << (BUFAW - 1); // the buffers' output region
@@ -131,7 +135,11 @@ struct World {
     uint64_t port_bits_per_cycle = 0;
     std::vector<size_t> first;  // per queue: global id of its first instruction
     // data
-    std::vector<uint64_t> code_first, code_last; // per transfer (global id): its code bytes
+    std::vector<asim_run_t> runs;   // every transfer's runs, in program order (run memory)
+    std::vector<size_t> run_first, run_count;      // per transfer (global id): its runs
+    std::vector<size_t> burst_first, burst_count;  // per transfer: its bursts in `bursts`
+    std::vector<asim_run_t> bursts; // per burst: its run ([lo, hi]); its address below
+    std::vector<uint64_t> burst_addr;
     std::vector<uint8_t> image;     // the seeded DRAM image the AXI port starts from
     std::vector<uint8_t> golden;    // the functional golden's on-chip outputs (empty: --tie)
     int32_t **ref_values = nullptr; // the plain integer reference, per op (golden_values)
@@ -182,14 +190,16 @@ uint64_t unit_cycles(const World &w, const asim_program_t &p, unsigned q, uint32
     return need > cost.cycles ? need : cost.cycles;
 }
 
-asim_insn_t insn(asim_insn_kind_t kind, const asim_insn_t &like, uint64_t bits, int wait,
-                 int push)
+// A copy of instruction `like` (its op, tile, bits and slot: the DRAM bytes it moves) with
+// one wait and one push (-1: none).
+asim_insn_t insn(const asim_insn_t &like, int wait, int push)
 {
     asim_insn_t in{};
-    in.kind = (uint8_t)kind;
+    in.kind = like.kind;
     in.op = like.op;
     in.tile = like.tile;
-    in.bits = bits;
+    in.bits = like.bits;
+    in.slot = like.slot;
     if (wait >= 0)
         in.waits[in.n_waits++] = (uint16_t)wait;
     if (push >= 0)
@@ -205,40 +215,107 @@ void set_queue(asim_queue_t &q, std::vector<asim_insn_t> insns)
     q.len = q.cap = insns.size();
 }
 
-// The tie program (--tie), built from a compiled program's ops and tiles:
-//   load   L0 (1 burst, pushes c0), L1 (n bursts), L2 (1 burst)
-//   store  S (1 burst, waits c1)
-//   unit   C0 (waits c0, pushes c1), on the first compute queue; the others empty
-// with n chosen so that L1 takes as long as C0. L1 and C0 issue in the cycle L0 completes (L1
-// first: loads are tried before computes) and complete together. The C executor handles L1's
-// completion first, while S still lacks its token, so L2 takes the DMA channel and S waits:
-// a controller that handles the two completions at once, or newest first, issues S instead.
+// The runs of DRAM bytes transfer `in` of program p moves, in order (the compiler's).
+std::vector<asim_run_t> transfer_runs(const World &w, const asim_program_t &p,
+                                      const asim_insn_t &in)
+{
+    std::vector<asim_run_t> runs(asim_transfer_runs(&p, &w.g, &in, nullptr, 0));
+    asim_transfer_runs(&p, &w.g, &in, runs.data(), runs.size());
+    return runs;
+}
+
+// Cycles the C DRAM model takes for transfer `in` of program p: one latency, then the bursts
+// holding its runs (asim_transfer_bursts, the count the C model prices).
+uint64_t transfer_cycles(const World &w, const asim_program_t &p, const asim_insn_t &in)
+{
+    uint64_t bb = w.dram.burst_bytes;
+    return w.dram.cycles(asim_transfer_bursts(&p, &w.g, &in, bb) * bb);
+}
+
+// Sums of one to three of the lengths in `one` (repeats allowed), each with the instructions
+// that add up to it, the fewest first.
+std::map<uint64_t, std::vector<size_t>> sums_of(const std::map<uint64_t, size_t> &one)
+{
+    std::map<uint64_t, std::vector<size_t>> sums;
+    for (const auto &a : one)
+        sums.emplace(a.first, std::vector<size_t>{a.second});
+    for (unsigned n = 2; n <= 3; n++) {
+        auto fewer = sums;
+        for (const auto &s : fewer)
+            for (const auto &a : one)
+                if (s.second.size() == n - 1) {
+                    std::vector<size_t> more = s.second;
+                    more.push_back(a.second);
+                    sums.emplace(s.first + a.first, more);
+                }
+    }
+    return sums;
+}
+
+// The tie program (--tie), built from a compiled program's instructions:
+//   load   L0 (the first load with bits, pushes c0), loads La.., L2 (as L0)
+//   store  S (the first store with bits, waits c1)
+//   unit   computes Ca.. of the first compute queue, the first waiting on c0, the last
+//          pushing c1; the other queues empty
+// with La.. and Ca.. (one to three each) as long in all, the longest load last and the
+// shortest compute last, so that the last load issues no later than the last compute. The
+// first of each issues in the cycle L0 completes, and the last of each complete together.
+// The C executor handles the load's completion first (the older job), while S still lacks its
+// token, so L2 takes the DMA channel and S waits: a controller that handles the two
+// completions at once, or newest first, issues S instead.
 bool make_tie(const World &w, asim_program_t *p)
 {
-    if (!p->queues[0].len || !p->queues[1].len) {
+    const asim_queue_t &lq = p->queues[0], &sq = p->queues[1], &cq = p->queues[2];
+    size_t l0 = 0, s0 = 0;
+    while (l0 < lq.len && !lq.insns[l0].bits)
+        l0++;
+    while (s0 < sq.len && !sq.insns[s0].bits)
+        s0++;
+    if (l0 == lq.len || s0 == sq.len) {
         std::printf("tb_system: --tie needs a compiled program with a load and a store\n");
         return false;
     }
-    uint64_t bb = w.dram.burst_bytes, n = 0;
-    const asim_insn_t ld = p->queues[0].insns[0], st = p->queues[1].insns[0];
-    asim_insn_t cp{};
-    for (size_t i = 0; !n && i < p->queues[2].len; i++) {
-        cp = p->queues[2].insns[i];
-        uint64_t c = unit_cycles(w, *p, 2, cp.op, cp.tile, 0);
-        for (uint64_t k = 1; !n && w.dram.cycles(k * bb) <= c; k++)
-            if (w.dram.cycles(k * bb) == c)
-                n = k;
+    const asim_insn_t ld = lq.insns[l0], st = sq.insns[s0];
+    std::map<uint64_t, size_t> load_of, compute_of; // an instruction of each length (cycles)
+    for (size_t i = 0; i < lq.len; i++)
+        if (lq.insns[i].bits)
+            load_of.emplace(transfer_cycles(w, *p, lq.insns[i]), i);
+    for (size_t i = 0; i < cq.len; i++)
+        compute_of.emplace(unit_cycles(w, *p, 2, cq.insns[i].op, cq.insns[i].tile, 0), i);
+    std::map<size_t, uint64_t> load_len, compute_len;
+    for (const auto &kv : load_of)
+        load_len[kv.second] = kv.first;
+    for (const auto &kv : compute_of)
+        compute_len[kv.second] = kv.first;
+    auto loads = sums_of(load_of), computes = sums_of(compute_of);
+    std::vector<size_t> ls, cs;
+    for (auto l = loads.begin(); cs.empty() && l != loads.end(); ++l) {
+        auto c = computes.find(l->first);
+        if (c == computes.end())
+            continue;
+        ls = l->second;
+        std::sort(ls.begin(), ls.end(), [&](size_t a, size_t b) {
+            return load_len[a] < load_len[b]; });
+        cs = c->second;
+        std::sort(cs.begin(), cs.end(), [&](size_t a, size_t b) {
+            return compute_len[a] > compute_len[b]; });
+        if (l->first - load_len[ls.back()] > l->first - compute_len[cs.back()])
+            cs.clear(); /* the last compute would be the older job */
     }
-    if (!n) {
-        std::printf("tb_system: --tie: no compute of queue 2 lasts as long as some whole number "
-                    "of bursts\n");
+    if (cs.empty()) {
+        std::printf("tb_system: --tie: no one to three loads last as long as one to three "
+                    "computes of queue 2, the last load issuing no later than the last compute\n");
         return false;
     }
-    set_queue(p->queues[0], {insn(ASIM_INSN_LOAD, ld, 8 * bb, -1, 0),
-                             insn(ASIM_INSN_LOAD, ld, 8 * n * bb, -1, -1),
-                             insn(ASIM_INSN_LOAD, ld, 8 * bb, -1, -1)});
-    set_queue(p->queues[1], {insn(ASIM_INSN_STORE, st, 8 * bb, 1, -1)});
-    set_queue(p->queues[2], {insn(ASIM_INSN_COMPUTE, cp, 0, 0, 1)});
+    std::vector<asim_insn_t> lv = {insn(ld, -1, 0)}, cv;
+    for (size_t i : ls)
+        lv.push_back(insn(lq.insns[i], -1, -1));
+    lv.push_back(insn(ld, -1, -1));
+    for (size_t k = 0; k < cs.size(); k++)
+        cv.push_back(insn(cq.insns[cs[k]], k == 0 ? 0 : -1, k + 1 == cs.size() ? 1 : -1));
+    set_queue(p->queues[0], lv);
+    set_queue(p->queues[1], {insn(st, 1, -1)});
+    set_queue(p->queues[2], cv);
     for (size_t q = 3; q < p->n_queues; q++)
         set_queue(p->queues[q], {});
     free(p->channels);
@@ -322,52 +399,74 @@ bool build_world(const Args &a, World &w)
     return build_data(a, w);
 }
 
-// Bytes a transfer of `bits` moves: whole bursts, as the C DRAM model charges them.
-uint64_t transfer_bytes(const World &w, uint64_t bits)
+// Transfer id's runs (in the run memory's order) and its bursts: each run's aligned bursts
+// from lo rounded down to a burst through hi, as the DMA moves them.
+bool add_runs(World &w, unsigned q, size_t i)
 {
+    const asim_insn_t &in = w.prog.queues[q].insns[i];
+    std::vector<asim_run_t> runs = transfer_runs(w, w.prog, in);
+    size_t id = w.first[q] + i, n = runs.size();
     uint64_t bb = w.dram.burst_bytes;
-    return ((bits + 7) / 8 + bb - 1) / bb * bb;
+    w.run_first[id] = w.runs.size();
+    w.run_count[id] = n;
+    w.runs.insert(w.runs.end(), runs.begin(), runs.end());
+    w.burst_first[id] = w.bursts.size();
+    for (size_t k = 0; k < n; k++) {
+        const asim_run_t r = w.runs[w.run_first[id] + k];
+        for (uint64_t at = r.lo / bb * bb; at <= r.hi; at += bb) {
+            w.bursts.push_back(r);
+            w.burst_addr.push_back(at);
+        }
+    }
+    w.burst_count[id] = w.bursts.size() - w.burst_first[id];
+    uint64_t of_runs = asim_runs_bursts(w.runs.data() + w.run_first[id], n, bb);
+    uint64_t charged = asim_transfer_bursts(&w.prog, &w.g, &in, bb);
+    if (w.burst_count[id] != of_runs || of_runs != charged || (in.bits != 0) != (n != 0)) {
+        std::printf("tb_system: queue %u instruction %zu (%llu bits): %zu runs holding %zu "
+                    "bursts, asim_runs_bursts counts %llu, asim_transfer_bursts charges %llu\n",
+                    q, i, (unsigned long long)in.bits, n, w.burst_count[id],
+                    (unsigned long long)of_runs, (unsigned long long)charged);
+        return false;
+    }
+    return true;
 }
 
-uint64_t window_of(const World &w, uint64_t first_byte)
-{
-    return first_byte / w.dram.burst_bytes * w.dram.burst_bytes;
-}
-
-// The data side: each transfer's code bytes, the seeded DRAM image, and (compiled programs)
-// the functional golden's outputs and the plain reference.
+// The data side: each transfer's runs and bursts, the seeded DRAM image, and (compiled
+// programs) the functional golden's outputs and the plain reference.
 bool build_data(const Args &a, World &w)
 {
     size_t n = w.first.back() + w.prog.queues[NQ - 1].len;
-    w.code_first.assign(n, 0);
-    w.code_last.assign(n, 0);
-    uint64_t image = w.prog.dram_bytes;
+    w.run_first.assign(n, 0);
+    w.run_count.assign(n, 0);
+    w.burst_first.assign(n, 0);
+    w.burst_count.assign(n, 0);
+    uint64_t image = w.prog.dram_bytes, bb = w.dram.burst_bytes;
     for (unsigned q = 0; q < 2; q++)
         for (size_t i = 0; i < w.prog.queues[q].len; i++) {
             const asim_insn_t &in = w.prog.queues[q].insns[i];
-            if (!in.bits)
-                continue;
-            uint64_t lo, hi, bytes = transfer_bytes(w, in.bits);
-            if (!asim_fn_transfer_span(&w.prog, &w.g, &in, &lo, &hi, nullptr)) {
-                std::printf("tb_system: queue %u instruction %zu moves %llu bits but no code\n",
-                            q, i, (unsigned long long)in.bits);
+            size_t id = w.first[q] + i;
+            if (!add_runs(w, q, i))
                 return false;
-            }
-            uint64_t end = window_of(w, lo) + bytes;
+            uint64_t bytes = w.burst_count[id] * bb, end = 0;
+            for (size_t k = 0; k < w.burst_count[id]; k++)
+                end = std::max(end, w.burst_addr[w.burst_first[id] + k] + bb);
             if (q == ASIM_QUEUE_LOAD ? bytes > (1ull << SLOTW) || in.slot >= 2
                                      : end > OUT_BASE) {
-                std::printf("tb_system: queue %u instruction %zu (%llu bytes from 0x%llx) does "
+                std::printf("tb_system: queue %u instruction %zu (%llu bytes up to 0x%llx) does "
                             "not fit this RTL build's buffers (2 slots of %llu bytes, an output "
                             "region of %llu)\n", q, i, (unsigned long long)bytes,
-                            (unsigned long long)lo, 1ull << SLOTW, (unsigned long long)OUT_BASE);
+                            (unsigned long long)end, 1ull << SLOTW, (unsigned long long)OUT_BASE);
                 return false;
             }
-            w.code_first[w.first[q] + i] = lo;
-            w.code_last[w.first[q] + i] = hi;
             image = std::max(image, end);
-            if (q == ASIM_QUEUE_STORE)
+            if (q == ASIM_QUEUE_STORE && in.bits)
                 w.stores_of[{in.op, in.tile}].push_back(i);
         }
+    if (w.runs.size() > RDEPTH) {
+        std::printf("tb_system: the program's transfers move %zu runs; this RTL build's run "
+                    "memory holds %zu\n", w.runs.size(), RDEPTH);
+        return false;
+    }
     w.image.assign(image, POISON);
     asim_fn_seed_image(&w.prog, &w.g, SEED, w.image.data());
     w.data_values = !a.tie;
@@ -380,7 +479,7 @@ bool golden_values(World &w)
 {
     if (!w.data_values || !w.golden.empty() || w.golden_failed)
         return !w.golden_failed;
-    size_t n = w.code_first.size();
+    size_t n = w.run_first.size();
     asim_error_t err;
     asim_fn_images_t im;
     std::vector<uint64_t> issued(w.ref->issued_at, w.ref->issued_at + n),
@@ -409,6 +508,7 @@ struct Burst {
     unsigned beats, moved;
     uint64_t first_beat; // earliest cycle of any beat (reads)
     uint64_t addr;       // its first byte
+    asim_run_t run;      // the bytes of its run (W strobes)
 };
 
 class Run {
@@ -430,7 +530,7 @@ public:
         }
         reset_state();
         quiet_ = vcd != nullptr;
-        start_ = 2 + std::max<uint64_t>(asim_program_len(&w_.prog), NQ);
+        start_ = 2 + std::max<uint64_t>({asim_program_len(&w_.prog), NQ, w_.runs.size()});
         uint64_t total = w_.rep.total_cycles;
         bool failed = false;
         for (uint64_t c = 0;; c++) {
@@ -465,8 +565,7 @@ public:
 
     // What the data checks saw.
     struct DataCounts {
-        uint64_t loads = 0, loads_whole = 0, stores = 0, stores_whole = 0;
-        uint64_t r_beats = 0, w_beats = 0;
+        uint64_t loads = 0, stores = 0, bursts = 0, r_beats = 0, w_beats = 0;
         uint64_t codes = 0, codes_not_carried = 0; // stored codes compared, not carried
     };
     const DataCounts &data() const { return data_; }
@@ -518,11 +617,18 @@ private:
         r.rst = c < 2;
         r.pm_we = 0;
         r.qc_we = 0;
+        r.rm_we = 0;
         r.start = 0;
         r.burst_shift = (uint8_t)__builtin_ctzll(w_.dram.burst_bytes);
         size_t n = w_.first.back() + w_.prog.queues[NQ - 1].len;
         if (c >= 2 && c - 2 < n)
             load_insn(c - 2);
+        if (c >= 2 && c - 2 < w_.runs.size()) {
+            r.rm_we = 1;
+            r.rm_addr = (uint32_t)(c - 2);
+            r.rm_lo = (uint32_t)w_.runs[c - 2].lo;
+            r.rm_hi = (uint32_t)w_.runs[c - 2].hi;
+        }
         if (c >= 2 && c - 2 < NQ) {
             r.qc_we = 1;
             r.qc_q = (uint8_t)(c - 2);
@@ -566,8 +672,8 @@ private:
         }
         r.pm_waits = wv;
         r.pm_pushes = pv;
-        r.pm_first = (uint32_t)w_.code_first[id];
-        r.pm_last = (uint32_t)w_.code_last[id];
+        r.pm_run = (uint32_t)w_.run_first[id];
+        r.pm_nruns = (uint32_t)w_.run_count[id];
         r.pm_slot = in.kind == ASIM_INSN_LOAD ? in.slot : 0;
     }
 
@@ -607,8 +713,13 @@ private:
         if (size != (unsigned)__builtin_ctz(DBYTES) || burst != 1)
             return fail_at(now, "AXI %s burst of size %u and type %u: expected %u-byte INCR",
                            write ? "write" : "read", size, burst, DBYTES);
-        uint64_t want = window_of(w_, w_.code_first[xfer_gid_]) +
-                        xfer_bursts_ * w_.dram.burst_bytes;
+        if (xfer_bursts_ >= w_.burst_count[xfer_gid_])
+            return fail_at(now, "%s: AXI %s burst %llu at address 0x%llx: its runs hold %zu "
+                           "bursts", transfer_name(xfer_gid_).c_str(), write ? "write" : "read",
+                           (unsigned long long)xfer_bursts_, (unsigned long long)addr,
+                           w_.burst_count[xfer_gid_]);
+        size_t k = w_.burst_first[xfer_gid_] + xfer_bursts_;
+        uint64_t want = w_.burst_addr[k];
         if (addr != want)
             return fail_at(now, "%s: AXI %s burst %llu at address 0x%llx, expected 0x%llx",
                            transfer_name(xfer_gid_).c_str(), write ? "write" : "read",
@@ -622,7 +733,8 @@ private:
         }
         unsigned beats = len + 1;
         xfer_bytes_ += (uint64_t)beats * DBYTES;
-        Burst b{xfer_start_ + w_.dram.cycles(xfer_bytes_), beats, 0, now + 1, addr};
+        Burst b{xfer_start_ + w_.dram.cycles(xfer_bytes_), beats, 0, now + 1, addr,
+                w_.bursts[k]};
         if (!write && b.due < now + beats)
             return fail_at(now, "the DRAM model answers this read burst at cycle %llu, before "
                            "the AXI port can carry it", (unsigned long long)b.due);
@@ -647,7 +759,7 @@ private:
                 ++it;
             if (it == writes_.end())
                 return fail_at(now, "an AXI W beat with no write burst open");
-            if (!write_beat(now, it->addr + (uint64_t)it->moved * DBYTES))
+            if (!write_beat(now, it->addr + (uint64_t)it->moved * DBYTES, it->run))
                 return false;
             it->moved++;
             if ((it->moved == it->beats) != (bool)r.m_wlast)
@@ -684,12 +796,13 @@ private:
         return s;
     }
 
-    // A W beat to DRAM address addr: WSTRB must mark exactly the store's code bytes, and the
-    // data be what the bench put in the buffers' output region; DRAM takes the strobed bytes.
-    bool write_beat(uint64_t now, uint64_t addr)
+    // A W beat to DRAM address addr of a burst of run `run`: WSTRB must mark exactly the
+    // run's bytes, and the data be what the bench put in the buffers' output region; DRAM
+    // takes the strobed bytes.
+    bool write_beat(uint64_t now, uint64_t addr, asim_run_t run)
     {
         V &r = *rtl_;
-        uint64_t lo = w_.code_first[xfer_gid_], hi = w_.code_last[xfer_gid_];
+        uint64_t lo = run.lo, hi = run.hi;
         for (unsigned k = 0; k < DBYTES; k++) {
             uint64_t at = addr + k;
             bool strobe = (r.m_wstrb >> k) & 1, want = at >= lo && at <= hi;
@@ -711,22 +824,24 @@ private:
         return true;
     }
 
-    // After a load: its slot holds the DRAM bytes of its window, word for word.
+    // After a load: its slot holds the DRAM bytes of its bursts, in order, word for word.
     bool check_load_data(uint64_t t, size_t id)
     {
         const asim_insn_t &in = w_.prog.queues[0].insns[id - w_.first[0]];
-        uint64_t bytes = transfer_bytes(w_, in.bits), window = window_of(w_, w_.code_first[id]);
-        uint64_t base = ((uint64_t)in.slot << SLOTW) / DBYTES;
-        for (uint64_t k = 0; k < bytes; k++) {
-            uint8_t got = byte_of(buffer_word(base + k / DBYTES), k % DBYTES);
-            if (got != dram_[window + k])
-                return fail_at(t, "%s: buffer slot %u byte %llu holds 0x%02x, DRAM 0x%llx has "
-                               "0x%02x", transfer_name(id).c_str(), in.slot,
-                               (unsigned long long)k, got, (unsigned long long)(window + k),
-                               dram_[window + k]);
+        uint64_t bb = w_.dram.burst_bytes, base = ((uint64_t)in.slot << SLOTW) / DBYTES;
+        for (size_t j = 0; j < w_.burst_count[id]; j++) {
+            uint64_t from = w_.burst_addr[w_.burst_first[id] + j];
+            for (uint64_t k = j * bb; k < (j + 1) * bb; k++) {
+                uint8_t got = byte_of(buffer_word(base + k / DBYTES), k % DBYTES);
+                uint64_t at = from + k - j * bb;
+                if (got != dram_[at])
+                    return fail_at(t, "%s: buffer slot %u byte %llu (burst %zu) holds 0x%02x, "
+                                   "DRAM 0x%llx has 0x%02x", transfer_name(id).c_str(), in.slot,
+                                   (unsigned long long)k, j, got, (unsigned long long)at,
+                                   dram_[at]);
+            }
         }
         data_.loads++;
-        data_.loads_whole += w_.code_last[id] < window + bytes;
         return true;
     }
 
@@ -741,9 +856,12 @@ private:
             return fail_at(t, "no functional golden for the compute outputs");
         for (size_t i : it->second) {
             size_t id = w_.first[1] + i;
-            for (uint64_t at = w_.code_first[id]; at <= w_.code_last[id]; at++) {
-                chip_[at] = w_.golden[at];
-                put_buffer_byte(OUT_BASE + at, chip_[at]);
+            for (size_t k = 0; k < w_.run_count[id]; k++) {
+                const asim_run_t &run = w_.runs[w_.run_first[id] + k];
+                for (uint64_t at = run.lo; at <= run.hi; at++) {
+                    chip_[at] = w_.golden[at];
+                    put_buffer_byte(OUT_BASE + at, chip_[at]);
+                }
             }
         }
         return true;
@@ -845,12 +963,14 @@ private:
         return true;
     }
 
-    // A transfer must move its instruction's bits in whole bursts, as the C model charges;
-    // in its completion cycle the DRAM model still holds the transfer's bytes.
+    // A transfer must move its runs' bursts, as the C model charges them
+    // (asim_transfer_bursts); in its completion cycle the DRAM model still holds the
+    // transfer's bytes.
     bool check_transfer(uint64_t t, unsigned q, size_t i)
     {
         const asim_insn_t &in = w_.prog.queues[q].insns[i];
-        uint64_t bb = w_.dram.burst_bytes, bytes = ((in.bits + 7) / 8 + bb - 1) / bb * bb;
+        uint64_t bb = w_.dram.burst_bytes;
+        uint64_t bytes = asim_transfer_bursts(&w_.prog, &w_.g, &in, bb) * bb;
         if (in.bits && xfer_bytes_ != bytes)
             return fail_at(t, "queue %u '%s' instruction %zu moved %llu bytes over AXI, "
                            "expected %llu", q, w_.prog.queues[q].name, i,
@@ -892,14 +1012,12 @@ private:
                     return false;
                 if (!w_.prog.queues[q].insns[i].bits)
                     continue;
+                data_.bursts += w_.burst_count[gid(q, i)];
                 if (q == ASIM_QUEUE_LOAD) {
                     check_load_at_ = t + 1; /* its last beat is in the buffers after this edge */
                     check_load_id_ = gid(q, i);
                 } else {
                     data_.stores++;
-                    data_.stores_whole += w_.code_last[gid(q, i)] <
-                        window_of(w_, w_.code_first[gid(q, i)]) +
-                        transfer_bytes(w_, w_.prog.queues[q].insns[i].bits);
                 }
             }
             for (size_t i = issued_before; q < 2 && i < issued_[q]; i++)
@@ -1040,15 +1158,14 @@ int main(int argc, char **argv)
                 w.prog.n_queues, (unsigned long long)run.rtl_total(),
                 shared_completion_cycles(w));
     const Run::DataCounts &d = run.data();
-    std::printf("cosim: %s data: %llu loads (%llu with every code in their window) and %llu "
-                "stores (%llu) moved real bytes: %llu R beats into the RTL buffers match DRAM, "
-                "%llu W beats carry the buffers' bytes under exact strobes; %llu stored codes "
-                "in DRAM match the plain C integer reference bit for bit, %llu stored codes "
-                "not carried (their transfer's window is shorter than their span)\n",
-                name.c_str(), (unsigned long long)d.loads, (unsigned long long)d.loads_whole,
-                (unsigned long long)d.stores, (unsigned long long)d.stores_whole,
-                (unsigned long long)d.r_beats, (unsigned long long)d.w_beats,
-                (unsigned long long)d.codes, (unsigned long long)d.codes_not_carried);
+    std::printf("cosim: %s data: %llu loads and %llu stores moved %zu runs in %llu bursts: "
+                "%llu R beats into the RTL buffers match DRAM, %llu W beats carry the buffers' "
+                "bytes under exact strobes; %llu stored codes in DRAM match the plain C integer "
+                "reference bit for bit, %llu stored codes not carried\n",
+                name.c_str(), (unsigned long long)d.loads, (unsigned long long)d.stores,
+                w.runs.size(), (unsigned long long)d.bursts, (unsigned long long)d.r_beats,
+                (unsigned long long)d.w_beats, (unsigned long long)d.codes,
+                (unsigned long long)d.codes_not_carried);
     if (a.bench) {
         double c_s = c_executor_seconds(w, a.bench);
         if (c_s < 0)
