@@ -9,9 +9,9 @@
 void asim_prefault(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
-    long page = sysconf(_SC_PAGESIZE);
-    if (page <= 0 || !p)
-        return;
+    long page = sysconf(_SC_PAGESIZE), pages = sysconf(_SC_PHYS_PAGES);
+    if (page <= 0 || pages <= 0 || !p || bytes / (size_t)page > (size_t)pages / 4)
+        return; /* more than a quarter of the memory: let the pages come as they are used */
     uintptr_t lo = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
     uintptr_t hi = ((uintptr_t)p + bytes) & ~((uintptr_t)page - 1);
     if (hi > lo)

@@ -8,7 +8,8 @@
 
 /* Maps the whole pages inside [p, p + bytes) now, in one call (Linux's MADV_POPULATE_WRITE,
  * 5.14 on; elsewhere, or when it fails, a no-op), instead of one page fault per page at its
- * first write. For large arrays that will be written whole: on a virtual machine a page
+ * first write. Nothing for more than a quarter of the physical memory: a program that large
+ * takes its pages as it is written, and runs out of memory where it would have anyway. For large arrays that will be written whole: on a virtual machine a page
  * fault costs microseconds, and a long program's instructions and stamps span hundreds of
  * megabytes. */
 void asim_prefault(void *p, size_t bytes);
