@@ -10,7 +10,7 @@
 //     read the old word.
 //   - The DMA (sys_dma.v): a load's R beats are written, a store's W beats are read. The
 //     QUARK sequencer (sys_quark_job.v) reads and writes two consecutive words per access
-//     (q_*). The GEMM units do not sit inside yet: the testbench reaches the memory `mem`
+//     (q_*; two such reads per cycle, one per operand). The GEMM units do not sit inside yet: the testbench reaches the memory `mem`
 //     directly (bank, row) in their place.
 module sys_buffer #(
     parameter BANKS = 4,        // banks (a power of two)
@@ -28,6 +28,8 @@ module sys_buffer #(
     // access, read synchronously and written with byte enables
     input  wire [BUFAW-$clog2(DBYTES)-1:0] q_raddr,
     output reg  [2*DBYTES*8-1:0]         q_rdata,
+    input  wire [BUFAW-$clog2(DBYTES)-1:0] q_raddr_b,   // the second operand (binary ops)
+    output reg  [2*DBYTES*8-1:0]         q_rdata_b,
     input  wire                          q_we,
     input  wire [BUFAW-$clog2(DBYTES)-1:0] q_waddr,
     input  wire [2*DBYTES*8-1:0]         q_wdata,
@@ -45,6 +47,7 @@ module sys_buffer #(
     wire [BEATW-BB-1:0] rrow = raddr[BEATW-1:BB];
 
     wire [BEATW-1:0] qr1 = q_raddr + 1'b1;
+    wire [BEATW-1:0] qb1 = q_raddr_b + 1'b1;
     wire [BEATW-1:0] qw1 = q_waddr + 1'b1;
     integer i;
     always @(posedge clk) begin
@@ -52,6 +55,9 @@ module sys_buffer #(
         // QUARK job that reads it issues)
         q_rdata <= {we && waddr == qr1 ? wdata : mem[qr1[BB-1:0]][qr1[BEATW-1:BB]],
                     we && waddr == q_raddr ? wdata : mem[q_raddr[BB-1:0]][q_raddr[BEATW-1:BB]]};
+        q_rdata_b <= {we && waddr == qb1 ? wdata : mem[qb1[BB-1:0]][qb1[BEATW-1:BB]],
+                      we && waddr == q_raddr_b ? wdata
+                                               : mem[q_raddr_b[BB-1:0]][q_raddr_b[BEATW-1:BB]]};
         if (q_we)
             for (i = 0; i < DBYTES; i = i + 1) begin
                 if (q_wbe[i])

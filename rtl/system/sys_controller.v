@@ -101,6 +101,7 @@ module sys_controller #(
     input  wire                   rt_we,
     input  wire [$clog2(QDEPTH)-1:0] rt_addr,
     input  wire [BUFAW-1:0]       rt_a,
+    input  wire [BUFAW-1:0]       rt_b,
     input  wire [BUFAW-1:0]       rt_o,
     input  wire [5:0]             rt_shift,
     output wire [31:0]            q_rows_done,
@@ -361,15 +362,16 @@ module sys_controller #(
     wire [DBYTES*8-1:0]  buf_wdata, buf_rdata;
     wire [RW-1:0]        req_run, w_run;
 
-    wire [BEATW-1:0]      q_raddr, q_waddr;
-    wire [2*DBYTES*8-1:0] q_rdata, q_wdata;
+    wire [BEATW-1:0]      q_raddr, q_raddr_b, q_waddr;
+    wire [2*DBYTES*8-1:0] q_rdata, q_rdata_b, q_wdata;
     wire [2*DBYTES-1:0]   q_wbe;
     wire                  q_we;
 
     sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES)) buffers (
         .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
         .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata),
-        .q_raddr(q_raddr), .q_rdata(q_rdata), .q_we(q_we), .q_waddr(q_waddr),
+        .q_raddr(q_raddr), .q_rdata(q_rdata), .q_raddr_b(q_raddr_b),
+        .q_rdata_b(q_rdata_b), .q_we(q_we), .q_waddr(q_waddr),
         .q_wdata(q_wdata), .q_wbe(q_wbe));
 
     sys_quark_job #(.N(QN), .BUFAW(BUFAW), .DBYTES(DBYTES), .JDEPTH(JDEPTH),
@@ -377,8 +379,9 @@ module sys_controller #(
         .clk(clk), .rst(rst), .jt_we(jt_we), .jt_addr(jt_addr), .jt_rows(jt_rows),
         .jt_mode(jt_mode), .jt_len(jt_len), .jt_m(jt_m), .jt_e(jt_e), .jt_pb(jt_pb),
         .jt_k(jt_k), .jt_beats(jt_beats), .jt_total(jt_total), .jt_step(jt_step),
-        .rt_we(rt_we), .rt_addr(rt_addr), .rt_a(rt_a), .rt_o(rt_o), .rt_shift(rt_shift),
-        .start(job_valid[QUNIT]), .rd_word(q_raddr), .rd_data(q_rdata), .wr_en(q_we),
+        .rt_we(rt_we), .rt_addr(rt_addr), .rt_a(rt_a), .rt_b(rt_b), .rt_o(rt_o), .rt_shift(rt_shift),
+        .start(job_valid[QUNIT]), .rd_word(q_raddr), .rd_data(q_rdata),
+        .rd_word_b(q_raddr_b), .rd_data_b(q_rdata_b), .wr_en(q_we),
         .wr_word(q_waddr), .wr_data(q_wdata), .wr_be(q_wbe), .rows_done(q_rows_done),
         .err(err_quark));
 

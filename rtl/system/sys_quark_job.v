@@ -41,11 +41,14 @@ module sys_quark_job #(
     input  wire                    rt_we,
     input  wire [$clog2(QDEPTH)-1:0] rt_addr,
     input  wire [BUFAW-1:0]        rt_a,
+    input  wire [BUFAW-1:0]        rt_b,        // second operand (binary ops; else = rt_a)
     input  wire [BUFAW-1:0]        rt_o,
     input  wire [5:0]              rt_shift,
     input  wire                    start,
     output wire [BUFAW-$clog2(DBYTES)-1:0] rd_word,
     input  wire [2*DBYTES*8-1:0]   rd_data,     // words rd_word and rd_word + 1, a cycle later
+    output wire [BUFAW-$clog2(DBYTES)-1:0] rd_word_b,  // the same for the second operand
+    input  wire [2*DBYTES*8-1:0]   rd_data_b,
     output wire                    wr_en,
     output wire [BUFAW-$clog2(DBYTES)-1:0] wr_word,
     output wire [2*DBYTES*8-1:0]   wr_data,     // words wr_word and wr_word + 1
@@ -69,6 +72,7 @@ module sys_quark_job #(
     reg [16:0] j_total [0:JDEPTH-1];
     reg [7:0]  j_step [0:JDEPTH-1];
     reg [BUFAW-1:0] q_a [0:QDEPTH-1];
+    reg [BUFAW-1:0] q_b [0:QDEPTH-1];
     reg [BUFAW-1:0] q_o [0:QDEPTH-1];
     reg [5:0]       q_shift [0:QDEPTH-1];
 
@@ -87,6 +91,7 @@ module sys_quark_job #(
         end
         if (rt_we) begin
             q_a[rt_addr] <= rt_a;
+            q_b[rt_addr] <= rt_b;
             q_o[rt_addr] <= rt_o;
             q_shift[rt_addr] <= rt_shift;
         end
@@ -99,7 +104,7 @@ module sys_quark_job #(
     reg [31:0]   left;        // rows of the job still to feed (the current one included)
     reg [QW-1:0] ir;          // the row being fed (global, in the row table)
     reg [16:0]   k, b;        // beat of the row, beat of the pass
-    reg [OB-1:0] off_q;       // byte offset of the beat read last cycle
+    reg [OB-1:0] off_q, off_bq; // byte offsets of the beat read last cycle
 
     wire [31:0] rows_now = act ? left : j_rows[jc];
     wire        go = act || (start && j_rows[jc] != 32'd0);
@@ -126,13 +131,21 @@ module sys_quark_job #(
     end
     wire [BUFAW+24:0] step_off = {{BUFAW{1'b0}}, nb} * {{(BUFAW+17){1'b0}}, j_step[jc]};
     wire [BUFAW-1:0] rd_byte = q_a[nr] + step_off[BUFAW-1:0];
+    wire [BUFAW-1:0] rd_byte_b = q_b[nr] + step_off[BUFAW-1:0];
     assign rd_word = rd_byte[BUFAW-1:OB];
+    assign rd_word_b = rd_byte_b[BUFAW-1:OB];
     wire [2*DBYTES*8-1:0] aligned = rd_data >> {off_q, 3'b000};
-    wire [N*8-1:0] x_data = aligned[N*8-1:0];
-    wire unused_aligned = &{1'b0, aligned[2*DBYTES*8-1:N*8], step_off[BUFAW+24:BUFAW]};
+    wire [2*DBYTES*8-1:0] aligned_b = rd_data_b >> {off_bq, 3'b000};
+    // pair modes take N/2 elements a beat, lane j + N/2 the second operand of lane j (unary
+    // pair modes ignore it); the others N elements
+    wire pair = j_step[jc] != N[7:0];
+    wire [N*8-1:0] x_data = pair ? {aligned_b[N/2*8-1:0], aligned[N/2*8-1:0]} : aligned[N*8-1:0];
+    wire unused_aligned = &{1'b0, aligned[2*DBYTES*8-1:N*8], aligned_b[2*DBYTES*8-1:N/2*8],
+                            step_off[BUFAW+24:BUFAW]};
 
     always @(posedge clk) begin
         off_q <= rd_byte[OB-1:0];
+        off_bq <= rd_byte_b[OB-1:0];
         if (rst) begin
             jc <= {JW{1'b0}};
             act <= 1'b0;

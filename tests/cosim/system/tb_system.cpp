@@ -160,7 +160,8 @@ struct World {
         size_t first_row = 0;       // in `qrows`
     };
     struct QRow {
-        uint64_t a, o;              // buffer byte addresses: first input code, first output code
+        uint64_t a, b, o;           // buffer byte addresses: first input code, second operand's
+                                    // (binary ops; else a), first output code
         unsigned shift;             // the requantization shift (vector_row's fy - fo)
     };
     int quark_q = -1;               // the QUARK queue (-1: none in the RTL)
@@ -545,17 +546,30 @@ std::string quark_job(World &w, uint32_t o, uint64_t t, World::QJob &j)
     asim_quark_kind_job_t kj[ASIM_QUARK_MAX_KIND_JOBS];
     unsigned nk = asim_quark_kind_jobs(op.kind, kj);
     if (op.kind != ASIM_OP_SOFTMAX && op.kind != ASIM_OP_GELU && op.kind != ASIM_OP_LAYERNORM &&
-        op.kind != ASIM_OP_TANH && op.kind != ASIM_OP_RELU)
+        op.kind != ASIM_OP_TANH && op.kind != ASIM_OP_RELU && op.kind != ASIM_OP_ADD &&
+        op.kind != ASIM_OP_MUL)
         return std::string("op kind ") + asim_op_kind_name(op.kind) +
-               " (binary, or no QUARK kernel in sim/functional)";
+               " (no kernel in sim/functional's vector_row)";
     if (nk != 1)
         return "op kind without one QUARK mode";
     if (op.a_bits != 8 || op.out_bits != 8)
         return "codes other than 8 bits";
-    asim_view_t v;
+    bool two = asim_op_kind_binary(op.kind);
+    asim_view_t v, vb;
     asim_operand_view(&w.prog, &w.g, o, 0, &v);
-    if (v.l.bits != 8)
+    if (two)
+        asim_operand_view(&w.prog, &w.g, o, 1, &vb);
+    else
+        vb = v;
+    if (v.l.bits != 8 || vb.l.bits != 8)
         return "operand stored at other than 8 bits";
+    bool a_made = false, b_made = false; // produced by an op (mirrored in the output region)
+    for (size_t p = 0; p < w.g.len; p++) {
+        a_made = a_made || w.prog.addrs[p].out == v.addr;
+        b_made = b_made || w.prog.addrs[p].out == vb.addr;
+    }
+    if (pl.a_resident && (!a_made || !b_made))
+        return "a parameter read on chip (not in the twin's buffers)";
     size_t n = op.cols;
     double scale = std::ldexp(1.0, -4); /* frac_act(8) */
     asim_nl_fmt_t in = {8, true, scale}, of;
@@ -581,23 +595,29 @@ std::string quark_job(World &w, uint32_t o, uint64_t t, World::QJob &j)
     asim_tile_at_t at;
     asim_plan_locate(&pl, &op, t, &at);
     long load = pl.a_resident ? -1 : load_of(w, o, t, v.part);
-    if (!pl.a_resident && load < 0)
+    long load_b = pl.a_resident ? -1 : load_of(w, o, t, vb.part);
+    if (!pl.a_resident && (load < 0 || load_b < 0))
         return "no load of its operand";
     std::vector<World::QRow> rows;
     for (uint64_t g = at.m0; g < at.m0 + at.tm; g++) {
         uint64_t i = g / op.rows, r = g % op.rows;
         uint64_t a0 = asim_view_index(&v, i, r, 0), o0 = asim_out_index(&op, i, r, 0);
+        uint64_t b0 = asim_view_index(&vb, i, r, 0);
         for (uint64_t c = 1; c < n; c++)
-            if (asim_view_index(&v, i, r, c) != a0 + c || asim_out_index(&op, i, r, c) != o0 + c)
+            if (asim_view_index(&v, i, r, c) != a0 + c || asim_out_index(&op, i, r, c) != o0 + c ||
+                asim_view_index(&vb, i, r, c) != b0 + c)
                 return "a row not contiguous";
         uint64_t a = pl.a_resident ? OUT_BASE + v.addr + a0
                                    : slot_address(w, (size_t)load, v.addr + a0, n);
+        uint64_t b = pl.a_resident ? OUT_BASE + vb.addr + b0
+                                   : slot_address(w, (size_t)load_b, vb.addr + b0, n);
         uint64_t out = w.prog.addrs[o].out + o0;
-        if (a == ~0ull || (pl.a_resident && v.addr + a0 + n > OUT_BASE))
+        if (a == ~0ull || b == ~0ull ||
+            (pl.a_resident && std::max(v.addr + a0, vb.addr + b0) + n > OUT_BASE))
             return "a row outside one run of its load, or past the output region";
         if (out + n > OUT_BASE)
             return "outputs past the output region";
-        rows.push_back({a, OUT_BASE + out, (unsigned)shift});
+        rows.push_back({a, b, OUT_BASE + out, (unsigned)shift});
     }
     j.rows = (uint32_t)rows.size();
     j.first_row = w.qrows.size();
@@ -831,6 +851,7 @@ private:
             r.rt_we = 1;
             r.rt_addr = (uint32_t)(c - 2);
             r.rt_a = (uint32_t)q.a;
+            r.rt_b = (uint32_t)q.b;
             r.rt_o = (uint32_t)q.o;
             r.rt_shift = (uint8_t)q.shift;
         }
