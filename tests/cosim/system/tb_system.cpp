@@ -21,10 +21,16 @@
 // and its slot from the program memory. Checked: every AXI burst's address is the next burst
 // of the transfer's runs; after each load, word k of its slot in the RTL buffers holds the
 // DRAM bytes of the transfer's k-th burst; every W beat carries the bytes the bench put in
-// the buffers' output region and strobes exactly the bytes of its burst's run. The compute
-// units are not RTL yet: when a compute job completes, the bench writes the output bytes of
-// the tile's stores (the functional golden's, sim/functional, timed order) into the RTL
-// buffers' output region directly. At the end, every code of a stored tensor that the twin
+// the buffers' output region and strobes exactly the bytes of its burst's run. The QUARK
+// queue's jobs run on the QUARK unit RTL inside the twin (sys_quark_job.v): the bench fills
+// its job and row tables before start (build_quark: the unit's command as sim/functional's
+// vector_row sets it up, and where each row's codes lie in the buffers: a load's slot or the
+// output region), and at each such job's C completion checks that the unit has written every
+// row and that the codes it wrote are the functional golden's, bit for bit (check_quark). A
+// QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
+// GEMM units are not RTL yet: when one of their jobs (or a QUARK job not run by the RTL)
+// completes, the bench writes the tile's output bytes (the functional golden's, timed order)
+// into the RTL buffers' output region directly. At the end, every code of a stored tensor that the twin
 // carried into DRAM is compared with the plain C integer reference (asim_fn_reference).
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
 // and an instruction the C executor issued or completed by now that the RTL has not is a
@@ -1462,12 +1468,13 @@ int main(int argc, char **argv)
     std::string why;
     for (const auto &kv : w.q_not_rtl)
         why += "; " + std::to_string(kv.second) + " " + kv.first;
+    std::string slack = run.min_slack() == NOT_YET ? "none" : std::to_string(run.min_slack());
     std::printf("cosim: %s quark: %llu QUARK tiles (%llu codes) computed by the RTL unit from "
-                "the buffers match the functional golden bit for bit, least slack to the C "
-                "completion %lld cycles; %llu QUARK tiles not RTL (values from C)%s\n",
+                "the buffers match the functional golden bit for bit, least slack of a job's "
+                "last output to its C completion %s cycles; %llu QUARK tiles not RTL (values "
+                "from C)%s\n",
                 name.c_str(), (unsigned long long)d.q_tiles, (unsigned long long)d.q_codes,
-                run.min_slack() == NOT_YET ? -1ll : (long long)run.min_slack(),
-                (unsigned long long)d.q_not_rtl, why.c_str());
+                slack.c_str(), (unsigned long long)d.q_not_rtl, why.c_str());
     if (a.bench) {
         double c_s = c_executor_seconds(w, a.bench);
         if (c_s < 0)
