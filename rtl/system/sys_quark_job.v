@@ -188,11 +188,15 @@ module sys_quark_job #(
     end
 
     // ---- the unit ----
+    // clock enable: on while a job is fed or the unit has results in flight (`start` so that
+    // it takes the first command in the issue cycle; rst so that it resets); off, every
+    // register of it holds
     wire              y_valid, y_last, busy;
+    wire              run_unit = rst || start || act || busy;
     wire [CW-1:0]     y_count;
     wire [N*32-1:0]   y_data;
     quark_unit #(.N(N), .IW(8)) unit (
-        .clk(clk), .rst(rst), .out_ready(1'b1),
+        .clk(clk), .rst(rst), .out_ready(run_unit),
         .cmd_valid(cmd_valid), .cmd_ready(cmd_ready), .cmd_mode(j_mode[jc]),
         .cmd_len(j_len[jc]), .cmd_m(j_m[jc]), .cmd_e(j_e[jc]), .cmd_pb(j_pb[jc]),
         .cmd_k(j_k[jc]), .x_valid(x_valid), .x_ready(x_ready), .x_data(x_data),
@@ -236,5 +240,4 @@ module sys_quark_job #(
                 ocol <= ocol + {{(17-CW){1'b0}}, y_count};
         end
 
-    wire unused = &{1'b0, busy};
 endmodule
