@@ -10,8 +10,8 @@
 //     read the old word.
 //   - The DMA (sys_dma.v): a load's R beats are written, a store's W beats are read. The
 //     QUARK sequencer (sys_quark_job.v) reads and writes two consecutive words per access
-//     (q_*; two such reads per cycle, one per operand). The GEMM units do not sit inside yet: the testbench reaches the memory `mem`
-//     directly (bank, row) in their place.
+//     (q_*; two such reads per cycle, one per operand). The GEMM units do not sit inside
+//     yet: the testbench reaches the memory `mem` directly (bank, row) in their place.
 module sys_buffer #(
     parameter BANKS = 4,        // banks (a power of two)
     parameter BUFAW = 22,       // buffer byte address bits

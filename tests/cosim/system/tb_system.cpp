@@ -30,8 +30,9 @@
 // QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
 // GEMM units are not RTL yet: when one of their jobs (or a QUARK job not run by the RTL)
 // completes, the bench writes the tile's output bytes (the functional golden's, timed order)
-// into the RTL buffers' output region directly. At the end, every code of a stored tensor that the twin
-// carried into DRAM is compared with the plain C integer reference (asim_fn_reference).
+// into the RTL buffers' output region directly. At the end, every code of a stored tensor
+// that the twin carried into DRAM is compared with the plain C integer reference
+// (asim_fn_reference).
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
 // and an instruction the C executor issued or completed by now that the RTL has not is a
 // mismatch too; so are a job whose op or tile is not its instruction's, a transfer that moves
