@@ -43,7 +43,7 @@ module sys_controller #(
     parameter SLOTW = 20,       // log2(bytes of a load slot)
     parameter QN = 8,           // the QUARK unit's lanes (sys_quark_job.v)
     parameter QUNIT = 1,        // the compute unit that is the QUARK unit (queue QUNIT + 2)
-    parameter JDEPTH = 2048,    // QUARK job table entries
+    parameter JDEPTH = DEPTH,   // QUARK job table entries (a job per instruction at most)
     parameter QDEPTH = 65536    // QUARK row table entries
 ) (
     input  wire                   clk,

@@ -78,7 +78,7 @@ constexpr uint64_t NOT_YET = ~0ull;
 constexpr unsigned BUFAW = SYS_BUFAW, SLOTW = 20, BANKS = 4;
 constexpr uint64_t OUT_BASE = 1ull << (BUFAW - 1); // the buffers' output region
 constexpr unsigned QN = SYS_QN;                     // the QUARK unit's lanes (sys_quark_job.v)
-constexpr size_t JDEPTH = 2048, QDEPTH = 65536;     // its job and row tables
+constexpr size_t JDEPTH = DEPTH, QDEPTH = 65536;    // its job and row tables
 constexpr uint64_t SEED = 1;                        // the functional golden's seed
 constexpr uint8_t POISON = 0xa5;                    // DRAM bytes nothing seeded
 
