@@ -8,9 +8,10 @@
 //   - re reads word raddr at the clock edge: rdata holds it from the next cycle until the next
 //     re (a synchronous read, as a block RAM's); a read and a write of one word in one cycle
 //     read the old word.
-//   - The DMA (sys_dma.v) is the one user today: a load's R beats are written, a store's W
-//     beats are read. The compute units do not sit inside yet: the testbench reaches the
-//     memory `mem` directly (bank, row) in their place.
+//   - The DMA (sys_dma.v): a load's R beats are written, a store's W beats are read. The
+//     QUARK sequencer (sys_quark_job.v) reads and writes two consecutive words per access
+//     (q_*; two such reads per cycle, one per operand). The GEMM units do not sit inside
+//     yet: the testbench reaches the memory `mem` directly (bank, row) in their place.
 module sys_buffer #(
     parameter BANKS = 4,        // banks (a power of two)
     parameter BUFAW = 22,       // buffer byte address bits
@@ -22,7 +23,17 @@ module sys_buffer #(
     input  wire [DBYTES*8-1:0]           wdata,
     input  wire                          re,
     input  wire [BUFAW-$clog2(DBYTES)-1:0] raddr,
-    output reg  [DBYTES*8-1:0]           rdata
+    output reg  [DBYTES*8-1:0]           rdata,
+    // the QUARK sequencer's port (sys_quark_job.v): two consecutive words (two banks) per
+    // access, read synchronously and written with byte enables
+    input  wire [BUFAW-$clog2(DBYTES)-1:0] q_raddr,
+    output reg  [2*DBYTES*8-1:0]         q_rdata,
+    input  wire [BUFAW-$clog2(DBYTES)-1:0] q_raddr_b,   // the second operand (binary ops)
+    output reg  [2*DBYTES*8-1:0]         q_rdata_b,
+    input  wire                          q_we,
+    input  wire [BUFAW-$clog2(DBYTES)-1:0] q_waddr,
+    input  wire [2*DBYTES*8-1:0]         q_wdata,
+    input  wire [2*DBYTES-1:0]           q_wbe
 );
     localparam BEATW = BUFAW - $clog2(DBYTES);
     localparam BB = $clog2(BANKS);
@@ -35,7 +46,25 @@ module sys_buffer #(
     wire [BB-1:0]       rbank = raddr[BB-1:0];
     wire [BEATW-BB-1:0] rrow = raddr[BEATW-1:BB];
 
+    wire [BEATW-1:0] qr1 = q_raddr + 1'b1;
+    wire [BEATW-1:0] qb1 = q_raddr_b + 1'b1;
+    wire [BEATW-1:0] qw1 = q_waddr + 1'b1;
+    integer i;
     always @(posedge clk) begin
+        // a word the DMA writes in this cycle is read as written (a load completing as the
+        // QUARK job that reads it issues)
+        q_rdata <= {we && waddr == qr1 ? wdata : mem[qr1[BB-1:0]][qr1[BEATW-1:BB]],
+                    we && waddr == q_raddr ? wdata : mem[q_raddr[BB-1:0]][q_raddr[BEATW-1:BB]]};
+        q_rdata_b <= {we && waddr == qb1 ? wdata : mem[qb1[BB-1:0]][qb1[BEATW-1:BB]],
+                      we && waddr == q_raddr_b ? wdata
+                                               : mem[q_raddr_b[BB-1:0]][q_raddr_b[BEATW-1:BB]]};
+        if (q_we)
+            for (i = 0; i < DBYTES; i = i + 1) begin
+                if (q_wbe[i])
+                    mem[q_waddr[BB-1:0]][q_waddr[BEATW-1:BB]][i*8 +: 8] <= q_wdata[i*8 +: 8];
+                if (q_wbe[DBYTES + i])
+                    mem[qw1[BB-1:0]][qw1[BEATW-1:BB]][i*8 +: 8] <= q_wdata[(DBYTES+i)*8 +: 8];
+            end
         if (we)
             mem[wbank][wrow] <= wdata;
         if (re)

@@ -40,7 +40,11 @@ module sys_controller #(
     parameter RDEPTH = 65536,   // run memory, runs (a power of two)
     parameter BANKS = 4,        // buffer banks
     parameter BUFAW = 22,       // buffer byte address bits (upper half: the output region)
-    parameter SLOTW = 20        // log2(bytes of a load slot)
+    parameter SLOTW = 20,       // log2(bytes of a load slot)
+    parameter QN = 8,           // the QUARK unit's lanes (sys_quark_job.v)
+    parameter QUNIT = 1,        // the compute unit that is the QUARK unit (queue QUNIT + 2)
+    parameter JDEPTH = DEPTH,   // QUARK job table entries (a job per instruction at most)
+    parameter QDEPTH = 65536    // QUARK row table entries
 ) (
     input  wire                   clk,
     input  wire                   rst,
@@ -81,6 +85,27 @@ module sys_controller #(
     output reg  [(NQ-2)*32-1:0]   job_tile,
     output reg  [(NQ-2)*8-1:0]    job_shared,   // other units running as the job starts
     input  wire [NQ-3:0]          unit_done,
+    // the QUARK unit's job and row tables (sys_quark_job.v), and its progress
+    input  wire                   jt_we,
+    input  wire [$clog2(JDEPTH)-1:0] jt_addr,
+    input  wire [31:0]            jt_rows,
+    input  wire [3:0]             jt_mode,
+    input  wire [16:0]            jt_len,
+    input  wire [30:0]            jt_m,
+    input  wire [5:0]             jt_e,
+    input  wire [4:0]             jt_pb,
+    input  wire [47:0]            jt_k,
+    input  wire [16:0]            jt_beats,
+    input  wire [16:0]            jt_total,
+    input  wire [7:0]             jt_step,
+    input  wire                   rt_we,
+    input  wire [$clog2(QDEPTH)-1:0] rt_addr,
+    input  wire [BUFAW-1:0]       rt_a,
+    input  wire [BUFAW-1:0]       rt_b,
+    input  wire [BUFAW-1:0]       rt_o,
+    input  wire [5:0]             rt_shift,
+    output wire [31:0]            q_rows_done,
+    output wire                   err_quark,
     // AXI4 master (sys_dma.v)
     output wire                   m_arvalid,
     input  wire                   m_arready,
@@ -337,9 +362,29 @@ module sys_controller #(
     wire [DBYTES*8-1:0]  buf_wdata, buf_rdata;
     wire [RW-1:0]        req_run, w_run;
 
+    wire [BEATW-1:0]      q_raddr, q_raddr_b, q_waddr;
+    wire [2*DBYTES*8-1:0] q_rdata, q_rdata_b, q_wdata;
+    wire [2*DBYTES-1:0]   q_wbe;
+    wire                  q_we;
+
     sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES)) buffers (
         .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
-        .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata));
+        .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata),
+        .q_raddr(q_raddr), .q_rdata(q_rdata), .q_raddr_b(q_raddr_b),
+        .q_rdata_b(q_rdata_b), .q_we(q_we), .q_waddr(q_waddr),
+        .q_wdata(q_wdata), .q_wbe(q_wbe));
+
+    sys_quark_job #(.N(QN), .BUFAW(BUFAW), .DBYTES(DBYTES), .JDEPTH(JDEPTH),
+                    .QDEPTH(QDEPTH)) quark (
+        .clk(clk), .rst(rst), .jt_we(jt_we), .jt_addr(jt_addr), .jt_rows(jt_rows),
+        .jt_mode(jt_mode), .jt_len(jt_len), .jt_m(jt_m), .jt_e(jt_e), .jt_pb(jt_pb),
+        .jt_k(jt_k), .jt_beats(jt_beats), .jt_total(jt_total), .jt_step(jt_step),
+        .rt_we(rt_we), .rt_addr(rt_addr), .rt_a(rt_a), .rt_b(rt_b), .rt_o(rt_o),
+        .rt_shift(rt_shift),
+        .start(job_valid[QUNIT]), .rd_word(q_raddr), .rd_data(q_rdata),
+        .rd_word_b(q_raddr_b), .rd_data_b(q_rdata_b), .wr_en(q_we),
+        .wr_word(q_waddr), .wr_data(q_wdata), .wr_be(q_wbe), .rows_done(q_rows_done),
+        .err(err_quark));
 
     sys_dma #(.AW(AW), .DBYTES(DBYTES), .RW(RW), .BUFAW(BUFAW), .SLOTW(SLOTW)) dma (
         .clk(clk), .rst(rst), .burst_shift(burst_shift),

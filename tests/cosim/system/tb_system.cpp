@@ -21,11 +21,18 @@
 // and its slot from the program memory. Checked: every AXI burst's address is the next burst
 // of the transfer's runs; after each load, word k of its slot in the RTL buffers holds the
 // DRAM bytes of the transfer's k-th burst; every W beat carries the bytes the bench put in
-// the buffers' output region and strobes exactly the bytes of its burst's run. The compute
-// units are not RTL yet: when a compute job completes, the bench writes the output bytes of
-// the tile's stores (the functional golden's, sim/functional, timed order) into the RTL
-// buffers' output region directly. At the end, every code of a stored tensor that the twin
-// carried into DRAM is compared with the plain C integer reference (asim_fn_reference).
+// the buffers' output region and strobes exactly the bytes of its burst's run. The QUARK
+// queue's jobs run on the QUARK unit RTL inside the twin (sys_quark_job.v): the bench fills
+// its job and row tables before start (build_quark: the unit's command as sim/functional's
+// vector_row sets it up, and where each row's codes lie in the buffers: a load's slot or the
+// output region), and at each such job's C completion checks that the unit has written every
+// row and that the codes it wrote are the functional golden's, bit for bit (check_quark). A
+// QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
+// GEMM units are not RTL yet: when one of their jobs (or a QUARK job not run by the RTL)
+// completes, the bench writes the tile's output bytes (the functional golden's, timed order)
+// into the RTL buffers' output region directly. At the end, every code of a stored tensor
+// that the twin carried into DRAM is compared with the plain C integer reference
+// (asim_fn_reference).
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
 // and an instruction the C executor issued or completed by now that the RTL has not is a
 // mismatch too; so are a job whose op or tile is not its instruction's, a transfer that moves
@@ -57,6 +64,9 @@ extern "C" {
 #include "asim/config.h"
 #include "asim/model.h"
 #include "functional/functional.h"
+#include "nonlinear/nl_kernels.h"
+#include "program/program.h"
+#include "quark/quark_step.h"
 }
 
 namespace {
@@ -67,6 +77,8 @@ constexpr size_t RDEPTH = SYS_RDEPTH;              // the run memory's runs
 constexpr uint64_t NOT_YET = ~0ull;
 constexpr unsigned BUFAW = SYS_BUFAW, SLOTW = 20, BANKS = 4;
 constexpr uint64_t OUT_BASE = 1ull << (BUFAW - 1); // the buffers' output region
+constexpr unsigned QN = SYS_QN;                     // the QUARK unit's lanes (sys_quark_job.v)
+constexpr size_t JDEPTH = DEPTH, QDEPTH = 65536;    // its job and row tables
 constexpr uint64_t SEED = 1;                        // the functional golden's seed
 constexpr uint8_t POISON = 0xa5;                    // DRAM bytes nothing seeded
 
@@ -146,6 +158,23 @@ struct World {
     bool data_values = false;       // a compiled program: compute outputs and the reference
     bool golden_failed = false;
     std::map<std::pair<uint32_t, uint64_t>, std::vector<size_t>> stores_of; // (op, tile)
+    // the QUARK queue's jobs for sys_quark_job.v (build_quark): per job of the queue, in order
+    struct QJob {
+        bool rtl = false;           // its values come from the RTL unit, else from C
+        uint32_t rows = 0, mode = 0, len = 0, m = 0, e = 0, pb = 0, beats = 0, total = 0;
+        uint32_t step = 0;
+        uint64_t k = 0;
+        size_t first_row = 0;       // in `qrows`
+    };
+    struct QRow {
+        uint64_t a, b, o;           // buffer byte addresses: first input code, second operand's
+                                    // (binary ops; else a), first output code
+        unsigned shift;             // the requantization shift (vector_row's fy - fo)
+    };
+    int quark_q = -1;               // the QUARK queue (-1: none in the RTL)
+    std::vector<QJob> qjobs;
+    std::vector<QRow> qrows;
+    std::map<std::string, uint64_t> q_not_rtl; // jobs whose values are C's, by reason
     ~World()
     {
         if (ref_values)
@@ -341,6 +370,7 @@ bool distinct_channels(const asim_insn_t &in)
 }
 
 bool build_data(const Args &a, World &w);
+bool build_quark(World &w);
 
 bool build_world(const Args &a, World &w)
 {
@@ -470,6 +500,177 @@ bool build_data(const Args &a, World &w)
     w.image.assign(image, POISON);
     asim_fn_seed_image(&w.prog, &w.g, SEED, w.image.data());
     w.data_values = !a.tie;
+    return build_quark(w);
+}
+
+
+// Where a load put operand part `part` of tile t of op o: the last load of (o, t) in queue
+// order if it moved that part, else the one of the nearest earlier tile (as the functional
+// executor's map_slots picks the slot). Returns its global id, or -1.
+long load_of(const World &w, uint32_t o, uint64_t t, unsigned part)
+{
+    const asim_queue_t &lq = w.prog.queues[ASIM_QUEUE_LOAD];
+    for (uint64_t u = t + 1; u-- > 0;) {
+        long last = -1;
+        bool moved = false;
+        for (size_t i = 0; i < lq.len; i++) {
+            const asim_insn_t &in = lq.insns[i];
+            if (in.op != o || in.tile != u)
+                continue;
+            asim_tile_t tile;
+            asim_plan_tile_traffic(&w.prog.plans[o], &w.g.ops[o], u, &tile);
+            last = (long)(w.first[ASIM_QUEUE_LOAD] + i);
+            moved = (part == 0 ? tile.load_act_bits : tile.load_weight_bits) > 0;
+        }
+        if (last >= 0 && moved)
+            return last;
+    }
+    return -1;
+}
+
+// The buffer byte address of DRAM bytes [b, b + n) as load `id` left them in its slot (its
+// bursts in run order), or ~0 when no run of the load holds them whole.
+uint64_t slot_address(const World &w, size_t id, uint64_t b, uint64_t n)
+{
+    const asim_insn_t &in = w.prog.queues[ASIM_QUEUE_LOAD].insns[id - w.first[ASIM_QUEUE_LOAD]];
+    uint64_t bb = w.dram.burst_bytes, before = 0;
+    for (size_t k = 0; k < w.run_count[id]; k++) {
+        const asim_run_t &r = w.runs[w.run_first[id] + k];
+        if (r.lo <= b && b + n - 1 <= r.hi)
+            return ((uint64_t)in.slot << SLOTW) + before * bb + (b - r.lo / bb * bb);
+        before += r.hi / bb - r.lo / bb + 1;
+    }
+    return ~0ull;
+}
+
+// One QUARK job (op o, tile t) for sys_quark_job.v: the unit's command as sim/functional's
+// vector_row sets up the kernel, and per row where its codes lie in the RTL buffers. Returns
+// an empty reason when the RTL runs it, else why its values stay C's.
+std::string quark_job(World &w, uint32_t o, uint64_t t, World::QJob &j)
+{
+    const asim_op_t &op = w.g.ops[o];
+    const asim_plan_t &pl = w.prog.plans[o];
+    asim_quark_kind_job_t kj[ASIM_QUARK_MAX_KIND_JOBS];
+    unsigned nk = asim_quark_kind_jobs(op.kind, kj);
+    if (op.kind != ASIM_OP_SOFTMAX && op.kind != ASIM_OP_GELU && op.kind != ASIM_OP_LAYERNORM &&
+        op.kind != ASIM_OP_TANH && op.kind != ASIM_OP_RELU && op.kind != ASIM_OP_ADD &&
+        op.kind != ASIM_OP_MUL)
+        return std::string("op kind ") + asim_op_kind_name(op.kind) +
+               " (no kernel in sim/functional's vector_row)";
+    if (nk != 1)
+        return "op kind without one QUARK mode";
+    if (op.a_bits != 8 || op.out_bits != 8)
+        return "codes other than 8 bits";
+    bool two = asim_op_kind_binary(op.kind);
+    asim_view_t v, vb;
+    asim_operand_view(&w.prog, &w.g, o, 0, &v);
+    if (two)
+        asim_operand_view(&w.prog, &w.g, o, 1, &vb);
+    else
+        vb = v;
+    if (v.l.bits != 8 || vb.l.bits != 8)
+        return "operand stored at other than 8 bits";
+    bool a_made = false, b_made = false; // produced by an op (mirrored in the output region)
+    for (size_t p = 0; p < w.g.len; p++) {
+        a_made = a_made || w.prog.addrs[p].out == v.addr;
+        b_made = b_made || w.prog.addrs[p].out == vb.addr;
+    }
+    if (pl.a_resident && (!a_made || !b_made))
+        return "a parameter read on chip (not in the twin's buffers)";
+    size_t n = op.cols;
+    double scale = std::ldexp(1.0, -4); /* frac_act(8) */
+    asim_nl_fmt_t in = {8, true, scale}, of;
+    asim_nl_dyadic_t dy;
+    std::vector<int32_t> zero(n, 0), y(n);
+    if (asim_nl_dyadic_from(std::ldexp(scale, ASIM_NL_QF), &dy) != ASIM_OK ||
+        asim_quark_row_kernel(kj[0].mode, zero.data(), zero.data(), n, &in, ASIM_NL_QF,
+                              y.data(), &of) != ASIM_OK)
+        return "the QUARK kernel refuses the row";
+    int shift = -std::ilogb(of.scale) - 4;
+    if (shift < 0 || shift > 62)
+        return "output shift outside 0..62";
+    bool pair = asim_quark_is_pair(kj[0].mode);
+    j.mode = kj[0].mode;
+    j.len = (uint32_t)n;
+    j.m = (uint32_t)dy.m;
+    j.e = dy.e;
+    j.pb = ASIM_NL_QF;
+    j.k = asim_quark_cmd_k(kj[0].mode, n, scale);
+    j.step = pair ? QN / 2 : QN;
+    j.beats = (uint32_t)((n + j.step - 1) / j.step);
+    j.total = asim_quark_passes(kj[0].mode, ASIM_QUARK_ALL_MODES) * j.beats;
+    asim_tile_at_t at;
+    asim_plan_locate(&pl, &op, t, &at);
+    long load = pl.a_resident ? -1 : load_of(w, o, t, v.part);
+    long load_b = pl.a_resident ? -1 : load_of(w, o, t, vb.part);
+    if (!pl.a_resident && (load < 0 || load_b < 0))
+        return "no load of its operand";
+    std::vector<World::QRow> rows;
+    for (uint64_t g = at.m0; g < at.m0 + at.tm; g++) {
+        uint64_t i = g / op.rows, r = g % op.rows;
+        uint64_t a0 = asim_view_index(&v, i, r, 0), o0 = asim_out_index(&op, i, r, 0);
+        uint64_t b0 = asim_view_index(&vb, i, r, 0);
+        for (uint64_t c = 1; c < n; c++)
+            if (asim_view_index(&v, i, r, c) != a0 + c || asim_out_index(&op, i, r, c) != o0 + c ||
+                asim_view_index(&vb, i, r, c) != b0 + c)
+                return "a row not contiguous";
+        uint64_t a = pl.a_resident ? OUT_BASE + v.addr + a0
+                                   : slot_address(w, (size_t)load, v.addr + a0, n);
+        uint64_t b = pl.a_resident ? OUT_BASE + vb.addr + b0
+                                   : slot_address(w, (size_t)load_b, vb.addr + b0, n);
+        uint64_t out = w.prog.addrs[o].out + o0;
+        if (a == ~0ull || b == ~0ull ||
+            (pl.a_resident && std::max(v.addr + a0, vb.addr + b0) + n > OUT_BASE))
+            return "a row outside one run of its load, or past the output region";
+        if (out + n > OUT_BASE)
+            return "outputs past the output region";
+        rows.push_back({a, b, OUT_BASE + out, (unsigned)shift});
+    }
+    j.rows = (uint32_t)rows.size();
+    j.first_row = w.qrows.size();
+    w.qrows.insert(w.qrows.end(), rows.begin(), rows.end());
+    j.rtl = true;
+    return "";
+}
+
+// The QUARK queue's jobs for the RTL unit (sys_quark_job.v): the compute queue whose unit is
+// the nonlinear unit, when the configuration's lanes are this build's QN.
+bool build_quark(World &w)
+{
+    for (size_t q = 2; q < w.prog.n_queues; q++) {
+        const asim_queue_t &cq = w.prog.queues[q];
+        bool vector = cq.len > 0;
+        for (size_t i = 0; i < cq.len; i++)
+            vector = vector && w.g.ops[cq.insns[i].op].kind != ASIM_OP_GEMM;
+        if (vector)
+            w.quark_q = (int)q;
+    }
+    if (w.quark_q < 0)
+        return true;
+    const asim_queue_t &cq = w.prog.queues[w.quark_q];
+    if ((unsigned)w.quark_q != 3 || cq.len > JDEPTH) {
+        std::printf("tb_system: the QUARK queue is queue %d with %zu jobs; this RTL build runs "
+                    "queue 3 with up to %zu\n", w.quark_q, cq.len, JDEPTH);
+        return false;
+    }
+    char why_lanes[96] = "";
+    if (w.cfg.nonlinear.lanes != (int64_t)QN || w.cfg.nonlinear.unit != ASIM_NL_UNIT_QUARK)
+        std::snprintf(why_lanes, sizeof why_lanes, "nonlinear unit not QUARK of %u lanes (this "
+                      "RTL build's)", QN);
+    w.qjobs.assign(cq.len, World::QJob{});
+    for (size_t i = 0; i < cq.len; i++) {
+        World::QJob &j = w.qjobs[i];
+        std::string why = !w.data_values ? "no values (the tie program)"
+                          : why_lanes[0] ? why_lanes
+                                         : quark_job(w, cq.insns[i].op, cq.insns[i].tile, j);
+        if (!why.empty() || w.qrows.size() > QDEPTH) {
+            if (why.empty())
+                why = "the row table is full";
+            j = World::QJob{};
+            j.first_row = w.qrows.size();
+            w.q_not_rtl[why]++;
+        }
+    }
     return true;
 }
 
@@ -530,7 +731,8 @@ public:
         }
         reset_state();
         quiet_ = vcd != nullptr;
-        start_ = 2 + std::max<uint64_t>({asim_program_len(&w_.prog), NQ, w_.runs.size()});
+        start_ = 2 + std::max<uint64_t>({asim_program_len(&w_.prog), NQ, w_.runs.size(),
+                                         w_.qjobs.size(), w_.qrows.size()});
         uint64_t total = w_.rep.total_cycles;
         bool failed = false;
         for (uint64_t c = 0;; c++) {
@@ -567,7 +769,9 @@ public:
     struct DataCounts {
         uint64_t loads = 0, stores = 0, bursts = 0, r_beats = 0, w_beats = 0;
         uint64_t codes = 0, codes_not_carried = 0; // stored codes compared, not carried
+        uint64_t q_tiles = 0, q_codes = 0, q_not_rtl = 0; // QUARK tiles run by the RTL unit
     };
+    uint64_t min_slack() const { return min_slack_; }
     const DataCounts &data() const { return data_; }
 
 private:
@@ -588,6 +792,9 @@ private:
         xfer_gid_ = xfer_bursts_ = 0;
         check_load_at_ = NOT_YET;
         data_ = DataCounts{};
+        q_reached_.assign(w_.qjobs.size(), NOT_YET);
+        q_reach_next_ = 0;
+        min_slack_ = NOT_YET;
     }
 
     // ---- the buffers' memory, reached directly (in place of the compute units' ports) ----
@@ -628,6 +835,32 @@ private:
             r.rm_addr = (uint32_t)(c - 2);
             r.rm_lo = (uint32_t)w_.runs[c - 2].lo;
             r.rm_hi = (uint32_t)w_.runs[c - 2].hi;
+        }
+        r.jt_we = 0;
+        r.rt_we = 0;
+        if (c >= 2 && c - 2 < w_.qjobs.size()) {
+            const World::QJob &j = w_.qjobs[c - 2];
+            r.jt_we = 1;
+            r.jt_addr = (uint32_t)(c - 2);
+            r.jt_rows = j.rows;
+            r.jt_mode = (uint8_t)j.mode;
+            r.jt_len = j.len;
+            r.jt_m = j.m;
+            r.jt_e = (uint8_t)j.e;
+            r.jt_pb = (uint8_t)j.pb;
+            r.jt_k = j.k;
+            r.jt_beats = j.beats;
+            r.jt_total = j.total;
+            r.jt_step = (uint8_t)j.step;
+        }
+        if (c >= 2 && c - 2 < w_.qrows.size()) {
+            const World::QRow &q = w_.qrows[c - 2];
+            r.rt_we = 1;
+            r.rt_addr = (uint32_t)(c - 2);
+            r.rt_a = (uint32_t)q.a;
+            r.rt_b = (uint32_t)q.b;
+            r.rt_o = (uint32_t)q.o;
+            r.rt_shift = (uint8_t)q.shift;
         }
         if (c >= 2 && c - 2 < NQ) {
             r.qc_we = 1;
@@ -849,11 +1082,32 @@ private:
     // the buffers' output region (the functional golden's values, in place of the unit's).
     bool write_outputs(uint64_t t, uint32_t op, uint64_t tile)
     {
-        auto it = w_.stores_of.find({op, tile});
-        if (it == w_.stores_of.end() || !w_.data_values)
+        if (!w_.data_values)
             return true;
         if (!golden_values(w_))
             return fail_at(t, "no functional golden for the compute outputs");
+        // every output code of the tile, where the output region mirrors it (a unit after
+        // this one may read it from there: sys_quark_job.v)
+        const asim_op_t &o = w_.g.ops[op];
+        asim_tile_at_t at;
+        asim_plan_locate(&w_.prog.plans[op], &o, tile, &at);
+        bool gemm = o.kind == ASIM_OP_GEMM;
+        uint64_t addr = w_.prog.addrs[op].out, bits = (uint64_t)o.out_bits;
+        for (uint64_t g = at.m0; g < at.m0 + at.tm; g++) {
+            uint64_t i = gemm ? at.inst : g / o.rows, r = gemm ? g : g % o.rows;
+            uint64_t c0 = gemm ? at.n0 : 0, c1 = gemm ? at.n0 + at.tn : o.cols;
+            for (uint64_t c = c0; c < c1; c++) {
+                uint64_t idx = asim_out_index(&o, i, r, c);
+                uint64_t lo = addr + idx * bits / 8, hi = addr + (idx * bits + bits - 1) / 8;
+                for (uint64_t at2 = lo; at2 <= hi && hi < chip_.size() && hi < OUT_BASE; at2++) {
+                    chip_[at2] = w_.golden[at2];
+                    put_buffer_byte(OUT_BASE + at2, chip_[at2]);
+                }
+            }
+        }
+        auto it = w_.stores_of.find({op, tile});
+        if (it == w_.stores_of.end())
+            return true;
         for (size_t i : it->second) {
             size_t id = w_.first[1] + i;
             for (size_t k = 0; k < w_.run_count[id]; k++) {
@@ -864,6 +1118,38 @@ private:
                 }
             }
         }
+        return true;
+    }
+
+    // A QUARK job that the RTL ran completes: its unit must have written every row by now, and
+    // the codes it wrote into the output region must be the functional golden's, bit for bit.
+    bool check_quark(uint64_t t, size_t i, uint32_t rows_done)
+    {
+        const World::QJob &j = w_.qjobs[i];
+        const asim_insn_t &in = w_.prog.queues[w_.quark_q].insns[i];
+        if (!golden_values(w_))
+            return fail_at(t, "no functional golden for the QUARK outputs");
+        uint64_t end = j.first_row + j.rows;
+        if (rows_done < end)
+            return fail_at(t, "QUARK job %zu (op '%s' tile %llu): the RTL unit has written %u "
+                           "rows at the job's C completion, %llu due", i, w_.g.ops[in.op].name,
+                           (unsigned long long)in.tile, rows_done, (unsigned long long)end);
+        min_slack_ = std::min(min_slack_, t - q_reached_[i]);
+        for (uint32_t k = 0; k < j.rows; k++) {
+            const World::QRow &row = w_.qrows[j.first_row + k];
+            for (uint32_t c = 0; c < j.len; c++) {
+                uint64_t b = row.o + c, d = b - OUT_BASE;
+                uint8_t got = byte_of(buffer_word(b / DBYTES), (unsigned)(b % DBYTES));
+                if (got != w_.golden[d])
+                    return fail_at(t, "QUARK op '%s' tile %llu row %u col %u: functional golden "
+                                   "%d, RTL %d", w_.g.ops[in.op].name,
+                                   (unsigned long long)in.tile, k, c, (int8_t)w_.golden[d],
+                                   (int8_t)got);
+                chip_[d] = got;
+            }
+            data_.q_codes += j.len;
+        }
+        data_.q_tiles++;
         return true;
     }
 
@@ -987,6 +1273,13 @@ private:
             return fail_at(t, "the RTL ran out of issue passes (err_passes): raise PASSES");
         if (r.err_job)
             return fail_at(t, "the RTL offered a job to a unit that was not ready (err_job)");
+        if (r.err_quark)
+            return fail_at(t, "a QUARK job started while the previous one's rows were still "
+                           "being fed (err_quark)");
+        uint32_t qrd = r.q_rows_done;
+        while (q_reach_next_ < w_.qjobs.size() &&
+               w_.qjobs[q_reach_next_].first_row + w_.qjobs[q_reach_next_].rows <= qrd)
+            q_reached_[q_reach_next_++] = t;
         std::vector<uint32_t> wi(2), wd(2), wop(2 * (NQ - 2)), wtile(2 * (NQ - 2)), wsh(2);
         cosim::vget(r.obs_issued, wi);
         cosim::vget(r.obs_done, wd);
@@ -1025,10 +1318,14 @@ private:
                     xfer_gid_ = gid(q, i);
                     xfer_bursts_ = 0;
                 }
-            for (size_t i = done_before; q >= 2 && i < done_[q]; i++)
-                if (!write_outputs(t, w_.prog.queues[q].insns[i].op,
-                                   w_.prog.queues[q].insns[i].tile))
+            for (size_t i = done_before; q >= 2 && i < done_[q]; i++) {
+                bool rtl = (int)q == w_.quark_q && w_.qjobs[i].rtl;
+                if (rtl ? !check_quark(t, i, qrd)
+                        : !write_outputs(t, w_.prog.queues[q].insns[i].op,
+                                         w_.prog.queues[q].insns[i].tile))
                     return false;
+                data_.q_not_rtl += (int)q == w_.quark_q && !rtl;
+            }
             if (q >= 2) {
                 bool job = (r.job_valid >> (q - 2)) & 1;
                 bool real = ni && job;
@@ -1065,6 +1362,9 @@ private:
     size_t xfer_gid_ = 0, check_load_id_ = 0;    // the transfer on the AXI port
     uint64_t xfer_bursts_ = 0, check_load_at_ = NOT_YET;
     DataCounts data_;
+    std::vector<uint64_t> q_reached_;        // per QUARK job: the cycle its last row was written
+    size_t q_reach_next_ = 0;
+    uint64_t min_slack_ = NOT_YET;           // least cycles between that and its C completion
 };
 
 // Cycles in which two or more jobs (computes, transfers) complete in the C run: where the
@@ -1166,6 +1466,16 @@ int main(int argc, char **argv)
                 w.runs.size(), (unsigned long long)d.bursts, (unsigned long long)d.r_beats,
                 (unsigned long long)d.w_beats, (unsigned long long)d.codes,
                 (unsigned long long)d.codes_not_carried);
+    std::string why;
+    for (const auto &kv : w.q_not_rtl)
+        why += "; " + std::to_string(kv.second) + " " + kv.first;
+    std::string slack = run.min_slack() == NOT_YET ? "none" : std::to_string(run.min_slack());
+    std::printf("cosim: %s quark: %llu QUARK tiles (%llu codes) computed by the RTL unit from "
+                "the buffers match the functional golden bit for bit, least slack of a job's "
+                "last output to its C completion %s cycles; %llu QUARK tiles not RTL (values "
+                "from C)%s\n",
+                name.c_str(), (unsigned long long)d.q_tiles, (unsigned long long)d.q_codes,
+                slack.c_str(), (unsigned long long)d.q_not_rtl, why.c_str());
     if (a.bench) {
         double c_s = c_executor_seconds(w, a.bench);
         if (c_s < 0)
