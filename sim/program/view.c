@@ -63,11 +63,6 @@ typedef struct {
     uint64_t burst, bursts;
 } runs_t;
 
-static uint64_t run_bursts(const asim_run_t *r, uint64_t burst)
-{
-    return r->hi / burst - r->lo / burst + 1;
-}
-
 /* Codes first..first + count - 1 of a packed tensor of `bits` at addr. */
 static void add_codes(runs_t *rs, uint64_t addr, uint64_t first, uint64_t count, unsigned bits)
 {
@@ -76,7 +71,7 @@ static void add_codes(runs_t *rs, uint64_t addr, uint64_t first, uint64_t count,
         rs->last.hi = hi > rs->last.hi ? hi : rs->last.hi;
     } else {
         if (rs->n && rs->burst)
-            rs->bursts += run_bursts(&rs->last, rs->burst);
+            rs->bursts += asim_runs_bursts(&rs->last, 1, rs->burst);
         rs->last = (asim_run_t){lo, hi};
         rs->n++;
     }
@@ -221,5 +216,5 @@ uint64_t asim_transfer_bursts(const asim_program_t *p, const asim_graph_t *g,
 {
     runs_t rs = {.burst = burst_bytes};
     walk(p, g, in, &rs);
-    return rs.n ? rs.bursts + run_bursts(&rs.last, burst_bytes) : 0;
+    return rs.n ? rs.bursts + asim_runs_bursts(&rs.last, 1, burst_bytes) : 0;
 }
