@@ -98,6 +98,8 @@ module sys_controller #(
     input  wire [16:0]            jt_beats,
     input  wire [16:0]            jt_total,
     input  wire [7:0]             jt_step,
+    input  wire [47:0]            jt_demand,
+    input  wire [31:0]            port_bits,    // buffer port bits per cycle, both ports
     input  wire                   rt_we,
     input  wire [$clog2(QDEPTH)-1:0] rt_addr,
     input  wire [BUFAW-1:0]       rt_a,
@@ -163,7 +165,15 @@ module sys_controller #(
     wire dma_done;
 
     // completions this cycle: the DMA's transfer (for the queue that issued it), and units
-    wire [NQ-1:0] completing = {unit_done & busy[NQ-1:2],
+    // The QUARK unit's own jobs complete when sys_quark_job.v says; a job it does not run
+    // (0 rows in its table), and the other units' jobs, when unit_done says.
+    wire q_own, q_done;
+    wire [NQ-3:0] q_bit = {{(NQ-3){1'b0}}, 1'b1} << QUNIT;
+    wire [NQ-3:0] units_done = q_own ? (unit_done & ~q_bit) | (q_done ? q_bit : {(NQ-2){1'b0}})
+                                     : unit_done;
+    wire [NQ-3:0] units_ready = q_own ? (job_ready & ~q_bit) | (q_done ? q_bit : {(NQ-2){1'b0}})
+                                      : job_ready;
+    wire [NQ-1:0] completing = {units_done & busy[NQ-1:2],
                                 dma_done & busy[1], dma_done & busy[0]};
 
     // ---- the issue network (combinational) ----
@@ -342,7 +352,7 @@ module sys_controller #(
             seq_next <= sn;
             if (passes_over)
                 err_passes <= 1'b1;
-            if ((job_valid & ~job_ready) != {(NQ-2){1'b0}})
+            if ((job_valid & ~units_ready) != {(NQ-2){1'b0}})
                 err_job <= 1'b1;
         end
     end
@@ -379,6 +389,8 @@ module sys_controller #(
         .clk(clk), .rst(rst), .jt_we(jt_we), .jt_addr(jt_addr), .jt_rows(jt_rows),
         .jt_mode(jt_mode), .jt_len(jt_len), .jt_m(jt_m), .jt_e(jt_e), .jt_pb(jt_pb),
         .jt_k(jt_k), .jt_beats(jt_beats), .jt_total(jt_total), .jt_step(jt_step),
+        .jt_demand(jt_demand), .port_bits(port_bits), .shared(job_shared[QUNIT*8 +: 8]),
+        .own(q_own), .done(q_done),
         .rt_we(rt_we), .rt_addr(rt_addr), .rt_a(rt_a), .rt_b(rt_b), .rt_o(rt_o),
         .rt_shift(rt_shift),
         .start(job_valid[QUNIT]), .rd_word(q_raddr), .rd_data(q_rdata),
