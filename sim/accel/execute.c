@@ -128,8 +128,7 @@ void asim_controller_on_dma_done(void *ctx, asim_port_t *port, asim_cycle_t now)
     }
     if (job->work.bits)
         record_span(s, s->dma->name, op, job->start, now, job->work.store ? "store" : "load");
-    if (job->work.store)
-        layer_end(s, op, now);
+    layer_end(s, op, now); /* a load no compute reads still ends in the run's time */
     s->done_at[gid(s, q, s->qs[q].head - 1)] = now;
     push_tokens(s, insn);
     s->dma_busy = false;
