@@ -204,7 +204,8 @@ void accel_tlm::job_thread()
 }
 
 bool accel_tlm::dma_access(tlm::tlm_command cmd, uint64_t addr, unsigned char *data,
-                           uint32_t len, sc_core::sc_time &delay, outcome &o)
+                           uint32_t len, sc_core::sc_time &delay, outcome &o,
+                           unsigned char *enable)
 {
     tlm::tlm_generic_payload p;
     p.set_command(cmd);
@@ -212,7 +213,8 @@ bool accel_tlm::dma_access(tlm::tlm_command cmd, uint64_t addr, unsigned char *d
     p.set_data_ptr(data);
     p.set_data_length(len);
     p.set_streaming_width(len);
-    p.set_byte_enable_ptr(nullptr);
+    p.set_byte_enable_ptr(enable);
+    p.set_byte_enable_length(enable ? len : 0);
     p.set_dmi_allowed(false);
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     if (addr + len >= addr)  // an access that wraps the address space is never issued
@@ -344,7 +346,7 @@ static uint64_t graph_work(const asim_graph_t *g)
 // The tensor traffic of the running job: each DMA transfer the C executor starts, as
 // b_transport bursts in the tensor window (contract in accel_tlm.h). The bytes carry no
 // tensor values (accelsim models time, not values): loads are read and dropped, stores
-// write zeros.
+// write zeros, under byte enables that cover only the run's own bytes of the burst.
 struct accel_tlm::tensor_traffic {
     accel_tlm *self;
     outcome *o;
@@ -352,6 +354,7 @@ struct accel_tlm::tensor_traffic {
     sc_core::sc_time start, period;  // the job's compute start (the time base), T
     std::vector<unsigned char> buf;  // one burst
     bool failed = false;
+    std::vector<unsigned char> enable = {};  // a store burst's byte enables
 
     static asim_cycle_t timer(void *ctx, asim_cycle_t now, bool store, uint64_t bits,
                               const asim_run_t *runs, size_t n_runs)
@@ -381,8 +384,15 @@ struct accel_tlm::tensor_traffic {
                 uint64_t offset = b * burst % size;
                 if (burst > size - offset)
                     offset = 0;
+                if (store) { /* the bytes of the run in this burst, and no others */
+                    uint64_t at = b * burst, lo = std::max(runs[r].lo, at) - at,
+                             hi = std::min(runs[r].hi, at + burst - 1) - at;
+                    std::fill(enable.begin(), enable.end(), TLM_BYTE_DISABLED);
+                    std::fill(enable.begin() + (long)lo, enable.begin() + (long)hi + 1,
+                              TLM_BYTE_ENABLED);
+                }
                 if (!self->dma_access(cmd, base + offset, buf.data(), (uint32_t)burst, delay,
-                                      *o)) {
+                                      *o, store ? enable.data() : nullptr)) {
                     failed = true;
                     o->compute_time = sc_core::sc_time_stamp() + delay - start;
                     return 0;
@@ -467,6 +477,7 @@ void accel_tlm::simulate(const std::string &config, const std::string &model, ui
             return;
         }
         traffic.buf.resize(traffic.burst);
+        traffic.enable.resize(traffic.burst);
         asim_sim_set_dma_timer(sim.get(), tensor_traffic::timer, &traffic);
     }
     std::unique_ptr<asim_report_t, report_deleter> rep(new asim_report_t());

@@ -207,8 +207,9 @@ private:
     void simulate(const std::string &config, const std::string &model, uint64_t tensors,
                   uint64_t tensors_size, outcome &o);
     bool allowed_path(const std::string &path, std::string &resolved, outcome &o) const;
+    // One b_transport on the dma socket; `enable`, when given, is its byte enables (len bytes).
     bool dma_access(tlm::tlm_command cmd, uint64_t addr, unsigned char *data, uint32_t len,
-                    sc_core::sc_time &delay, outcome &o);
+                    sc_core::sc_time &delay, outcome &o, unsigned char *enable = nullptr);
     bool fetch_string(uint64_t start, std::string &s, sc_core::sc_time &delay, outcome &o);
     void write_back(uint64_t result_addr, uint64_t layers_addr, uint32_t layers_cap,
                     sc_core::sc_time &delay, outcome &o);

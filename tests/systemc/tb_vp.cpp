@@ -129,7 +129,7 @@ private:
         pf_.mem.per_8b = j.per_8b;
         pf_.mem.waits = j.memory_waits;
         sc_time mem_before = pf_.mem.annotated;
-        uint64_t accesses_before = pf_.mem.accesses;
+        uint64_t accesses_before = pf_.mem.accesses, written_before = pf_.mem.written;
         sc_time t0 = sc_time_stamp();
         pf_.set_reg(asim::reg::CTRL, asim::CTRL_START);
         sc_time expect = t0 + fetch + compute + write;
@@ -158,6 +158,13 @@ private:
         check(pf_.mem.accesses - accesses_before == accesses,
               "%s %s: memory served %" PRIu64 " accesses, the DMA implies %" PRIu64, j.config,
               j.model, pf_.mem.accesses - accesses_before, accesses);
+        // the bytes written: the result block, the layer table, and the stores' own bytes
+        // (byte enables keep the rest of each store burst as it was)
+        uint64_t bytes = (j.result_block ? asim::result::SIZE + 16ull * written : 0) +
+                         j.mem.store_bytes;
+        check(pf_.mem.written - written_before == bytes,
+              "%s %s: memory took %" PRIu64 " written bytes, the DMA implies %" PRIu64,
+              j.config, j.model, pf_.mem.written - written_before, bytes);
         if (j.tensors)
             check_tensor_time(j);
         bool ok = check_registers(j) && check_result_block(j, l);
@@ -198,9 +205,9 @@ private:
                   " cycles, not more than the C executor alone (%" PRIu64 ")", j.config, j.model,
                   d.cycles, p.cycles);
         std::printf("vp: tensors of %s %s through the bus: %" PRIu64 " transfers, %" PRIu64
-                    " bursts, memory latency %s (%s + %s per 8 bytes, %s): %" PRIu64
+                    " bursts (stores write %" PRIu64 " bytes under byte enables), memory latency %s (%s + %s per 8 bytes, %s): %" PRIu64
                     " cycles, the C executor alone %" PRIu64 " (+%" PRIu64 ")\n",
-                    j.config, j.model, j.mem.transfers, j.mem.accesses,
+                    j.config, j.model, j.mem.transfers, j.mem.accesses, j.mem.store_bytes,
                     j.mem.latency.to_string().c_str(), j.access.to_string().c_str(),
                     j.per_8b.to_string().c_str(), j.memory_waits ? "waited" : "annotated",
                     d.cycles, p.cycles, d.cycles - p.cycles);

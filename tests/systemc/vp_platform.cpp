@@ -43,7 +43,9 @@ void memory::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay)
         p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
-    if (p.get_byte_enable_ptr()) {
+    const unsigned char *enable = p.get_byte_enable_ptr();
+    uint64_t enable_len = p.get_byte_enable_length();
+    if (enable && enable_len == 0) {
         p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return;
     }
@@ -51,10 +53,16 @@ void memory::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay)
         p.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
         return;
     }
-    if (p.is_read())
-        std::memcpy(p.get_data_ptr(), &bytes[addr], len);
-    else if (p.is_write())
-        std::memcpy(&bytes[addr], p.get_data_ptr(), len);
+    for (uint64_t i = 0; i < len; i++) { /* byte enables repeat every enable_len bytes */
+        if (enable && enable[i % enable_len] != TLM_BYTE_ENABLED)
+            continue;
+        if (p.is_read())
+            p.get_data_ptr()[i] = bytes[addr + i];
+        else if (p.is_write()) {
+            bytes[addr + i] = p.get_data_ptr()[i];
+            written++;
+        }
+    }
     sc_core::sc_time t = mem_latency(len, access, per_8b);
     annotated += t;
     if (waits) {
@@ -184,10 +192,10 @@ static asim_cycle_t tensor_memory_time(void *ctx, asim_cycle_t now, bool store, 
 {
     tensor_memory *m = static_cast<tensor_memory *>(ctx);
     (void)now;
-    (void)store;
     (void)bits;
     sc_core::sc_time took;
     for (size_t r = 0; r < n_runs; r++) { /* whole aligned bursts from lo through hi */
+        m->store_bytes += store ? runs[r].hi - runs[r].lo + 1 : 0;
         uint64_t first = runs[r].lo - runs[r].lo % m->burst;
         for (uint64_t at = first; at <= runs[r].hi; at += m->burst) {
             took += mem_latency(m->burst, m->access, m->per_8b);

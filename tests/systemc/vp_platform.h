@@ -45,6 +45,7 @@ public:
     bool waits = false;
     sc_core::sc_time annotated;  // sum of the latencies charged so far
     uint64_t accesses = 0;
+    uint64_t written = 0;        // bytes written (those enabled, under byte enables)
 
     memory(sc_core::sc_module_name name, uint64_t size);
 
@@ -128,6 +129,7 @@ struct tensor_memory {
     uint64_t burst = 0;        // set by direct_run from the config
     sc_core::sc_time period;   // likewise
     uint64_t transfers = 0, accesses = 0;
+    uint64_t store_bytes = 0;  // the stores' own bytes (their runs')
     sc_core::sc_time latency;  // of every access
 };
 // With mem, each DMA transfer takes the longer of the DRAM model and mem's account of it.
