@@ -168,11 +168,10 @@ module sys_controller #(
     // The QUARK unit's own jobs complete when sys_quark_job.v says; a job it does not run
     // (0 rows in its table), and the other units' jobs, when unit_done says.
     wire q_own, q_done;
-    wire [NQ-3:0] q_bit = {{(NQ-3){1'b0}}, 1'b1} << QUNIT;
-    wire [NQ-3:0] units_done = q_own ? (unit_done & ~q_bit) | (q_done ? q_bit : {(NQ-2){1'b0}})
-                                     : unit_done;
-    wire [NQ-3:0] units_ready = q_own ? (job_ready & ~q_bit) | (q_done ? q_bit : {(NQ-2){1'b0}})
-                                      : job_ready;
+    wire [NQ-3:0] q_mine = {{(NQ-3){1'b0}}, q_own} << QUNIT;  // its done and ready are the RTL's
+    wire [NQ-3:0] q_says = {{(NQ-3){1'b0}}, q_done} << QUNIT;
+    wire [NQ-3:0] units_done = (unit_done & ~q_mine) | q_says;
+    wire [NQ-3:0] units_ready = (job_ready & ~q_mine) | q_says;
     wire [NQ-1:0] completing = {units_done & busy[NQ-1:2],
                                 dma_done & busy[1], dma_done & busy[0]};
 

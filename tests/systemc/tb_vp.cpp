@@ -205,7 +205,8 @@ private:
                   " cycles, not more than the C executor alone (%" PRIu64 ")", j.config, j.model,
                   d.cycles, p.cycles);
         std::printf("vp: tensors of %s %s through the bus: %" PRIu64 " transfers, %" PRIu64
-                    " bursts (stores write %" PRIu64 " bytes under byte enables), memory latency %s (%s + %s per 8 bytes, %s): %" PRIu64
+                    " bursts (stores write %" PRIu64 " bytes under byte enables), memory "
+                    "latency %s (%s + %s per 8 bytes, %s): %" PRIu64
                     " cycles, the C executor alone %" PRIu64 " (+%" PRIu64 ")\n",
                     j.config, j.model, j.mem.transfers, j.mem.accesses, j.mem.store_bytes,
                     j.mem.latency.to_string().c_str(), j.access.to_string().c_str(),

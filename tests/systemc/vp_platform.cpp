@@ -53,8 +53,14 @@ void memory::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay)
         p.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
         return;
     }
-    for (uint64_t i = 0; i < len; i++) { /* byte enables repeat every enable_len bytes */
-        if (enable && enable[i % enable_len] != TLM_BYTE_ENABLED)
+    if (!enable && p.is_read())
+        std::memcpy(p.get_data_ptr(), &bytes[addr], len);
+    else if (!enable && p.is_write()) {
+        std::memcpy(&bytes[addr], p.get_data_ptr(), len);
+        written += len;
+    }
+    for (uint64_t i = 0; enable && i < len; i++) { /* enables repeat every enable_len bytes */
+        if (enable[i % enable_len] != TLM_BYTE_ENABLED)
             continue;
         if (p.is_read())
             p.get_data_ptr()[i] = bytes[addr + i];

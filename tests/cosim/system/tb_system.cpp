@@ -631,7 +631,7 @@ std::string quark_job(World &w, uint32_t o, uint64_t t, World::QJob &j)
         uint64_t out = w.prog.addrs[o].out + o0;
         if (pl.a_resident && !a_made)
             w.preload.push_back({v.addr + a0, v.addr + a0 + n});
-        if (pl.a_resident && !b_made)
+        if (pl.a_resident && two && !b_made)
             w.preload.push_back({vb.addr + b0, vb.addr + b0 + n});
         if (a == ~0ull || b == ~0ull ||
             (pl.a_resident && std::max(v.addr + a0, vb.addr + b0) + n > OUT_BASE))
@@ -804,10 +804,8 @@ private:
         dram_ = w_.image;
         chip_.assign(dram_.size(), 0); // the RTL's buffers start as zeros, but for
         for (const auto &r : w_.preload)  // the parameters the plan keeps on chip
-            for (uint64_t at = r.first; at < r.second && at < OUT_BASE; at++) {
-                chip_[at] = dram_[at];
-                put_buffer_byte(OUT_BASE + at, chip_[at]);
-            }
+            for (uint64_t at = r.first; at < r.second && at < OUT_BASE; at++)
+                put_region_byte(at, dram_[at]);
         written_.assign(dram_.size(), 0);
         xfer_gid_ = xfer_bursts_ = 0;
         check_load_at_ = NOT_YET;
@@ -832,6 +830,13 @@ private:
         VlWide<DBYTES / 4> &v = buffer_word(addr / DBYTES);
         unsigned k = addr % DBYTES;
         v[k / 4] = (v[k / 4] & ~(0xffu << (8 * (k % 4)))) | (uint32_t)value << (8 * (k % 4));
+    }
+
+    // DRAM byte `at` as the output region holds it (its mirror, and the RTL's buffers)
+    void put_region_byte(uint64_t at, uint8_t value)
+    {
+        chip_[at] = value;
+        put_buffer_byte(OUT_BASE + at, value);
     }
 
     size_t gid(unsigned q, size_t i) const { return w_.first[q] + i; }
@@ -1120,10 +1125,8 @@ private:
             for (uint64_t c = c0; c < c1; c++) {
                 uint64_t idx = asim_out_index(&o, i, r, c);
                 uint64_t lo = addr + idx * bits / 8, hi = addr + (idx * bits + bits - 1) / 8;
-                for (uint64_t at2 = lo; at2 <= hi && hi < chip_.size() && hi < OUT_BASE; at2++) {
-                    chip_[at2] = w_.golden[at2];
-                    put_buffer_byte(OUT_BASE + at2, chip_[at2]);
-                }
+                for (uint64_t at2 = lo; at2 <= hi && hi < chip_.size() && hi < OUT_BASE; at2++)
+                    put_region_byte(at2, w_.golden[at2]);
             }
         }
         auto it = w_.stores_of.find({op, tile});
@@ -1133,10 +1136,8 @@ private:
             size_t id = w_.first[1] + i;
             for (size_t k = 0; k < w_.run_count[id]; k++) {
                 const asim_run_t &run = w_.runs[w_.run_first[id] + k];
-                for (uint64_t at = run.lo; at <= run.hi; at++) {
-                    chip_[at] = w_.golden[at];
-                    put_buffer_byte(OUT_BASE + at, chip_[at]);
-                }
+                for (uint64_t at = run.lo; at <= run.hi; at++)
+                    put_region_byte(at, w_.golden[at]);
             }
         }
         return true;
