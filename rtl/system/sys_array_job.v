@@ -19,9 +19,11 @@
 //     B[s][c0 + j]), as tests/cosim/systolic/tb_systolic.cpp feeds the array.
 //   - Operands are 8-bit codes (AW = BW = 8, signed), read byte by byte, combinationally (a
 //     word the DMA writes in this cycle is read as written).
-//   - Outputs: column j of a fold drains its rows bottom first; each 32-bit sum is
-//     requantized as sim/functional's run_gemm does (sat(round(acc / 2^shift)) to 8 bits) and
-//     written, one byte per column and cycle, at out[r][c] of the row table. `jobs_done`
+//   - Outputs: column j of a fold drains its rows bottom first; each 32-bit sum (plus the
+//     tile's partial sum from its earlier k steps, when it is split over k: those are
+//     consecutive jobs, and every step but the last keeps its sums in `psum`) is requantized
+//     as sim/functional's run_gemm does (sat(round(acc / 2^shift)) to 8 bits) and written,
+//     one byte per column and cycle, at out[r][c] of the row table. `jobs_done`
 //     counts jobs whose every output is written (0-row jobs count as they are reached).
 //   - `err` (sticky): a job started while the previous one's beats were still being fed.
 module sys_array_job #(
@@ -29,7 +31,8 @@ module sys_array_job #(
     parameter C = 8,            // array columns
     parameter BUFAW = 22,       // buffer byte address bits
     parameter JDEPTH = 2048,    // job table entries (a power of two)
-    parameter TDEPTH = 65536    // row and column table entries (a power of two)
+    parameter TDEPTH = 65536,   // row and column table entries (a power of two)
+    parameter PDEPTH = 65536    // partial sums of a tile split over k steps (a power of two)
 ) (
     input  wire                    clk,
     input  wire                    rst,
@@ -43,6 +46,8 @@ module sys_array_job #(
     input  wire                    jt_bk,      // B read along its rows (per k entries)
     input  wire                    jt_ovl,
     input  wire [5:0]              jt_shift,
+    input  wire                    jt_first,   // the tile's first k step: sums start at 0
+    input  wire                    jt_last,    // its last k step: outputs requantized, written
     input  wire                    rt_we,
     input  wire [$clog2(TDEPTH)-1:0] rt_addr,
     input  wire [BUFAW-1:0]        rt_a,
@@ -73,6 +78,8 @@ module sys_array_job #(
     reg          j_bk [0:JDEPTH-1];
     reg          j_ovl [0:JDEPTH-1];
     reg [5:0]    j_shift [0:JDEPTH-1];
+    reg          j_first [0:JDEPTH-1];
+    reg          j_last [0:JDEPTH-1];
     reg [BUFAW-1:0] t_a [0:TDEPTH-1];
     reg [BUFAW-1:0] t_o [0:TDEPTH-1];
     reg [BUFAW-1:0] t_b [0:TDEPTH-1];
@@ -87,6 +94,8 @@ module sys_array_job #(
             j_bk[jt_addr] <= jt_bk;
             j_ovl[jt_addr] <= jt_ovl;
             j_shift[jt_addr] <= jt_shift;
+            j_first[jt_addr] <= jt_first;
+            j_last[jt_addr] <= jt_last;
         end
         if (rt_we) begin
             t_a[rt_addr] <= rt_a;
@@ -228,25 +237,49 @@ module sys_array_job #(
     wire [15:0]  ofr = (otm + R16 - 16'd1) / R16;
     wire [5:0]   sh = j_shift[oj];
     reg [C-1:0]  finish;             // the column's last output of the job is this cycle
+    reg [C-1:0]  out_now;            // the column has an output this cycle
     reg [15:0]   row, col, nc;
+    reg [31:0]   sum;
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg [31:0]   pidx;               // its low PW bits address psum
+    /* verilator lint_on UNUSEDSIGNAL */
     reg signed [63:0] v, q;
+    // a tile split over k steps (consecutive jobs of the queue) keeps its 32-bit sums here,
+    // element (row, col) of the tile at row x tn + col, between its steps
+    localparam PW = $clog2(PDEPTH);
+    reg [31:0]   psum [0:PDEPTH-1];
+    reg [C-1:0]  ps_we;
+    reg [C*PW-1:0] ps_addr;
+    reg [C*32-1:0] ps_data;
+    wire         o_first = j_first[oj], o_last = j_last[oj];
     always @* begin
         for (j = 0; j < C; j = j + 1) begin
             row = o_r[j] * R16 + o_left[j] - 16'd1;
             col = o_c[j] * C16 + j[15:0];
-            v = {{32{out_data[j*32+31]}}, out_data[j*32 +: 32]};
+            pidx = {16'd0, row} * {16'd0, otn} + {16'd0, col};
+            sum = out_data[j*32 +: 32] + (o_first ? 32'd0 : psum[pidx[PW-1:0]]);
+            v = {{32{sum[31]}}, sum};
             q = sh == 6'd0 ? v : (v + (64'sd1 <<< (sh - 6'd1))) >>> sh;
-            wr_en[j] = !fresh && run_array && out_valid[j];
+            out_now[j] = !fresh && run_array && out_valid[j];
+            wr_en[j] = out_now[j] && o_last;
+            ps_we[j] = out_now[j] && !o_last;
+            ps_addr[j*PW +: PW] = pidx[PW-1:0];
+            ps_data[j*32 +: 32] = sum;
             wr_addr[j*BUFAW +: BUFAW] = t_o[j_row[oj] + row[TW-1:0]] + {{(BUFAW-16){1'b0}}, col};
             wr_data[j*8 +: 8] = q > 64'sd127 ? 8'h7f : q < -64'sd128 ? 8'h80 : q[7:0];
             nc = o_c[j] + 16'd1;
-            finish[j] = wr_en[j] && o_left[j] == 16'd1 && o_r[j] == ofr - 16'd1 &&
+            finish[j] = out_now[j] && o_left[j] == 16'd1 && o_r[j] == ofr - 16'd1 &&
                         nc * C16 + j[15:0] >= otn;
         end
     end
     wire all_done = &(o_done | finish);
     wire [JW-1:0] oj_next = oj + 1'b1;
     wire [15:0]  stm = fresh ? otm : j_tm[oj_next], stn = fresh ? otn : j_tn[oj_next];
+
+    always @(posedge clk)
+        for (j = 0; j < C; j = j + 1)
+            if (ps_we[j])
+                psum[ps_addr[j*PW +: PW]] <= ps_data[j*32 +: 32];
 
     always @(posedge clk)
         if (rst) begin
@@ -272,7 +305,7 @@ module sys_array_job #(
             end
         end else
             for (j = 0; j < C; j = j + 1)
-                if (wr_en[j]) begin
+                if (out_now[j]) begin
                     if (o_left[j] != 16'd1)
                         o_left[j] <= o_left[j] - 16'd1;
                     else begin

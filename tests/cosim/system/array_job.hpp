@@ -57,8 +57,14 @@ std::string array_job(World &w, uint32_t o, uint64_t t, World::AJob &j)
         return "operands other than 8-bit codes read as stored";
     asim_tile_at_t at;
     asim_plan_locate(&pl, &op, t, &at);
-    if (at.k0 != 0 || !at.last_k)
-        return "K split over tiles (partial sums kept between jobs)";
+    // a tile split over k: its steps are consecutive jobs, each run by the RTL (the
+    // sequencer keeps the partial sums of at most PDEPTH codes between them)
+    const World::AChain &ch = w.achain;
+    if (at.k0 != 0 && !(ch.rtl && ch.op == o && ch.inst == at.inst && ch.m0 == at.m0 &&
+                        ch.n0 == at.n0 && ch.next_k == at.k0))
+        return "a k step whose earlier steps were not all run by the RTL just before it";
+    if ((at.k0 != 0 || !at.last_k) && at.tm * at.tn > APDEPTH)
+        return "partial sums of a tile split over k beyond the sequencer's psum memory";
     if (at.tm > 0xffff || at.tn > 0xffff || at.tk > 0xffff)
         return "a tile side over 65535";
     int shift = a.to_frac + b.to_frac + (int)(asim_clog2(op.k) / 2) - 4;
@@ -112,6 +118,8 @@ std::string array_job(World &w, uint32_t o, uint64_t t, World::AJob &j)
     j.tn = (uint32_t)at.tn;
     j.tk = (uint32_t)at.tk;
     j.shift = (unsigned)shift;
+    j.first = at.k0 == 0;
+    j.last = at.last_k;
     j.row = w.arows.size();
     j.col = w.acols.size();
     w.arows.insert(w.arows.end(), rows.begin(), rows.end());
@@ -147,6 +155,10 @@ bool build_array(World &w)
                           : why_geom[0] ? why_geom
                                         : array_job(w, cq.insns[i].op, cq.insns[i].tile, j);
         j.ovl = ovl;
+        asim_tile_at_t at;
+        uint32_t o = cq.insns[i].op;
+        asim_plan_locate(&w.prog.plans[o], &w.g.ops[o], cq.insns[i].tile, &at);
+        w.achain = {why.empty() && !at.last_k, o, at.inst, at.m0, at.n0, at.k0 + at.tk};
         if (!why.empty()) {
             j = World::AJob{};
             w.a_not_rtl[why]++;

@@ -82,7 +82,7 @@ constexpr unsigned QN = SYS_QN;                     // the QUARK unit's lanes (s
 constexpr size_t JDEPTH = DEPTH, QDEPTH = 65536;    // its job and row tables
 // ---- the systolic array (sys_array_job.v): its size, and its row and column tables ----
 constexpr unsigned AR = SYS_AR, AC = SYS_AC;
-constexpr size_t ATDEPTH = 65536;
+constexpr size_t ATDEPTH = 65536, APDEPTH = 65536; // tables; psum memory
 // ---- end of the systolic array ----
 constexpr uint64_t SEED = 1;                        // the functional golden's seed
 constexpr uint8_t POISON = 0xa5;                    // DRAM bytes nothing seeded
@@ -187,7 +187,14 @@ struct World {
         size_t row = 0, col = 0;    // its first entries in `arows`, `acols`
         bool bk = false, ovl = false;
         unsigned shift = 0;         // the requantization shift (run_gemm's)
+        bool first = true, last = true; // the tile's first and last k steps
     };
+    struct AChain {                 // the array job before (a tile split over k)
+        bool rtl = false;           // it was run by the RTL and its tile has more k steps
+        uint32_t op = 0;
+        uint64_t inst = 0, m0 = 0, n0 = 0, next_k = 0;
+    };
+    AChain achain;
     struct ARow {
         uint64_t a, o;              // buffer byte addresses of A[r][k0] and out[r][n0]
     };
@@ -932,6 +939,8 @@ private:
             r.ajt_bk = j.bk;
             r.ajt_ovl = j.ovl;
             r.ajt_shift = (uint8_t)j.shift;
+            r.ajt_first = j.first;
+            r.ajt_last = j.last;
         }
         if (c >= 2 && c - 2 < w_.arows.size()) {
             r.art_we = 1;
@@ -963,6 +972,9 @@ private:
                            "jobs at the job's C completion", i, op.name,
                            (unsigned long long)in.tile, jobs_done);
         a_min_slack_ = std::min(a_min_slack_, t - a_reached_[i]);
+        data_.a_tiles++;
+        if (!j.last) /* its partial sums stay in the sequencer: checked with its last k step */
+            return true;
         for (uint32_t k = 0; k < j.tm; k++) {
             const World::ARow &row = w_.arows[j.row + k];
             for (uint32_t c = 0; c < j.tn; c++) {
@@ -976,7 +988,6 @@ private:
             }
             data_.a_codes += j.tn;
         }
-        data_.a_tiles++;
         return true;
     }
     // ---- end of the array's tables and check ----
