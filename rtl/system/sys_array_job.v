@@ -210,11 +210,14 @@ module sys_array_job #(
         end
 
     // ---- the array ----
-    // clock enable: on while a job is fed, a command is offered, or a job's outputs are still
-    // to come (`start` so that it takes the first beat in the issue cycle; rst so that it
+    // clock enable: on while a job is fed, a command is offered or was just taken, or a job's
+    // outputs are still to come (`start` so that it takes the first beat in the issue cycle; rst so that it
     // resets); off, every register of it holds (a pre-issued fold waits in the stream stage)
     wire         busy;
-    wire         run_array = rst || start || act || cmd_valid || oj != jc;
+    reg          cmd_taken;          // a command was taken last cycle: it enters a stage now
+    always @(posedge clk)
+        cmd_taken <= acc_cmd;
+    wire         run_array = rst || start || act || cmd_valid || cmd_taken || oj != jc;
     wire [C-1:0] out_valid, out_acc;
     wire [C*32-1:0] out_data;
     systolic_array #(.R(R), .C(C), .AW(8), .BW(8), .A_SIGNED(1), .B_SIGNED(1), .ACCW(32),

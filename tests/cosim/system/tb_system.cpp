@@ -964,9 +964,6 @@ private:
         const asim_op_t &op = w_.g.ops[in.op];
         if (!golden_values(w_))
             return fail_at(t, "no functional golden for the array outputs");
-        if (getenv("ADBG"))
-            std::printf("ADBG job %zu op %s tile %llu: %ux%ux%u bk %d issued %llu C done %llu RTL %llu\n", i, op.name, (unsigned long long)in.tile, j.tm, j.tn, j.tk, j.bk, (unsigned long long)w_.ref->issued_at[gid(w_.array_q, i)], (unsigned long long)t, (unsigned long long)a_reached_[i]);
-        if (jobs_done <= i && getenv("ADBG2")) return true;
         if (jobs_done <= i)
             return fail_at(t, "array job %zu (op '%s' tile %llu): the RTL array has finished %u "
                            "jobs at the job's C completion", i, op.name,
@@ -1392,10 +1389,8 @@ private:
             return fail_at(t, "an array job started while the previous one's beats were still "
                            "being fed (err_array)");
         uint32_t ajd = r.a_jobs_done;
-        while (a_reach_next_ < w_.ajobs.size() && a_reach_next_ < ajd) {
-            if (getenv("ADBG")) std::printf("ADBG reached %zu at %llu\n", a_reach_next_, (unsigned long long)t);
+        while (a_reach_next_ < w_.ajobs.size() && a_reach_next_ < ajd)
             a_reached_[a_reach_next_++] = t;
-        }
         // ---- end of the array
         uint32_t qrd = r.q_rows_done;
         while (q_reach_next_ < w_.qjobs.size() &&
