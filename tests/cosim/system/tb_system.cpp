@@ -807,6 +807,7 @@ public:
     };
     uint64_t min_slack() const { return min_slack_; }
     uint64_t a_min_slack() const { return a_min_slack_; }
+    uint64_t a_max_slack() const { return a_max_slack_; }
     const DataCounts &data() const { return data_; }
 
 private:
@@ -833,6 +834,7 @@ private:
         a_reached_.assign(w_.ajobs.size(), NOT_YET);
         a_reach_next_ = 0;
         a_min_slack_ = NOT_YET;
+        a_max_slack_ = 0;
     }
 
     // ---- the buffers' memory, reached directly (in place of the compute units' ports) ----
@@ -969,6 +971,7 @@ private:
                            "jobs at the job's C completion", i, op.name,
                            (unsigned long long)in.tile, jobs_done);
         a_min_slack_ = std::min(a_min_slack_, t - a_reached_[i]);
+        a_max_slack_ = std::max(a_max_slack_, t - a_reached_[i]);
         data_.a_tiles++;
         if (!j.last) /* its partial sums stay in the sequencer: checked with its last k step */
             return true;
@@ -1487,6 +1490,7 @@ private:
     std::vector<uint64_t> a_reached_;        // per array job: the cycle its outputs were written
     size_t a_reach_next_ = 0;
     uint64_t a_min_slack_ = NOT_YET;         // least cycles between that and its C completion
+    uint64_t a_max_slack_ = 0;               // and most
 };
 
 // Cycles in which two or more jobs (computes, transfers) complete in the C run: where the
@@ -1602,8 +1606,10 @@ int main(int argc, char **argv)
     std::string a_why;
     for (const auto &kv : w.a_not_rtl)
         a_why += "; " + std::to_string(kv.second) + " " + kv.first;
-    std::string a_slack = run.a_min_slack() == NOT_YET ? "none"
-                                                        : std::to_string(run.a_min_slack());
+    std::string a_slack = run.a_min_slack() == NOT_YET
+                              ? "none"
+                              : std::to_string(run.a_min_slack()) + " (most " +
+                                    std::to_string(run.a_max_slack()) + ")";
     std::printf("cosim: %s array: %llu array tiles (%llu codes) computed by the RTL %ux%u "
                 "systolic array from the buffers match the functional golden bit for bit, "
                 "least slack of a job's last output to its C completion %s cycles; %llu array "
