@@ -211,8 +211,9 @@ module sys_array_job #(
 
     // ---- the array ----
     // clock enable: on while a job is fed, a command is offered or was just taken, or a job's
-    // outputs are still to come (`start` so that it takes the first beat in the issue cycle; rst so that it
-    // resets); off, every register of it holds (a pre-issued fold waits in the stream stage)
+    // outputs are still to come (`start` so that it takes the first beat in the issue cycle;
+    // rst so that it resets); off, every register of it holds (a pre-issued fold waits in the
+    // stream stage)
     wire         busy;
     reg          cmd_taken;          // a command was taken last cycle: it enters a stage now
     always @(posedge clk)
