@@ -57,6 +57,7 @@ module sys_array_job #(
     input  wire [BUFAW-1:0]        ct_b,
     input  wire                    go,         // the run starts (the tables are loaded)
     input  wire                    start,
+    output wire                    rd_en,      // a beat is offered: its bytes are read
     output reg  [(R+C)*BUFAW-1:0]  rd_addr,    // byte lanes: R west operands, C north
     input  wire [(R+C)*8-1:0]      rd_data,    // their bytes (combinational)
     output reg  [C-1:0]            wr_en,      // one output byte per column
@@ -143,15 +144,21 @@ module sys_array_job #(
     wire        last_beat = last_beat_fold && b_c == fc - 16'd1 && b_r == fr - 16'd1;
     wire        next_job = (start && !act && tm == 16'd0) || (acc_beat && last_beat);
 
+    assign rd_en = a_valid;
+
     // operand addresses of the beat offered now
     integer i, j;
     reg [15:0] ri, cj;
     always @* begin
-        for (i = 0; i < R; i = i + 1) begin
+        rd_addr = {(R+C)*BUFAW{1'b0}};
+        ri = 16'd0;
+        cj = 16'd0;
+        // (computed only while a beat is offered: an idle array costs no simulation time)
+        for (i = 0; a_valid && i < R; i = i + 1) begin
             ri = b_r * R16 + i[15:0];
             rd_addr[i*BUFAW +: BUFAW] = t_a[j_row[jc] + ri[TW-1:0]] + {{(BUFAW-16){1'b0}}, b_s};
         end
-        for (j = 0; j < C; j = j + 1) begin
+        for (j = 0; a_valid && j < C; j = j + 1) begin
             cj = b_c * C16 + j[15:0];
             rd_addr[(R+j)*BUFAW +: BUFAW] = j_bk[jc]
                 ? t_b[j_col[jc] + b_s[TW-1:0]] + {{(BUFAW-16){1'b0}}, cj}
@@ -257,7 +264,10 @@ module sys_array_job #(
     reg [C*32-1:0] ps_data;
     wire         o_first = j_first[oj], o_last = j_last[oj];
     always @* begin
-        for (j = 0; j < C; j = j + 1) begin
+        {finish, out_now, wr_en, ps_we} = {4*C{1'b0}};
+        {wr_addr, ps_addr, ps_data, wr_data} = {C*(BUFAW+PW+32+8){1'b0}};
+        {row, col, nc, sum, pidx, v, q} = {3*16+2*32+2*64{1'b0}};
+        for (j = 0; !fresh && |out_valid && j < C; j = j + 1) begin
             row = o_r[j] * R16 + o_left[j] - 16'd1;
             col = o_c[j] * C16 + j[15:0];
             pidx = {16'd0, row} * {16'd0, otn} + {16'd0, col};

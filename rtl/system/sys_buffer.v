@@ -38,6 +38,7 @@ module sys_buffer #(
     input  wire [2*DBYTES-1:0]           q_wbe,
     // ---- the array sequencer's port (sys_array_job.v): NAR byte reads (combinational) and
     // NAW byte writes, byte addresses ----
+    input  wire                          a_re,      // the reads are used this cycle
     input  wire [NAR*BUFAW-1:0]          a_raddr,
     output reg  [NAR*8-1:0]              a_rdata,
     input  wire [NAW-1:0]                a_we,
@@ -67,7 +68,10 @@ module sys_buffer #(
     reg [DBYTES*8-1:0] a_w;
     integer n;
     always @* begin
-        for (n = 0; n < NAR; n = n + 1) begin
+        a_rdata = {NAR*8{1'b0}};
+        a_word = {BEATW{1'b0}};
+        a_w = {DBYTES*8{1'b0}};
+        for (n = 0; a_re && n < NAR; n = n + 1) begin
             a_word = a_raddr[n*BUFAW+OB +: BEATW];
             a_w = we && waddr == a_word ? wdata : mem[a_word[BB-1:0]][a_word[BEATW-1:BB]];
             a_rdata[n*8 +: 8] = a_w[a_raddr[n*BUFAW +: OB]*8 +: 8];

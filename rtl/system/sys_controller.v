@@ -397,6 +397,7 @@ module sys_controller #(
     wire                  q_we;
 
     // ---- the systolic array's sequencer ----
+    wire                     a_re;
     wire [(AR+AC)*BUFAW-1:0] a_raddr;
     wire [(AR+AC)*8-1:0]     a_rdata;
     wire [AC-1:0]            a_we;
@@ -408,7 +409,7 @@ module sys_controller #(
         .jt_ovl(ajt_ovl), .jt_shift(ajt_shift), .jt_first(ajt_first), .jt_last(ajt_last),
         .rt_we(art_we), .rt_addr(art_addr),
         .rt_a(art_a), .rt_o(art_o), .ct_we(act_we), .ct_addr(act_addr), .ct_b(act_b),
-        .go(start), .start(job_valid[AUNIT]), .rd_addr(a_raddr), .rd_data(a_rdata), .wr_en(a_we),
+        .go(start), .start(job_valid[AUNIT]), .rd_en(a_re), .rd_addr(a_raddr), .rd_data(a_rdata), .wr_en(a_we),
         .wr_addr(a_waddr), .wr_data(a_wdata), .jobs_done(a_jobs_done), .err(err_array));
     // ---- end of the systolic array's sequencer ----
 
@@ -418,7 +419,7 @@ module sys_controller #(
         .q_raddr(q_raddr), .q_rdata(q_rdata), .q_raddr_b(q_raddr_b),
         .q_rdata_b(q_rdata_b), .q_we(q_we), .q_waddr(q_waddr),
         .q_wdata(q_wdata), .q_wbe(q_wbe),
-        .a_raddr(a_raddr), .a_rdata(a_rdata), .a_we(a_we), .a_waddr(a_waddr),
+        .a_re(a_re), .a_raddr(a_raddr), .a_rdata(a_rdata), .a_we(a_we), .a_waddr(a_waddr),
         .a_wdata(a_wdata));
 
     sys_quark_job #(.N(QN), .BUFAW(BUFAW), .DBYTES(DBYTES), .JDEPTH(JDEPTH),
