@@ -409,8 +409,8 @@ module sys_controller #(
         .jt_ovl(ajt_ovl), .jt_shift(ajt_shift), .jt_first(ajt_first), .jt_last(ajt_last),
         .rt_we(art_we), .rt_addr(art_addr),
         .rt_a(art_a), .rt_o(art_o), .ct_we(act_we), .ct_addr(act_addr), .ct_b(act_b),
-        .go(start), .start(job_valid[AUNIT]), .rd_en(a_re), .rd_addr(a_raddr), .rd_data(a_rdata), .wr_en(a_we),
-        .wr_addr(a_waddr), .wr_data(a_wdata), .jobs_done(a_jobs_done), .err(err_array));
+        .go(start), .start(job_valid[AUNIT]), .rd_en(a_re), .rd_addr(a_raddr),
+        .rd_data(a_rdata), .wr_en(a_we), .wr_addr(a_waddr), .wr_data(a_wdata), .jobs_done(a_jobs_done), .err(err_array));
     // ---- end of the systolic array's sequencer ----
 
     sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES), .NAR(AR + AC), .NAW(AC)) buffers (
