@@ -407,10 +407,10 @@ module sys_controller #(
         .clk(clk), .rst(rst), .jt_we(ajt_we), .jt_addr(ajt_addr), .jt_tm(ajt_tm),
         .jt_tn(ajt_tn), .jt_tk(ajt_tk), .jt_row(ajt_row), .jt_col(ajt_col), .jt_bk(ajt_bk),
         .jt_ovl(ajt_ovl), .jt_shift(ajt_shift), .jt_first(ajt_first), .jt_last(ajt_last),
-        .rt_we(art_we), .rt_addr(art_addr),
-        .rt_a(art_a), .rt_o(art_o), .ct_we(act_we), .ct_addr(act_addr), .ct_b(act_b),
-        .go(start), .start(job_valid[AUNIT]), .rd_en(a_re), .rd_addr(a_raddr),
-        .rd_data(a_rdata), .wr_en(a_we), .wr_addr(a_waddr), .wr_data(a_wdata), .jobs_done(a_jobs_done), .err(err_array));
+        .rt_we(art_we), .rt_addr(art_addr), .rt_a(art_a), .rt_o(art_o), .ct_we(act_we),
+        .ct_addr(act_addr), .ct_b(act_b), .go(start), .start(job_valid[AUNIT]), .rd_en(a_re),
+        .rd_addr(a_raddr), .rd_data(a_rdata), .wr_en(a_we), .wr_addr(a_waddr),
+        .wr_data(a_wdata), .jobs_done(a_jobs_done), .err(err_array));
     // ---- end of the systolic array's sequencer ----
 
     sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES), .NAR(AR + AC), .NAW(AC)) buffers (
