@@ -28,9 +28,11 @@
 // output region), and at each such job's C completion checks that the unit has written every
 // row and that the codes it wrote are the functional golden's, bit for bit (check_quark). A
 // QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
-// GEMM units are not RTL yet: when one of their jobs (or a QUARK job not run by the RTL)
-// completes, the bench writes the tile's output bytes (the functional golden's, timed order)
-// into the RTL buffers' output region directly. At the end, every code of a stored tensor
+// array queue's jobs run on the systolic array RTL the same way (sys_array_job.v; tables from
+// build_array in array_job.hpp, checked by check_array) when the configuration's array is this
+// build's (AR x AC, os). The QMM engine is not RTL yet: when one of its jobs (or a QUARK or
+// array job not run by the RTL) completes, the bench writes the tile's output bytes (the
+// functional golden's, timed order) into the RTL buffers' output region directly. At the end, every code of a stored tensor
 // that the twin carried into DRAM is compared with the plain C integer reference
 // (asim_fn_reference).
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
