@@ -15,7 +15,9 @@
 module sys_buffer #(
     parameter BANKS = 4,        // banks (a power of two)
     parameter BUFAW = 22,       // buffer byte address bits
-    parameter DBYTES = 64       // word bytes (one AXI beat)
+    parameter DBYTES = 64,      // word bytes (one AXI beat)
+    parameter NAR = 16,         // the array sequencer's byte reads (rows + columns)
+    parameter NAW = 8           // and byte writes (columns)
 ) (
     input  wire                          clk,
     input  wire                          we,
@@ -33,7 +35,16 @@ module sys_buffer #(
     input  wire                          q_we,
     input  wire [BUFAW-$clog2(DBYTES)-1:0] q_waddr,
     input  wire [2*DBYTES*8-1:0]         q_wdata,
-    input  wire [2*DBYTES-1:0]           q_wbe
+    input  wire [2*DBYTES-1:0]           q_wbe,
+    // ---- the array sequencer's port (sys_array_job.v): NAR byte reads (combinational) and
+    // NAW byte writes, byte addresses ----
+    input  wire                          a_re,      // the reads are used this cycle
+    input  wire [NAR*BUFAW-1:0]          a_raddr,
+    output reg  [NAR*8-1:0]              a_rdata,
+    input  wire [NAW-1:0]                a_we,
+    input  wire [NAW*BUFAW-1:0]          a_waddr,
+    input  wire [NAW*8-1:0]              a_wdata
+    // ---- end of the array sequencer's port ----
 );
     localparam BEATW = BUFAW - $clog2(DBYTES);
     localparam BB = $clog2(BANKS);
@@ -50,6 +61,23 @@ module sys_buffer #(
     wire [BEATW-1:0] qb1 = q_raddr_b + 1'b1;
     wire [BEATW-1:0] qw1 = q_waddr + 1'b1;
     integer i;
+    // ---- the array sequencer's byte reads: combinational, a word the DMA writes in this
+    // cycle read as written (a load completing as the array job that reads it issues) ----
+    localparam OB = $clog2(DBYTES);
+    reg [BEATW-1:0]    a_word;
+    reg [DBYTES*8-1:0] a_w;
+    integer n;
+    always @* begin
+        a_rdata = {NAR*8{1'b0}};
+        a_word = {BEATW{1'b0}};
+        a_w = {DBYTES*8{1'b0}};
+        for (n = 0; a_re && n < NAR; n = n + 1) begin
+            a_word = a_raddr[n*BUFAW+OB +: BEATW];
+            a_w = we && waddr == a_word ? wdata : mem[a_word[BB-1:0]][a_word[BEATW-1:BB]];
+            a_rdata[n*8 +: 8] = a_w[a_raddr[n*BUFAW +: OB]*8 +: 8];
+        end
+    end
+    // ---- end of the array sequencer's byte reads ----
     always @(posedge clk) begin
         // a word the DMA writes in this cycle is read as written (a load completing as the
         // QUARK job that reads it issues)
@@ -65,6 +93,12 @@ module sys_buffer #(
                 if (q_wbe[DBYTES + i])
                     mem[qw1[BB-1:0]][qw1[BEATW-1:BB]][i*8 +: 8] <= q_wdata[(DBYTES+i)*8 +: 8];
             end
+        // ---- the array sequencer's byte writes ----
+        for (i = 0; i < NAW; i = i + 1)
+            if (a_we[i])
+                mem[a_waddr[i*BUFAW+OB +: BB]][a_waddr[i*BUFAW+OB+BB +: BEATW-BB]]
+                    [a_waddr[i*BUFAW +: OB]*8 +: 8] <= a_wdata[i*8 +: 8];
+        // ---- end of the array sequencer's byte writes ----
         if (we)
             mem[wbank][wrow] <= wdata;
         if (re)

@@ -44,7 +44,13 @@ module sys_controller #(
     parameter QN = 8,           // the QUARK unit's lanes (sys_quark_job.v)
     parameter QUNIT = 1,        // the compute unit that is the QUARK unit (queue QUNIT + 2)
     parameter JDEPTH = DEPTH,   // QUARK job table entries (a job per instruction at most)
-    parameter QDEPTH = 65536    // QUARK row table entries
+    parameter QDEPTH = 65536,   // QUARK row table entries
+    // ---- the systolic array (sys_array_job.v) ----
+    parameter AR = 8,           // the array's rows
+    parameter AC = 8,           // and columns
+    parameter AUNIT = 0,        // the compute unit that is the array (queue AUNIT + 2)
+    parameter ATDEPTH = 65536   // its row and column table entries
+    // ---- end of the systolic array's parameters ----
 ) (
     input  wire                   clk,
     input  wire                   rst,
@@ -108,6 +114,29 @@ module sys_controller #(
     input  wire [5:0]             rt_shift,
     output wire [31:0]            q_rows_done,
     output wire                   err_quark,
+    // ---- the array's job, row and column tables (sys_array_job.v), and its progress ----
+    input  wire                   ajt_we,
+    input  wire [$clog2(JDEPTH)-1:0] ajt_addr,
+    input  wire [15:0]            ajt_tm,
+    input  wire [15:0]            ajt_tn,
+    input  wire [15:0]            ajt_tk,
+    input  wire [$clog2(ATDEPTH)-1:0] ajt_row,
+    input  wire [$clog2(ATDEPTH)-1:0] ajt_col,
+    input  wire                   ajt_bk,
+    input  wire                   ajt_ovl,
+    input  wire [5:0]             ajt_shift,
+    input  wire                   ajt_first,
+    input  wire                   ajt_last,
+    input  wire                   art_we,
+    input  wire [$clog2(ATDEPTH)-1:0] art_addr,
+    input  wire [BUFAW-1:0]       art_a,
+    input  wire [BUFAW-1:0]       art_o,
+    input  wire                   act_we,
+    input  wire [$clog2(ATDEPTH)-1:0] act_addr,
+    input  wire [BUFAW-1:0]       act_b,
+    output wire [31:0]            a_jobs_done,
+    output wire                   err_array,
+    // ---- end of the array's ports ----
     // AXI4 master (sys_dma.v)
     output wire                   m_arvalid,
     input  wire                   m_arready,
@@ -376,12 +405,31 @@ module sys_controller #(
     wire [2*DBYTES-1:0]   q_wbe;
     wire                  q_we;
 
-    sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES)) buffers (
+    // ---- the systolic array's sequencer ----
+    wire                     a_re;
+    wire [(AR+AC)*BUFAW-1:0] a_raddr;
+    wire [(AR+AC)*8-1:0]     a_rdata;
+    wire [AC-1:0]            a_we;
+    wire [AC*BUFAW-1:0]      a_waddr;
+    wire [AC*8-1:0]          a_wdata;
+    sys_array_job #(.R(AR), .C(AC), .BUFAW(BUFAW), .JDEPTH(JDEPTH), .TDEPTH(ATDEPTH)) array (
+        .clk(clk), .rst(rst), .jt_we(ajt_we), .jt_addr(ajt_addr), .jt_tm(ajt_tm),
+        .jt_tn(ajt_tn), .jt_tk(ajt_tk), .jt_row(ajt_row), .jt_col(ajt_col), .jt_bk(ajt_bk),
+        .jt_ovl(ajt_ovl), .jt_shift(ajt_shift), .jt_first(ajt_first), .jt_last(ajt_last),
+        .rt_we(art_we), .rt_addr(art_addr), .rt_a(art_a), .rt_o(art_o), .ct_we(act_we),
+        .ct_addr(act_addr), .ct_b(act_b), .go(start), .start(job_valid[AUNIT]), .rd_en(a_re),
+        .rd_addr(a_raddr), .rd_data(a_rdata), .wr_en(a_we), .wr_addr(a_waddr),
+        .wr_data(a_wdata), .jobs_done(a_jobs_done), .err(err_array));
+    // ---- end of the systolic array's sequencer ----
+
+    sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES), .NAR(AR + AC), .NAW(AC)) buffers (
         .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
         .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata),
         .q_raddr(q_raddr), .q_rdata(q_rdata), .q_raddr_b(q_raddr_b),
         .q_rdata_b(q_rdata_b), .q_we(q_we), .q_waddr(q_waddr),
-        .q_wdata(q_wdata), .q_wbe(q_wbe));
+        .q_wdata(q_wdata), .q_wbe(q_wbe),
+        .a_re(a_re), .a_raddr(a_raddr), .a_rdata(a_rdata), .a_we(a_we), .a_waddr(a_waddr),
+        .a_wdata(a_wdata));
 
     sys_quark_job #(.N(QN), .BUFAW(BUFAW), .DBYTES(DBYTES), .JDEPTH(JDEPTH),
                     .QDEPTH(QDEPTH)) quark (

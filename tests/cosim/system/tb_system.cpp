@@ -28,9 +28,11 @@
 // output region), and at each such job's C completion checks that the unit has written every
 // row and that the codes it wrote are the functional golden's, bit for bit (check_quark). A
 // QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
-// GEMM units are not RTL yet: when one of their jobs (or a QUARK job not run by the RTL)
-// completes, the bench writes the tile's output bytes (the functional golden's, timed order)
-// into the RTL buffers' output region directly. At the end, every code of a stored tensor
+// array queue's jobs run on the systolic array RTL the same way (sys_array_job.v; tables from
+// build_array in array_job.hpp, checked by check_array) when the configuration's array is this
+// build's (AR x AC, os). The QMM engine is not RTL yet: when one of its jobs (or a QUARK or
+// array job not run by the RTL) completes, the bench writes the tile's output bytes (the
+// functional golden's, timed order) into the RTL buffers' output region directly. At the end, every code of a stored tensor
 // that the twin carried into DRAM is compared with the plain C integer reference
 // (asim_fn_reference).
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
@@ -67,6 +69,7 @@ extern "C" {
 #include "nonlinear/nl_kernels.h"
 #include "program/program.h"
 #include "quark/quark_step.h"
+#include "util/arith.h"
 }
 
 namespace {
@@ -79,6 +82,10 @@ constexpr unsigned BUFAW = SYS_BUFAW, SLOTW = 20, BANKS = 4;
 constexpr uint64_t OUT_BASE = 1ull << (BUFAW - 1); // the buffers' output region
 constexpr unsigned QN = SYS_QN;                     // the QUARK unit's lanes (sys_quark_job.v)
 constexpr size_t JDEPTH = DEPTH, QDEPTH = 65536;    // its job and row tables
+// ---- the systolic array (sys_array_job.v): its size, and its row and column tables ----
+constexpr unsigned AR = SYS_AR, AC = SYS_AC;
+constexpr size_t ATDEPTH = 65536, APDEPTH = 65536; // tables; psum memory
+// ---- end of the systolic array ----
 constexpr uint64_t SEED = 1;                        // the functional golden's seed
 constexpr uint8_t POISON = 0xa5;                    // DRAM bytes nothing seeded
 
@@ -180,6 +187,30 @@ struct World {
     // no load moves them, so they are in the buffers' output region from the start, as the C
     // model and the functional golden assume
     std::vector<std::pair<uint64_t, uint64_t>> preload;
+    // ---- the array queue's jobs for sys_array_job.v (build_array, array_job.hpp) ----
+    struct AJob {
+        bool rtl = false;           // its values come from the RTL array, else from C
+        uint32_t tm = 0, tn = 0, tk = 0; // the tile (tm = 0 in the RTL's table: not run there)
+        size_t row = 0, col = 0;    // its first entries in `arows`, `acols`
+        bool bk = false, ovl = false;
+        unsigned shift = 0;         // the requantization shift (run_gemm's)
+        bool first = true, last = true; // the tile's first and last k steps
+    };
+    struct AChain {                 // the array job before (a tile split over k)
+        bool rtl = false;           // it was run by the RTL and its tile has more k steps
+        uint32_t op = 0;
+        uint64_t inst = 0, m0 = 0, n0 = 0, next_k = 0;
+    };
+    AChain achain;
+    struct ARow {
+        uint64_t a, o;              // buffer byte addresses of A[r][k0] and out[r][n0]
+    };
+    int array_q = -1;               // the array's queue (-1: none in the RTL)
+    std::vector<AJob> ajobs;
+    std::vector<ARow> arows;
+    std::vector<uint64_t> acols;    // per k: B[k][n0] (bk), else per column c: B[k0][c]
+    std::map<std::string, uint64_t> a_not_rtl;
+    // ---- end of the array queue's jobs ----
     ~World()
     {
         if (ref_values)
@@ -383,6 +414,7 @@ bool distinct_channels(const asim_insn_t &in)
 
 bool build_data(const Args &a, World &w);
 bool build_quark(World &w);
+bool build_array(World &w);
 
 bool build_world(const Args &a, World &w)
 {
@@ -512,7 +544,7 @@ bool build_data(const Args &a, World &w)
     w.image.assign(image, POISON);
     asim_fn_seed_image(&w.prog, &w.g, SEED, w.image.data());
     w.data_values = !a.tie;
-    return build_quark(w);
+    return build_quark(w) && build_array(w);
 }
 
 
@@ -554,6 +586,8 @@ uint64_t slot_address(const World &w, size_t id, uint64_t b, uint64_t n)
     }
     return ~0ull;
 }
+
+#include "array_job.hpp"
 
 // One QUARK job (op o, tile t) for sys_quark_job.v: the unit's command as sim/functional's
 // vector_row sets up the kernel, and per row where its codes lie in the RTL buffers. Returns
@@ -747,7 +781,8 @@ public:
         reset_state();
         quiet_ = vcd != nullptr;
         start_ = 2 + std::max<uint64_t>({asim_program_len(&w_.prog), NQ, w_.runs.size(),
-                                         w_.qjobs.size(), w_.qrows.size()});
+                                         w_.qjobs.size(), w_.qrows.size(), w_.ajobs.size(),
+                                         w_.arows.size(), w_.acols.size()});
         uint64_t total = w_.rep.total_cycles;
         bool failed = false;
         for (uint64_t c = 0;; c++) {
@@ -786,7 +821,10 @@ public:
         uint64_t codes = 0, codes_not_carried = 0; // stored codes compared, not carried
         uint64_t q_tiles = 0, q_codes = 0, q_not_rtl = 0; // QUARK tiles run by the RTL unit
         uint64_t q_held = 0, q_held_max = 0; // ... held by the port budget, most cycles held
+        uint64_t a_tiles = 0, a_codes = 0, a_not_rtl = 0; // array tiles run by the RTL array
     };
+    uint64_t a_min_slack() const { return a_min_slack_; }
+    uint64_t a_max_slack() const { return a_max_slack_; }
     const DataCounts &data() const { return data_; }
 
 private:
@@ -812,6 +850,10 @@ private:
         data_ = DataCounts{};
         q_reached_.assign(w_.qjobs.size(), NOT_YET);
         q_reach_next_ = 0;
+        a_reached_.assign(w_.ajobs.size(), NOT_YET);
+        a_reach_next_ = 0;
+        a_min_slack_ = NOT_YET;
+        a_max_slack_ = 0;
     }
 
     // ---- the buffers' memory, reached directly (in place of the compute units' ports) ----
@@ -888,6 +930,7 @@ private:
             r.rt_o = (uint32_t)q.o;
             r.rt_shift = (uint8_t)q.shift;
         }
+        drive_array_tables(c);
         if (c >= 2 && c - 2 < NQ) {
             r.qc_we = 1;
             r.qc_q = (uint8_t)(c - 2);
@@ -906,6 +949,76 @@ private:
         r.job_ready = ready;
         drive_axi(t);
     }
+
+    // ---- the array's tables (sys_array_job.v), written from cycle 2 on like the QUARK ones ----
+    void drive_array_tables(uint64_t c)
+    {
+        V &r = *rtl_;
+        r.ajt_we = 0;
+        r.art_we = 0;
+        r.act_we = 0;
+        if (c >= 2 && c - 2 < w_.ajobs.size()) {
+            const World::AJob &j = w_.ajobs[c - 2];
+            r.ajt_we = 1;
+            r.ajt_addr = (uint32_t)(c - 2);
+            r.ajt_tm = (uint16_t)j.tm;
+            r.ajt_tn = (uint16_t)j.tn;
+            r.ajt_tk = (uint16_t)j.tk;
+            r.ajt_row = (uint32_t)j.row;
+            r.ajt_col = (uint32_t)j.col;
+            r.ajt_bk = j.bk;
+            r.ajt_ovl = j.ovl;
+            r.ajt_shift = (uint8_t)j.shift;
+            r.ajt_first = j.first;
+            r.ajt_last = j.last;
+        }
+        if (c >= 2 && c - 2 < w_.arows.size()) {
+            r.art_we = 1;
+            r.art_addr = (uint32_t)(c - 2);
+            r.art_a = (uint32_t)w_.arows[c - 2].a;
+            r.art_o = (uint32_t)w_.arows[c - 2].o;
+        }
+        if (c >= 2 && c - 2 < w_.acols.size()) {
+            r.act_we = 1;
+            r.act_addr = (uint32_t)(c - 2);
+            r.act_b = (uint32_t)w_.acols[c - 2];
+        }
+    }
+
+    // An array job the RTL ran completes: the array must have written every output of the
+    // tile by now, and each code must be the functional golden's, bit for bit.
+    bool check_array(uint64_t t, size_t i, uint32_t jobs_done)
+    {
+        const World::AJob &j = w_.ajobs[i];
+        const asim_insn_t &in = w_.prog.queues[w_.array_q].insns[i];
+        const asim_op_t &op = w_.g.ops[in.op];
+        if (!golden_values(w_))
+            return fail_at(t, "no functional golden for the array outputs");
+        if (jobs_done <= i)
+            return fail_at(t, "array job %zu (op '%s' tile %llu): the RTL array has finished %u "
+                           "jobs at the job's C completion", i, op.name,
+                           (unsigned long long)in.tile, jobs_done);
+        a_min_slack_ = std::min(a_min_slack_, t - a_reached_[i]);
+        a_max_slack_ = std::max(a_max_slack_, t - a_reached_[i]);
+        data_.a_tiles++;
+        if (!j.last) /* its partial sums stay in the sequencer: checked with its last k step */
+            return true;
+        for (uint32_t k = 0; k < j.tm; k++) {
+            const World::ARow &row = w_.arows[j.row + k];
+            for (uint32_t c = 0; c < j.tn; c++) {
+                uint64_t b = row.o + c, d = b - OUT_BASE;
+                uint8_t got = byte_of(buffer_word(b / DBYTES), (unsigned)(b % DBYTES));
+                if (got != w_.golden[d])
+                    return fail_at(t, "array op '%s' tile %llu row %u col %u: functional golden "
+                                   "%d, RTL %d", op.name, (unsigned long long)in.tile, k, c,
+                                   (int8_t)w_.golden[d], (int8_t)got);
+                chip_[d] = got;
+            }
+            data_.a_codes += j.tn;
+        }
+        return true;
+    }
+    // ---- end of the array's tables and check ----
 
     void load_insn(size_t id)
     {
@@ -1303,6 +1416,14 @@ private:
         if (r.err_quark)
             return fail_at(t, "a QUARK job started while the previous one's rows were still "
                            "being fed (err_quark)");
+        // ---- the array: its sequencer's error, and the cycle each job's outputs were written
+        if (r.err_array)
+            return fail_at(t, "an array job started while the previous one's beats were still "
+                           "being fed (err_array)");
+        uint32_t ajd = r.a_jobs_done;
+        while (a_reach_next_ < w_.ajobs.size() && a_reach_next_ < ajd)
+            a_reached_[a_reach_next_++] = t;
+        // ---- end of the array
         uint32_t qrd = r.q_rows_done;
         while (q_reach_next_ < w_.qjobs.size() &&
                w_.qjobs[q_reach_next_].first_row + w_.qjobs[q_reach_next_].rows <= qrd)
@@ -1347,11 +1468,14 @@ private:
                 }
             for (size_t i = done_before; q >= 2 && i < done_[q]; i++) {
                 bool rtl = (int)q == w_.quark_q && w_.qjobs[i].rtl;
+                bool arr = (int)q == w_.array_q && w_.ajobs[i].rtl;
                 if (rtl ? !check_quark(t, i, qrd)
-                        : !write_outputs(t, w_.prog.queues[q].insns[i].op,
-                                         w_.prog.queues[q].insns[i].tile))
+                        : arr ? !check_array(t, i, ajd)
+                              : !write_outputs(t, w_.prog.queues[q].insns[i].op,
+                                               w_.prog.queues[q].insns[i].tile))
                     return false;
                 data_.q_not_rtl += (int)q == w_.quark_q && !rtl;
+                data_.a_not_rtl += (int)q == w_.array_q && !arr;
             }
             if (q >= 2) {
                 bool job = (r.job_valid >> (q - 2)) & 1;
@@ -1391,6 +1515,10 @@ private:
     DataCounts data_;
     std::vector<uint64_t> q_reached_;        // per QUARK job: the cycle its last row was written
     size_t q_reach_next_ = 0;
+    std::vector<uint64_t> a_reached_;        // per array job: the cycle its outputs were written
+    size_t a_reach_next_ = 0;
+    uint64_t a_min_slack_ = NOT_YET;         // least cycles between that and its C completion
+    uint64_t a_max_slack_ = 0;               // and most
 };
 
 // Cycles in which two or more jobs (computes, transfers) complete in the C run: where the
@@ -1502,6 +1630,21 @@ int main(int argc, char **argv)
                 name.c_str(), (unsigned long long)d.q_tiles, (unsigned long long)d.q_codes,
                 (unsigned long long)d.q_held, (unsigned long long)d.q_held_max,
                 (unsigned long long)d.q_not_rtl, why.c_str());
+    // ---- the array ----
+    std::string a_why;
+    for (const auto &kv : w.a_not_rtl)
+        a_why += "; " + std::to_string(kv.second) + " " + kv.first;
+    std::string a_slack = run.a_min_slack() == NOT_YET
+                              ? "none"
+                              : std::to_string(run.a_min_slack()) + " (most " +
+                                    std::to_string(run.a_max_slack()) + ")";
+    std::printf("cosim: %s array: %llu array tiles (%llu codes) computed by the RTL %ux%u "
+                "systolic array from the buffers match the functional golden bit for bit, "
+                "least slack of a job's last output to its C completion %s cycles; %llu array "
+                "tiles not RTL (values from C)%s\n",
+                name.c_str(), (unsigned long long)d.a_tiles, (unsigned long long)d.a_codes, AR,
+                AC, a_slack.c_str(), (unsigned long long)d.a_not_rtl, a_why.c_str());
+    // ---- end of the array ----
     if (a.bench) {
         double c_s = c_executor_seconds(w, a.bench);
         if (c_s < 0)
