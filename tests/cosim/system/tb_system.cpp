@@ -67,6 +67,7 @@ extern "C" {
 #include "nonlinear/nl_kernels.h"
 #include "program/program.h"
 #include "quark/quark_step.h"
+#include "util/arith.h"
 }
 
 namespace {
@@ -137,6 +138,8 @@ struct Dram {
 };
 
 // What the C side provides: the reference stamps and the program the RTL runs.
+struct QmmTwin; // the QMM engine's tables (qmm_job.hpp)
+
 struct World {
     asim_config_t cfg;
     asim_graph_t g{};
@@ -175,6 +178,7 @@ struct World {
     std::vector<QJob> qjobs;
     std::vector<QRow> qrows;
     std::map<std::string, uint64_t> q_not_rtl; // jobs whose values are C's, by reason
+    std::shared_ptr<QmmTwin> qmm;   // the QMM queue's jobs for sys_qmm_job.v (qmm_job.hpp)
     ~World()
     {
         if (ref_values)
@@ -371,6 +375,7 @@ bool distinct_channels(const asim_insn_t &in)
 
 bool build_data(const Args &a, World &w);
 bool build_quark(World &w);
+bool build_qmm_tables(World &w);
 
 bool build_world(const Args &a, World &w)
 {
@@ -500,7 +505,7 @@ bool build_data(const Args &a, World &w)
     w.image.assign(image, POISON);
     asim_fn_seed_image(&w.prog, &w.g, SEED, w.image.data());
     w.data_values = !a.tie;
-    return build_quark(w);
+    return build_quark(w) && build_qmm_tables(w);
 }
 
 
@@ -674,6 +679,14 @@ bool build_quark(World &w)
     return true;
 }
 
+#include "qmm_job.hpp"
+
+bool build_qmm_tables(World &w)
+{
+    w.qmm = std::make_shared<QmmTwin>();
+    return build_qmm(w, *w.qmm);
+}
+
 // The functional golden's outputs (timed order, the C executor's stamps) and the plain
 // reference, computed at their first use (a mutant caught early does not pay for them).
 bool golden_values(World &w)
@@ -732,7 +745,8 @@ public:
         reset_state();
         quiet_ = vcd != nullptr;
         start_ = 2 + std::max<uint64_t>({asim_program_len(&w_.prog), NQ, w_.runs.size(),
-                                         w_.qjobs.size(), w_.qrows.size()});
+                                         w_.qjobs.size(), w_.qrows.size(),
+                                         w_.qmm->table_cycles()});
         uint64_t total = w_.rep.total_cycles;
         bool failed = false;
         for (uint64_t c = 0;; c++) {
@@ -772,6 +786,7 @@ public:
         uint64_t q_tiles = 0, q_codes = 0, q_not_rtl = 0; // QUARK tiles run by the RTL unit
     };
     uint64_t min_slack() const { return min_slack_; }
+    const QmmRun &qmm() const { return qrun_; }
     const DataCounts &data() const { return data_; }
 
 private:
@@ -795,6 +810,7 @@ private:
         q_reached_.assign(w_.qjobs.size(), NOT_YET);
         q_reach_next_ = 0;
         min_slack_ = NOT_YET;
+        qrun_.reset(*w_.qmm);
     }
 
     // ---- the buffers' memory, reached directly (in place of the compute units' ports) ----
@@ -868,6 +884,7 @@ private:
             r.qc_base = (uint32_t)w_.first[c - 2];
             r.qc_len = (uint32_t)w_.prog.queues[c - 2].len;
         }
+        qmm_drive(*w_.qmm, r, c >= 2 ? c - 2 : NOT_YET);
         r.start = c == start_;
         int64_t t = (int64_t)c - (int64_t)start_;
         uint32_t done = 0, ready = 0;
@@ -1153,6 +1170,21 @@ private:
         return true;
     }
 
+    // A QMM job that the RTL ran completes (qmm_job.hpp).
+    bool check_qmm(uint64_t t, size_t i)
+    {
+        if (!golden_values(w_))
+            return fail_at(t, "no functional golden for the QMM outputs");
+        std::string msg;
+        auto read = [this](uint64_t b) {
+            return byte_of(buffer_word(b / DBYTES), (unsigned)(b % DBYTES)); };
+        if (!qmm_check_job(w_, *w_.qmm, i, rtl_->m_rows_done, read, chip_, qrun_.codes, msg))
+            return fail_at(t, "%s", msg.c_str());
+        qrun_.min_slack = std::min(qrun_.min_slack, t - qrun_.reached[i]);
+        qrun_.tiles++;
+        return true;
+    }
+
     // At the end: every code of a stored tensor whose bytes W beats wrote into DRAM, against
     // the plain integer reference; codes no W beat wrote are counted as not carried.
     bool compare_stored(uint64_t t)
@@ -1280,6 +1312,10 @@ private:
         while (q_reach_next_ < w_.qjobs.size() &&
                w_.qjobs[q_reach_next_].first_row + w_.qjobs[q_reach_next_].rows <= qrd)
             q_reached_[q_reach_next_++] = t;
+        if (r.err_qmm)
+            return fail_at(t, "the QMM engine missed a beat or a job started while one was fed "
+                           "(err_qmm)");
+        qrun_.observe(*w_.qmm, r.m_rows_done, t);
         std::vector<uint32_t> wi(2), wd(2), wop(2 * (NQ - 2)), wtile(2 * (NQ - 2)), wsh(2);
         cosim::vget(r.obs_issued, wi);
         cosim::vget(r.obs_done, wd);
@@ -1320,11 +1356,14 @@ private:
                 }
             for (size_t i = done_before; q >= 2 && i < done_[q]; i++) {
                 bool rtl = (int)q == w_.quark_q && w_.qjobs[i].rtl;
-                if (rtl ? !check_quark(t, i, qrd)
-                        : !write_outputs(t, w_.prog.queues[q].insns[i].op,
-                                         w_.prog.queues[q].insns[i].tile))
+                bool mrtl = q == MQUEUE && w_.qmm->jobs.size() > i && w_.qmm->jobs[i].rtl;
+                if (mrtl ? !check_qmm(t, i)
+                    : rtl ? !check_quark(t, i, qrd)
+                          : !write_outputs(t, w_.prog.queues[q].insns[i].op,
+                                           w_.prog.queues[q].insns[i].tile))
                     return false;
                 data_.q_not_rtl += (int)q == w_.quark_q && !rtl;
+                qrun_.not_rtl += q == MQUEUE && w_.qmm->jobs.size() > i && !mrtl;
             }
             if (q >= 2) {
                 bool job = (r.job_valid >> (q - 2)) & 1;
@@ -1365,6 +1404,7 @@ private:
     std::vector<uint64_t> q_reached_;        // per QUARK job: the cycle its last row was written
     size_t q_reach_next_ = 0;
     uint64_t min_slack_ = NOT_YET;           // least cycles between that and its C completion
+    QmmRun qrun_;                            // the QMM engine (qmm_job.hpp)
 };
 
 // Cycles in which two or more jobs (computes, transfers) complete in the C run: where the
@@ -1476,6 +1516,7 @@ int main(int argc, char **argv)
                 "from C)%s\n",
                 name.c_str(), (unsigned long long)d.q_tiles, (unsigned long long)d.q_codes,
                 slack.c_str(), (unsigned long long)d.q_not_rtl, why.c_str());
+    run.qmm().print(name, *w.qmm);
     if (a.bench) {
         double c_s = c_executor_seconds(w, a.bench);
         if (c_s < 0)
