@@ -118,10 +118,10 @@ module sys_controller #(
     // ---- the QMM engine's job, row and k tables (sys_qmm_job.v), and its progress ----
     input  wire                   mt_we,
     input  wire [$clog2(JDEPTH)-1:0] mt_addr,
-    input  wire [223:0]           mt_data,
+    input  wire [255:0]           mt_data,
     input  wire                   mr_we,
     input  wire [$clog2(MRDEPTH)-1:0] mr_addr,
-    input  wire [63:0]            mr_data,
+    input  wire [95:0]            mr_data,
     input  wire                   mk_we,
     input  wire [$clog2(MKDEPTH)-1:0] mk_addr,
     input  wire [31:0]            mk_data,

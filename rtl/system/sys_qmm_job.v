@@ -12,7 +12,16 @@
 //     Job entry, 32-bit words LSB first: 0 rows | n << 16; 1 k | amode << 16 | bbin << 18 |
 //     bbits << 19 | bsigned << 23 | shift << 24; 2 m0 | passes << 16 | B code bits << 20 |
 //     elements per step << 24; 3 steps | groups << 16; 4 first row-table entry; 5 first
-//     k-table entry; 6 the next job the engine runs (bit 31: none). `first`: the first one.
+//     k-table entry; 6 the next job the engine runs (bit 31: none); 7 first k tile |
+//     last k tile << 1 | partial-sum shift << 4. `first`: the first job the engine runs.
+//     Row entry: A's bit address, the output byte address, the row's first partial sum.
+//   - K split over tiles (sim/functional's partial sums): a tile that is not its output's
+//     first k tile adds the partial sums in the sequencer's memory (`ps`, 32 bits, one per
+//     output of the op) as the requantizer's column constant (shifted left by the job's
+//     partial-sum shift when the requantizer multiplies: m0 = 2^that); a tile that is not
+//     the last one writes dot + partial sum back there (m0 = 1, shift 0), the last one the
+//     requantized codes into the output region. The engine's outputs are 32 bits; the
+//     sequencer saturates them to 8.
 //   - From `run` (the program's start) the command of the next job to run waits in the
 //     engine's pending register (or is active, waiting for beats), so its first beat can
 //     follow its issue at once: `start` is high in the cycle the QMM job issues (the
@@ -36,17 +45,18 @@ module sys_qmm_job #(
     parameter DBYTES = 64,       // buffer word bytes
     parameter JDEPTH = 2048,     // job table entries (a power of two)
     parameter RDEPTH = 65536,    // row table entries (a power of two)
-    parameter KDEPTH = 65536     // k table entries (a power of two)
+    parameter KDEPTH = 65536,    // k table entries (a power of two)
+    parameter PDEPTH = 1048576   // partial sums (a power of two)
 ) (
     input  wire                    clk,
     input  wire                    rst,
     input  wire                    run,
     input  wire                    jt_we,
     input  wire [$clog2(JDEPTH)-1:0] jt_addr,
-    input  wire [223:0]            jt_data,
+    input  wire [255:0]            jt_data,
     input  wire                    rt_we,
     input  wire [$clog2(RDEPTH)-1:0] rt_addr,
-    input  wire [63:0]             rt_data,
+    input  wire [95:0]             rt_data,
     input  wire                    kt_we,
     input  wire [$clog2(KDEPTH)-1:0] kt_addr,
     input  wire [31:0]             kt_data,
@@ -70,8 +80,10 @@ module sys_qmm_job #(
     localparam WB = 2 * DBYTES * 8;   // bits of a two-word read
     localparam OBB = OB + 3;          // bit offset bits within a word pair's first word
 
-    reg [223:0] jt [0:JDEPTH-1];
-    reg [63:0]  rt [0:RDEPTH-1];
+    localparam PW = $clog2(PDEPTH);
+    reg [255:0] jt [0:JDEPTH-1];
+    reg [95:0]  rt [0:RDEPTH-1];
+    reg [31:0]  ps [0:PDEPTH-1];
     reg [31:0]  kt [0:KDEPTH-1];
     always @(posedge clk) begin
         if (jt_we)
@@ -87,7 +99,7 @@ module sys_qmm_job #(
     reg  [31:0] jp;              // the next job whose command goes to the engine (bit 31: none)
     reg  [1:0]  eng;             // commands taken whose last beat is not
     reg         settle;          // a command entered an idle engine: one more cycle to activate
-    wire [223:0] cj = jt[jp[JW-1:0]];
+    wire [255:0] cj = jt[jp[JW-1:0]];
     wire        cmd_valid = on && !jp[31] && (eng == 2'd0 || (eng == 2'd1 && !settle));
     wire        cmd_ready;
     wire        acc_cmd = cmd_valid && cmd_ready;
@@ -98,9 +110,9 @@ module sys_qmm_job #(
     reg           feed;          // beats after the first one
     reg  [15:0]   r, g, s;       // row, group, step of the beat
     reg  [3:0]    p;             // pass
-    wire [223:0]  jn = jt[jc];
+    wire [255:0]  jn = jt[jc];
     wire          go = start && jn[15:0] != 16'd0;
-    wire [223:0]  fj = feed ? jt[cur] : jn;   // the job of this cycle's beat
+    wire [255:0]  fj = feed ? jt[cur] : jn;   // the job of this cycle's beat
     wire          in_valid = feed || go;
     wire          in_ready;
     wire          beat = in_valid && in_ready;
@@ -112,7 +124,7 @@ module sys_qmm_job #(
 
     // this beat's reads
     wire [31:0] ar = fj[159:128] + {16'd0, r};
-    wire [63:0] arow = rt[ar[RW-1:0]];
+    wire [95:0] arow = rt[ar[RW-1:0]];
     wire [31:0] a_bit = arow[31:0] + {13'd0, s, 3'd0} * L;
     wire [31:0] k0 = fj[191:160] + {16'd0, s} * {24'd0, fj[95:88]};
     wire [31:0] g_bits = {16'd0, g} * D * {28'd0, fj[87:84]};
@@ -144,20 +156,31 @@ module sys_qmm_job #(
         end
     end
 
+    // the column constants: 0 on an output's first k tile, else its partial sums
+    reg  [D*32-1:0] in_beta;
+    reg  [31:0]     pidx;
+    integer db;
+    always @* begin
+        for (db = 0; db < D; db = db + 1) begin
+            pidx = arow[95:64] + {16'd0, g} * D + db;
+            in_beta[db*32 +: 32] = fj[224] ? 32'd0 : ps[pidx[PW-1:0]] << fj[231:228];
+        end
+    end
+
     // ---- the engine ----
     reg  [3:0] tail;             // cycles of the pipeline still to run after the last beat
     wire       en = rst || cmd_valid || settle || in_valid || tail != 4'd0;
     wire       out_valid, busy;
     wire [D-1:0]   out_keep;
-    wire [D*8-1:0] out_data;
-    qmm_engine #(.D(D), .L(L), .ACCW(32), .M0W(16), .BTW(8), .SHW(5), .OW(8)) engine (
+    wire [D*32-1:0] out_data;
+    qmm_engine #(.D(D), .L(L), .ACCW(32), .M0W(16), .BTW(32), .SHW(5), .OW(32)) engine (
         .clk(clk), .rst(rst), .cmd_valid(cmd_valid), .cmd_ready(cmd_ready),
         .cmd_m(cj[15:0]), .cmd_n(cj[31:16]), .cmd_k(cj[47:32]), .cmd_amode(cj[49:48]),
         .cmd_asigned(1'b1), .cmd_bbin(cj[50]), .cmd_bbits(cj[54:51]), .cmd_bsigned(cj[55]),
         .cmd_m0(cj[79:64]), .cmd_shift(cj[60:56]), .in_valid(in_valid), .in_ready(in_ready),
-        .in_act(in_act), .in_b(in_b), .in_beta({(D*8){1'b0}}), .out_ready(en),
+        .in_act(in_act), .in_b(in_b), .in_beta(in_beta), .out_ready(en),
         .out_valid(out_valid), .out_keep(out_keep), .out_data(out_data), .busy(busy));
-    wire unused = &{1'b0, busy, cj, arow, jn, fj, a_al, k0, a_bit, ar, jp};
+    wire unused = &{1'b0, busy, cj, arow, jn, fj, a_al, k0, a_bit, ar, jp, pidx};
 
     always @(posedge clk) begin
         if (rst) begin
@@ -217,23 +240,40 @@ module sys_qmm_job #(
 
     // ---- the output side: a group's outputs into the output region ----
     reg  [15:0] orow, og;
-    wire [223:0] oj = jt[cur];
+    wire [255:0] oj = jt[cur];
     wire [31:0]  orr = oj[159:128] + {16'd0, orow};
-    wire [63:0]  orw = rt[orr[RW-1:0]];
+    wire [95:0]  orw = rt[orr[RW-1:0]];
     wire [31:0]  o_byte = orw[63:32] + {16'd0, og} * D;
     wire [OB-1:0] o_off = o_byte[OB-1:0];
-    assign wr_en = out_valid && en;
+    wire         o_last = oj[225];   // the last k tile: codes; else partial sums
+    reg  [D*8-1:0] codes;
+    integer dc;
+    always @*
+        for (dc = 0; dc < D; dc = dc + 1)
+            codes[dc*8 +: 8] = $signed(out_data[dc*32 +: 32]) > 32'sd127 ? 8'h7f
+                             : $signed(out_data[dc*32 +: 32]) < -32'sd128 ? 8'h80
+                             : out_data[dc*32 +: 8];
+    assign wr_en = out_valid && en && o_last;
     assign wr_word = o_byte[OB+BEATW-1:OB];
-    assign wr_data = {{(2*DBYTES-D){8'h00}}, out_data} << {o_off, 3'b000};
+    assign wr_data = {{(2*DBYTES-D){8'h00}}, codes} << {o_off, 3'b000};
     assign wr_be = {{(2*DBYTES-D){1'b0}}, out_keep} << o_off;
-    wire unused_o = &{1'b0, oj, orw, o_byte, orr};
+    wire unused_o = &{1'b0, oj, orw, o_byte, orr, po};
+
+    // partial sums of a tile that is not its output's last k tile
+    wire [31:0] po = orw[95:64] + {16'd0, og} * D;
+    integer dp;
+    always @(posedge clk)
+        if (out_valid && en && !o_last)
+            for (dp = 0; dp < D; dp = dp + 1)
+                if (out_keep[dp])
+                    ps[po[PW-1:0] + dp[PW-1:0]] <= out_data[dp*32 +: 32];
 
     always @(posedge clk)
         if (rst) begin
             orow <= 16'd0;
             og <= 16'd0;
             rows_done <= 32'd0;
-        end else if (wr_en) begin
+        end else if (out_valid && en) begin
             if (og == oj[127:112] - 16'd1) begin
                 og <= 16'd0;
                 orow <= orow == oj[15:0] - 16'd1 ? 16'd0 : orow + 16'd1;

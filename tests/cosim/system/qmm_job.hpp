@@ -1,11 +1,14 @@
 // qmm_job.hpp: the QMM engine's jobs for the twin (rtl/system/sys_qmm_job.v), included by
 // tb_system.cpp after its World, load_of and slot_address. Per job of the QMM queue, the
 // engine's command as sim/functional's run_gemm computes the tile (the integer product of
-// the operands' codes, requantized by sat(round(acc / 2^shift)) at 8 bits: m0 = 1 and that
-// shift, or m0 = 2^-shift and shift 0), and where its codes lie in the RTL buffers: per row
-// of A the bit address of its first code, per k the bit address of B's code (k, first
-// column), per row the byte address of its first output code. A job the RTL cannot run is
-// counted with its reason, and its values come from C (the bench writes them).
+// the operands' codes, summed over the op's k tiles, requantized by sat(round(acc / 2^shift))
+// at 8 bits: m0 = 1 and that shift, or m0 = 2^-shift and shift 0; a tile before its output's
+// last k tile: m0 = 1, shift 0, its sums kept as partial sums), and where its codes lie in
+// the RTL buffers: per row of A the bit address of its first code, per k the bit address of
+// B's code (k, first column), per row the byte address of its first output code and the index
+// of its first partial sum (a region per op whose K is split). A job the RTL cannot run is
+// counted with its reason, and its values come from C (the bench writes them); when K is
+// split, every tile of that op then.
 //
 // The build's engine: SYS_MD DPUs x SYS_ML lanes (0: no engine), queue 2 (unit 0).
 #ifndef SYS_MD
@@ -15,17 +18,20 @@
 
 constexpr unsigned MD = SYS_MD, ML = SYS_ML, MQUEUE = 2;
 constexpr size_t MRDEPTH = 65536, MKDEPTH = 65536; // the row and k tables
+constexpr size_t MPDEPTH = 1u << 20;               // partial sums
 
 struct QmmJob {
     bool rtl = false;
     uint32_t m = 0, n = 0, k = 0, amode = 0, bbits = 0, m0 = 0, shift = 0, passes = 0;
     uint32_t bb = 0, p = 0, steps = 0, groups = 0, next = 0x80000000u;
-    bool bbin = false, bsigned = false;
-    size_t first_row = 0, first_k = 0;
+    bool bbin = false, bsigned = false, first_k = true, last_k = true;
+    uint32_t pshl = 0;        // partial sums shifted left by this (m0 = 2^pshl)
+    size_t first_row = 0, k_base = 0;  // in the row and k tables
 };
 
 struct QmmRow {
     uint64_t a_bit, o;   // bit address of A's first code, byte address of the first output
+    uint64_t psum;       // index of its first partial sum
 };
 
 struct QmmTwin {
@@ -35,6 +41,8 @@ struct QmmTwin {
     std::map<std::vector<uint32_t>, size_t> k_of; // k lines shared by tiles
     std::map<std::string, uint64_t> not_rtl;  // jobs whose values are C's, by reason
     uint32_t first = 0x80000000u;             // the first job the RTL runs
+    std::map<uint32_t, uint64_t> psum_of;     // per op whose K is split: its partial sums
+    uint64_t psums = 0;
     size_t table_cycles() const { return std::max({jobs.size(), rows.size(), ks.size()}); }
 };
 
@@ -59,8 +67,6 @@ inline std::string qmm_job(World &w, QmmTwin &q, uint32_t o, uint64_t t, QmmJob 
         return "not a GEMM";
     asim_tile_at_t at;
     asim_plan_locate(&pl, &op, t, &at);
-    if (at.k0 != 0 || !at.last_k || at.tk != op.k)
-        return "K split over tiles (partial sums)";
     if (op.a_bits != 8)
         return "activations other than 8 bits (the twin feeds L elements a step)";
     if (op.out_bits != 8)
@@ -84,8 +90,20 @@ inline std::string qmm_job(World &w, QmmTwin &q, uint32_t o, uint64_t t, QmmJob 
     if (shift > 31 || shift < -14)
         return "requantization shift outside -14..31";
     uint64_t bmax = op.b_bits == 1 ? 1 : 1ull << (op.b_bits - 1);
-    if (op.k * 128 * bmax >= 1ull << 31)
+    uint64_t m0 = shift >= 0 ? 1 : 1ull << -shift;
+    if (op.k * 128 * bmax * m0 >= 1ull << 31)
         return "a dot product that may not fit the twin's 32-bit accumulator";
+    bool split = at.k0 != 0 || !at.last_k;
+    j.first_k = at.k0 == 0;
+    j.last_k = at.last_k;
+    if (split && !q.psum_of.count(o)) {
+        uint64_t n = op.count * op.m * op.n;
+        if (q.psums + n > MPDEPTH)
+            return "the partial-sum memory is full";
+        q.psum_of[o] = q.psums;
+        q.psums += n;
+    }
+    uint64_t pbase = split ? q.psum_of[o] : 0;
     j.m = (uint32_t)at.tm;
     j.n = (uint32_t)at.tn;
     j.k = (uint32_t)at.tk;
@@ -93,8 +111,9 @@ inline std::string qmm_job(World &w, QmmTwin &q, uint32_t o, uint64_t t, QmmJob 
     j.bbin = op.b_bits == 1;
     j.bbits = (uint32_t)op.b_bits;
     j.bsigned = !j.bbin;
-    j.m0 = shift >= 0 ? 1u : 1u << -shift;
-    j.shift = shift >= 0 ? (uint32_t)shift : 0u;
+    j.m0 = j.last_k ? (uint32_t)m0 : 1u;
+    j.shift = j.last_k && shift >= 0 ? (uint32_t)shift : 0u;
+    j.pshl = j.last_k && shift < 0 ? (uint32_t)-shift : 0u;
     j.passes = j.bbin ? 1 : j.bbits;
     j.bb = (uint32_t)op.b_bits;
     j.p = 8 * ML >> j.amode;
@@ -108,9 +127,10 @@ inline std::string qmm_job(World &w, QmmTwin &q, uint32_t o, uint64_t t, QmmJob 
         return "no load of its operand";
     std::vector<QmmRow> rows;
     for (uint64_t r = at.m0; r < at.m0 + at.tm; r++) {
-        uint64_t a0 = asim_view_index(&va, at.inst, r, 0), o0 = asim_out_index(&op, at.inst, r, at.n0);
+        uint64_t a0 = asim_view_index(&va, at.inst, r, at.k0);
+        uint64_t o0 = asim_out_index(&op, at.inst, r, at.n0);
         for (uint64_t c = 1; c < at.tk; c++)
-            if (asim_view_index(&va, at.inst, r, c) != a0 + c)
+            if (asim_view_index(&va, at.inst, r, at.k0 + c) != a0 + c)
                 return "a row of A not contiguous";
         for (uint64_t c = 1; c < at.tn; c++)
             if (asim_out_index(&op, at.inst, r, at.n0 + c) != o0 + c)
@@ -121,10 +141,10 @@ inline std::string qmm_job(World &w, QmmTwin &q, uint32_t o, uint64_t t, QmmJob 
             return "a row of A outside one run of its load, or past the output region";
         if (out + at.tn > OUT_BASE)
             return "outputs past the output region";
-        rows.push_back({a, OUT_BASE + out});
+        rows.push_back({a, OUT_BASE + out, pbase + (at.inst * op.m + r) * op.n + at.n0});
     }
     std::vector<uint32_t> ks;
-    for (uint64_t k = 0; k < at.tk; k++) {
+    for (uint64_t k = at.k0; k < at.k0 + at.tk; k++) {
         uint64_t b0 = asim_view_index(&vb, at.inst, k, at.n0);
         for (uint64_t c = 1; c < at.tn; c++)
             if (asim_view_index(&vb, at.inst, k, at.n0 + c) != b0 + c)
@@ -143,7 +163,7 @@ inline std::string qmm_job(World &w, QmmTwin &q, uint32_t o, uint64_t t, QmmJob 
         it = q.k_of.emplace(ks, q.ks.size()).first;
         q.ks.insert(q.ks.end(), ks.begin(), ks.end());
     }
-    j.first_k = it->second;
+    j.k_base = it->second;
     j.first_row = q.rows.size();
     q.rows.insert(q.rows.end(), rows.begin(), rows.end());
     j.rtl = true;
@@ -184,6 +204,16 @@ inline bool build_qmm(World &w, QmmTwin &q)
             q.not_rtl[why]++;
         }
     }
+    // K split: an op's tiles chain their partial sums, so all of them run here or none
+    std::map<uint32_t, std::string> broken;
+    for (size_t i = 0; i < cq.len; i++)
+        if (!q.jobs[i].rtl && q.psum_of.count(cq.insns[i].op))
+            broken[cq.insns[i].op] = "another tile of its op not RTL (partial sums)";
+    for (size_t i = 0; i < cq.len; i++)
+        if (q.jobs[i].rtl && broken.count(cq.insns[i].op)) {
+            q.jobs[i] = QmmJob{};
+            q.not_rtl[broken[cq.insns[i].op]]++;
+        }
     for (size_t i = cq.len; i-- > 0;)
         if (q.jobs[i].rtl) {
             q.jobs[i].next = q.first;
@@ -201,22 +231,25 @@ inline void qmm_drive(const QmmTwin &q, V &r, uint64_t c)
     r.m_first = q.first;
     if (c < q.jobs.size()) {
         const QmmJob &j = q.jobs[c];
-        uint32_t wd[7] = {
+        uint32_t wd[8] = {
             j.m | j.n << 16,
             j.k | j.amode << 16 | (uint32_t)j.bbin << 18 | j.bbits << 19 |
                 (uint32_t)j.bsigned << 23 | j.shift << 24,
             j.m0 | j.passes << 16 | j.bb << 20 | j.p << 24,
             j.steps | j.groups << 16,
-            (uint32_t)j.first_row, (uint32_t)j.first_k, j.next};
+            (uint32_t)j.first_row, (uint32_t)j.k_base, j.next,
+            (uint32_t)j.first_k | (uint32_t)j.last_k << 1 | j.pshl << 4};
         r.mt_we = 1;
         r.mt_addr = (uint32_t)c;
-        for (unsigned k = 0; k < 7; k++)
+        for (unsigned k = 0; k < 8; k++)
             r.mt_data[k] = j.rtl ? wd[k] : 0;
     }
     if (c < q.rows.size()) {
         r.mr_we = 1;
         r.mr_addr = (uint32_t)c;
-        r.mr_data = q.rows[c].a_bit | q.rows[c].o << 32;
+        r.mr_data[0] = (uint32_t)q.rows[c].a_bit;
+        r.mr_data[1] = (uint32_t)q.rows[c].o;
+        r.mr_data[2] = (uint32_t)q.rows[c].psum;
     }
     if (c < q.ks.size()) {
         r.mk_we = 1;
@@ -244,7 +277,7 @@ bool qmm_check_job(const World &w, const QmmTwin &q, size_t i, uint32_t rows_don
         msg = s;
         return false;
     }
-    for (uint32_t k = 0; k < j.m; k++) {
+    for (uint32_t k = 0; k < j.m && j.last_k; k++) { // (partial sums stay in the sequencer)
         const QmmRow &row = q.rows[j.first_row + k];
         for (uint32_t c = 0; c < j.n; c++) {
             uint64_t b = row.o + c, d = b - OUT_BASE;
