@@ -302,7 +302,7 @@ bool qmm_check_job(const World &w, const QmmTwin &q, size_t i, uint32_t rows_don
 struct QmmRun {
     std::vector<uint64_t> reached;
     size_t next = 0;
-    uint64_t min_slack = NOT_YET, tiles = 0, codes = 0, not_rtl = 0;
+    uint64_t min_slack = NOT_YET, tiles = 0, partial = 0, codes = 0, not_rtl = 0;
 
     void reset(const QmmTwin &q)
     {
@@ -321,11 +321,12 @@ struct QmmRun {
         std::string why, slack = min_slack == NOT_YET ? "none" : std::to_string(min_slack);
         for (const auto &kv : q.not_rtl)
             why += "; " + std::to_string(kv.second) + " " + kv.first;
-        std::printf("cosim: %s qmm: %llu QMM tiles (%llu codes) computed by the RTL engine "
-                    "(%u DPUs x %u lanes) from the buffers match the functional golden bit for "
-                    "bit, least slack of a job's last output to its C completion %s cycles; "
-                    "%llu QMM tiles not RTL (values from C)%s\n", name.c_str(),
-                    (unsigned long long)tiles, (unsigned long long)codes, MD, ML, slack.c_str(),
-                    (unsigned long long)not_rtl, why.c_str());
+        std::printf("cosim: %s qmm: %llu QMM tiles (%llu before their outputs' last k tile; "
+                    "%llu codes) computed by the RTL engine (%u DPUs x %u lanes) from the "
+                    "buffers match the functional golden bit for bit, least slack of a job's "
+                    "last output to its C completion %s cycles; %llu QMM tiles not RTL (values "
+                    "from C)%s\n", name.c_str(), (unsigned long long)tiles,
+                    (unsigned long long)partial, (unsigned long long)codes, MD, ML,
+                    slack.c_str(), (unsigned long long)not_rtl, why.c_str());
     }
 };

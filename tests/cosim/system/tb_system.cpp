@@ -1182,6 +1182,7 @@ private:
             return fail_at(t, "%s", msg.c_str());
         qrun_.min_slack = std::min(qrun_.min_slack, t - qrun_.reached[i]);
         qrun_.tiles++;
+        qrun_.partial += !w_.qmm->jobs[i].last_k;
         return true;
     }
 
