@@ -146,28 +146,36 @@ module sys_qmm_job #(
         end
     endgenerate
 
-    wire [WB-1:0] a_al = rd_data[0 +: WB] >> a_bit[OBB-1:0];
-    wire [8*L-1:0] in_act = a_al[8*L-1:0];
+    // (the wide shifts and loops below only in a beat's cycle: a simulator skips them
+    // otherwise)
+    reg  [WB-1:0] a_al;
     reg  [D*8*L-1:0] in_b;
     reg  [WB-1:0] line;
     integer d, e2;
     always @* begin
+        a_al = {WB{1'b0}};
         in_b = {(D*8*L){1'b0}};
-        for (e2 = 0; e2 < L; e2 = e2 + 1) begin
+        line = {WB{1'b0}};
+        if (in_valid)
+            a_al = rd_data[0 +: WB] >> a_bit[OBB-1:0];
+        for (e2 = 0; e2 < L && in_valid; e2 = e2 + 1) begin
             line = rd_data[(e2+1)*WB +: WB] >> b_bit[e2][OBB-1:0];
             for (d = 0; d < D; d = d + 1)
                 in_b[d*8*L + e2] = line[d * fj[87:84] + {28'd0, p}];
         end
     end
+    wire [8*L-1:0] in_act = a_al[8*L-1:0];
 
     // the column constants: 0 on an output's first k tile, else its partial sums
     reg  [D*32-1:0] in_beta;
     reg  [31:0]     pidx;
     integer db;
     always @* begin
-        for (db = 0; db < D; db = db + 1) begin
+        in_beta = {(D*32){1'b0}};
+        pidx = 32'd0;
+        for (db = 0; db < D && in_valid && !fj[224]; db = db + 1) begin
             pidx = arow[95:64] + {16'd0, g} * D + db;
-            in_beta[db*32 +: 32] = fj[224] ? 32'd0 : ps[pidx[PW-1:0]] << fj[231:228];
+            in_beta[db*32 +: 32] = ps[pidx[PW-1:0]] << fj[231:228];
         end
     end
 
@@ -256,14 +264,16 @@ module sys_qmm_job #(
     wire         o_last = oj[225];   // the last k tile: codes; else partial sums
     reg  [D*8-1:0] codes;
     integer dc;
-    always @*
-        for (dc = 0; dc < D; dc = dc + 1)
+    always @* begin
+        codes = {(D*8){1'b0}};
+        for (dc = 0; dc < D && out_valid; dc = dc + 1)
             codes[dc*8 +: 8] = $signed(out_data[dc*32 +: 32]) > 32'sd127 ? 8'h7f
                              : $signed(out_data[dc*32 +: 32]) < -32'sd128 ? 8'h80
                              : out_data[dc*32 +: 8];
+    end
     assign wr_en = out_valid && en && o_last;
     assign wr_word = o_byte[OB+BEATW-1:OB];
-    assign wr_data = {{(2*DBYTES-D){8'h00}}, codes} << {o_off, 3'b000};
+    assign wr_data = wr_en ? {{(2*DBYTES-D){8'h00}}, codes} << {o_off, 3'b000} : {WB{1'b0}};
     assign wr_be = {{(2*DBYTES-D){1'b0}}, out_keep} << o_off;
     wire unused_o = &{1'b0, oj, orw, o_byte, orr, po};
 
