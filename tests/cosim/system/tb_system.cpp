@@ -27,9 +27,10 @@
 // vector_row sets it up, and where each row's codes lie in the buffers: a load's slot or the
 // output region), and at each such job's C completion checks that the unit has written every
 // row and that the codes it wrote are the functional golden's, bit for bit (check_quark). A
-// QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
-// GEMM units are not RTL yet: when one of their jobs (or a QUARK job not run by the RTL)
-// completes, the bench writes the tile's output bytes (the functional golden's, timed order)
+// QUARK job the RTL cannot run is counted with its reason, and its values come from C. In
+// builds with a QMM engine (SYS_MD > 0) the QMM queue's jobs run on its RTL the same way
+// (qmm_job.hpp, check_qmm). The other GEMM jobs are not RTL yet: when one of them (or a QUARK
+// or QMM job not run by the RTL) completes, the bench writes the tile's output bytes (the functional golden's, timed order)
 // into the RTL buffers' output region directly. At the end, every code of a stored tensor
 // that the twin carried into DRAM is compared with the plain C integer reference
 // (asim_fn_reference).
