@@ -10,14 +10,17 @@
 //     read the old word.
 //   - The DMA (sys_dma.v): a load's R beats are written, a store's W beats are read. The
 //     QUARK sequencer (sys_quark_job.v) reads and writes two consecutive words per access
-//     (q_*; two such reads per cycle, one per operand). The GEMM units do not sit inside
-//     yet: the testbench reaches the memory `mem` directly (bank, row) in their place.
+//     (q_*; two such reads per cycle, one per operand). The QMM sequencer (sys_qmm_job.v)
+//     reads MR pairs of consecutive words combinationally (m_*; the read is the engine's
+//     input register) and writes a pair with byte enables. The other GEMM units do not sit
+//     inside yet: the testbench reaches the memory `mem` directly (bank, row) in their place.
 module sys_buffer #(
     parameter BANKS = 4,        // banks (a power of two)
     parameter BUFAW = 22,       // buffer byte address bits
     parameter DBYTES = 64,      // word bytes (one AXI beat)
     parameter NAR = 16,         // the array sequencer's byte reads (rows + columns)
-    parameter NAW = 8           // and byte writes (columns)
+    parameter NAW = 8,          // and byte writes (columns)
+    parameter MR = 1            // the QMM sequencer's two-word read ports
 ) (
     input  wire                          clk,
     input  wire                          we,
@@ -43,8 +46,16 @@ module sys_buffer #(
     output reg  [NAR*8-1:0]              a_rdata,
     input  wire [NAW-1:0]                a_we,
     input  wire [NAW*BUFAW-1:0]          a_waddr,
-    input  wire [NAW*8-1:0]              a_wdata
+    input  wire [NAW*8-1:0]              a_wdata,
     // ---- end of the array sequencer's port ----
+    // ---- the QMM sequencer's port (sys_qmm_job.v) ----
+    input  wire [MR*(BUFAW-$clog2(DBYTES))-1:0] m_raddr,
+    output wire [MR*2*DBYTES*8-1:0]      m_rdata,
+    input  wire                          m_we,
+    input  wire [BUFAW-$clog2(DBYTES)-1:0] m_waddr,
+    input  wire [2*DBYTES*8-1:0]         m_wdata,
+    input  wire [2*DBYTES-1:0]           m_wbe
+    // ---- end of the QMM sequencer's port ----
 );
     localparam BEATW = BUFAW - $clog2(DBYTES);
     localparam BB = $clog2(BANKS);
@@ -60,6 +71,20 @@ module sys_buffer #(
     wire [BEATW-1:0] qr1 = q_raddr + 1'b1;
     wire [BEATW-1:0] qb1 = q_raddr_b + 1'b1;
     wire [BEATW-1:0] qw1 = q_waddr + 1'b1;
+    // ---- the QMM sequencer's reads: combinational; a word the DMA writes in this cycle is
+    // read as written (a load completing as the QMM job that reads it issues) ----
+    wire [BEATW-1:0] mw1 = m_waddr + 1'b1;
+    genvar mi;
+    generate
+        for (mi = 0; mi < MR; mi = mi + 1) begin : mrd
+            wire [BEATW-1:0] a0 = m_raddr[mi*BEATW +: BEATW];
+            wire [BEATW-1:0] a1 = a0 + 1'b1;
+            assign m_rdata[mi*2*DBYTES*8 +: 2*DBYTES*8] =
+                {we && waddr == a1 ? wdata : mem[a1[BB-1:0]][a1[BEATW-1:BB]],
+                 we && waddr == a0 ? wdata : mem[a0[BB-1:0]][a0[BEATW-1:BB]]};
+        end
+    endgenerate
+    // ---- end of the QMM sequencer's reads ----
     integer i;
     // ---- the array sequencer's byte reads: combinational, a word the DMA writes in this
     // cycle read as written (a load completing as the array job that reads it issues) ----
@@ -99,6 +124,13 @@ module sys_buffer #(
                 mem[a_waddr[i*BUFAW+OB +: BB]][a_waddr[i*BUFAW+OB+BB +: BEATW-BB]]
                     [a_waddr[i*BUFAW +: OB]*8 +: 8] <= a_wdata[i*8 +: 8];
         // ---- end of the array sequencer's byte writes ----
+        if (m_we) // the QMM sequencer's write
+            for (i = 0; i < DBYTES; i = i + 1) begin
+                if (m_wbe[i])
+                    mem[m_waddr[BB-1:0]][m_waddr[BEATW-1:BB]][i*8 +: 8] <= m_wdata[i*8 +: 8];
+                if (m_wbe[DBYTES + i])
+                    mem[mw1[BB-1:0]][mw1[BEATW-1:BB]][i*8 +: 8] <= m_wdata[(DBYTES+i)*8 +: 8];
+            end
         if (we)
             mem[wbank][wrow] <= wdata;
         if (re)

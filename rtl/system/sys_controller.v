@@ -49,8 +49,17 @@ module sys_controller #(
     parameter AR = 8,           // the array's rows
     parameter AC = 8,           // and columns
     parameter AUNIT = 0,        // the compute unit that is the array (queue AUNIT + 2)
-    parameter ATDEPTH = 65536   // its row and column table entries
+    parameter ATDEPTH = 65536,  // its row and column table entries
     // ---- end of the systolic array's parameters ----
+    // ---- the QMM engine (sys_qmm_job.v); MD = 0: none in this build ----
+    parameter MD = 0,           // its DPUs
+    parameter ML = 1,           // its 8-bit lanes
+    /* verilator lint_off UNUSEDPARAM */
+    parameter MUNIT = 0,        // the compute unit that is the QMM engine (queue MUNIT + 2)
+    /* verilator lint_on UNUSEDPARAM */
+    parameter MRDEPTH = 65536,  // QMM row table entries
+    parameter MKDEPTH = 65536   // QMM k table entries
+    // ---- end of the QMM engine's parameters ----
 ) (
     input  wire                   clk,
     input  wire                   rst,
@@ -137,6 +146,20 @@ module sys_controller #(
     output wire [31:0]            a_jobs_done,
     output wire                   err_array,
     // ---- end of the array's ports ----
+    // ---- the QMM engine's job, row and k tables (sys_qmm_job.v), and its progress ----
+    input  wire                   mt_we,
+    input  wire [$clog2(JDEPTH)-1:0] mt_addr,
+    input  wire [255:0]           mt_data,
+    input  wire                   mr_we,
+    input  wire [$clog2(MRDEPTH)-1:0] mr_addr,
+    input  wire [95:0]            mr_data,
+    input  wire                   mk_we,
+    input  wire [$clog2(MKDEPTH)-1:0] mk_addr,
+    input  wire [31:0]            mk_data,
+    input  wire [31:0]            m_first,
+    output wire [31:0]            m_rows_done,
+    output wire                   err_qmm,
+    // ---- end of the QMM engine's ports ----
     // AXI4 master (sys_dma.v)
     output wire                   m_arvalid,
     input  wire                   m_arready,
@@ -422,14 +445,52 @@ module sys_controller #(
         .wr_data(a_wdata), .jobs_done(a_jobs_done), .err(err_array));
     // ---- end of the systolic array's sequencer ----
 
-    sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES), .NAR(AR + AC), .NAW(AC)) buffers (
+    // ---- the QMM engine's buffer port (sys_qmm_job.v) ----
+    localparam MR = MD > 0 ? ML + 1 : 1;
+    wire [MR*BEATW-1:0]       mq_raddr;
+    wire [MR*2*DBYTES*8-1:0]  mq_rdata;
+    wire [BEATW-1:0]          mq_waddr;
+    wire [2*DBYTES*8-1:0]     mq_wdata;
+    wire [2*DBYTES-1:0]       mq_wbe;
+    wire                      mq_we;
+    // ---- end of the QMM engine's buffer port ----
+
+    sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES), .NAR(AR + AC), .NAW(AC),
+                .MR(MR)) buffers (
         .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
         .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata),
         .q_raddr(q_raddr), .q_rdata(q_rdata), .q_raddr_b(q_raddr_b),
         .q_rdata_b(q_rdata_b), .q_we(q_we), .q_waddr(q_waddr),
         .q_wdata(q_wdata), .q_wbe(q_wbe),
         .a_re(a_re), .a_raddr(a_raddr), .a_rdata(a_rdata), .a_we(a_we), .a_waddr(a_waddr),
-        .a_wdata(a_wdata));
+        .a_wdata(a_wdata),
+        .m_raddr(mq_raddr), .m_rdata(mq_rdata), .m_we(mq_we), .m_waddr(mq_waddr),
+        .m_wdata(mq_wdata), .m_wbe(mq_wbe));
+
+    // ---- the QMM engine (sys_qmm_job.v), when this build has one ----
+    generate
+        if (MD > 0) begin : qmm
+            sys_qmm_job #(.D(MD), .L(ML), .BUFAW(BUFAW), .DBYTES(DBYTES), .JDEPTH(JDEPTH),
+                          .RDEPTH(MRDEPTH), .KDEPTH(MKDEPTH)) seq (
+                .clk(clk), .rst(rst), .run(start), .jt_we(mt_we), .jt_addr(mt_addr),
+                .jt_data(mt_data), .rt_we(mr_we), .rt_addr(mr_addr), .rt_data(mr_data),
+                .kt_we(mk_we), .kt_addr(mk_addr), .kt_data(mk_data), .first(m_first),
+                .start(job_valid[MUNIT]), .rd_word(mq_raddr), .rd_data(mq_rdata),
+                .wr_en(mq_we), .wr_word(mq_waddr), .wr_data(mq_wdata), .wr_be(mq_wbe),
+                .rows_done(m_rows_done), .err(err_qmm));
+        end else begin : no_qmm
+            assign mq_raddr = {MR*BEATW{1'b0}};
+            assign mq_we = 1'b0;
+            assign mq_waddr = {BEATW{1'b0}};
+            assign mq_wdata = {2*DBYTES*8{1'b0}};
+            assign mq_wbe = {2*DBYTES{1'b0}};
+            assign m_rows_done = 32'd0;
+            assign err_qmm = 1'b0;
+            wire unused_qmm = &{1'b0, mt_we, mt_addr, mt_data, mr_we, mr_addr, mr_data, mk_we,
+                                mk_addr, mk_data, m_first, mq_rdata};
+        end
+    endgenerate
+    // ---- end of the QMM engine ----
 
     sys_quark_job #(.N(QN), .BUFAW(BUFAW), .DBYTES(DBYTES), .JDEPTH(JDEPTH),
                     .QDEPTH(QDEPTH)) quark (

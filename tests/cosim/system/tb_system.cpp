@@ -30,9 +30,10 @@
 // QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
 // array queue's jobs run on the systolic array RTL the same way (sys_array_job.v; tables from
 // build_array in array_job.hpp, checked by check_array) when the configuration's array is this
-// build's (AR x AC, os). The QMM engine is not RTL yet: when one of its jobs (or a QUARK or
-// array job not run by the RTL) completes, the bench writes the tile's output bytes (the
-// functional golden's, timed order) into the RTL buffers' output region directly. At the end, every code of a stored tensor
+// build's (AR x AC, os), and in builds with a QMM engine (SYS_MD > 0) the QMM queue's jobs run
+// on its RTL (qmm_job.hpp, check_qmm). When a GEMM or QUARK job not run by the RTL completes,
+// the bench writes the tile's output bytes (the functional golden's, timed order) into the RTL
+// buffers' output region directly. At the end, every code of a stored tensor
 // that the twin carried into DRAM is compared with the plain C integer reference
 // (asim_fn_reference).
 // Every cycle, each instruction the RTL issues or completes is checked against the C stamps,
@@ -144,6 +145,8 @@ struct Dram {
 };
 
 // What the C side provides: the reference stamps and the program the RTL runs.
+struct QmmTwin; // the QMM engine's tables (qmm_job.hpp)
+
 struct World {
     asim_config_t cfg;
     asim_graph_t g{};
@@ -211,6 +214,7 @@ struct World {
     std::vector<uint64_t> acols;    // per k: B[k][n0] (bk), else per column c: B[k0][c]
     std::map<std::string, uint64_t> a_not_rtl;
     // ---- end of the array queue's jobs ----
+    std::shared_ptr<QmmTwin> qmm;   // the QMM queue's jobs for sys_qmm_job.v (qmm_job.hpp)
     ~World()
     {
         if (ref_values)
@@ -415,6 +419,7 @@ bool distinct_channels(const asim_insn_t &in)
 bool build_data(const Args &a, World &w);
 bool build_quark(World &w);
 bool build_array(World &w);
+bool build_qmm_tables(World &w);
 
 bool build_world(const Args &a, World &w)
 {
@@ -544,7 +549,7 @@ bool build_data(const Args &a, World &w)
     w.image.assign(image, POISON);
     asim_fn_seed_image(&w.prog, &w.g, SEED, w.image.data());
     w.data_values = !a.tie;
-    return build_quark(w) && build_array(w);
+    return build_quark(w) && build_array(w) && build_qmm_tables(w);
 }
 
 
@@ -723,6 +728,14 @@ bool build_quark(World &w)
     return true;
 }
 
+#include "qmm_job.hpp"
+
+bool build_qmm_tables(World &w)
+{
+    w.qmm = std::make_shared<QmmTwin>();
+    return build_qmm(w, *w.qmm);
+}
+
 // The functional golden's outputs (timed order, the C executor's stamps) and the plain
 // reference, computed at their first use (a mutant caught early does not pay for them).
 bool golden_values(World &w)
@@ -782,7 +795,8 @@ public:
         quiet_ = vcd != nullptr;
         start_ = 2 + std::max<uint64_t>({asim_program_len(&w_.prog), NQ, w_.runs.size(),
                                          w_.qjobs.size(), w_.qrows.size(), w_.ajobs.size(),
-                                         w_.arows.size(), w_.acols.size()});
+                                         w_.arows.size(), w_.acols.size(),
+                                         w_.qmm->table_cycles()});
         uint64_t total = w_.rep.total_cycles;
         bool failed = false;
         for (uint64_t c = 0;; c++) {
@@ -825,6 +839,7 @@ public:
     };
     uint64_t a_min_slack() const { return a_min_slack_; }
     uint64_t a_max_slack() const { return a_max_slack_; }
+    const QmmRun &qmm() const { return qrun_; }
     const DataCounts &data() const { return data_; }
 
 private:
@@ -854,6 +869,7 @@ private:
         a_reach_next_ = 0;
         a_min_slack_ = NOT_YET;
         a_max_slack_ = 0;
+        qrun_.reset(*w_.qmm);
     }
 
     // ---- the buffers' memory, reached directly (in place of the compute units' ports) ----
@@ -937,6 +953,7 @@ private:
             r.qc_base = (uint32_t)w_.first[c - 2];
             r.qc_len = (uint32_t)w_.prog.queues[c - 2].len;
         }
+        qmm_drive(*w_.qmm, r, c >= 2 ? c - 2 : NOT_YET);
         r.start = c == start_;
         int64_t t = (int64_t)c - (int64_t)start_;
         uint32_t done = 0, ready = 0;
@@ -1291,6 +1308,22 @@ private:
         return true;
     }
 
+    // A QMM job that the RTL ran completes (qmm_job.hpp).
+    bool check_qmm(uint64_t t, size_t i)
+    {
+        if (!golden_values(w_))
+            return fail_at(t, "no functional golden for the QMM outputs");
+        std::string msg;
+        auto read = [this](uint64_t b) {
+            return byte_of(buffer_word(b / DBYTES), (unsigned)(b % DBYTES)); };
+        if (!qmm_check_job(w_, *w_.qmm, i, rtl_->m_rows_done, read, chip_, qrun_.codes, msg))
+            return fail_at(t, "%s", msg.c_str());
+        qrun_.min_slack = std::min(qrun_.min_slack, t - qrun_.reached[i]);
+        qrun_.tiles++;
+        qrun_.partial += !w_.qmm->jobs[i].last_k;
+        return true;
+    }
+
     // At the end: every code of a stored tensor whose bytes W beats wrote into DRAM, against
     // the plain integer reference; codes no W beat wrote are counted as not carried.
     bool compare_stored(uint64_t t)
@@ -1428,6 +1461,10 @@ private:
         while (q_reach_next_ < w_.qjobs.size() &&
                w_.qjobs[q_reach_next_].first_row + w_.qjobs[q_reach_next_].rows <= qrd)
             q_reached_[q_reach_next_++] = t;
+        if (r.err_qmm)
+            return fail_at(t, "the QMM engine missed a beat or a job started while one was fed "
+                           "(err_qmm)");
+        qrun_.observe(*w_.qmm, r.m_rows_done, t);
         std::vector<uint32_t> wi(2), wd(2), wop(2 * (NQ - 2)), wtile(2 * (NQ - 2)), wsh(2);
         cosim::vget(r.obs_issued, wi);
         cosim::vget(r.obs_done, wd);
@@ -1469,13 +1506,16 @@ private:
             for (size_t i = done_before; q >= 2 && i < done_[q]; i++) {
                 bool rtl = (int)q == w_.quark_q && w_.qjobs[i].rtl;
                 bool arr = (int)q == w_.array_q && w_.ajobs[i].rtl;
-                if (rtl ? !check_quark(t, i, qrd)
-                        : arr ? !check_array(t, i, ajd)
-                              : !write_outputs(t, w_.prog.queues[q].insns[i].op,
-                                               w_.prog.queues[q].insns[i].tile))
+                bool mrtl = q == MQUEUE && w_.qmm->jobs.size() > i && w_.qmm->jobs[i].rtl;
+                if (mrtl ? !check_qmm(t, i)
+                    : rtl ? !check_quark(t, i, qrd)
+                    : arr ? !check_array(t, i, ajd)
+                          : !write_outputs(t, w_.prog.queues[q].insns[i].op,
+                                           w_.prog.queues[q].insns[i].tile))
                     return false;
                 data_.q_not_rtl += (int)q == w_.quark_q && !rtl;
                 data_.a_not_rtl += (int)q == w_.array_q && !arr;
+                qrun_.not_rtl += q == MQUEUE && w_.qmm->jobs.size() > i && !mrtl;
             }
             if (q >= 2) {
                 bool job = (r.job_valid >> (q - 2)) & 1;
@@ -1519,6 +1559,7 @@ private:
     size_t a_reach_next_ = 0;
     uint64_t a_min_slack_ = NOT_YET;         // least cycles between that and its C completion
     uint64_t a_max_slack_ = 0;               // and most
+    QmmRun qrun_;                            // the QMM engine (qmm_job.hpp)
 };
 
 // Cycles in which two or more jobs (computes, transfers) complete in the C run: where the
@@ -1645,6 +1686,7 @@ int main(int argc, char **argv)
                 name.c_str(), (unsigned long long)d.a_tiles, (unsigned long long)d.a_codes, AR,
                 AC, a_slack.c_str(), (unsigned long long)d.a_not_rtl, a_why.c_str());
     // ---- end of the array ----
+    run.qmm().print(name, *w.qmm);
     if (a.bench) {
         double c_s = c_executor_seconds(w, a.bench);
         if (c_s < 0)
