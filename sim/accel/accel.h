@@ -27,6 +27,8 @@ typedef struct {
 /* What a queue's head waits on (beyond the causes of program.h). */
 enum { WAIT_NONE = ASIM_CAUSE_COUNT, WAIT_UNIT, WAIT_REASONS };
 
+typedef struct asim_ff asim_ff_t;
+
 /* Per queue, while the program runs. */
 typedef struct {
     size_t head;                     /* next instruction to issue */
@@ -86,6 +88,9 @@ struct asim_sim {
     size_t n_occupancy, occupancy_cap;
     uint64_t buffer_bits;                    /* loaded for tiles not computed yet */
     bool ran;
+    /* the fast-forward over repeated blocks (period.c) */
+    bool no_fast_forward;                    /* off: run every block (the tests compare) */
+    asim_ff_t *ff;                           /* NULL when it does not apply */
 };
 
 /* The unit that runs op: the highest claim over every unit (ties to the earlier), or NULL. */
@@ -100,6 +105,14 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
 /* Runs prog (taken over: the simulator frees it) for g, after checking it (execute.c). */
 asim_status_t asim_execute(asim_sim_t *s, const asim_graph_t *g, asim_program_t *prog,
                            asim_report_t *rep, asim_error_t *err);
+/* The fast-forward over repeated blocks (period.c): _begin, once the run's state exists,
+ * finds the blocks and their instructions (s->ff stays NULL when there are none, or the run
+ * records a timeline or times transfers by address); _cut, at the end of every issue pass,
+ * takes the snapshot at each block's cut and jumps over the blocks that repeat; _free. False:
+ * out of memory. */
+bool asim_ff_begin(asim_sim_t *s);
+void asim_ff_cut(asim_sim_t *s, asim_cycle_t now);
+void asim_ff_free(asim_sim_t *s);
 /* Fills the report from the finished run (account.c). */
 asim_status_t asim_account(asim_sim_t *s, asim_report_t *rep, asim_error_t *err);
 /* On-chip memory of a buffer of `kib` KiB in `banks` banks of BRAM36 or URAM blocks. */

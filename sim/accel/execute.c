@@ -319,6 +319,8 @@ static void issue_all(asim_sim_t *s, asim_cycle_t now)
         for (size_t q = 2; q < s->prog.n_queues; q++)
             again = issue(s, (int)q, now) || again;
     } while (again && !s->oom);
+    if (s->ff)
+        asim_ff_cut(s, now);
 }
 
 static void executor_start(void *ctx, asim_cycle_t now)
@@ -504,11 +506,13 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     s->qs = calloc(s->prog.n_queues, sizeof *s->qs);
     s->tokens = calloc(s->prog.n_channels ? s->prog.n_channels : 1, sizeof *s->tokens);
     rep->layers = calloc(g->len ? g->len : 1, sizeof *rep->layers);
-    if (!s->ops || !s->qs || !s->tokens || !rep->layers || !timing_alloc(s)) {
+    s->layers = rep->layers;
+    if (!s->ops || !s->qs || !s->tokens || !rep->layers || !timing_alloc(s) ||
+        !asim_ff_begin(s)) {
+        asim_ff_free(s);
         asim_report_free(rep);
         return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory for %zu ops", g->len);
     }
-    s->layers = rep->layers;
     for (size_t q = 0; q < s->prog.n_queues; q++)
         s->qs[q].reason = WAIT_NONE;
     if ((st = register_waits(s, err)) ||
@@ -516,7 +520,9 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
         asim_report_free(rep);
         return st;
     }
-    if ((st = asim_eventq_run(&s->q, ASIM_CYCLE_MAX)) != ASIM_OK) {
+    st = asim_eventq_run(&s->q, ASIM_CYCLE_MAX);
+    asim_ff_free(s);
+    if (st != ASIM_OK) {
         asim_report_free(rep);
         return stopped(s, st, err);
     }

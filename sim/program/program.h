@@ -182,6 +182,19 @@ size_t asim_transfer_runs(const asim_program_t *p, const asim_graph_t *g, const 
  * asim_transfer_runs), counted without listing the runs: what the DMA's cost prices. */
 uint64_t asim_transfer_bursts(const asim_program_t *p, const asim_graph_t *g,
                               const asim_insn_t *in, uint64_t burst_bytes);
+/* Repeated blocks of ops: ops [first, first + n k) are n blocks of k ops, and op o + k of
+ * the range repeats op o: the same kind, shape, widths, flags, unit queue and plan, inputs k
+ * ops later, and its tensors `shift` bytes later in DRAM (a shared weight or the model input
+ * may stay where it is), shift a multiple of `align` bytes. */
+typedef struct {
+    size_t first, k, n;
+    uint64_t shift;
+} asim_period_t;
+
+/* The repeated blocks covering the most ops (n >= 2), ties to the shortest block; false when
+ * there are none. Names are not compared: they do not time anything. */
+bool asim_program_period(const asim_program_t *p, const asim_graph_t *g, uint64_t align,
+                         asim_period_t *per);
 /* Instructions over every queue. */
 size_t asim_program_len(const asim_program_t *p);
 /* FNV-1a over n bytes, continuing from h (ASIM_FNV_OFFSET to start). */
