@@ -189,6 +189,8 @@ static int setup(const options_t *o, asim_config_t *cfg, asim_graph_t *g, asim_s
         asim_graph_free(g);
         return fail(&err);
     }
+    if (getenv("ASIM_NO_FAST_FORWARD")) /* plans and runs every repeated block */
+        asim_sim_set_fast_forward(*sim, false);
     return 0;
 }
 
@@ -285,8 +287,6 @@ static int run(const options_t *o)
         return status;
     if (o->trace || o->vcd)
         asim_sim_record_timeline(sim);
-    if (getenv("ASIM_NO_FAST_FORWARD")) /* runs every repeated block (docs/design.md) */
-        asim_sim_set_fast_forward(sim, false);
     asim_status_t run_st = o->program ? asim_sim_run_program(sim, &g, o->program, &rep, &err)
                                       : asim_sim_run(sim, &g, &rep, &err);
     if (run_st != ASIM_OK) {
