@@ -91,6 +91,7 @@ struct asim_sim {
     /* the fast-forward over repeated blocks (period.c) */
     bool no_fast_forward;                    /* off: run every block (the tests compare) */
     asim_ff_t *ff;                           /* NULL when it does not apply */
+    uint64_t ff_blocks;                      /* blocks the run jumped over */
 };
 
 /* The unit that runs op: the highest claim over every unit (ties to the earlier), or NULL. */

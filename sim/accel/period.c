@@ -628,6 +628,7 @@ void asim_ff_cut(asim_sim_t *s, asim_cycle_t now)
         if (getenv("FFDBG")) fprintf(stderr, "ff: cut %zu lo %ld hi %ld p0 %zu p1 %zu skip %zu\n", b, c.lo, c.hi, ff->p0, ff->p1, m);
         if (m) {
             jump(s, &c, m);
+            s->ff_blocks = m;
             ff->next = ff->p1 + 1; /* once */
             return;
         }

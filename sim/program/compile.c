@@ -677,6 +677,7 @@ static void emit_tiles(compiler_t *c)
                         r = 0;
                     if (!c->oom)
                         replay_span(c, o, span * per.k, r, at, len, floor);
+                    p->copied_blocks = r * span;
                     o += (1 + r) * span * per.k - 1;
                     blocks = false;
                     break;

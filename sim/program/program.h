@@ -115,6 +115,8 @@ typedef struct {
     asim_op_addr_t *addrs;        /* per graph op: where its tensors live in DRAM */
     uint64_t dram_bytes;          /* the DRAM image every address falls in */
     size_t n_ops;
+    size_t copied_blocks;         /* blocks the compiler copied from the one before instead
+                                     of planning them (not in a file) */
 } asim_program_t;
 
 enum { ASIM_QUEUE_LOAD = 0, ASIM_QUEUE_STORE = 1 };

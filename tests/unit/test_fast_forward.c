@@ -1,0 +1,170 @@
+/* test_fast_forward.c: repeated blocks are copied by the compiler and jumped over by the
+ * executor with the same results to the bit: the same program file, and the same JSON and
+ * text reports (cycles, every layer, waits by cause, utilisation, critical path, energy,
+ * traffic) and the same per-instruction issue and completion cycles (which the functional
+ * check orders by) as a run that plans and simulates every block (asim_sim_set_fast_forward). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "accel/accel.h"
+#include "asim/model.h"
+#include "report/report.h"
+#include "testutil.h"
+
+typedef struct {
+    const char *config, *model, *schedule;
+    bool jumps;                   /* the executor must jump over blocks (else it may) */
+} case_t;
+
+#define LLAMA "llama:layers=8,dim=256,heads=4,ffn=512,vocab=1000"
+#define GPT2 "gpt2:layers=7,dim=256,heads=4,vocab=1000,context=128"
+
+static const case_t cases[] = {
+    {"configs/quark.yaml", LLAMA ",phase=prefill,context=128", "pipelined", false},
+    {"configs/beta.yaml", LLAMA ",phase=prefill,context=128", "pipelined", true},
+    {"configs/beta.yaml", LLAMA ",phase=prefill,context=128", "serial", false},
+    {"configs/systolic_32x32.yaml", LLAMA ",phase=prefill,context=128", "serial", true},
+    {"configs/quark.yaml", LLAMA ",phase=decode,context=128", "pipelined", true},
+    {"configs/beta.yaml", LLAMA ",phase=decode,context=128", "serial", false},
+    {"configs/systolic_32x32.yaml", LLAMA ",phase=decode,context=128", "pipelined", true},
+    {"configs/quark.yaml", GPT2, "pipelined", true},
+    {"configs/beta.yaml", GPT2, "serial", false},
+    {"configs/systolic_32x32.yaml", GPT2, "serial", true},
+    {"configs/quark.yaml", "vit_tiny", "pipelined", true},
+    {"configs/quark.yaml", "vit_tiny", "serial", true},
+    {"configs/beta.yaml", "vit_tiny", "pipelined", true},
+    {"configs/beta.yaml", "vit_tiny", "serial", false},
+    {"configs/systolic_32x32.yaml", "vit_tiny", "pipelined", true},
+    {"configs/quark.yaml", "bert_base:seq_len=128", "pipelined", true},
+    {"configs/beta.yaml", "bert_base:seq_len=128", "serial", false},
+    {"configs/systolic_32x32.yaml", "bert_base:seq_len=128", "serial", true},
+};
+
+typedef struct {
+    char *json, *text, *program;
+    size_t json_len, text_len, program_len;
+    uint64_t jumped, copied;
+    asim_cycle_t *issued_at, *done_at; /* per instruction (the functional check reads them) */
+    int32_t *pred;
+    size_t n_insns;
+} outcome_t;
+
+static void *copy_of(const void *p, size_t n)
+{
+    void *q = malloc(n ? n : 1);
+    assert_non_null(q);
+    memcpy(q, p, n);
+    return q;
+}
+
+static asim_sim_t *setup(const case_t *c, bool fast, asim_graph_t *g)
+{
+    asim_config_t cfg;
+    asim_sim_t *sim = NULL;
+    asim_error_t err;
+    char set[64];
+    snprintf(set, sizeof set, "schedule=%s", c->schedule);
+    const char *sets[] = {set};
+    if (asim_config_load(src_path(c->config), sets, 1, &cfg, &err) ||
+        asim_model_load(c->model, g, &err) || asim_sim_create(&cfg, &sim, &err))
+        fail_msg("%s %s: %s", c->config, c->model, err.msg);
+    asim_sim_set_fast_forward(sim, fast);
+    return sim;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    rewind(f);
+    char *buf = malloc(*len + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, *len, f), *len);
+    fclose(f);
+    return buf;
+}
+
+static void run_case(const case_t *c, bool fast, outcome_t *out)
+{
+    asim_graph_t g;
+    asim_error_t err;
+    asim_report_t rep;
+    asim_sim_t *sim = setup(c, fast, &g);
+    if (asim_sim_run(sim, &g, &rep, &err) != ASIM_OK)
+        fail_msg("%s %s: %s", c->config, c->model, err.msg);
+    FILE *f = open_memstream(&out->json, &out->json_len);
+    asim_report_write(f, &rep, ASIM_FORMAT_JSON);
+    fclose(f);
+    f = open_memstream(&out->text, &out->text_len);
+    asim_report_write(f, &rep, ASIM_FORMAT_TEXT);
+    fclose(f);
+    out->jumped = sim->ff_blocks;
+    out->copied = sim->prog.copied_blocks;
+    out->n_insns = asim_program_len(&sim->prog);
+    out->issued_at = copy_of(sim->issued_at, out->n_insns * sizeof *sim->issued_at);
+    out->done_at = copy_of(sim->done_at, out->n_insns * sizeof *sim->done_at);
+    out->pred = copy_of(sim->pred, out->n_insns * sizeof *sim->pred);
+    asim_report_free(&rep);
+    asim_sim_free(sim);
+    sim = setup(c, fast, &g);
+    const char *path = tmp_file(fast ? ".fast.prog" : ".plain.prog", "");
+    if (asim_sim_compile(sim, &g, path, &err) != ASIM_OK)
+        fail_msg("%s %s: %s", c->config, c->model, err.msg);
+    out->program = slurp(path, &out->program_len);
+    asim_sim_free(sim);
+    asim_graph_free(&g);
+}
+
+static void outcome_free(outcome_t *o)
+{
+    free(o->json);
+    free(o->text);
+    free(o->program);
+    free(o->issued_at);
+    free(o->done_at);
+    free(o->pred);
+}
+
+static void test_fast_forward_is_exact(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const case_t *c = &cases[i];
+        outcome_t fast, plain;
+        run_case(c, true, &fast);
+        run_case(c, false, &plain);
+        print_message("%s %s %s: jumped %llu blocks, copied %llu\n", c->config, c->model,
+                      c->schedule, (unsigned long long)fast.jumped,
+                      (unsigned long long)fast.copied);
+        assert_int_equal(plain.jumped, 0);
+        assert_int_equal(plain.copied, 0);
+        assert_true(fast.copied > 0); /* every case has blocks the compiler copies */
+        if (c->jumps)
+            assert_true(fast.jumped > 0);
+        assert_int_equal(fast.json_len, plain.json_len);
+        assert_memory_equal(fast.json, plain.json, plain.json_len);
+        assert_int_equal(fast.text_len, plain.text_len);
+        assert_memory_equal(fast.text, plain.text, plain.text_len);
+        assert_int_equal(fast.program_len, plain.program_len);
+        assert_memory_equal(fast.program, plain.program, plain.program_len);
+        assert_int_equal(fast.n_insns, plain.n_insns);
+        assert_memory_equal(fast.issued_at, plain.issued_at, plain.n_insns * sizeof(asim_cycle_t));
+        assert_memory_equal(fast.done_at, plain.done_at, plain.n_insns * sizeof(asim_cycle_t));
+        assert_memory_equal(fast.pred, plain.pred, plain.n_insns * sizeof(int32_t));
+        outcome_free(&fast);
+        outcome_free(&plain);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_forward_is_exact),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
