@@ -224,6 +224,7 @@ void asim_sim_free(asim_sim_t *s)
         free(s->pushers[c]);
     free(s->pushers);
     free(s->pops);
+    free(s->unwritten_pushers);
     free(s->first);
     free(s->issued_at);
     free(s->done_at);

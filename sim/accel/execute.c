@@ -430,10 +430,26 @@ static void place_unsupported(asim_sim_t *s)
     }
 }
 
-/* Per-instruction timing, and each channel's pushers in the order their tokens are taken. */
+/* The end of the run of written instructions of queue q from i on (p->lazy). */
+static size_t written_to(const asim_program_t *p, size_t q, size_t i)
+{
+    const asim_program_lazy_t *lz = p->lazy;
+    return lz && i < lz->v0[q] ? lz->v0[q] : p->queues[q].len;
+}
+
+/* Where the next written instruction of queue q after i is (past an unwritten range). */
+static size_t next_written(const asim_program_t *p, size_t q, size_t i)
+{
+    return asim_program_unwritten(p, q, i) ? p->lazy->v1[q] : i;
+}
+
+/* Per-instruction timing, and each channel's pushers in the order their tokens are taken
+ * (a lazy program's unwritten instructions: counted, their slots left for
+ * asim_materialize_run). */
 static bool timing_alloc(asim_sim_t *s)
 {
     const asim_program_t *p = &s->prog;
+    const asim_program_lazy_t *lz = p->lazy;
     size_t n = asim_program_len(p) + 1, *counts;
     if (n > INT32_MAX) /* 2^31 instructions would take 96 GiB: out of memory in any case */
         return false;
@@ -443,33 +459,77 @@ static bool timing_alloc(asim_sim_t *s)
     s->pred = calloc(n, sizeof *s->pred);
     s->pushers = calloc(p->n_channels + 1, sizeof *s->pushers);
     s->pops = calloc(p->n_channels + 1, sizeof *s->pops);
+    s->unwritten_pushers = calloc(p->n_channels + 1, sizeof *s->unwritten_pushers);
     counts = calloc(p->n_channels + 1, sizeof *counts);
-    bool ok = s->first && s->issued_at && s->done_at && s->pred && s->pushers && s->pops && counts;
-    if (ok) { /* every instruction is stamped */
-        asim_prefault(s->issued_at, n * sizeof *s->issued_at);
-        asim_prefault(s->done_at, n * sizeof *s->done_at);
-        asim_prefault(s->pred, n * sizeof *s->pred);
-    }
+    bool ok = s->first && s->issued_at && s->done_at && s->pred && s->pushers && s->pops &&
+              s->unwritten_pushers && counts;
     for (size_t q = 1; ok && q < p->n_queues; q++)
         s->first[q] = s->first[q - 1] + p->queues[q - 1].len;
-    for (size_t q = 0; ok && q < p->n_queues; q++)
-        for (size_t i = 0; i < p->queues[q].len; i++)
-            for (unsigned k = 0; k < p->queues[q].insns[i].n_pushes; k++)
-                counts[p->queues[q].insns[i].pushes[k]]++;
-    for (size_t c = 0; ok && c < p->n_channels; c++) {
-        s->pushers[c] = malloc((counts[c] ? counts[c] : 1) * sizeof **s->pushers);
-        ok = s->pushers[c] != NULL;
-        counts[c] = 0;
-    }
-    for (size_t q = 0; ok && q < p->n_queues; q++)
-        for (size_t i = 0; i < p->queues[q].len; i++)
-            for (unsigned k = 0; k < p->queues[q].insns[i].n_pushes; k++) {
-                uint16_t c = p->queues[q].insns[i].pushes[k];
-                s->pushers[c][counts[c]++] = (uint32_t)(s->first[q] + i);
+    for (size_t q = 0; ok && q < p->n_queues; q++) /* every written instruction is stamped */
+        for (size_t i = 0; i < p->queues[q].len; i = next_written(p, q, written_to(p, q, i))) {
+            size_t a = s->first[q] + i, b = s->first[q] + written_to(p, q, i);
+            asim_prefault(s->issued_at + a, (b - a) * sizeof *s->issued_at);
+            asim_prefault(s->done_at + a, (b - a) * sizeof *s->done_at);
+            asim_prefault(s->pred + a, (b - a) * sizeof *s->pred);
+        }
+    for (int pass = 0; ok && pass < 2; pass++) {
+        for (size_t q = 0; q < p->n_queues; q++)
+            for (size_t i = 0; i < p->queues[q].len; i++) {
+                if (asim_program_unwritten(p, q, i)) { /* copies of the span at lz->at[q] */
+                    const asim_insn_t *span = &p->queues[q].insns[lz->at[q]];
+                    for (size_t t = 0; t < lz->len[q]; t++)
+                        for (unsigned k = 0; k < span[t].n_pushes; k++)
+                            s->unwritten_pushers[span[t].pushes[k]] = counts[span[t].pushes[k]];
+                    for (size_t t = 0; t < lz->len[q]; t++)
+                        for (unsigned k = 0; k < span[t].n_pushes; k++)
+                            counts[span[t].pushes[k]] += lz->j1 - lz->j0;
+                    i = lz->v1[q] - 1;
+                    continue;
+                }
+                const asim_insn_t *in = &p->queues[q].insns[i];
+                for (unsigned k = 0; k < in->n_pushes; k++) {
+                    uint16_t c = in->pushes[k];
+                    if (pass)
+                        s->pushers[c][counts[c]] = (uint32_t)(s->first[q] + i);
+                    counts[c]++;
+                }
             }
+        for (size_t c = 0; !pass && c < p->n_channels; c++) {
+            s->pushers[c] = malloc((counts[c] ? counts[c] : 1) * sizeof **s->pushers);
+            ok = ok && s->pushers[c] != NULL;
+        }
+        if (!ok)
+            break;
+        memset(counts, 0, (p->n_channels + 1) * sizeof *counts);
+    }
     free(counts);
     s->last_dma = -1;
     return ok;
+}
+
+bool asim_materialize_run(asim_sim_t *s)
+{
+    asim_program_t *p = &s->prog;
+    const asim_program_lazy_t *lz = p->lazy;
+    if (!lz)
+        return true;
+    size_t nq = p->n_queues, *range = malloc(2 * nq * sizeof *range);
+    if (!range)
+        return false;
+    memcpy(range, lz->v0, nq * sizeof *range);
+    memcpy(range + nq, lz->v1, nq * sizeof *range);
+    if (!asim_program_materialize(p)) {
+        free(range);
+        return false;
+    }
+    for (size_t q = 0; q < nq; q++)
+        for (size_t i = range[q]; i < range[nq + q]; i++)
+            for (unsigned k = 0; k < p->queues[q].insns[i].n_pushes; k++) {
+                uint16_t c = p->queues[q].insns[i].pushes[k];
+                s->pushers[c][s->unwritten_pushers[c]++] = (uint32_t)(s->first[q] + i);
+            }
+    free(range);
+    return true;
 }
 
 /* The critical path: from the last completion back along what each instruction waited on
@@ -484,15 +544,21 @@ static asim_status_t critical_path(asim_sim_t *s, asim_report_t *rep, asim_error
     for (size_t q = 0; q < p->n_queues; q++)
         rep->critical_path[q].queue = p->queues[q].name;
     size_t n = asim_program_len(p);
-    int64_t at = -1;
-    for (size_t i = 0; i < n; i++)
-        if (at < 0 || s->done_at[i] >= s->done_at[at])
+    int64_t at = -1, pred;
+    asim_cycle_t best = 0, issued, done;
+    for (size_t i = 0; i < n; i++) {
+        asim_ff_stamp(s, i, &issued, &done, &pred);
+        if (at < 0 || done >= best) {
             at = (int64_t)i;
-    for (; at >= 0; at = s->pred[at]) {
+            best = done;
+        }
+    }
+    for (; at >= 0; at = pred) {
         size_t q = 0;
         while (q + 1 < p->n_queues && s->first[q + 1] <= (size_t)at)
             q++;
-        rep->critical_path[q].cycles += s->done_at[at] - s->issued_at[at];
+        asim_ff_stamp(s, (size_t)at, &issued, &done, &pred);
+        rep->critical_path[q].cycles += done - issued;
     }
     return ASIM_OK;
 }
@@ -508,7 +574,7 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     rep->layers = calloc(g->len ? g->len : 1, sizeof *rep->layers);
     s->layers = rep->layers;
     if (!s->ops || !s->qs || !s->tokens || !rep->layers || !timing_alloc(s) ||
-        !asim_ff_begin(s)) {
+        !asim_ff_begin(s) || (!s->ff && !asim_materialize_run(s))) {
         asim_ff_free(s);
         asim_report_free(rep);
         return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory for %zu ops", g->len);
@@ -521,7 +587,6 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
         return st;
     }
     st = asim_eventq_run(&s->q, ASIM_CYCLE_MAX);
-    asim_ff_free(s);
     if (st != ASIM_OK) {
         asim_report_free(rep);
         return stopped(s, st, err);
@@ -548,7 +613,9 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     rep->occupancy = s->occupancy;
     rep->n_occupancy = s->n_occupancy;
     rep->schedule = s->prog.schedule == ASIM_SCHEDULE_SERIAL ? "serial" : "pipelined";
-    if ((st = critical_path(s, rep, err)) != ASIM_OK) {
+    st = critical_path(s, rep, err);
+    asim_ff_free(s);
+    if (st != ASIM_OK) {
         asim_report_free(rep);
         return st;
     }
@@ -585,8 +652,11 @@ asim_status_t asim_sim_run(asim_sim_t *s, const asim_graph_t *g, asim_report_t *
                            asim_error_t *err)
 {
     asim_status_t st = begin(s, g, rep, err);
+    /* blocks the run may jump over are left unwritten, unless all are read */
+    bool lazy = !s->no_fast_forward && !s->keep_program && !s->record && !s->dma_timer;
     if (st == ASIM_OK)
-        st = asim_compile(s, g, (asim_schedule_t)s->cfg.schedule, &s->prog, err);
+        st = (lazy ? asim_compile_lazy : asim_compile)(s, g, (asim_schedule_t)s->cfg.schedule,
+                                                       &s->prog, err);
     return st == ASIM_OK ? execute(s, g, rep, err) : st;
 }
 

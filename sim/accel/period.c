@@ -46,6 +46,12 @@ struct asim_ff {
     size_t prev_block, prev_lo;
     asim_cycle_t prev_now;
     bool oom;
+    size_t vb0, vb1;             /* blocks not written yet (p->lazy), else 0, 0 */
+    /* the jump: per queue its head and first instruction not done at the cut, the blocks
+     * jumped and their cycles; every stamp of the blocks jumped is one of the block before
+     * the cut's, shifted (fill_stamps, asim_ff_stamp) */
+    size_t *jump_head, *jump_pending, jumped;
+    asim_cycle_t jump_dt;
 };
 
 static void put(asim_ff_t *ff, vec_t *v, uint64_t x)
@@ -106,9 +112,13 @@ static const asim_insn_t *insn_of(const asim_sim_t *s, size_t id)
 /* Instruction id `blocks` blocks on (an instruction outside the repeated blocks stays). */
 static int64_t shift_id(const asim_sim_t *s, int64_t id, size_t blocks)
 {
-    if (id < 0 || block_of(s->ff, insn_of(s, (size_t)id)->op) < 0)
+    if (id < 0)
         return id;
-    return id + (int64_t)(blocks * s->ff->len[queue_of(s, (size_t)id)]);
+    size_t q = queue_of(s, (size_t)id);
+    if (!asim_program_unwritten(&s->prog, q, (size_t)id - s->first[q]) &&
+        block_of(s->ff, insn_of(s, (size_t)id)->op) < 0)
+        return id;
+    return id + (int64_t)(blocks * s->ff->len[q]);
 }
 
 /* Instruction b repeats instruction a of the block before. */
@@ -127,8 +137,17 @@ static bool find_starts(const asim_sim_t *s, asim_ff_t *ff)
     for (size_t q = 0; q < s->prog.n_queues; q++) {
         const asim_queue_t *qu = &s->prog.queues[q];
         size_t *st = &ff->start[q * (per->n + 1)], b = 0;
+        const asim_program_lazy_t *lz = s->prog.lazy;
         for (size_t i = 0; i < qu->len; i++) {
-            if (i && qu->insns[i].op < qu->insns[i - 1].op)
+            if (lz && i == lz->v0[q] && lz->v0[q] < lz->v1[q]) { /* copies of one block */
+                for (; b < ff->vb1; b++)
+                    st[b] = i + (b - ff->vb0) * lz->len[q];
+                i = lz->v1[q];
+                if (i == qu->len)
+                    break;
+            }
+            size_t before = lz && i == lz->v1[q] && i > lz->v0[q] ? lz->v0[q] - 1 : i - 1;
+            if (i && qu->insns[i].op < qu->insns[before].op)
                 return false;
             for (; b <= per->n && qu->insns[i].op >= per->first + b * per->k; b++)
                 st[b] = i;
@@ -139,9 +158,12 @@ static bool find_starts(const asim_sim_t *s, asim_ff_t *ff)
     return true;
 }
 
-/* Whether every queue's block b + 1 is its block b shifted (and block b + 2 as long). */
+/* Whether every queue's block b + 1 is its block b shifted (and block b + 2 as long); blocks
+ * not written yet are copies of one block, and so are their neighbours. */
 static bool pair_repeats(const asim_sim_t *s, const asim_ff_t *ff, size_t b)
 {
+    if (b + 2 >= ff->vb0 && b < ff->vb1)
+        return true;
     for (size_t q = 0; q < s->prog.n_queues; q++) {
         const asim_insn_t *in = s->prog.queues[q].insns;
         size_t a0 = start_of(ff, q, b), a1 = start_of(ff, q, b + 1), a2 = start_of(ff, q, b + 2);
@@ -196,6 +218,22 @@ static bool list_counters(asim_sim_t *s, asim_ff_t *ff)
     return ff->acc && ff->prev_acc;
 }
 
+/* The blocks a lazy program has not written, in the run's blocks; false when they are not
+ * whole blocks of them (the program is then written out first). */
+static bool lazy_blocks(asim_sim_t *s, asim_ff_t *ff)
+{
+    const asim_program_lazy_t *lz = s->prog.lazy;
+    if (!lz)
+        return true;
+    long b = block_of(ff, lz->first_op);
+    if (b < 0 || lz->first_op != ff->per.first + (size_t)b * ff->per.k ||
+        lz->op_shift != ff->per.k || (size_t)b + lz->j1 > ff->per.n)
+        return false;
+    ff->vb0 = (size_t)b + lz->j0;
+    ff->vb1 = (size_t)b + lz->j1;
+    return true;
+}
+
 bool asim_ff_begin(asim_sim_t *s)
 {
     s->ff = NULL;
@@ -213,7 +251,8 @@ bool asim_ff_begin(asim_sim_t *s)
     ff->len = calloc(s->prog.n_queues, sizeof *ff->len);
     if (!ff->start || !ff->len || !list_counters(s, ff))
         return false;
-    bool usable = find_starts(s, ff);
+    bool usable = lazy_blocks(s, ff) && find_starts(s, ff);
+    if (getenv("FFDBG")) fprintf(stderr, "usable %d\n", usable);
     /* the longest run of blocks each repeating the one before */
     size_t best = 0, run = 0;
     for (size_t b = 0; usable && b + 2 <= per.n; b++) {
@@ -234,6 +273,10 @@ bool asim_ff_begin(asim_sim_t *s)
         asim_ff_free(s);
         return true;
     }
+    ff->jump_head = calloc(2 * s->prog.n_queues, sizeof *ff->jump_head);
+    if (!ff->jump_head)
+        return false;
+    ff->jump_pending = ff->jump_head + s->prog.n_queues;
     ff->next = ff->p0;
     if (getenv("FFDBG")) fprintf(stderr, "ff: first %zu k %zu n %zu p0 %zu p1 %zu cutq %d\n", per.first, per.k, per.n, ff->p0, ff->p1, ff->cut_q);
     return true;
@@ -251,6 +294,7 @@ void asim_ff_free(asim_sim_t *s)
     free(ff->prev_acc);
     free(ff->sig.v);
     free(ff->prev_sig.v);
+    free(ff->jump_head);
     free(ff);
     s->ff = NULL;
 }
@@ -494,22 +538,60 @@ static void snapshot(cut_t *c)
 
 /* ---- the jump ---- */
 
-/* Per-instruction stamps of m more blocks, each the block before's shifted by dt. */
+/* Where the stamps of instruction i of queue q come from once the run jumped: the
+ * instruction j blocks before it in the block before the cut, j >= 1 (from: the first
+ * instruction issued, or done, after the cut). */
+static size_t source(const asim_ff_t *ff, size_t q, size_t from, size_t i, size_t *j)
+{
+    *j = (i - from) / ff->len[q] + 1;
+    return i - *j * ff->len[q];
+}
+
+/* Per-instruction stamps of the m blocks jumped over, each the one a block before's shifted
+ * by dt (not for instructions not written yet: asim_ff_stamp gives theirs). */
 static void fill_stamps(asim_sim_t *s, size_t m, asim_cycle_t dt)
 {
     asim_ff_t *ff = s->ff;
+    ff->jumped = m;
+    ff->jump_dt = dt;
     for (size_t q = 0; q < s->prog.n_queues; q++) {
-        size_t L = ff->len[q], f = s->first[q];
+        size_t L = ff->len[q], f = s->first[q], j;
+        size_t head = s->qs[q].head, pending = head - in_flight_q(s, q);
+        ff->jump_head[q] = head;
+        ff->jump_pending[q] = pending;
         if (!L)
             continue;
-        size_t head = s->qs[q].head, pending = head - in_flight_q(s, q);
         for (size_t i = head; i < head + m * L; i++) {
-            s->issued_at[f + i] = s->issued_at[f + i - L] + dt;
-            s->pred[f + i] = (int32_t)shift_id(s, s->pred[f + i - L], 1);
+            if (asim_program_unwritten(&s->prog, q, i))
+                continue;
+            size_t src = source(ff, q, head, i, &j);
+            s->issued_at[f + i] = s->issued_at[f + src] + j * dt;
+            s->pred[f + i] = (int32_t)shift_id(s, s->pred[f + src], j);
         }
         for (size_t i = pending; i < pending + m * L; i++)
-            s->done_at[f + i] = s->done_at[f + i - L] + dt;
+            if (!asim_program_unwritten(&s->prog, q, i)) {
+                size_t src = source(ff, q, pending, i, &j);
+                s->done_at[f + i] = s->done_at[f + src] + j * dt;
+            }
     }
+}
+
+void asim_ff_stamp(const asim_sim_t *s, size_t id, asim_cycle_t *issued, asim_cycle_t *done,
+                   int64_t *pred)
+{
+    const asim_ff_t *ff = s->ff;
+    size_t q = queue_of(s, id), i = id - s->first[q], f = s->first[q], j;
+    if (!ff || !ff->jumped || !asim_program_unwritten(&s->prog, q, i)) {
+        *issued = s->issued_at[id];
+        *done = s->done_at[id];
+        *pred = s->pred[id];
+        return;
+    }
+    size_t src = source(ff, q, ff->jump_head[q], i, &j);
+    *issued = s->issued_at[f + src] + j * ff->jump_dt;
+    *pred = shift_id(s, s->pred[f + src], j);
+    src = source(ff, q, ff->jump_pending[q], i, &j);
+    *done = s->done_at[f + src] + j * ff->jump_dt;
 }
 
 /* Op o's results, m blocks on, their times shifted by dt (0 stays: not set). */
@@ -592,6 +674,29 @@ static size_t blocks_to_skip(const asim_sim_t *s, const cut_t *c)
     return m;
 }
 
+/* Whether a queue's head comes within a block of instructions not written yet (an issue
+ * pass moves a head by a few instructions at most). */
+static bool near_unwritten(const asim_sim_t *s)
+{
+    const asim_program_lazy_t *lz = s->prog.lazy;
+    for (size_t q = 0; q < s->prog.n_queues; q++)
+        if (lz->v0[q] < lz->v1[q] && s->qs[q].head + lz->len[q] + 16 >= lz->v0[q] &&
+            s->qs[q].head < lz->v1[q])
+            return true;
+    return false;
+}
+
+/* Writes out the program's unwritten blocks and their pushers; false when out of memory. */
+static bool write_out(asim_sim_t *s)
+{
+    s->ff->vb0 = s->ff->vb1 = 0;
+    if (!asim_materialize_run(s)) {
+        s->oom = true;
+        return false;
+    }
+    return true;
+}
+
 void asim_ff_cut(asim_sim_t *s, asim_cycle_t now)
 {
     asim_ff_t *ff = s->ff;
@@ -602,6 +707,8 @@ void asim_ff_cut(asim_sim_t *s, asim_cycle_t now)
             if (head && qu->insns[head - 1].op > ff->max_op0)
                 ff->max_op0 = qu->insns[head - 1].op;
         }
+    if (ff->vb1 > ff->vb0 && near_unwritten(s) && !write_out(s))
+        return;
     size_t cq = (size_t)ff->cut_q, head = s->qs[cq].head;
     if (ff->next > ff->p1 || head <= start_of(ff, cq, ff->next))
         return;
@@ -624,11 +731,15 @@ void asim_ff_cut(asim_sim_t *s, asim_cycle_t now)
     if (ff->have_prev && ff->prev_block + 1 == b && ff->sig.n == ff->prev_sig.n &&
         !memcmp(ff->sig.v, ff->prev_sig.v, ff->sig.n * sizeof *ff->sig.v)) {
         size_t m = blocks_to_skip(s, &c);
+        if (m && ff->vb1 > ff->vb0 && ((size_t)c.hi >= ff->vb0 || (size_t)c.lo + m < ff->vb1) &&
+            !write_out(s)) /* the jump would start or land among blocks not written */
+            return;
         (void)0;
         if (getenv("FFDBG")) fprintf(stderr, "ff: cut %zu lo %ld hi %ld p0 %zu p1 %zu skip %zu\n", b, c.lo, c.hi, ff->p0, ff->p1, m);
         if (m) {
             jump(s, &c, m);
             s->ff_blocks = m;
+            s->ff_unwritten = ff->vb1 - ff->vb0;
             ff->next = ff->p1 + 1; /* once */
             return;
         }

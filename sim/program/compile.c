@@ -63,14 +63,8 @@ typedef struct {
     int64_t prev_ex, last_st;     /* and the last store (-1: none) */
 } emit_state_t;
 
-/* A token pushed by an instruction (a block's, logged to copy it on later blocks). */
 typedef struct {
-    uint16_t queue, channel;
-    uint32_t index;
-} push_t;
-
-typedef struct {
-    push_t *pushes;
+    asim_push_t *pushes;          /* pushed by a block, logged to copy it on later blocks */
     size_t n, cap;
 } push_log_t;
 
@@ -96,6 +90,7 @@ typedef struct {
     bool pushes_unordered;        /* some pushes are not in consumer queue order */
     emit_state_t e;
     bool plain;                   /* plan every block (no copies of repeated blocks) */
+    bool lazy;                    /* leave the middle copies unwritten (p->lazy) */
     bool logging, log_oom;        /* pushes go to log too */
     push_log_t log;
 } compiler_t;
@@ -129,8 +124,19 @@ size_t asim_program_len(const asim_program_t *p)
     return n;
 }
 
+static void lazy_free(asim_program_t *p)
+{
+    if (!p->lazy)
+        return;
+    free(p->lazy->at);
+    free(p->lazy->pushes);
+    free(p->lazy);
+    p->lazy = NULL;
+}
+
 void asim_program_free(asim_program_t *p)
 {
+    lazy_free(p);
     for (size_t q = 0; q < p->n_queues; q++)
         free(p->queues[q].insns);
     free(p->queues);
@@ -264,7 +270,8 @@ static bool reserve_queues(compiler_t *c)
         if (ok) {
             qu->insns = insns;
             qu->cap = want[q];
-            if (q != ASIM_QUEUE_STORE) /* filled (stores: one per output tile, fewer) */
+            if (q != ASIM_QUEUE_STORE && !c->lazy) /* filled (stores: one per output tile,
+                                                      fewer; lazy: the middle stays empty) */
                 asim_prefault(insns, want[q] * sizeof *insns);
         }
     }
@@ -528,10 +535,16 @@ static void replay_span(compiler_t *c, size_t from, size_t ops, size_t r, const 
 {
     asim_program_t *p = c->p;
     emit_state_t *e = &c->e;
+    const asim_program_lazy_t *lz = p->lazy;
     for (size_t j = 1; j <= r; j++) {
+        bool unwritten = lz && j >= lz->j0 && j < lz->j1;
         for (size_t q = 0; q < p->n_queues; q++) {
             asim_queue_t *qu = &p->queues[q];
             ASIM_ASSERT(qu->len == at[q] + j * len[q] && qu->len + len[q] <= qu->cap);
+            if (unwritten) {
+                qu->len += len[q];
+                continue;
+            }
             for (size_t i = at[q]; i < at[q] + len[q]; i++) {
                 asim_insn_t in = qu->insns[i];
                 in.op += (uint32_t)(j * ops);
@@ -540,10 +553,12 @@ static void replay_span(compiler_t *c, size_t from, size_t ops, size_t r, const 
             }
         }
         for (size_t i = 0; i < c->log.n; i++) {
-            const push_t *pu = &c->log.pushes[i];
-            push(c, pu->queue, (uint32_t)shift_index(len, pu->queue, pu->index, j), pu->channel);
+            const asim_push_t *pu = &c->log.pushes[i];
+            int64_t to = shift_index(len, pu->queue, pu->index, j);
+            if (!asim_program_unwritten(p, pu->queue, (size_t)to))
+                push(c, pu->queue, (uint32_t)to, pu->channel);
         }
-        for (size_t o = from; o < from + ops; o++) {
+        for (size_t o = from; o < from + ops && !unwritten; o++) {
             const op_pos_t *src = &c->pos[o];
             op_pos_t *dst = &c->pos[o + j * ops];
             for (uint64_t t = 0; p->op_queue[o] >= 0 && t < p->plans[o].n_tiles; t++) {
@@ -615,6 +630,89 @@ static bool placement_repeats(const compiler_t *c, const asim_period_t *per)
     return true;
 }
 
+/* Copies of a block the run reads before it can jump over the rest, and after (besides the
+ * blocks the ops after them read from). */
+#define WRITTEN_AHEAD 3
+#define WRITTEN_BEHIND 2
+
+/* Marks copies of the block of ops from first_op at `at` (len instructions per queue) unwritten (p->lazy): all of
+ * the r copies but the first WRITTEN_AHEAD and the last back + WRITTEN_BEHIND. False when out
+ * of memory. */
+static bool leave_unwritten(compiler_t *c, size_t first_op, size_t r, size_t back,
+                            const size_t *at, const size_t *len, uint32_t op_shift)
+{
+    asim_program_t *p = c->p;
+    size_t nq = p->n_queues, j0 = 1 + WRITTEN_AHEAD;
+    if (r + 1 < j0 + back + WRITTEN_BEHIND + 1)
+        return true;
+    asim_program_lazy_t *lz = calloc(1, sizeof *lz);
+    size_t *a = lz ? malloc(4 * nq * sizeof *a) : NULL;
+    asim_push_t *pushes = malloc((c->log.n ? c->log.n : 1) * sizeof *pushes);
+    if (!lz || !a || !pushes) {
+        free(lz);
+        free(a);
+        free(pushes);
+        return false;
+    }
+    *lz = (asim_program_lazy_t){.at = a, .len = a + nq, .v0 = a + 2 * nq, .v1 = a + 3 * nq,
+                                .j0 = j0, .j1 = r + 1 - back - WRITTEN_BEHIND,
+                                .first_op = first_op,
+                                .op_shift = op_shift, .pushes = pushes, .n_pushes = c->log.n};
+    memcpy(pushes, c->log.pushes, c->log.n * sizeof *pushes);
+    for (size_t q = 0; q < nq; q++) {
+        lz->at[q] = at[q];
+        lz->len[q] = len[q];
+        lz->v0[q] = at[q] + lz->j0 * len[q];
+        lz->v1[q] = at[q] + lz->j1 * len[q];
+    }
+    p->lazy = lz;
+    return true;
+}
+
+bool asim_program_unwritten(const asim_program_t *p, size_t q, size_t i)
+{
+    return p->lazy && i >= p->lazy->v0[q] && i < p->lazy->v1[q];
+}
+
+bool asim_program_materialize(asim_program_t *p)
+{
+    asim_program_lazy_t *lz = p->lazy;
+    if (!lz)
+        return true;
+    for (size_t q = 0; q < p->n_queues; q++) {
+        asim_insn_t *in = p->queues[q].insns;
+        for (size_t i = lz->v0[q]; i < lz->v1[q]; i++) {
+            size_t j = (i - lz->at[q]) / lz->len[q];
+            in[i] = in[i - j * lz->len[q]];
+            in[i].op += (uint32_t)j * lz->op_shift;
+            in[i].n_pushes = 0;
+        }
+    }
+    for (size_t j = lz->j0; j <= lz->j1; j++) /* copy j pushes on itself and on copy j - 1 */
+        for (size_t k = 0; k < lz->n_pushes; k++) {
+            const asim_push_t *pu = &lz->pushes[k];
+            size_t i = pu->index + j * lz->len[pu->queue];
+            if (!asim_program_unwritten(p, pu->queue, i))
+                continue;
+            asim_insn_t *in = &p->queues[pu->queue].insns[i];
+            ASIM_ASSERT(in->n_pushes < ASIM_INSN_MAX_DEPS);
+            in->pushes[in->n_pushes++] = pu->channel;
+        }
+    for (size_t q = 0; lz->sort_pushes && q < p->n_queues; q++)
+        for (size_t i = lz->v0[q]; i < lz->v1[q]; i++) {
+            asim_insn_t *in = &p->queues[q].insns[i];
+            for (unsigned k = 1; k < in->n_pushes; k++) { /* stable, as canonical_order */
+                uint16_t ch = in->pushes[k];
+                unsigned m = k;
+                for (; m > 0 && p->channels[in->pushes[m - 1]].to > p->channels[ch].to; m--)
+                    in->pushes[m] = in->pushes[m - 1];
+                in->pushes[m] = ch;
+            }
+        }
+    lazy_free(p);
+    return true;
+}
+
 #define MAX_SPAN 2                /* blocks a repeating span may take (slots alternate) */
 
 /* Emits every tile of every supported op. Over repeated blocks (unless c->plain), the state
@@ -675,6 +773,8 @@ static void emit_tiles(compiler_t *c)
                     c->oom = c->oom || c->log_oom;
                     if (!log_in_blocks(c, &starts[(b - back) * nq]))
                         r = 0;
+                    if (c->lazy && span == 1 && !c->oom)
+                        c->oom = !leave_unwritten(c, o, r, back, at, len, (uint32_t)per.k);
                     if (!c->oom)
                         replay_span(c, o, span * per.k, r, at, len, floor);
                     p->copied_blocks = r * span;
@@ -746,7 +846,7 @@ static void push(compiler_t *c, uint16_t q, uint32_t index, uint16_t ch)
     push_log_t *l = &c->log;
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 4096;
-        push_t *pu = realloc(l->pushes, cap * sizeof *pu);
+        asim_push_t *pu = realloc(l->pushes, cap * sizeof *pu);
         if (!pu) {
             c->log_oom = true;
             return;
@@ -754,7 +854,7 @@ static void push(compiler_t *c, uint16_t q, uint32_t index, uint16_t ch)
         l->pushes = pu;
         l->cap = cap;
     }
-    l->pushes[l->n++] = (push_t){q, ch, index};
+    l->pushes[l->n++] = (asim_push_t){q, ch, index};
 }
 
 /* Needs -> tokens, for the instructions of the tile just emitted: a consumer waits on a
@@ -826,8 +926,17 @@ static bool canonical_order(compiler_t *c)
     }
     free(p->channels);
     p->channels = chans;
+    asim_program_lazy_t *lz = p->lazy;
+    for (size_t k = 0; lz && renumber && k < lz->n_pushes; k++)
+        lz->pushes[k].channel = new_id[lz->pushes[k].channel];
+    if (lz)
+        lz->sort_pushes = c->pushes_unordered;
     for (size_t q = 0; (renumber || c->pushes_unordered) && q < p->n_queues; q++)
         for (size_t i = 0; i < p->queues[q].len; i++) {
+            if (asim_program_unwritten(p, q, i))
+                i = lz->v1[q];
+            if (i == p->queues[q].len)
+                break;
             asim_insn_t *in = &p->queues[q].insns[i];
             for (unsigned k = 0; renumber && k < in->n_waits; k++)
                 in->waits[k] = new_id[in->waits[k]];
@@ -923,8 +1032,23 @@ static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *r
     }
 }
 
+static asim_status_t compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
+                             bool lazy, asim_program_t *p, asim_error_t *err);
+
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
                            asim_program_t *p, asim_error_t *err)
+{
+    return compile(s, g, sched, false, p, err);
+}
+
+asim_status_t asim_compile_lazy(const asim_sim_t *s, const asim_graph_t *g,
+                                asim_schedule_t sched, asim_program_t *p, asim_error_t *err)
+{
+    return compile(s, g, sched, true, p, err);
+}
+
+static asim_status_t compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
+                             bool lazy, asim_program_t *p, asim_error_t *err)
 {
     memset(p, 0, sizeof *p);
     p->version = ASIM_PROGRAM_VERSION;
@@ -934,7 +1058,8 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
     p->addrs = calloc(g->len ? g->len : 1, sizeof *p->addrs);
     compiler_t c = {.s = s, .g = g, .p = p, .pos = calloc(g->len ? g->len : 1, sizeof(op_pos_t)),
-                    .e = {.prev_ex = -1, .last_st = -1}, .plain = s->no_fast_forward};
+                    .e = {.prev_ex = -1, .last_st = -1}, .plain = s->no_fast_forward,
+                    .lazy = lazy};
     asim_residency_t *res = malloc((g->len ? g->len : 1) * sizeof *res);
     uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
     const char *over = NULL; /* the op whose tiles passed the work bound */
