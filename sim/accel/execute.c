@@ -543,16 +543,20 @@ static asim_status_t critical_path(asim_sim_t *s, asim_report_t *rep, asim_error
     rep->n_path_parts = p->n_queues;
     for (size_t q = 0; q < p->n_queues; q++)
         rep->critical_path[q].queue = p->queues[q].name;
-    size_t n = asim_program_len(p);
     int64_t at = -1, pred;
     asim_cycle_t best = 0, issued, done;
-    for (size_t i = 0; i < n; i++) {
-        asim_ff_stamp(s, i, &issued, &done, &pred);
-        if (at < 0 || done >= best) {
-            at = (int64_t)i;
-            best = done;
+    for (size_t q = 0; q < p->n_queues; q++) /* the last completion (the latest id of ties) */
+        for (size_t i = 0; i < p->queues[q].len; i++) {
+            size_t id = s->first[q] + i;
+            if (asim_program_unwritten(p, q, i))
+                asim_ff_stamp(s, id, &issued, &done, &pred);
+            else
+                done = s->done_at[id];
+            if (at < 0 || done >= best) {
+                at = (int64_t)id;
+                best = done;
+            }
         }
-    }
     for (; at >= 0; at = pred) {
         size_t q = 0;
         while (q + 1 < p->n_queues && s->first[q + 1] <= (size_t)at)
