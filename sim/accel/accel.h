@@ -123,8 +123,8 @@ asim_status_t asim_execute(asim_sim_t *s, const asim_graph_t *g, asim_program_t 
 bool asim_ff_begin(asim_sim_t *s);
 void asim_ff_cut(asim_sim_t *s, asim_cycle_t now);
 void asim_ff_free(asim_sim_t *s);
-/* The issue and completion cycles and predecessor of instruction id, also when it was jumped
- * over and never written (period.c). */
+/* The issue and completion cycles and predecessor (pred may be NULL) of instruction id, also
+ * when it was jumped over and never written (period.c). */
 void asim_ff_stamp(const asim_sim_t *s, size_t id, asim_cycle_t *issued, asim_cycle_t *done,
                    int64_t *pred);
 /* Writes out a lazy program's unwritten blocks, with their tokens' pushers (execute.c); false

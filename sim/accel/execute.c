@@ -549,7 +549,7 @@ static asim_status_t critical_path(asim_sim_t *s, asim_report_t *rep, asim_error
         for (size_t i = 0; i < p->queues[q].len; i++) {
             size_t id = s->first[q] + i;
             if (asim_program_unwritten(p, q, i))
-                asim_ff_stamp(s, id, &issued, &done, &pred);
+                asim_ff_stamp(s, id, &issued, &done, NULL);
             else
                 done = s->done_at[id];
             if (at < 0 || done >= best) {

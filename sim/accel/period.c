@@ -114,9 +114,9 @@ static int64_t shift_id(const asim_sim_t *s, int64_t id, size_t blocks)
 {
     if (id < 0)
         return id;
-    size_t q = queue_of(s, (size_t)id);
-    if (!asim_program_unwritten(&s->prog, q, (size_t)id - s->first[q]) &&
-        block_of(s->ff, insn_of(s, (size_t)id)->op) < 0)
+    size_t q = queue_of(s, (size_t)id), i = (size_t)id - s->first[q];
+    if (!asim_program_unwritten(&s->prog, q, i) &&
+        block_of(s->ff, s->prog.queues[q].insns[i].op) < 0)
         return id;
     return id + (int64_t)(blocks * s->ff->len[q]);
 }
@@ -562,17 +562,22 @@ static void fill_stamps(asim_sim_t *s, size_t m, asim_cycle_t dt)
         if (!L)
             continue;
         for (size_t i = head; i < head + m * L; i++) {
-            if (asim_program_unwritten(&s->prog, q, i))
+            if (asim_program_unwritten(&s->prog, q, i)) {
+                i = s->prog.lazy->v1[q] - 1;
                 continue;
+            }
             size_t src = source(ff, q, head, i, &j);
             s->issued_at[f + i] = s->issued_at[f + src] + j * dt;
             s->pred[f + i] = (int32_t)shift_id(s, s->pred[f + src], j);
         }
-        for (size_t i = pending; i < pending + m * L; i++)
-            if (!asim_program_unwritten(&s->prog, q, i)) {
-                size_t src = source(ff, q, pending, i, &j);
-                s->done_at[f + i] = s->done_at[f + src] + j * dt;
+        for (size_t i = pending; i < pending + m * L; i++) {
+            if (asim_program_unwritten(&s->prog, q, i)) {
+                i = s->prog.lazy->v1[q] - 1;
+                continue;
             }
+            size_t src = source(ff, q, pending, i, &j);
+            s->done_at[f + i] = s->done_at[f + src] + j * dt;
+        }
     }
 }
 
@@ -584,12 +589,14 @@ void asim_ff_stamp(const asim_sim_t *s, size_t id, asim_cycle_t *issued, asim_cy
     if (!ff || !ff->jumped || !asim_program_unwritten(&s->prog, q, i)) {
         *issued = s->issued_at[id];
         *done = s->done_at[id];
-        *pred = s->pred[id];
+        if (pred)
+            *pred = s->pred[id];
         return;
     }
     size_t src = source(ff, q, ff->jump_head[q], i, &j);
     *issued = s->issued_at[f + src] + j * ff->jump_dt;
-    *pred = shift_id(s, s->pred[f + src], j);
+    if (pred)
+        *pred = shift_id(s, s->pred[f + src], j);
     src = source(ff, q, ff->jump_pending[q], i, &j);
     *done = s->done_at[f + src] + j * ff->jump_dt;
 }
@@ -674,13 +681,13 @@ static size_t blocks_to_skip(const asim_sim_t *s, const cut_t *c)
     return m;
 }
 
-/* Whether a queue's head comes within a block of instructions not written yet (an issue
- * pass moves a head by a few instructions at most). */
+/* Whether a queue's head comes near instructions not written yet (an issue pass moves a head
+ * by a few instructions at most: one, and a slot turn per buffer slot). */
 static bool near_unwritten(const asim_sim_t *s)
 {
     const asim_program_lazy_t *lz = s->prog.lazy;
     for (size_t q = 0; q < s->prog.n_queues; q++)
-        if (lz->v0[q] < lz->v1[q] && s->qs[q].head + lz->len[q] + 16 >= lz->v0[q] &&
+        if (lz->v0[q] < lz->v1[q] && s->qs[q].head + 16 >= lz->v0[q] &&
             s->qs[q].head < lz->v1[q])
             return true;
     return false;

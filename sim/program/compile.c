@@ -545,6 +545,8 @@ static void replay_span(compiler_t *c, size_t from, size_t ops, size_t r, const 
                 qu->len += len[q];
                 continue;
             }
+            if (lz) /* a lazy program's queues are not prefaulted ahead */
+                asim_prefault(&qu->insns[qu->len], len[q] * sizeof *qu->insns);
             for (size_t i = at[q]; i < at[q] + len[q]; i++) {
                 asim_insn_t in = qu->insns[i];
                 in.op += (uint32_t)(j * ops);
@@ -632,7 +634,7 @@ static bool placement_repeats(const compiler_t *c, const asim_period_t *per)
 
 /* Copies of a block the run reads before it can jump over the rest, and after (besides the
  * blocks the ops after them read from). */
-#define WRITTEN_AHEAD 3
+#define WRITTEN_AHEAD 2
 #define WRITTEN_BEHIND 2
 
 /* Marks copies of the block of ops from first_op at `at` (len instructions per queue) unwritten (p->lazy): all of
@@ -742,8 +744,14 @@ static void emit_tiles(compiler_t *c)
         size_t b = blocks ? (o - per.first) / per.k : 0;
         if (blocks && o >= per.first && o < per.first + per.n * per.k &&
             (o - per.first) % per.k == 0) {
-            for (size_t q = 0; q < nq; q++)
+            for (size_t q = 0; q < nq; q++) {
                 starts[b * nq + q] = p->queues[q].len;
+                if (c->lazy && b > 0) /* the block will take about what the last one took */
+                    asim_prefault(&p->queues[q].insns[p->queues[q].len],
+                                  asim_min_u64(starts[b * nq + q] - starts[(b - 1) * nq + q],
+                                               p->queues[q].cap - p->queues[q].len) *
+                                      sizeof *p->queues[q].insns);
+            }
             if (b >= back) {
                 const size_t *floor = &starts[(b - back) * nq];
                 uint64_t *v = state[b % (MAX_SPAN + 1)];
