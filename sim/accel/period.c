@@ -20,7 +20,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "accel/accel.h"
 #include "dram/dram.h"
@@ -101,12 +100,6 @@ static size_t queue_of(const asim_sim_t *s, size_t id)
     while (q > 0 && (s->first[q] > id || s->prog.queues[q].len == 0))
         q--;
     return q;
-}
-
-static const asim_insn_t *insn_of(const asim_sim_t *s, size_t id)
-{
-    size_t q = queue_of(s, id);
-    return &s->prog.queues[q].insns[id - s->first[q]];
 }
 
 /* Instruction id `blocks` blocks on (an instruction outside the repeated blocks stays). */
@@ -252,7 +245,6 @@ bool asim_ff_begin(asim_sim_t *s)
     if (!ff->start || !ff->len || !list_counters(s, ff))
         return false;
     bool usable = lazy_blocks(s, ff) && find_starts(s, ff);
-    if (getenv("FFDBG")) fprintf(stderr, "usable %d\n", usable);
     /* the longest run of blocks each repeating the one before */
     size_t best = 0, run = 0;
     for (size_t b = 0; usable && b + 2 <= per.n; b++) {
@@ -278,7 +270,6 @@ bool asim_ff_begin(asim_sim_t *s)
         return false;
     ff->jump_pending = ff->jump_head + s->prog.n_queues;
     ff->next = ff->p0;
-    if (getenv("FFDBG")) fprintf(stderr, "ff: first %zu k %zu n %zu p0 %zu p1 %zu cutq %d\n", per.first, per.k, per.n, ff->p0, ff->p1, ff->cut_q);
     return true;
 }
 
@@ -379,7 +370,6 @@ static void put_queues(cut_t *c)
     for (size_t q = 0; q < s->prog.n_queues; q++) {
         const queue_state_t *qs = &s->qs[q];
         bool flying = in_flight_q(s, q);
-        if (getenv("FFDBG")) fprintf(stderr, " q%zu at %zu: head %zu busy %d reason %d now %llu flying %d dma_busy %d dq %d prevdone %llu\n", q, ff->sig.n, qs->head - start_of(ff, q, c->block), qs->busy, qs->reason, (unsigned long long)c->now, flying, s->dma_busy, s->dma_queue, qs->head ? (unsigned long long)s->done_at[s->first[q] + qs->head - 1] : 0ULL);
         put(ff, &ff->sig, qs->head - start_of(ff, q, c->block));
         put(ff, &ff->sig, (uint64_t)qs->busy << 1 | flying);
         put(ff, &ff->sig, (uint64_t)qs->reason);
@@ -511,19 +501,13 @@ static void snapshot(cut_t *c)
     asim_ff_t *ff = s->ff;
     ff->sig.n = 0;
     c->valid = find_window(c);
-    if (getenv("FFDBG")) fprintf(stderr, "window lo %ld hi %ld valid %d max_op0 %zu\n", c->lo, c->hi, c->valid, ff->max_op0);
     if (!c->valid)
         return;
     put(ff, &ff->sig, (uint64_t)(c->lo - (long)c->block));
     put(ff, &ff->sig, (uint64_t)(c->hi - (long)c->block));
-    size_t m0 = ff->sig.n;
     put_queues(c);
-    size_t m1 = ff->sig.n;
     put_units(c);
-    size_t m2 = ff->sig.n;
     put_events(c);
-    size_t m3 = ff->sig.n;
-    if (getenv("FFDBG")) fprintf(stderr, "sections %zu %zu %zu %zu\n", m0, m1, m2, m3);
     for (long b = c->lo; b <= c->hi; b++)
         for (size_t j = 0; j < ff->per.k; j++)
             put_op(c, ff->per.first + (size_t)b * ff->per.k + j, true);
@@ -729,20 +713,16 @@ void asim_ff_cut(asim_sim_t *s, asim_cycle_t now)
         s->oom = true;
         return;
     }
-    if (getenv("FFDBG")) fprintf(stderr, "ff: cut %zu valid %d n %zu prev %d eq %d\n", b, c.valid, ff->sig.n, ff->have_prev, ff->have_prev && ff->sig.n == ff->prev_sig.n && !memcmp(ff->sig.v, ff->prev_sig.v, ff->sig.n * 8));
     if (!c.valid) {
         ff->have_prev = false;
         return;
     }
-    if (getenv("FFDBG") && ff->have_prev && ff->sig.n == ff->prev_sig.n) { size_t i = 0; while (i < ff->sig.n && ff->sig.v[i] == ff->prev_sig.v[i]) i++; for (; i < ff->sig.n; i++) if (ff->sig.v[i] != ff->prev_sig.v[i]) fprintf(stderr, "diff at %zu: %lld vs %lld\n", i, (long long)ff->sig.v[i], (long long)ff->prev_sig.v[i]); }
     if (ff->have_prev && ff->prev_block + 1 == b && ff->sig.n == ff->prev_sig.n &&
         !memcmp(ff->sig.v, ff->prev_sig.v, ff->sig.n * sizeof *ff->sig.v)) {
         size_t m = blocks_to_skip(s, &c);
         if (m && ff->vb1 > ff->vb0 && ((size_t)c.hi >= ff->vb0 || (size_t)c.lo + m < ff->vb1) &&
             !write_out(s)) /* the jump would start or land among blocks not written */
             return;
-        (void)0;
-        if (getenv("FFDBG")) fprintf(stderr, "ff: cut %zu lo %ld hi %ld p0 %zu p1 %zu skip %zu\n", b, c.lo, c.hi, ff->p0, ff->p1, m);
         if (m) {
             jump(s, &c, m);
             s->ff_blocks = m;

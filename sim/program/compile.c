@@ -757,7 +757,6 @@ static void emit_tiles(compiler_t *c)
                 uint64_t *v = state[b % (MAX_SPAN + 1)];
                 n_state[b % (MAX_SPAN + 1)] = block_state(c, &starts[b * nq], floor,
                                                           o - back * per.k, o, v);
-                if (getenv("FFDBG") && b >= back + 1) { size_t w = (b - 1) % 3; fprintf(stderr, "compile: block %zu n %zu/%zu\n", b, n_state[w], n_state[b%3]); for (size_t i = 0; i < n_state[w] && i < n_state[b%3]; i++) if (state[w][i] != v[i]) fprintf(stderr, "  diff %zu: %lld %lld\n", i, (long long)state[w][i], (long long)v[i]); }
                 for (size_t span = 1; span <= MAX_SPAN; span++) {
                     size_t w = (b - span) % (MAX_SPAN + 1);
                     if (b < back + span || b + span >= per.n || n_state[w] != n_state[b % 3] ||
@@ -771,7 +770,6 @@ static void emit_tiles(compiler_t *c)
                         emit_op(c, i);
                     c->logging = false;
                     size_t r = (per.n - b - span) / span;
-                    if (getenv("FFDBG")) fprintf(stderr, "compile: block %zu span %zu replays %zu\n", b, span, r);
                     for (size_t q = 0; q < nq; q++) {
                         at[q] = starts[b * nq + q];
                         len[q] = p->queues[q].len - at[q];
