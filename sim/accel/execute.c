@@ -35,16 +35,12 @@ static void record_span(asim_sim_t *s, const char *unit, size_t layer, asim_cycl
 {
     if (!s->record || s->oom)
         return;
-    if (s->n_spans == s->spans_cap) {
-        size_t cap = s->spans_cap ? 2 * s->spans_cap : 1024;
-        asim_span_t *p = realloc(s->spans, cap * sizeof *p);
-        if (!p) {
-            s->oom = true;
-            return;
-        }
-        s->spans = p;
-        s->spans_cap = cap;
+    asim_span_t *p = asim_grow(s->spans, s->n_spans, &s->spans_cap, sizeof *p, 1024);
+    if (!p) {
+        s->oom = true;
+        return;
     }
+    s->spans = p;
     s->spans[s->n_spans++] = (asim_span_t){unit, layer, start, end, what};
 }
 
@@ -58,16 +54,13 @@ static void occupy(asim_sim_t *s, asim_cycle_t now, uint64_t in, uint64_t out)
         s->occupancy[s->n_occupancy - 1].bits = s->buffer_bits;
         return;
     }
-    if (s->n_occupancy == s->occupancy_cap) {
-        size_t cap = s->occupancy_cap ? 2 * s->occupancy_cap : 1024;
-        asim_sample_t *p = realloc(s->occupancy, cap * sizeof *p);
-        if (!p) {
-            s->oom = true;
-            return;
-        }
-        s->occupancy = p;
-        s->occupancy_cap = cap;
+    asim_sample_t *p = asim_grow(s->occupancy, s->n_occupancy, &s->occupancy_cap, sizeof *p,
+                                 1024);
+    if (!p) {
+        s->oom = true;
+        return;
     }
+    s->occupancy = p;
     s->occupancy[s->n_occupancy++] = (asim_sample_t){now, s->buffer_bits};
 }
 

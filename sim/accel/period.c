@@ -23,6 +23,7 @@
 
 #include "accel/accel.h"
 #include "dram/dram.h"
+#include "util/memory.h"
 
 typedef struct {
     uint64_t *v;
@@ -55,16 +56,12 @@ struct asim_ff {
 
 static void put(asim_ff_t *ff, vec_t *v, uint64_t x)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 4096;
-        uint64_t *p = realloc(v->v, cap * sizeof *p);
-        if (!p) {
-            ff->oom = true;
-            return;
-        }
-        v->v = p;
-        v->cap = cap;
+    uint64_t *p = asim_grow(v->v, v->n, &v->cap, sizeof *p, 4096);
+    if (!p) {
+        ff->oom = true;
+        return;
     }
+    v->v = p;
     v->v[v->n++] = x;
 }
 
@@ -531,36 +528,40 @@ static size_t source(const asim_ff_t *ff, size_t q, size_t from, size_t i, size_
     return i - *j * ff->len[q];
 }
 
-/* Per-instruction stamps of the m blocks jumped over, each the one a block before's shifted
- * by dt (not for instructions not written yet: asim_ff_stamp gives theirs). */
+/* Stamps of queue q's instructions from `from` on, for m blocks (issue cycle and predecessor,
+ * or completion cycle), each from the one a block before the cut's, shifted by dt (not for
+ * instructions not written yet: asim_ff_stamp gives theirs). */
+static void fill_range(asim_sim_t *s, size_t q, size_t from, size_t m, asim_cycle_t dt,
+                       bool done)
+{
+    size_t L = s->ff->len[q], f = s->first[q], j;
+    for (size_t i = from; i < from + m * L; i++) {
+        if (asim_program_unwritten(&s->prog, q, i)) {
+            i = s->prog.lazy->v1[q] - 1;
+            continue;
+        }
+        size_t src = source(s->ff, q, from, i, &j);
+        if (done) {
+            s->done_at[f + i] = s->done_at[f + src] + j * dt;
+            continue;
+        }
+        s->issued_at[f + i] = s->issued_at[f + src] + j * dt;
+        s->pred[f + i] = (int32_t)shift_id(s, s->pred[f + src], j);
+    }
+}
+
+/* Per-instruction stamps of the m blocks jumped over. */
 static void fill_stamps(asim_sim_t *s, size_t m, asim_cycle_t dt)
 {
     asim_ff_t *ff = s->ff;
     ff->jumped = m;
     ff->jump_dt = dt;
     for (size_t q = 0; q < s->prog.n_queues; q++) {
-        size_t L = ff->len[q], f = s->first[q], j;
-        size_t head = s->qs[q].head, pending = head - in_flight_q(s, q);
-        ff->jump_head[q] = head;
-        ff->jump_pending[q] = pending;
-        if (!L)
-            continue;
-        for (size_t i = head; i < head + m * L; i++) {
-            if (asim_program_unwritten(&s->prog, q, i)) {
-                i = s->prog.lazy->v1[q] - 1;
-                continue;
-            }
-            size_t src = source(ff, q, head, i, &j);
-            s->issued_at[f + i] = s->issued_at[f + src] + j * dt;
-            s->pred[f + i] = (int32_t)shift_id(s, s->pred[f + src], j);
-        }
-        for (size_t i = pending; i < pending + m * L; i++) {
-            if (asim_program_unwritten(&s->prog, q, i)) {
-                i = s->prog.lazy->v1[q] - 1;
-                continue;
-            }
-            size_t src = source(ff, q, pending, i, &j);
-            s->done_at[f + i] = s->done_at[f + src] + j * dt;
+        ff->jump_head[q] = s->qs[q].head;
+        ff->jump_pending[q] = s->qs[q].head - in_flight_q(s, q);
+        if (ff->len[q]) {
+            fill_range(s, q, ff->jump_head[q], m, dt, false);
+            fill_range(s, q, ff->jump_pending[q], m, dt, true);
         }
     }
 }

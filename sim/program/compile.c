@@ -850,16 +850,12 @@ static void push(compiler_t *c, uint16_t q, uint32_t index, uint16_t ch)
     if (!c->logging)
         return;
     push_log_t *l = &c->log;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 4096;
-        asim_push_t *pu = realloc(l->pushes, cap * sizeof *pu);
-        if (!pu) {
-            c->log_oom = true;
-            return;
-        }
-        l->pushes = pu;
-        l->cap = cap;
+    asim_push_t *pu = asim_grow(l->pushes, l->n, &l->cap, sizeof *pu, 4096);
+    if (!pu) {
+        c->log_oom = true;
+        return;
     }
+    l->pushes = pu;
     l->pushes[l->n++] = (asim_push_t){q, ch, index};
 }
 
