@@ -209,7 +209,7 @@ static bool list_counters(asim_sim_t *s, asim_ff_t *ff)
 }
 
 /* The blocks a lazy program has not written, in the run's blocks; false when they are not
- * whole blocks of them (the program is then written out first). */
+ * whole blocks of them (the caller then writes them out). */
 static bool lazy_blocks(asim_sim_t *s, asim_ff_t *ff)
 {
     const asim_program_lazy_t *lz = s->prog.lazy;
@@ -241,7 +241,9 @@ bool asim_ff_begin(asim_sim_t *s)
     ff->len = calloc(s->prog.n_queues, sizeof *ff->len);
     if (!ff->start || !ff->len || !list_counters(s, ff))
         return false;
-    bool usable = lazy_blocks(s, ff) && find_starts(s, ff);
+    if (!lazy_blocks(s, ff) && !asim_materialize_run(s))
+        return false; /* its unwritten copies are not whole blocks of the run's: written */
+    bool usable = find_starts(s, ff);
     /* the longest run of blocks each repeating the one before */
     size_t best = 0, run = 0;
     for (size_t b = 0; usable && b + 2 <= per.n; b++) {

@@ -52,12 +52,18 @@ static bool repeats(const asim_program_t *p, const asim_graph_t *g, size_t o, si
            addr_repeats(x->b, y->b, shift, fixed_b) && addr_repeats(x->out, y->out, shift, false);
 }
 
+/* Blocks tried: up to this many ops, and this many op comparisons in all (a graph of 10^5
+ * ops is searched for blocks of up to 200 ops). */
+#define MAX_BLOCK_OPS 512
+#define MAX_COMPARISONS 20000000u
+
 bool asim_program_period(const asim_program_t *p, const asim_graph_t *g, uint64_t align,
                          asim_period_t *per)
 {
     *per = (asim_period_t){0};
-    size_t len = g->len;
-    for (size_t k = 1; 2 * k <= len; k++) {
+    size_t len = g->len, max_k = len ? MAX_COMPARISONS / len : 0;
+    max_k = max_k < MAX_BLOCK_OPS ? max_k : MAX_BLOCK_OPS;
+    for (size_t k = 1; 2 * k <= len && k <= max_k; k++) {
         size_t run = 0, from = 0; /* ops from..from+run-1 each repeat k ops later */
         uint64_t shift = 0;
         for (size_t o = 0; o + k <= len; o++) {
