@@ -127,6 +127,10 @@ void asim_ff_free(asim_sim_t *s);
  * when it was jumped over and never written (period.c). */
 void asim_ff_stamp(const asim_sim_t *s, size_t id, asim_cycle_t *issued, asim_cycle_t *done,
                    int64_t *pred);
+/* Whether instruction i of queue q was jumped over unwritten and completed strictly before
+ * the same instruction of the next block, also unwritten (its completion is then no run's
+ * last). */
+bool asim_ff_done_before_next(const asim_sim_t *s, size_t q, size_t i);
 /* Writes out a lazy program's unwritten blocks, with their tokens' pushers (execute.c); false
  * when out of memory. */
 bool asim_materialize_run(asim_sim_t *s);

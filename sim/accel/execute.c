@@ -541,6 +541,8 @@ static asim_status_t critical_path(asim_sim_t *s, asim_report_t *rep, asim_error
     for (size_t q = 0; q < p->n_queues; q++) /* the last completion (the latest id of ties) */
         for (size_t i = 0; i < p->queues[q].len; i++) {
             size_t id = s->first[q] + i;
+            if (asim_ff_done_before_next(s, q, i))
+                continue;
             if (asim_program_unwritten(p, q, i))
                 asim_ff_stamp(s, id, &issued, &done, NULL);
             else

@@ -568,6 +568,13 @@ static void fill_stamps(asim_sim_t *s, size_t m, asim_cycle_t dt)
     }
 }
 
+bool asim_ff_done_before_next(const asim_sim_t *s, size_t q, size_t i)
+{
+    const asim_ff_t *ff = s->ff;
+    return ff && ff->jumped && ff->jump_dt > 0 && asim_program_unwritten(&s->prog, q, i) &&
+           asim_program_unwritten(&s->prog, q, i + ff->len[q]);
+}
+
 void asim_ff_stamp(const asim_sim_t *s, size_t id, asim_cycle_t *issued, asim_cycle_t *done,
                    int64_t *pred)
 {
