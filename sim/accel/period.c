@@ -264,6 +264,12 @@ bool asim_ff_begin(asim_sim_t *s)
         asim_ff_free(s);
         return true;
     }
+    for (size_t q = 0; ff->vb1 > ff->vb0 && q < s->prog.n_queues; q++)
+        if (s->prog.lazy->len[q] != ff->len[q]) { /* copies of another block length */
+            ff->vb0 = ff->vb1 = 0;
+            if (!asim_materialize_run(s))
+                return false;
+        }
     ff->jump_head = calloc(2 * s->prog.n_queues, sizeof *ff->jump_head);
     if (!ff->jump_head)
         return false;

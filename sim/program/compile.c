@@ -757,9 +757,9 @@ static void emit_tiles(compiler_t *c)
                 uint64_t *v = state[b % (MAX_SPAN + 1)];
                 n_state[b % (MAX_SPAN + 1)] = block_state(c, &starts[b * nq], floor,
                                                           o - back * per.k, o, v);
-                for (size_t span = 1; span <= MAX_SPAN; span++) {
-                    size_t w = (b - span) % (MAX_SPAN + 1);
-                    if (b < back + span || b + span >= per.n || n_state[w] != n_state[b % 3] ||
+                for (size_t span = 1; span <= MAX_SPAN && b >= back + span; span++) {
+                    size_t w = (b - span) % (MAX_SPAN + 1); /* block b - span's state */
+                    if (b + span >= per.n || n_state[w] != n_state[b % (MAX_SPAN + 1)] ||
                         memcmp(state[w], v, n_state[w] * sizeof *v))
                         continue;
                     /* the span from block b emits the span before's, shifted: once more,
