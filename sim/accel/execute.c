@@ -21,6 +21,10 @@
  * Deadlock. When no event is left and a queue has not finished, the program cannot finish
  * (tokens that can never arrive): the run fails naming each stuck queue, its instruction and
  * the channels it waits on, instead of hanging.
+ *
+ * Repeated blocks. At the end of each issue pass period.c may jump over blocks whose run
+ * repeats the last one (asim_ff_cut), with the same results; a run's program may leave those
+ * blocks unwritten (asim_compile_lazy), so per-instruction passes skip them.
  */
 #include <stdlib.h>
 #include <string.h>

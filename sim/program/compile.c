@@ -12,7 +12,9 @@
  * lists what it needs as (queue, instruction, cause); when its tile is done, tile_tokens()
  * turns the needs into token channels, keeping only the needs that an earlier instruction of
  * the same queue has not already covered, and canonical_order() numbers the channels at the
- * end as if that were done queue by queue.
+ * end as if that were done queue by queue. Repeated blocks (asim_program_period) are copied
+ * once the compiler's state at a block's start repeats (emit_tiles; docs/design.md,
+ * "Repeated blocks"), and a lazy compile leaves the middle copies unwritten.
  */
 #include <stdlib.h>
 #include <string.h>
