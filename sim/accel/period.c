@@ -47,6 +47,7 @@ struct asim_ff {
     asim_cycle_t prev_now;
     bool oom;
     size_t vb0, vb1;             /* blocks not written yet (p->lazy), else 0, 0 */
+    size_t span;                 /* the graph's blocks in one of per's (1, or 2) */
     /* the jump: per queue its head and first instruction not done at the cut, the blocks
      * jumped and their cycles; every stamp of the blocks jumped is one of the block before
      * the cut's, shifted (fill_stamps, asim_ff_stamp) */
@@ -208,6 +209,24 @@ static bool list_counters(asim_sim_t *s, asim_ff_t *ff)
     return ff->acc && ff->prev_acc;
 }
 
+/* Finds the block starts and the longest run of blocks p0..p1 each repeating the one before;
+ * its length (0: none). */
+static size_t repeating_blocks(const asim_sim_t *s, asim_ff_t *ff)
+{
+    size_t best = 0, run = 0;
+    if (!find_starts(s, ff))
+        return 0;
+    for (size_t b = 0; b + 2 <= ff->per.n; b++) {
+        run = pair_repeats(s, ff, b) ? run + 1 : 0;
+        if (run > best) {
+            best = run;
+            ff->p0 = b + 1 - run;
+            ff->p1 = b + 1;
+        }
+    }
+    return best;
+}
+
 /* The blocks a lazy program has not written, in the run's blocks; false when they are not
  * whole blocks of them (the caller then writes them out). */
 static bool lazy_blocks(asim_sim_t *s, asim_ff_t *ff)
@@ -237,25 +256,25 @@ bool asim_ff_begin(asim_sim_t *s)
         return false;
     s->ff = ff;
     ff->per = per;
+    ff->span = 1;
     ff->start = malloc(s->prog.n_queues * (per.n + 1) * sizeof *ff->start);
     ff->len = calloc(s->prog.n_queues, sizeof *ff->len);
     if (!ff->start || !ff->len || !list_counters(s, ff))
         return false;
     if (!lazy_blocks(s, ff) && !asim_materialize_run(s))
         return false; /* its unwritten copies are not whole blocks of the run's: written */
-    bool usable = find_starts(s, ff);
-    /* the longest run of blocks each repeating the one before */
-    size_t best = 0, run = 0;
-    for (size_t b = 0; usable && b + 2 <= per.n; b++) {
-        run = pair_repeats(s, ff, b) ? run + 1 : 0;
-        if (run > best) {
-            best = run;
-            ff->p0 = b + 1 - run;
-            ff->p1 = b + 1;
-        }
+    size_t best = repeating_blocks(s, ff);
+    if (best < 3 && per.n >= 8) { /* an odd number of loads a block: the slots alternate */
+        ff->vb0 = ff->vb1 = 0;
+        if (!asim_materialize_run(s))
+            return false;
+        ff->per.k *= 2;
+        ff->per.n /= 2;
+        ff->span = 2;
+        best = repeating_blocks(s, ff);
     }
     ff->cut_q = -1;
-    for (size_t q = 0; usable && best >= 3 && q < s->prog.n_queues; q++) {
+    for (size_t q = 0; best >= 3 && q < s->prog.n_queues; q++) {
         ff->len[q] = start_of(ff, q, ff->p0 + 1) - start_of(ff, q, ff->p0);
         if (ff->len[q] && ff->cut_q < 0)
             ff->cut_q = (int)q;
@@ -741,7 +760,7 @@ void asim_ff_cut(asim_sim_t *s, asim_cycle_t now)
             return;
         if (m) {
             jump(s, &c, m);
-            s->ff_blocks = m;
+            s->ff_blocks = m * ff->span;
             s->ff_unwritten = ff->vb1 - ff->vb0;
             ff->next = ff->p1 + 1; /* once */
             return;
