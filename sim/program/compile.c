@@ -748,10 +748,13 @@ static void emit_tiles(compiler_t *c)
             (o - per.first) % per.k == 0) {
             for (size_t q = 0; q < nq; q++) {
                 starts[b * nq + q] = p->queues[q].len;
-                if (c->lazy && b > 0) /* the block will take about what the last one took */
+                /* the block will take about what the last one took (the first: its share of
+                 * what was reserved) */
+                size_t guess = b ? starts[b * nq + q] - starts[(b - 1) * nq + q]
+                                 : p->queues[q].cap / per.n;
+                if (c->lazy)
                     asim_prefault(&p->queues[q].insns[p->queues[q].len],
-                                  asim_min_u64(starts[b * nq + q] - starts[(b - 1) * nq + q],
-                                               p->queues[q].cap - p->queues[q].len) *
+                                  asim_min_u64(guess, p->queues[q].cap - p->queues[q].len) *
                                       sizeof *p->queues[q].insns);
             }
             if (b >= back) {
