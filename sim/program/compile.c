@@ -673,11 +673,6 @@ static bool leave_unwritten(compiler_t *c, size_t first_op, size_t r, size_t bac
     return true;
 }
 
-bool asim_program_unwritten(const asim_program_t *p, size_t q, size_t i)
-{
-    return p->lazy && i >= p->lazy->v0[q] && i < p->lazy->v1[q];
-}
-
 bool asim_program_materialize(asim_program_t *p)
 {
     asim_program_lazy_t *lz = p->lazy;

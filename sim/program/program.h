@@ -154,8 +154,11 @@ void asim_program_free(asim_program_t *p);
 /* Writes the blocks a lazy program left out (p->lazy), as a full compile writes them; false
  * when out of memory. */
 bool asim_program_materialize(asim_program_t *p);
-/* Whether instruction i of queue q is not written yet. */
-bool asim_program_unwritten(const asim_program_t *p, size_t q, size_t i);
+/* Whether instruction i of queue q is not written yet (inline: per-instruction passes ask). */
+static inline bool asim_program_unwritten(const asim_program_t *p, size_t q, size_t i)
+{
+    return p->lazy && i >= p->lazy->v0[q] && i < p->lazy->v1[q];
+}
 /* Layout of the stored tensor `role` of op o (docs/program.md, "Tensors in DRAM"):
  *   OUT  an op's output: GEMM m x (n * count), vector op rows x (cols * count) at out_bits
  *        (instances side by side in a row);
