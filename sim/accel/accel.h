@@ -27,6 +27,8 @@ typedef struct {
 /* What a queue's head waits on (beyond the causes of program.h). */
 enum { WAIT_NONE = ASIM_CAUSE_COUNT, WAIT_UNIT, WAIT_REASONS };
 
+typedef struct asim_ff asim_ff_t;
+
 /* Per queue, while the program runs. */
 typedef struct {
     size_t head;                     /* next instruction to issue */
@@ -68,6 +70,8 @@ struct asim_sim {
     int32_t *pred;                           /* per instruction: what it waited on last (-1:
                                                 nothing; ids fit 31 bits, see timing_alloc) */
     uint32_t **pushers;                      /* per channel: pushing instructions, in order */
+    size_t *unwritten_pushers;               /* per channel: where the pushers of a lazy
+                                                program's unwritten instructions go */
     size_t *pops;                            /* per channel: tokens taken so far */
     int64_t last_dma;                        /* the DMA channel's last instruction */
     bool dma_busy;
@@ -86,6 +90,13 @@ struct asim_sim {
     size_t n_occupancy, occupancy_cap;
     uint64_t buffer_bits;                    /* loaded for tiles not computed yet */
     bool ran;
+    /* the fast-forward over repeated blocks (period.c) */
+    bool no_fast_forward;                    /* off: run every block (the tests compare) */
+    bool keep_program;                       /* every instruction written and stamped (the
+                                                functional check reads them all) */
+    asim_ff_t *ff;                           /* NULL when it does not apply */
+    uint64_t ff_blocks;                      /* blocks the run jumped over */
+    uint64_t ff_unwritten;                   /* of them, never written (p->lazy) */
 };
 
 /* The unit that runs op: the highest claim over every unit (ties to the earlier), or NULL. */
@@ -97,9 +108,32 @@ asim_status_t asim_check_mapping(const asim_sim_t *s, const asim_graph_t *g, asi
 /* Compiles g for the board into a program (program/compile.c). */
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
                            asim_program_t *p, asim_error_t *err);
+/* The same, leaving the middle copies of repeated blocks unwritten (program.h, p->lazy) for
+ * a run that jumps over them (period.c). */
+asim_status_t asim_compile_lazy(const asim_sim_t *s, const asim_graph_t *g,
+                                asim_schedule_t sched, asim_program_t *p, asim_error_t *err);
 /* Runs prog (taken over: the simulator frees it) for g, after checking it (execute.c). */
 asim_status_t asim_execute(asim_sim_t *s, const asim_graph_t *g, asim_program_t *prog,
                            asim_report_t *rep, asim_error_t *err);
+/* The fast-forward over repeated blocks (period.c): _begin, once the run's state exists,
+ * finds the blocks and their instructions (s->ff stays NULL when there are none, or the run
+ * records a timeline or times transfers by address); _cut, at the end of every issue pass,
+ * takes the snapshot at each block's cut and jumps over the blocks that repeat; _free. False:
+ * out of memory. */
+bool asim_ff_begin(asim_sim_t *s);
+void asim_ff_cut(asim_sim_t *s, asim_cycle_t now);
+void asim_ff_free(asim_sim_t *s);
+/* The issue and completion cycles and predecessor (pred may be NULL) of instruction id, also
+ * when it was jumped over and never written (period.c). */
+void asim_ff_stamp(const asim_sim_t *s, size_t id, asim_cycle_t *issued, asim_cycle_t *done,
+                   int64_t *pred);
+/* Whether instruction i of queue q was jumped over unwritten and completed strictly before
+ * the same instruction of the next block, also unwritten (its completion is then no run's
+ * last). */
+bool asim_ff_done_before_next(const asim_sim_t *s, size_t q, size_t i);
+/* Writes out a lazy program's unwritten blocks, with their tokens' pushers (execute.c); false
+ * when out of memory. */
+bool asim_materialize_run(asim_sim_t *s);
 /* Fills the report from the finished run (account.c). */
 asim_status_t asim_account(asim_sim_t *s, asim_report_t *rep, asim_error_t *err);
 /* On-chip memory of a buffer of `kib` KiB in `banks` banks of BRAM36 or URAM blocks. */

@@ -198,6 +198,11 @@ void asim_sim_record_timeline(asim_sim_t *s)
     s->record = true;
 }
 
+void asim_sim_set_fast_forward(asim_sim_t *s, bool on)
+{
+    s->no_fast_forward = !on;
+}
+
 void asim_sim_free(asim_sim_t *s)
 {
     if (!s)
@@ -211,6 +216,7 @@ void asim_sim_free(asim_sim_t *s)
     free(s->unit_res);
     asim_eventq_free(&s->q);
     asim_stats_free(&s->stats);
+    asim_ff_free(s);
     free(s->ops);
     free(s->qs);
     free(s->tokens);
@@ -218,6 +224,7 @@ void asim_sim_free(asim_sim_t *s)
         free(s->pushers[c]);
     free(s->pushers);
     free(s->pops);
+    free(s->unwritten_pushers);
     free(s->first);
     free(s->issued_at);
     free(s->done_at);

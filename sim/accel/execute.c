@@ -21,6 +21,10 @@
  * Deadlock. When no event is left and a queue has not finished, the program cannot finish
  * (tokens that can never arrive): the run fails naming each stuck queue, its instruction and
  * the channels it waits on, instead of hanging.
+ *
+ * Repeated blocks. At the end of each issue pass period.c may jump over blocks whose run
+ * repeats the last one (asim_ff_cut), with the same results; a run's program may leave those
+ * blocks unwritten (asim_compile_lazy), so per-instruction passes skip them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +39,12 @@ static void record_span(asim_sim_t *s, const char *unit, size_t layer, asim_cycl
 {
     if (!s->record || s->oom)
         return;
-    if (s->n_spans == s->spans_cap) {
-        size_t cap = s->spans_cap ? 2 * s->spans_cap : 1024;
-        asim_span_t *p = realloc(s->spans, cap * sizeof *p);
-        if (!p) {
-            s->oom = true;
-            return;
-        }
-        s->spans = p;
-        s->spans_cap = cap;
+    asim_span_t *p = asim_grow(s->spans, s->n_spans, &s->spans_cap, sizeof *p, 1024);
+    if (!p) {
+        s->oom = true;
+        return;
     }
+    s->spans = p;
     s->spans[s->n_spans++] = (asim_span_t){unit, layer, start, end, what};
 }
 
@@ -58,16 +58,13 @@ static void occupy(asim_sim_t *s, asim_cycle_t now, uint64_t in, uint64_t out)
         s->occupancy[s->n_occupancy - 1].bits = s->buffer_bits;
         return;
     }
-    if (s->n_occupancy == s->occupancy_cap) {
-        size_t cap = s->occupancy_cap ? 2 * s->occupancy_cap : 1024;
-        asim_sample_t *p = realloc(s->occupancy, cap * sizeof *p);
-        if (!p) {
-            s->oom = true;
-            return;
-        }
-        s->occupancy = p;
-        s->occupancy_cap = cap;
+    asim_sample_t *p = asim_grow(s->occupancy, s->n_occupancy, &s->occupancy_cap, sizeof *p,
+                                 1024);
+    if (!p) {
+        s->oom = true;
+        return;
     }
+    s->occupancy = p;
     s->occupancy[s->n_occupancy++] = (asim_sample_t){now, s->buffer_bits};
 }
 
@@ -319,6 +316,8 @@ static void issue_all(asim_sim_t *s, asim_cycle_t now)
         for (size_t q = 2; q < s->prog.n_queues; q++)
             again = issue(s, (int)q, now) || again;
     } while (again && !s->oom);
+    if (s->ff)
+        asim_ff_cut(s, now);
 }
 
 static void executor_start(void *ctx, asim_cycle_t now)
@@ -428,10 +427,26 @@ static void place_unsupported(asim_sim_t *s)
     }
 }
 
-/* Per-instruction timing, and each channel's pushers in the order their tokens are taken. */
+/* The end of the run of written instructions of queue q from i on (p->lazy). */
+static size_t written_to(const asim_program_t *p, size_t q, size_t i)
+{
+    const asim_program_lazy_t *lz = p->lazy;
+    return lz && i < lz->v0[q] ? lz->v0[q] : p->queues[q].len;
+}
+
+/* Where the next written instruction of queue q after i is (past an unwritten range). */
+static size_t next_written(const asim_program_t *p, size_t q, size_t i)
+{
+    return asim_program_unwritten(p, q, i) ? p->lazy->v1[q] : i;
+}
+
+/* Per-instruction timing, and each channel's pushers in the order their tokens are taken
+ * (a lazy program's unwritten instructions: counted, their slots left for
+ * asim_materialize_run). */
 static bool timing_alloc(asim_sim_t *s)
 {
     const asim_program_t *p = &s->prog;
+    const asim_program_lazy_t *lz = p->lazy;
     size_t n = asim_program_len(p) + 1, *counts;
     if (n > INT32_MAX) /* 2^31 instructions would take 96 GiB: out of memory in any case */
         return false;
@@ -441,33 +456,77 @@ static bool timing_alloc(asim_sim_t *s)
     s->pred = calloc(n, sizeof *s->pred);
     s->pushers = calloc(p->n_channels + 1, sizeof *s->pushers);
     s->pops = calloc(p->n_channels + 1, sizeof *s->pops);
+    s->unwritten_pushers = calloc(p->n_channels + 1, sizeof *s->unwritten_pushers);
     counts = calloc(p->n_channels + 1, sizeof *counts);
-    bool ok = s->first && s->issued_at && s->done_at && s->pred && s->pushers && s->pops && counts;
-    if (ok) { /* every instruction is stamped */
-        asim_prefault(s->issued_at, n * sizeof *s->issued_at);
-        asim_prefault(s->done_at, n * sizeof *s->done_at);
-        asim_prefault(s->pred, n * sizeof *s->pred);
-    }
+    bool ok = s->first && s->issued_at && s->done_at && s->pred && s->pushers && s->pops &&
+              s->unwritten_pushers && counts;
     for (size_t q = 1; ok && q < p->n_queues; q++)
         s->first[q] = s->first[q - 1] + p->queues[q - 1].len;
-    for (size_t q = 0; ok && q < p->n_queues; q++)
-        for (size_t i = 0; i < p->queues[q].len; i++)
-            for (unsigned k = 0; k < p->queues[q].insns[i].n_pushes; k++)
-                counts[p->queues[q].insns[i].pushes[k]]++;
-    for (size_t c = 0; ok && c < p->n_channels; c++) {
-        s->pushers[c] = malloc((counts[c] ? counts[c] : 1) * sizeof **s->pushers);
-        ok = s->pushers[c] != NULL;
-        counts[c] = 0;
-    }
-    for (size_t q = 0; ok && q < p->n_queues; q++)
-        for (size_t i = 0; i < p->queues[q].len; i++)
-            for (unsigned k = 0; k < p->queues[q].insns[i].n_pushes; k++) {
-                uint16_t c = p->queues[q].insns[i].pushes[k];
-                s->pushers[c][counts[c]++] = (uint32_t)(s->first[q] + i);
+    for (size_t q = 0; ok && q < p->n_queues; q++) /* every written instruction is stamped */
+        for (size_t i = 0; i < p->queues[q].len; i = next_written(p, q, written_to(p, q, i))) {
+            size_t a = s->first[q] + i, b = s->first[q] + written_to(p, q, i);
+            asim_prefault(s->issued_at + a, (b - a) * sizeof *s->issued_at);
+            asim_prefault(s->done_at + a, (b - a) * sizeof *s->done_at);
+            asim_prefault(s->pred + a, (b - a) * sizeof *s->pred);
+        }
+    for (int pass = 0; ok && pass < 2; pass++) {
+        for (size_t q = 0; q < p->n_queues; q++)
+            for (size_t i = 0; i < p->queues[q].len; i++) {
+                if (asim_program_unwritten(p, q, i)) { /* copies of the span at lz->at[q] */
+                    const asim_insn_t *span = &p->queues[q].insns[lz->at[q]];
+                    for (size_t t = 0; t < lz->len[q]; t++)
+                        for (unsigned k = 0; k < span[t].n_pushes; k++)
+                            s->unwritten_pushers[span[t].pushes[k]] = counts[span[t].pushes[k]];
+                    for (size_t t = 0; t < lz->len[q]; t++)
+                        for (unsigned k = 0; k < span[t].n_pushes; k++)
+                            counts[span[t].pushes[k]] += lz->j1 - lz->j0;
+                    i = lz->v1[q] - 1;
+                    continue;
+                }
+                const asim_insn_t *in = &p->queues[q].insns[i];
+                for (unsigned k = 0; k < in->n_pushes; k++) {
+                    uint16_t c = in->pushes[k];
+                    if (pass)
+                        s->pushers[c][counts[c]] = (uint32_t)(s->first[q] + i);
+                    counts[c]++;
+                }
             }
+        for (size_t c = 0; !pass && c < p->n_channels; c++) {
+            s->pushers[c] = malloc((counts[c] ? counts[c] : 1) * sizeof **s->pushers);
+            ok = ok && s->pushers[c] != NULL;
+        }
+        if (!ok)
+            break;
+        memset(counts, 0, (p->n_channels + 1) * sizeof *counts);
+    }
     free(counts);
     s->last_dma = -1;
     return ok;
+}
+
+bool asim_materialize_run(asim_sim_t *s)
+{
+    asim_program_t *p = &s->prog;
+    const asim_program_lazy_t *lz = p->lazy;
+    if (!lz)
+        return true;
+    size_t nq = p->n_queues, *range = malloc(2 * nq * sizeof *range);
+    if (!range)
+        return false;
+    memcpy(range, lz->v0, nq * sizeof *range);
+    memcpy(range + nq, lz->v1, nq * sizeof *range);
+    if (!asim_program_materialize(p)) {
+        free(range);
+        return false;
+    }
+    for (size_t q = 0; q < nq; q++)
+        for (size_t i = range[q]; i < range[nq + q]; i++)
+            for (unsigned k = 0; k < p->queues[q].insns[i].n_pushes; k++) {
+                uint16_t c = p->queues[q].insns[i].pushes[k];
+                s->pushers[c][s->unwritten_pushers[c]++] = (uint32_t)(s->first[q] + i);
+            }
+    free(range);
+    return true;
 }
 
 /* The critical path: from the last completion back along what each instruction waited on
@@ -481,16 +540,28 @@ static asim_status_t critical_path(asim_sim_t *s, asim_report_t *rep, asim_error
     rep->n_path_parts = p->n_queues;
     for (size_t q = 0; q < p->n_queues; q++)
         rep->critical_path[q].queue = p->queues[q].name;
-    size_t n = asim_program_len(p);
-    int64_t at = -1;
-    for (size_t i = 0; i < n; i++)
-        if (at < 0 || s->done_at[i] >= s->done_at[at])
-            at = (int64_t)i;
-    for (; at >= 0; at = s->pred[at]) {
+    int64_t at = -1, pred;
+    asim_cycle_t best = 0, issued, done;
+    for (size_t q = 0; q < p->n_queues; q++) /* the last completion (the latest id of ties) */
+        for (size_t i = 0; i < p->queues[q].len; i++) {
+            size_t id = s->first[q] + i;
+            if (asim_ff_done_before_next(s, q, i))
+                continue;
+            if (asim_program_unwritten(p, q, i))
+                asim_ff_stamp(s, id, &issued, &done, NULL);
+            else
+                done = s->done_at[id];
+            if (at < 0 || done >= best) {
+                at = (int64_t)id;
+                best = done;
+            }
+        }
+    for (; at >= 0; at = pred) {
         size_t q = 0;
         while (q + 1 < p->n_queues && s->first[q + 1] <= (size_t)at)
             q++;
-        rep->critical_path[q].cycles += s->done_at[at] - s->issued_at[at];
+        asim_ff_stamp(s, (size_t)at, &issued, &done, &pred);
+        rep->critical_path[q].cycles += done - issued;
     }
     return ASIM_OK;
 }
@@ -504,11 +575,13 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     s->qs = calloc(s->prog.n_queues, sizeof *s->qs);
     s->tokens = calloc(s->prog.n_channels ? s->prog.n_channels : 1, sizeof *s->tokens);
     rep->layers = calloc(g->len ? g->len : 1, sizeof *rep->layers);
-    if (!s->ops || !s->qs || !s->tokens || !rep->layers || !timing_alloc(s)) {
+    s->layers = rep->layers;
+    if (!s->ops || !s->qs || !s->tokens || !rep->layers || !timing_alloc(s) ||
+        !asim_ff_begin(s) || (!s->ff && !asim_materialize_run(s))) {
+        asim_ff_free(s);
         asim_report_free(rep);
         return asim_error_set(err, ASIM_ENOMEM, "accelsim", "out of memory for %zu ops", g->len);
     }
-    s->layers = rep->layers;
     for (size_t q = 0; q < s->prog.n_queues; q++)
         s->qs[q].reason = WAIT_NONE;
     if ((st = register_waits(s, err)) ||
@@ -516,7 +589,8 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
         asim_report_free(rep);
         return st;
     }
-    if ((st = asim_eventq_run(&s->q, ASIM_CYCLE_MAX)) != ASIM_OK) {
+    st = asim_eventq_run(&s->q, ASIM_CYCLE_MAX);
+    if (st != ASIM_OK) {
         asim_report_free(rep);
         return stopped(s, st, err);
     }
@@ -542,7 +616,9 @@ static asim_status_t execute(asim_sim_t *s, const asim_graph_t *g, asim_report_t
     rep->occupancy = s->occupancy;
     rep->n_occupancy = s->n_occupancy;
     rep->schedule = s->prog.schedule == ASIM_SCHEDULE_SERIAL ? "serial" : "pipelined";
-    if ((st = critical_path(s, rep, err)) != ASIM_OK) {
+    st = critical_path(s, rep, err);
+    asim_ff_free(s);
+    if (st != ASIM_OK) {
         asim_report_free(rep);
         return st;
     }
@@ -579,8 +655,11 @@ asim_status_t asim_sim_run(asim_sim_t *s, const asim_graph_t *g, asim_report_t *
                            asim_error_t *err)
 {
     asim_status_t st = begin(s, g, rep, err);
+    /* blocks the run may jump over are left unwritten, unless all are read */
+    bool lazy = !s->no_fast_forward && !s->keep_program && !s->record && !s->dma_timer;
     if (st == ASIM_OK)
-        st = asim_compile(s, g, (asim_schedule_t)s->cfg.schedule, &s->prog, err);
+        st = (lazy ? asim_compile_lazy : asim_compile)(s, g, (asim_schedule_t)s->cfg.schedule,
+                                                       &s->prog, err);
     return st == ASIM_OK ? execute(s, g, rep, err) : st;
 }
 

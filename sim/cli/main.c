@@ -189,6 +189,8 @@ static int setup(const options_t *o, asim_config_t *cfg, asim_graph_t *g, asim_s
         asim_graph_free(g);
         return fail(&err);
     }
+    if (getenv("ASIM_NO_FAST_FORWARD")) /* plans and runs every repeated block */
+        asim_sim_set_fast_forward(*sim, false);
     return 0;
 }
 

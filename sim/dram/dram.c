@@ -105,6 +105,12 @@ static void dram_cost(const void *self, const asim_work_t *w, asim_cost_t *out)
     out->counters[w->store ? COUNTER_STORE_BITS : COUNTER_LOAD_BITS] = w->bits;
 }
 
+uint64_t asim_dram_burst_bytes(const asim_config_t *cfg)
+{
+    const dram_params_t *p = asim_block_params(cfg, &asim_dram_block);
+    return (uint64_t)p->burst_bytes;
+}
+
 static void dram_resources(const void *self, asim_resources_t *r)
 {
     (void)self;

@@ -20,4 +20,8 @@
 
 extern const asim_block_t asim_dram_block;
 
+/* dram.burst_bytes of cfg: a transfer's bursts, and so its cycles, stay the same when all its
+ * addresses move by a multiple of it. */
+uint64_t asim_dram_burst_bytes(const asim_config_t *cfg);
+
 #endif

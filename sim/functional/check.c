@@ -15,6 +15,7 @@ asim_status_t asim_fn_check(asim_sim_t *s, const asim_graph_t *g, uint64_t seed,
     memset(im, 0, sizeof *im);
     memset(c, 0, 2 * sizeof *c);
     *p = &s->prog;
+    s->keep_program = true; /* every instruction and its stamps are read below */
     asim_status_t st = asim_sim_run(s, g, &rep, err);
     if (st != ASIM_OK)
         return st;

@@ -12,7 +12,9 @@
  * lists what it needs as (queue, instruction, cause); when its tile is done, tile_tokens()
  * turns the needs into token channels, keeping only the needs that an earlier instruction of
  * the same queue has not already covered, and canonical_order() numbers the channels at the
- * end as if that were done queue by queue.
+ * end as if that were done queue by queue. Repeated blocks (asim_program_period) are copied
+ * once the compiler's state at a block's start repeats (emit_tiles; docs/design.md,
+ * "Repeated blocks"), and a lazy compile leaves the middle copies unwritten.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,23 @@ typedef struct {
 
 #define MAX_QUEUES 64
 
+/* What emitting an op carries over from the ops before it. */
+typedef struct {
+    uint64_t n_loads;             /* loads so far */
+    need_t load_ex[ASIM_MAX_SLOTS]; /* per slot: the compute of its last load (the slot rule) */
+    /* the part rule: per slot, per part (0 activations, 1 weights), the last compute that
+     * read what the slot's part holds; a load refilling the part waits for it */
+    need_t reader[ASIM_MAX_SLOTS][2];
+    bool read[ASIM_MAX_SLOTS][2];
+    uint16_t prev_q;              /* the last compute (the serial order) */
+    int64_t prev_ex, last_st;     /* and the last store (-1: none) */
+} emit_state_t;
+
+typedef struct {
+    asim_push_t *pushes;          /* pushed by a block, logged to copy it on later blocks */
+    size_t n, cap;
+} push_log_t;
+
 typedef struct {
     int32_t *ld, *ex, *st;        /* per tile: its load, compute and store (-1: none) */
     uint16_t *q;                  /* per tile: its compute queue */
@@ -71,6 +90,11 @@ typedef struct {
     int32_t (*chan_of)[MAX_QUEUES][ASIM_CAUSE_COUNT]; /* per from, to, cause: channel or -1 */
     first_use_t *first_use;       /* per channel */
     bool pushes_unordered;        /* some pushes are not in consumer queue order */
+    emit_state_t e;
+    bool plain;                   /* plan every block (no copies of repeated blocks) */
+    bool lazy;                    /* leave the middle copies unwritten (p->lazy) */
+    bool logging, log_oom;        /* pushes go to log too */
+    push_log_t log;
 } compiler_t;
 
 static const char *const cause_names[] = {
@@ -102,8 +126,19 @@ size_t asim_program_len(const asim_program_t *p)
     return n;
 }
 
+static void lazy_free(asim_program_t *p)
+{
+    if (!p->lazy)
+        return;
+    free(p->lazy->at);
+    free(p->lazy->pushes);
+    free(p->lazy);
+    p->lazy = NULL;
+}
+
 void asim_program_free(asim_program_t *p)
 {
+    lazy_free(p);
     for (size_t q = 0; q < p->n_queues; q++)
         free(p->queues[q].insns);
     free(p->queues);
@@ -209,6 +244,7 @@ static void assign_addresses(const asim_graph_t *g, asim_program_t *p)
 }
 
 static void tile_tokens(compiler_t *c);
+static void push(compiler_t *c, uint16_t q, uint32_t index, uint16_t ch);
 
 /* Reserves every queue's instructions before any is emitted (a compute per tile on its
  * queue, a load and a store per tile at most), so that emitting does not copy a queue as it
@@ -236,7 +272,8 @@ static bool reserve_queues(compiler_t *c)
         if (ok) {
             qu->insns = insns;
             qu->cap = want[q];
-            if (q != ASIM_QUEUE_STORE) /* filled (stores: one per output tile, fewer) */
+            if (q != ASIM_QUEUE_STORE && !c->lazy) /* filled (stores: one per output tile,
+                                                      fewer; lazy: the middle stays empty) */
                 asim_prefault(insns, want[q] * sizeof *insns);
         }
     }
@@ -348,98 +385,419 @@ static void data_needs(compiler_t *c, size_t o, uint64_t t)
     }
 }
 
-/* Emits every tile of every supported op, with the needs of both schedules. */
-static void emit_tiles(compiler_t *c, asim_schedule_t sched)
+/* Emits the tiles of op o, with the needs of both schedules. */
+static void emit_op(compiler_t *c, size_t o)
 {
     const asim_sim_t *s = c->s;
     asim_program_t *p = c->p;
-    bool serial = sched == ASIM_SCHEDULE_SERIAL;
-    /* loads in order, for the slot rule: the compute that frees each load's slot */
-    size_t n_loads = 0, loads_cap = 0;
-    need_t *load_ex = NULL;
-    int64_t prev_ex = -1, last_st = -1;
-    uint16_t prev_q = 0;
-    /* the part rule: per slot, per part (0 activations, 1 weights), the last compute that
-     * read what the slot's part holds; a load refilling the part waits for it */
-    need_t reader[ASIM_MAX_SLOTS][2];
-    bool read[ASIM_MAX_SLOTS][2] = {{false}};
-    ASIM_ASSERT(s->buf.slots <= ASIM_MAX_SLOTS);
-    for (size_t o = 0; o < c->g->len && !c->oom; o++) {
-        if (p->op_queue[o] < 0)
-            continue;
-        const asim_plan_t *plan = &p->plans[o];
-        op_pos_t *me = &c->pos[o];
-        int op_slot[2] = {-1, -1}; /* per part: the slot of this op's latest load of it */
-        int64_t op_first_ex = -1;
-        uint16_t before_q = prev_q;
-        int64_t before_ex = prev_ex, before_st = last_st;
-        for (uint64_t t = 0; t < plan->n_tiles && !c->oom; t++) {
-            asim_tile_t tile;
-            asim_plan_tile_traffic(plan, &c->g->ops[o], t, &tile);
-            uint64_t bits = tile.load_act_bits + tile.load_weight_bits;
-            uint16_t q = me->q[t];
-            me->ld[t] = me->st[t] = -1;
-            if (serial || bits > 0) {
-                me->ld[t] = emit(c, ASIM_QUEUE_LOAD, ASIM_INSN_LOAD, o, t, bits);
-                if (me->ld[t] >= 0)
-                    p->queues[ASIM_QUEUE_LOAD].insns[me->ld[t]].slot =
-                        (uint8_t)(n_loads % s->buf.slots);
-                if (n_loads >= s->buf.slots)
-                    need(c, ASIM_QUEUE_LOAD, me->ld[t], load_ex[n_loads - s->buf.slots].queue,
-                         load_ex[n_loads - s->buf.slots].index, ASIM_CAUSE_BUFFER);
-                unsigned slot = (unsigned)(n_loads % s->buf.slots);
-                uint64_t part_bits[2] = {tile.load_act_bits, tile.load_weight_bits};
-                for (int k = 0; k < 2 && me->ld[t] >= 0; k++) {
-                    if (!part_bits[k])
-                        continue;
-                    if (read[slot][k])
-                        need(c, ASIM_QUEUE_LOAD, me->ld[t], reader[slot][k].queue,
-                             reader[slot][k].index, ASIM_CAUSE_BUFFER);
-                    read[slot][k] = false;
-                    op_slot[k] = (int)slot;
-                }
-                if (serial && tile.load_act_bits > 0) { /* every earlier op computed, stored */
-                    need(c, ASIM_QUEUE_LOAD, me->ld[t], before_q, before_ex, ASIM_CAUSE_DATA);
-                    need(c, ASIM_QUEUE_LOAD, me->ld[t], ASIM_QUEUE_STORE, before_st,
-                         ASIM_CAUSE_DATA);
-                }
+    emit_state_t *e = &c->e;
+    bool serial = p->schedule == ASIM_SCHEDULE_SERIAL;
+    if (p->op_queue[o] < 0)
+        return;
+    const asim_plan_t *plan = &p->plans[o];
+    op_pos_t *me = &c->pos[o];
+    int op_slot[2] = {-1, -1}; /* per part: the slot of this op's latest load of it */
+    uint16_t before_q = e->prev_q;
+    int64_t before_ex = e->prev_ex, before_st = e->last_st;
+    for (uint64_t t = 0; t < plan->n_tiles && !c->oom; t++) {
+        asim_tile_t tile;
+        asim_plan_tile_traffic(plan, &c->g->ops[o], t, &tile);
+        uint64_t bits = tile.load_act_bits + tile.load_weight_bits;
+        uint16_t q = me->q[t];
+        unsigned slot = (unsigned)(e->n_loads % s->buf.slots);
+        me->ld[t] = me->st[t] = -1;
+        if (serial || bits > 0) {
+            me->ld[t] = emit(c, ASIM_QUEUE_LOAD, ASIM_INSN_LOAD, o, t, bits);
+            if (me->ld[t] >= 0)
+                p->queues[ASIM_QUEUE_LOAD].insns[me->ld[t]].slot = (uint8_t)slot;
+            if (e->n_loads >= s->buf.slots) /* the compute that frees the slot */
+                need(c, ASIM_QUEUE_LOAD, me->ld[t], e->load_ex[slot].queue,
+                     e->load_ex[slot].index, ASIM_CAUSE_BUFFER);
+            uint64_t part_bits[2] = {tile.load_act_bits, tile.load_weight_bits};
+            for (int k = 0; k < 2 && me->ld[t] >= 0; k++) {
+                if (!part_bits[k])
+                    continue;
+                if (e->read[slot][k])
+                    need(c, ASIM_QUEUE_LOAD, me->ld[t], e->reader[slot][k].queue,
+                         e->reader[slot][k].index, ASIM_CAUSE_BUFFER);
+                e->read[slot][k] = false;
+                op_slot[k] = (int)slot;
             }
-            me->ex[t] = emit(c, q, ASIM_INSN_COMPUTE, o, t, 0);
-            if (op_first_ex < 0)
-                op_first_ex = me->ex[t];
-            need(c, q, me->ex[t], ASIM_QUEUE_LOAD, me->ld[t], ASIM_CAUSE_OPERAND);
-            for (int k = 0; k < 2 && me->ex[t] >= 0; k++)
-                if (op_slot[k] >= 0) { /* it reads the part its op last loaded */
-                    reader[op_slot[k]][k] = (need_t){q, (uint32_t)me->ex[t], 0};
-                    read[op_slot[k]][k] = true;
-                }
-            if (serial)
-                need(c, q, me->ex[t], prev_q, prev_ex, ASIM_CAUSE_ORDER);
-            if (me->ld[t] >= 0) {
-                if (n_loads == loads_cap) {
-                    loads_cap = loads_cap ? 2 * loads_cap : 1024;
-                    need_t *l = realloc(load_ex, loads_cap * sizeof *l);
-                    if (!l) {
-                        c->oom = true;
-                        break;
-                    }
-                    load_ex = l;
-                }
-                load_ex[n_loads++] = (need_t){q, (uint32_t)me->ex[t], 0};
+            if (serial && tile.load_act_bits > 0) { /* every earlier op computed, stored */
+                need(c, ASIM_QUEUE_LOAD, me->ld[t], before_q, before_ex, ASIM_CAUSE_DATA);
+                need(c, ASIM_QUEUE_LOAD, me->ld[t], ASIM_QUEUE_STORE, before_st,
+                     ASIM_CAUSE_DATA);
             }
-            if (tile.store_bits) {
-                me->st[t] = emit(c, ASIM_QUEUE_STORE, ASIM_INSN_STORE, o, t, tile.store_bits);
-                need(c, ASIM_QUEUE_STORE, me->st[t], q, me->ex[t], ASIM_CAUSE_RESULT);
-                last_st = me->st[t];
+        }
+        me->ex[t] = emit(c, q, ASIM_INSN_COMPUTE, o, t, 0);
+        need(c, q, me->ex[t], ASIM_QUEUE_LOAD, me->ld[t], ASIM_CAUSE_OPERAND);
+        for (int k = 0; k < 2 && me->ex[t] >= 0; k++)
+            if (op_slot[k] >= 0) { /* it reads the part its op last loaded */
+                e->reader[op_slot[k]][k] = (need_t){q, (uint32_t)me->ex[t], 0};
+                e->read[op_slot[k]][k] = true;
             }
-            if (!serial)
-                data_needs(c, o, t);
-            tile_tokens(c);
-            prev_q = q;
-            prev_ex = me->ex[t];
+        if (serial)
+            need(c, q, me->ex[t], e->prev_q, e->prev_ex, ASIM_CAUSE_ORDER);
+        if (me->ld[t] >= 0) { /* the last `slots` loads' computes, by slot */
+            e->load_ex[slot] = (need_t){q, (uint32_t)me->ex[t], 0};
+            e->n_loads++;
+        }
+        if (tile.store_bits) {
+            me->st[t] = emit(c, ASIM_QUEUE_STORE, ASIM_INSN_STORE, o, t, tile.store_bits);
+            need(c, ASIM_QUEUE_STORE, me->st[t], q, me->ex[t], ASIM_CAUSE_RESULT);
+            e->last_st = me->st[t];
+        }
+        if (!serial)
+            data_needs(c, o, t);
+        tile_tokens(c);
+        e->prev_q = q;
+        e->prev_ex = me->ex[t];
+    }
+}
+
+/* ---- repeated blocks (asim_program_period): the compiler's state at a block's start, made
+ * relative to the block (instruction indices by the block's first instruction of their
+ * queue), decides everything the block emits; once it repeats, every later block emits the
+ * last one's instructions and tokens shifted, which are copied instead of planned again. ---- */
+
+/* An instruction index i of queue q in a block's state: -1, or below floor[q] (the first
+ * instruction of the oldest block its ops read from: it stays where it is, and every
+ * instruction a later need names from the blocks is above it), or relative to the block's
+ * start at[q]. Two words. */
+static size_t put_index(uint64_t *v, const size_t *at, const size_t *floor, uint16_t q,
+                        int64_t i)
+{
+    v[0] = i < 0 ? 0 : (size_t)i < floor[q] ? 1 : 2;
+    v[1] = i < 0 ? 0 : (size_t)i < floor[q] ? (uint64_t)i : (uint64_t)i - at[q];
+    return 2;
+}
+
+/* The state the rest of the compile reads, relative to the block that starts at `at` (per
+ * queue, its length) with its producers from `floor` on (put_index): covered needs,
+ * channels, the slot and part rules, the serial order, and where the ops from from_op on
+ * (the later blocks' producers) put their tiles. */
+static size_t block_state(const compiler_t *c, const size_t *at, const size_t *floor,
+                          size_t from_op, size_t block_first, uint64_t *v)
+{
+    const asim_program_t *p = c->p;
+    const emit_state_t *e = &c->e;
+    size_t n = 0, nq = p->n_queues, slots = c->s->buf.slots;
+    for (size_t to = 0; to < nq; to++)
+        for (size_t from = 0; from < nq; from++)
+            for (int cause = 0; cause < ASIM_CAUSE_COUNT; cause++)
+                n += put_index(v + n, at, floor, (uint16_t)from, c->covered[to][from][cause]);
+    v[n++] = p->n_channels;
+    v[n++] = c->pushes_unordered;
+    v[n++] = e->n_loads % slots;
+    v[n++] = e->n_loads >= slots;
+    for (unsigned sl = 0; sl < slots; sl++) {
+        bool full = e->n_loads >= slots; /* the slot rule names load_ex from then on */
+        v[n++] = full ? e->load_ex[sl].queue : 0;
+        n += put_index(v + n, at, floor, e->load_ex[sl].queue,
+                       full ? (int64_t)e->load_ex[sl].index : -1);
+        for (int part = 0; part < 2; part++) { /* a reader counts only while read */
+            bool read = e->read[sl][part];
+            v[n++] = read ? e->reader[sl][part].queue : 0;
+            n += put_index(v + n, at, floor, e->reader[sl][part].queue,
+                           read ? (int64_t)e->reader[sl][part].index : -1);
         }
     }
-    free(load_ex);
+    v[n++] = e->prev_q;
+    n += put_index(v + n, at, floor, e->prev_q, e->prev_ex);
+    n += put_index(v + n, at, floor, ASIM_QUEUE_STORE, e->last_st);
+    for (size_t o = from_op; o < block_first; o++) {
+        const op_pos_t *me = &c->pos[o];
+        for (uint64_t t = 0; p->op_queue[o] >= 0 && t < p->plans[o].n_tiles; t++) {
+            n += put_index(v + n, at, floor, ASIM_QUEUE_LOAD, me->ld[t]);
+            n += put_index(v + n, at, floor, me->q[t], me->ex[t]);
+            n += put_index(v + n, at, floor, ASIM_QUEUE_STORE, me->st[t]);
+        }
+    }
+    return n;
+}
+
+/* Index i of queue q, `units` spans of len[q] on (-1 stays). */
+static int64_t shift_index(const size_t *len, uint16_t q, int64_t i, size_t units)
+{
+    return i < 0 ? i : i + (int64_t)(units * len[q]);
+}
+
+/* The same for an index of the state, which stays when below floor[q] (put_index). */
+static int64_t shift_state(const size_t *len, const size_t *floor, uint16_t q, int64_t i,
+                           size_t units)
+{
+    return i >= 0 && (size_t)i < floor[q] ? i : shift_index(len, q, i, units);
+}
+
+/* Copies the span of ops [from, from + ops) (queue q's instructions from at[q], len[q] of
+ * them, tokens pushed on them from log) r times after itself, then moves the compiler's
+ * state r spans on (its indices below floor stay, put_index). */
+static void replay_span(compiler_t *c, size_t from, size_t ops, size_t r, const size_t *at,
+                        const size_t *len, const size_t *floor)
+{
+    asim_program_t *p = c->p;
+    emit_state_t *e = &c->e;
+    const asim_program_lazy_t *lz = p->lazy;
+    for (size_t j = 1; j <= r; j++) {
+        bool unwritten = lz && j >= lz->j0 && j < lz->j1;
+        for (size_t q = 0; q < p->n_queues; q++) {
+            asim_queue_t *qu = &p->queues[q];
+            ASIM_ASSERT(qu->len == at[q] + j * len[q] && qu->len + len[q] <= qu->cap);
+            if (unwritten) {
+                qu->len += len[q];
+                continue;
+            }
+            if (lz) /* a lazy program's queues are not prefaulted ahead */
+                asim_prefault(&qu->insns[qu->len], len[q] * sizeof *qu->insns);
+            for (size_t i = at[q]; i < at[q] + len[q]; i++) {
+                asim_insn_t in = qu->insns[i];
+                in.op += (uint32_t)(j * ops);
+                in.n_pushes = 0;
+                qu->insns[qu->len++] = in;
+            }
+        }
+        for (size_t i = 0; i < c->log.n; i++) {
+            const asim_push_t *pu = &c->log.pushes[i];
+            int64_t to = shift_index(len, pu->queue, pu->index, j);
+            if (!asim_program_unwritten(p, pu->queue, (size_t)to))
+                push(c, pu->queue, (uint32_t)to, pu->channel);
+        }
+        for (size_t o = from; o < from + ops && !unwritten; o++) {
+            const op_pos_t *src = &c->pos[o];
+            op_pos_t *dst = &c->pos[o + j * ops];
+            for (uint64_t t = 0; p->op_queue[o] >= 0 && t < p->plans[o].n_tiles; t++) {
+                dst->ld[t] = (int32_t)shift_index(len, ASIM_QUEUE_LOAD, src->ld[t], j);
+                dst->ex[t] = (int32_t)shift_index(len, src->q[t], src->ex[t], j);
+                dst->st[t] = (int32_t)shift_index(len, ASIM_QUEUE_STORE, src->st[t], j);
+            }
+        }
+    }
+    for (size_t to = 0; to < p->n_queues; to++)
+        for (size_t q = 0; q < p->n_queues; q++)
+            for (int cause = 0; cause < ASIM_CAUSE_COUNT; cause++) {
+                int64_t *cov = &c->covered[to][q][cause];
+                *cov = shift_state(len, floor, (uint16_t)q, *cov, r);
+            }
+    e->n_loads += r * len[ASIM_QUEUE_LOAD];
+    for (unsigned sl = 0; sl < ASIM_MAX_SLOTS; sl++) {
+        need_t *n = &e->load_ex[sl];
+        n->index = (uint32_t)shift_state(len, floor, n->queue, n->index, r);
+        for (int part = 0; part < 2; part++) {
+            n = &e->reader[sl][part];
+            n->index = (uint32_t)shift_state(len, floor, n->queue, n->index, r);
+        }
+    }
+    e->prev_ex = shift_state(len, floor, e->prev_q, e->prev_ex, r);
+    e->last_st = shift_state(len, floor, ASIM_QUEUE_STORE, e->last_st, r);
+}
+
+/* Whether the logged pushes all go to instructions from floor on (a repeating span pushes
+ * on nothing older: its state would not have repeated). */
+static bool log_in_blocks(const compiler_t *c, const size_t *floor)
+{
+    for (size_t i = 0; i < c->log.n; i++)
+        if (c->log.pushes[i].index < floor[c->log.pushes[i].queue])
+            return false;
+    return true;
+}
+
+/* How many blocks back a block's ops read from (at least 1); 0 when an op after the blocks
+ * reads further back than that from their end (its needs would name older instructions). */
+static size_t producer_blocks(const asim_graph_t *g, const asim_period_t *per)
+{
+    size_t far = 1, end = per->first + per->n * per->k;
+    for (size_t o = per->first + per->k; o < end; o++)
+        for (unsigned j = 0; j < g->ops[o].n_inputs; j++) {
+            uint32_t in = g->ops[o].inputs[j];
+            long from = in == ASIM_INPUT_MODEL || in < per->first
+                            ? -1 : (long)((in - per->first) / per->k);
+            size_t back = (size_t)((long)((o - per->first) / per->k) - from);
+            far = back > far ? back : far;
+        }
+    for (size_t o = end; o < g->len; o++)
+        for (unsigned j = 0; j < g->ops[o].n_inputs; j++) {
+            uint32_t in = g->ops[o].inputs[j];
+            if (in != ASIM_INPUT_MODEL && in < end - far * per->k)
+                return 0;
+        }
+    return far;
+}
+
+/* Whether every op of the blocks places its tiles on the queues its predecessor did. */
+static bool placement_repeats(const compiler_t *c, const asim_period_t *per)
+{
+    for (size_t o = per->first; o + per->k < per->first + per->n * per->k; o++)
+        if (c->p->op_queue[o] >= 0 &&
+            memcmp(c->pos[o].q, c->pos[o + per->k].q,
+                   c->p->plans[o].n_tiles * sizeof *c->pos[o].q))
+            return false;
+    return true;
+}
+
+/* Copies of a block the run reads before it can jump over the rest, and after (besides the
+ * blocks the ops after them read from). */
+#define WRITTEN_AHEAD 2
+#define WRITTEN_BEHIND 2
+
+/* Marks copies of the block of ops from first_op at `at` (len instructions per queue) unwritten (p->lazy): all of
+ * the r copies but the first WRITTEN_AHEAD and the last back + WRITTEN_BEHIND. False when out
+ * of memory. */
+static bool leave_unwritten(compiler_t *c, size_t first_op, size_t r, size_t back,
+                            const size_t *at, const size_t *len, uint32_t op_shift)
+{
+    asim_program_t *p = c->p;
+    size_t nq = p->n_queues, j0 = 1 + WRITTEN_AHEAD;
+    if (r + 1 < j0 + back + WRITTEN_BEHIND + 1)
+        return true;
+    asim_program_lazy_t *lz = calloc(1, sizeof *lz);
+    size_t *a = lz ? malloc(4 * nq * sizeof *a) : NULL;
+    asim_push_t *pushes = malloc((c->log.n ? c->log.n : 1) * sizeof *pushes);
+    if (!lz || !a || !pushes) {
+        free(lz);
+        free(a);
+        free(pushes);
+        return false;
+    }
+    *lz = (asim_program_lazy_t){.at = a, .len = a + nq, .v0 = a + 2 * nq, .v1 = a + 3 * nq,
+                                .j0 = j0, .j1 = r + 1 - back - WRITTEN_BEHIND,
+                                .first_op = first_op,
+                                .op_shift = op_shift, .pushes = pushes, .n_pushes = c->log.n};
+    memcpy(pushes, c->log.pushes, c->log.n * sizeof *pushes);
+    for (size_t q = 0; q < nq; q++) {
+        lz->at[q] = at[q];
+        lz->len[q] = len[q];
+        lz->v0[q] = at[q] + lz->j0 * len[q];
+        lz->v1[q] = at[q] + lz->j1 * len[q];
+    }
+    p->lazy = lz;
+    return true;
+}
+
+bool asim_program_materialize(asim_program_t *p)
+{
+    asim_program_lazy_t *lz = p->lazy;
+    if (!lz)
+        return true;
+    for (size_t q = 0; q < p->n_queues; q++) {
+        asim_insn_t *in = p->queues[q].insns;
+        for (size_t i = lz->v0[q]; i < lz->v1[q]; i++) {
+            size_t j = (i - lz->at[q]) / lz->len[q];
+            in[i] = in[i - j * lz->len[q]];
+            in[i].op += (uint32_t)j * lz->op_shift;
+            in[i].n_pushes = 0;
+        }
+    }
+    for (size_t j = lz->j0; j <= lz->j1; j++) /* copy j pushes on itself and on copy j - 1 */
+        for (size_t k = 0; k < lz->n_pushes; k++) {
+            const asim_push_t *pu = &lz->pushes[k];
+            size_t i = pu->index + j * lz->len[pu->queue];
+            if (!asim_program_unwritten(p, pu->queue, i))
+                continue;
+            asim_insn_t *in = &p->queues[pu->queue].insns[i];
+            ASIM_ASSERT(in->n_pushes < ASIM_INSN_MAX_DEPS);
+            in->pushes[in->n_pushes++] = pu->channel;
+        }
+    for (size_t q = 0; lz->sort_pushes && q < p->n_queues; q++)
+        for (size_t i = lz->v0[q]; i < lz->v1[q]; i++) {
+            asim_insn_t *in = &p->queues[q].insns[i];
+            for (unsigned k = 1; k < in->n_pushes; k++) { /* stable, as canonical_order */
+                uint16_t ch = in->pushes[k];
+                unsigned m = k;
+                for (; m > 0 && p->channels[in->pushes[m - 1]].to > p->channels[ch].to; m--)
+                    in->pushes[m] = in->pushes[m - 1];
+                in->pushes[m] = ch;
+            }
+        }
+    lazy_free(p);
+    return true;
+}
+
+#define MAX_SPAN 2                /* blocks a repeating span may take (slots alternate) */
+
+/* Emits every tile of every supported op. Over repeated blocks (unless c->plain), the state
+ * at each block's start is compared with the one 1 or 2 blocks before; once equal, the span
+ * between is emitted once more, logging its pushes, and copied over the remaining blocks. */
+static void emit_tiles(compiler_t *c)
+{
+    asim_program_t *p = c->p;
+    size_t nq = p->n_queues;
+    asim_period_t per = {0};
+    bool blocks = !c->plain && asim_program_period(p, c->g, 1, &per) && per.n >= 4 &&
+                  placement_repeats(c, &per);
+    size_t back = blocks ? producer_blocks(c->g, &per) : 0, cap = 0;
+    blocks = blocks && back > 0;
+    for (size_t o = per.first; blocks && o < per.first + per.k; o++)
+        cap += 3 * back * (p->op_queue[o] >= 0 ? p->plans[o].n_tiles : 0);
+    cap = 2 * cap + 2 * nq * nq * ASIM_CAUSE_COUNT + 16 + 9 * ASIM_MAX_SLOTS;
+    size_t *starts = blocks ? calloc((per.n + 1) * nq, sizeof *starts) : NULL;
+    size_t *at = calloc(2 * nq, sizeof *at), *len = at + nq;
+    uint64_t *state[MAX_SPAN + 1] = {NULL};
+    size_t n_state[MAX_SPAN + 1] = {0};
+    for (int i = 0; blocks && i <= MAX_SPAN; i++)
+        state[i] = malloc(cap * sizeof *state[i]);
+    blocks = blocks && starts && state[0] && state[1] && state[2];
+    c->oom = c->oom || !at;
+    for (size_t o = 0; o < c->g->len && !c->oom; o++) {
+        size_t b = blocks ? (o - per.first) / per.k : 0;
+        if (blocks && o >= per.first && o < per.first + per.n * per.k &&
+            (o - per.first) % per.k == 0) {
+            for (size_t q = 0; q < nq; q++) {
+                starts[b * nq + q] = p->queues[q].len;
+                /* the block will take about what the last one took (the first: its share of
+                 * what was reserved) */
+                size_t guess = b ? starts[b * nq + q] - starts[(b - 1) * nq + q]
+                                 : p->queues[q].cap / per.n;
+                if (c->lazy)
+                    asim_prefault(&p->queues[q].insns[p->queues[q].len],
+                                  asim_min_u64(guess, p->queues[q].cap - p->queues[q].len) *
+                                      sizeof *p->queues[q].insns);
+            }
+            if (b >= back) {
+                const size_t *floor = &starts[(b - back) * nq];
+                uint64_t *v = state[b % (MAX_SPAN + 1)];
+                n_state[b % (MAX_SPAN + 1)] = block_state(c, &starts[b * nq], floor,
+                                                          o - back * per.k, o, v);
+                for (size_t span = 1; span <= MAX_SPAN && b >= back + span; span++) {
+                    size_t w = (b - span) % (MAX_SPAN + 1); /* block b - span's state */
+                    if (b + span >= per.n || n_state[w] != n_state[b % (MAX_SPAN + 1)] ||
+                        memcmp(state[w], v, n_state[w] * sizeof *v))
+                        continue;
+                    /* the span from block b emits the span before's, shifted: once more,
+                     * logged, then copied over the whole spans left */
+                    c->log.n = 0;
+                    c->logging = true;
+                    for (size_t i = o; i < o + span * per.k && !c->oom; i++)
+                        emit_op(c, i);
+                    c->logging = false;
+                    size_t r = (per.n - b - span) / span;
+                    for (size_t q = 0; q < nq; q++) {
+                        at[q] = starts[b * nq + q];
+                        len[q] = p->queues[q].len - at[q];
+                        starts[(b + span) * nq + q] = p->queues[q].len;
+                    }
+                    floor = &starts[(b + span - back) * nq];
+                    c->oom = c->oom || c->log_oom;
+                    if (!log_in_blocks(c, &starts[(b - back) * nq]))
+                        r = 0;
+                    if (c->lazy && span == 1 && !c->oom)
+                        c->oom = !leave_unwritten(c, o, r, back, at, len, (uint32_t)per.k);
+                    if (!c->oom)
+                        replay_span(c, o, span * per.k, r, at, len, floor);
+                    p->copied_blocks = r * span;
+                    o += (1 + r) * span * per.k - 1;
+                    blocks = false;
+                    break;
+                }
+                if (!blocks)
+                    continue;
+            }
+        }
+        emit_op(c, o);
+    }
+    for (int i = 0; i <= MAX_SPAN; i++)
+        free(state[i]);
+    free(starts);
+    free(at);
 }
 
 /* The channel (from, to, cause), made on first use, by need k of instruction index of queue
@@ -480,6 +838,27 @@ static bool superseded(const needs_t *n, unsigned k)
     return false;
 }
 
+/* Instruction index of queue q pushes a token on channel ch (logged while c->logging). */
+static void push(compiler_t *c, uint16_t q, uint32_t index, uint16_t ch)
+{
+    asim_program_t *p = c->p;
+    asim_insn_t *from = &p->queues[q].insns[index];
+    ASIM_ASSERT(from->n_pushes < ASIM_INSN_MAX_DEPS);
+    if (from->n_pushes && p->channels[from->pushes[from->n_pushes - 1]].to > p->channels[ch].to)
+        c->pushes_unordered = true;
+    from->pushes[from->n_pushes++] = ch;
+    if (!c->logging)
+        return;
+    push_log_t *l = &c->log;
+    asim_push_t *pu = asim_grow(l->pushes, l->n, &l->cap, sizeof *pu, 4096);
+    if (!pu) {
+        c->log_oom = true;
+        return;
+    }
+    l->pushes = pu;
+    l->pushes[l->n++] = (asim_push_t){q, ch, index};
+}
+
 /* Needs -> tokens, for the instructions of the tile just emitted: a consumer waits on a
  * channel only for a producer instruction later than every one an earlier instruction of its
  * queue already waited for there (and once per channel); that producer instruction pushes the
@@ -502,13 +881,9 @@ static void tile_tokens(compiler_t *c)
                 c->oom = true;
                 return;
             }
-            asim_insn_t *from = &p->queues[d->queue].insns[d->index];
-            ASIM_ASSERT(insn->n_waits < ASIM_INSN_MAX_DEPS &&
-                        from->n_pushes < ASIM_INSN_MAX_DEPS);
-            if (from->n_pushes && p->channels[from->pushes[from->n_pushes - 1]].to > pe->queue)
-                c->pushes_unordered = true;
+            ASIM_ASSERT(insn->n_waits < ASIM_INSN_MAX_DEPS);
             insn->waits[insn->n_waits++] = (uint16_t)ch;
-            from->pushes[from->n_pushes++] = (uint16_t)ch;
+            push(c, d->queue, d->index, (uint16_t)ch);
         }
     }
     c->n_pending = 0;
@@ -553,8 +928,17 @@ static bool canonical_order(compiler_t *c)
     }
     free(p->channels);
     p->channels = chans;
+    asim_program_lazy_t *lz = p->lazy;
+    for (size_t k = 0; lz && renumber && k < lz->n_pushes; k++)
+        lz->pushes[k].channel = new_id[lz->pushes[k].channel];
+    if (lz)
+        lz->sort_pushes = c->pushes_unordered;
     for (size_t q = 0; (renumber || c->pushes_unordered) && q < p->n_queues; q++)
         for (size_t i = 0; i < p->queues[q].len; i++) {
+            if (asim_program_unwritten(p, q, i))
+                i = lz->v1[q];
+            if (i == p->queues[q].len)
+                break;
             asim_insn_t *in = &p->queues[q].insns[i];
             for (unsigned k = 0; renumber && k < in->n_waits; k++)
                 in->waits[k] = new_id[in->waits[k]];
@@ -650,8 +1034,23 @@ static void place_tiles(compiler_t *c, const asim_op_t *op, const asim_unit_t *r
     }
 }
 
+static asim_status_t compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
+                             bool lazy, asim_program_t *p, asim_error_t *err);
+
 asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
                            asim_program_t *p, asim_error_t *err)
+{
+    return compile(s, g, sched, false, p, err);
+}
+
+asim_status_t asim_compile_lazy(const asim_sim_t *s, const asim_graph_t *g,
+                                asim_schedule_t sched, asim_program_t *p, asim_error_t *err)
+{
+    return compile(s, g, sched, true, p, err);
+}
+
+static asim_status_t compile(const asim_sim_t *s, const asim_graph_t *g, asim_schedule_t sched,
+                             bool lazy, asim_program_t *p, asim_error_t *err)
 {
     memset(p, 0, sizeof *p);
     p->version = ASIM_PROGRAM_VERSION;
@@ -660,7 +1059,9 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     p->plans = calloc(g->len ? g->len : 1, sizeof *p->plans);
     p->op_queue = calloc(g->len ? g->len : 1, sizeof *p->op_queue);
     p->addrs = calloc(g->len ? g->len : 1, sizeof *p->addrs);
-    compiler_t c = {.s = s, .g = g, .p = p, .pos = calloc(g->len ? g->len : 1, sizeof(op_pos_t))};
+    compiler_t c = {.s = s, .g = g, .p = p, .pos = calloc(g->len ? g->len : 1, sizeof(op_pos_t)),
+                    .e = {.prev_ex = -1, .last_st = -1}, .plain = s->no_fast_forward,
+                    .lazy = lazy};
     asim_residency_t *res = malloc((g->len ? g->len : 1) * sizeof *res);
     uint64_t tiles = 0, bound = (uint64_t)s->cfg.limits.max_events;
     const char *over = NULL; /* the op whose tiles passed the work bound */
@@ -703,13 +1104,14 @@ asim_status_t asim_compile(const asim_sim_t *s, const asim_graph_t *g, asim_sche
     }
     ok = ok && reserve_queues(&c);
     if (ok) {
-        emit_tiles(&c, sched);
+        emit_tiles(&c);
         ok = !c.oom && canonical_order(&c);
     }
     free(res);
     free(c.covered);
     free(c.chan_of);
     free(c.first_use);
+    free(c.log.pushes);
     free(c.work);
     for (size_t o = 0; c.pos && o < g->len; o++) {
         free(c.pos[o].ld);

@@ -103,6 +103,26 @@ typedef struct {
     uint8_t cause;                /* asim_cause_t */
 } asim_channel_t;
 
+/* A token an instruction pushes, as the compiler logs it for a block it copies. */
+typedef struct {
+    uint16_t queue, channel;
+    uint32_t index;
+} asim_push_t;
+
+/* The blocks of a program not written yet (asim_compile_lazy): copies j0..j1-1 of the span
+ * of ops from first_op, of each queue q at at[q] (len[q] instructions; copy j at at[q] + j len[q], its ops op_shift j
+ * further), that is instructions [v0[q], v1[q]), with the tokens `pushes` names pushed on
+ * each copy's instructions (index: the span's, plus j len[q]). */
+typedef struct {
+    size_t *at, *len, *v0, *v1;   /* per queue */
+    size_t j0, j1;
+    size_t first_op;              /* the span's first op */
+    uint32_t op_shift;
+    asim_push_t *pushes;
+    size_t n_pushes;
+    bool sort_pushes;             /* each instruction's pushes in order of consumer queue */
+} asim_program_lazy_t;
+
 typedef struct {
     uint32_t version;
     asim_schedule_t schedule;
@@ -115,6 +135,9 @@ typedef struct {
     asim_op_addr_t *addrs;        /* per graph op: where its tensors live in DRAM */
     uint64_t dram_bytes;          /* the DRAM image every address falls in */
     size_t n_ops;
+    size_t copied_blocks;         /* blocks the compiler copied from the one before instead
+                                     of planning them (not in a file) */
+    asim_program_lazy_t *lazy;    /* blocks not written yet, or NULL (not in a file) */
 } asim_program_t;
 
 enum { ASIM_QUEUE_LOAD = 0, ASIM_QUEUE_STORE = 1 };
@@ -128,6 +151,14 @@ typedef struct {
 #define ASIM_FNV_OFFSET UINT64_C(0xcbf29ce484222325)
 
 void asim_program_free(asim_program_t *p);
+/* Writes the blocks a lazy program left out (p->lazy), as a full compile writes them; false
+ * when out of memory. */
+bool asim_program_materialize(asim_program_t *p);
+/* Whether instruction i of queue q is not written yet (inline: per-instruction passes ask). */
+static inline bool asim_program_unwritten(const asim_program_t *p, size_t q, size_t i)
+{
+    return p->lazy && i >= p->lazy->v0[q] && i < p->lazy->v1[q];
+}
 /* Layout of the stored tensor `role` of op o (docs/program.md, "Tensors in DRAM"):
  *   OUT  an op's output: GEMM m x (n * count), vector op rows x (cols * count) at out_bits
  *        (instances side by side in a row);
@@ -182,6 +213,20 @@ size_t asim_transfer_runs(const asim_program_t *p, const asim_graph_t *g, const 
  * asim_transfer_runs), counted without listing the runs: what the DMA's cost prices. */
 uint64_t asim_transfer_bursts(const asim_program_t *p, const asim_graph_t *g,
                               const asim_insn_t *in, uint64_t burst_bytes);
+/* Repeated blocks of ops: ops [first, first + n k) are n blocks of k ops, and op o + k of
+ * the range repeats op o: the same kind, shape, widths, flags, unit queue and plan, inputs k
+ * ops later, and its tensors `shift` bytes later in DRAM (a shared weight or the model input
+ * may stay where it is), shift a multiple of `align` bytes. */
+typedef struct {
+    size_t first, k, n;
+    uint64_t shift;
+} asim_period_t;
+
+/* The repeated blocks covering the most ops (n >= 2), ties to the shortest block, among
+ * blocks of up to 512 ops (fewer in a graph of over 39,000 ops: the search is bounded);
+ * false when there are none. Names are not compared: they do not time anything. */
+bool asim_program_period(const asim_program_t *p, const asim_graph_t *g, uint64_t align,
+                         asim_period_t *per);
 /* Instructions over every queue. */
 size_t asim_program_len(const asim_program_t *p);
 /* FNV-1a over n bytes, continuing from h (ASIM_FNV_OFFSET to start). */

@@ -1,6 +1,7 @@
 /* memory.c: see memory.h. */
 #define _DEFAULT_SOURCE /* madvise */
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -20,4 +21,15 @@ void asim_prefault(void *p, size_t bytes)
     (void)p;
     (void)bytes;
 #endif
+}
+
+void *asim_grow(void *items, size_t n, size_t *cap, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return items;
+    size_t want = *cap ? 2 * *cap : first;
+    void *p = realloc(items, want * elem);
+    if (p)
+        *cap = want;
+    return p;
 }

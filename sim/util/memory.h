@@ -1,5 +1,5 @@
 /*
- * memory.h: asking the kernel for pages ahead of their first write.
+ * memory.h: asking the kernel for pages ahead of their first write; growing arrays.
  */
 #ifndef ASIM_UTIL_MEMORY_H
 #define ASIM_UTIL_MEMORY_H
@@ -13,5 +13,9 @@
  * fault costs microseconds, and a long program's instructions and stamps span hundreds of
  * megabytes. */
 void asim_prefault(void *p, size_t bytes);
+/* items (n of them used, *cap allocated, elem bytes each) with room for one more: as is, or
+ * grown to twice *cap (first when empty), *cap updated; NULL when out of memory (items is
+ * then unchanged). */
+void *asim_grow(void *items, size_t n, size_t *cap, size_t elem, size_t first);
 
 #endif

@@ -239,6 +239,10 @@ typedef asim_cycle_t (*asim_dma_timer_fn)(void *ctx, asim_cycle_t now, bool stor
 void asim_sim_set_dma_timer(asim_sim_t *sim, asim_dma_timer_fn fn, void *ctx);
 /* Records every compute, load and store span, for --trace and --vcd. Before asim_sim_run. */
 void asim_sim_record_timeline(asim_sim_t *sim);
+/* On by default: a run whose blocks repeat jumps over them once its state repeats, with the
+ * same results to the bit (docs/design.md, "Repeated blocks"). Off runs every block, which
+ * is what the tests compare it with. Before asim_sim_run. */
+void asim_sim_set_fast_forward(asim_sim_t *sim, bool on);
 /* Runs g; rep stays valid until asim_report_free and asim_sim_free. */
 asim_status_t asim_sim_run(asim_sim_t *sim, const asim_graph_t *g, asim_report_t *rep,
                            asim_error_t *err);
