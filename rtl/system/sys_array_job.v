@@ -24,7 +24,11 @@
 //     consecutive jobs, and every step but the last keeps its sums in `psum`) is requantized
 //     as sim/functional's run_gemm does (sat(round(acc / 2^shift)) to 8 bits) and written,
 //     one byte per column and cycle, at out[r][c] of the row table. `jobs_done`
-//     counts jobs whose every output is written (0-row jobs count as they are reached).
+//     counts the jobs run here whose every output is written.
+//   - Completion (sys_job_done.v): `own` is high while a job of the table (tm > 0) is in
+//     flight, and `done` in the cycle it completes: its last output is written (jobs_done
+//     covers it) and the buffer ports have carried its reads (the port budget, its demand
+//     written through dt_*). A job of 0 rows is not `own`: its done comes from outside.
 //   - `err` (sticky): a job started while the previous one's beats were still being fed.
 module sys_array_job #(
     parameter R = 8,            // array rows
@@ -57,6 +61,13 @@ module sys_array_job #(
     input  wire [BUFAW-1:0]        ct_b,
     input  wire                    go,         // the run starts (the tables are loaded)
     input  wire                    start,
+    input  wire                    dt_we,       // the port budget (sys_job_done.v)
+    input  wire [$clog2(JDEPTH)-1:0] dt_addr,
+    input  wire [47:0]             dt_demand,
+    input  wire [31:0]             port_bits,
+    input  wire [7:0]              shared,
+    output wire                    own,
+    output wire                    done,
     output wire                    rd_en,      // a beat is offered: its bytes are read
     output reg  [(R+C)*BUFAW-1:0]  rd_addr,    // byte lanes: R west operands, C north
     input  wire [(R+C)*8-1:0]      rd_data,    // their bytes (combinational)
@@ -306,7 +317,7 @@ module sys_array_job #(
             // by then), then the next job as soon as every column is done with this one
             if (!fresh) begin
                 oj <= oj_next;
-                jobs_done <= jobs_done + 32'd1;
+                jobs_done <= jobs_done + {31'd0, otm != 16'd0};
             end
             if (!fresh || start) begin
                 fresh <= 1'b0;
@@ -336,4 +347,10 @@ module sys_array_job #(
                             o_done[j] <= 1'b1;
                     end
                 end
+
+    // ---- completion: every output written, and the port budget met ----
+    sys_job_done #(.JDEPTH(JDEPTH)) completion (
+        .clk(clk), .rst(rst), .dt_we(dt_we), .dt_addr(dt_addr), .dt_demand(dt_demand),
+        .issue(start && tm != 16'd0), .job(jc), .count(32'd1), .progress(jobs_done),
+        .port_bits(port_bits), .shared(shared), .own(own), .done(done));
 endmodule
