@@ -10,10 +10,13 @@
 //     cycle start + ceil(latency_ns * f + k * burst_bytes / bandwidth * f), f the clock: the
 //     C DRAM formula from the same keys (one latency per transfer, then its bursts), per
 //     burst as they arrive;
-//   - each compute unit: a job taken in cycle t is done in cycle t + its block's cost of the
-//     tile (asim_plan_tile, asim_unit_cost) stretched to the buffer ports' pace (the rule of
-//     sim/block/unit.c: reads / its share of 2 x banks x port_bits cycles at least; the share
-//     is 1 / (job_shared + 1), job_shared being the other units the RTL says run beside it).
+//   - each compute unit, for the jobs its RTL sequencer does not run: a job taken in cycle t
+//     is done in cycle t + its block's cost of the tile (asim_plan_tile, asim_unit_cost)
+//     stretched to the buffer ports' pace (the rule of sim/block/unit.c: reads / its share of
+//     2 x banks x port_bits cycles at least; the share is 1 / (job_shared + 1), job_shared
+//     being the other units the RTL says run beside it). The jobs a sequencer runs complete
+//     when it says (sys_job_done.v: last output written, the same port budget met, from
+//     each job's read demand the bench writes into the RTL).
 // Data (docs/system-rtl.md, "Data"): the DRAM behind the AXI port is a byte image at the
 // program's addresses holding the functional golden's seeded input, weights and parameters
 // (asim_fn_seed_image); R beats carry its bytes, W beats are written into it under WSTRB. The
@@ -25,7 +28,7 @@
 // queue's jobs run on the QUARK unit RTL inside the twin (sys_quark_job.v): the bench fills
 // its job and row tables before start (build_quark: the unit's command as sim/functional's
 // vector_row sets it up, and where each row's codes lie in the buffers: a load's slot or the
-// output region), and at each such job's C completion checks that the unit has written every
+// output region), and at each such job's completion checks that the unit has written every
 // row and that the codes it wrote are the functional golden's, bit for bit (check_quark). A
 // QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
 // array queue's jobs run on the systolic array RTL the same way (sys_array_job.v; tables from
