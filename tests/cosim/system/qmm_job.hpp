@@ -177,7 +177,6 @@ inline bool build_qmm(World &w, QmmTwin &q)
     if (w.prog.n_queues <= MQUEUE)
         return true;
     const asim_queue_t &cq = w.prog.queues[MQUEUE];
-    q.jobs.assign(cq.len, QmmJob{});
     if (cq.len > JDEPTH) {
         std::printf("tb_system: the QMM queue has %zu jobs; this RTL build's table holds %zu\n",
                     cq.len, JDEPTH);
@@ -194,6 +193,7 @@ inline bool build_qmm(World &w, QmmTwin &q)
                       "(this RTL build's)", MD, ML);
     if (!is_qmm)
         return true; // another unit's queue (the array): not counted here
+    q.jobs.assign(cq.len, QmmJob{});
     for (size_t i = 0; i < cq.len; i++) {
         QmmJob &j = q.jobs[i];
         std::string why = !w.data_values ? "no values (the tie program)"
