@@ -1,5 +1,5 @@
-// sys_job_done.v: when a compute unit's job completes in the twin (docs/system-rtl.md, "Cycle
-// convention"), shared by the unit sequencers (sys_quark_job.v, sys_array_job.v,
+// sys_job_done.v: when a compute unit's job completes in the twin (docs/system-rtl.md, "QUARK
+// in the twin", Time), shared by the unit sequencers (sys_quark_job.v, sys_array_job.v,
 // sys_qmm_job.v): a job they run completes once its last output is written and the buffer
 // ports have carried its reads.
 //
