@@ -16,7 +16,10 @@
 //     first fold's command is offered in that cycle, combinationally from the tables. The job
 //     is the array's folds of R rows x C columns, rows outer (asim_systolic_job's order), each
 //     streaming tk beats of A (west, lane i = A[r0 + i][s]) and B (north, lane j =
-//     B[s][c0 + j]), as tests/cosim/systolic/tb_systolic.cpp feeds the array.
+//     B[s][c0 + j]), as tests/cosim/systolic/tb_systolic.cpp feeds the array. Every fold
+//     runs on all C columns (lanes past the tile's columns carry zeros and their outputs are
+//     dropped): an edge fold pays the array's full skew, as the C job model charges it
+//     (docs/systolic.md), so the job's last output comes at the model's cycle.
 //   - Operands are 8-bit codes (AW = BW = 8, signed), read byte by byte, combinationally (a
 //     word the DMA writes in this cycle is read as written).
 //   - Outputs: column j of a fold drains its rows bottom first; each 32-bit sum (plus the
@@ -24,7 +27,11 @@
 //     consecutive jobs, and every step but the last keeps its sums in `psum`) is requantized
 //     as sim/functional's run_gemm does (sat(round(acc / 2^shift)) to 8 bits) and written,
 //     one byte per column and cycle, at out[r][c] of the row table. `jobs_done`
-//     counts jobs whose every output is written (0-row jobs count as they are reached).
+//     counts the jobs run here whose every output is written.
+//   - Completion (sys_job_done.v): `own` is high while a job of the table (tm > 0) is in
+//     flight, and `done` in the cycle it completes: its last output is written (jobs_done
+//     covers it) and the buffer ports have carried its reads (the port budget, its demand
+//     written through dt_*). A job of 0 rows is not `own`: its done comes from outside.
 //   - `err` (sticky): a job started while the previous one's beats were still being fed.
 module sys_array_job #(
     parameter R = 8,            // array rows
@@ -57,6 +64,13 @@ module sys_array_job #(
     input  wire [BUFAW-1:0]        ct_b,
     input  wire                    go,         // the run starts (the tables are loaded)
     input  wire                    start,
+    input  wire                    dt_we,       // the port budget (sys_job_done.v)
+    input  wire [$clog2(JDEPTH)-1:0] dt_addr,
+    input  wire [47:0]             dt_demand,
+    input  wire [31:0]             port_bits,
+    input  wire [7:0]              shared,
+    output wire                    own,
+    output wire                    done,
     output wire                    rd_en,      // a beat is offered: its bytes are read
     output reg  [(R+C)*BUFAW-1:0]  rd_addr,    // byte lanes: R west operands, C north
     input  wire [(R+C)*8-1:0]      rd_data,    // their bytes (combinational)
@@ -136,7 +150,8 @@ module sys_array_job #(
     wire [15:0] b_r = act ? br : 16'd0, b_c = act ? bc : 16'd0, b_s = act ? bs : 16'd0;
     wire        acc_cmd = cmd_valid && cmd_ready;
     wire        acc_beat = a_valid && a_ready;
-    wire [15:0] c_rows = part(tm, cr, R16), c_cols = part(tn, cc, C16);
+    wire [15:0] c_rows = part(tm, cr, R16);
+    localparam [CB-1:0] C_ALL = C_I[CB-1:0];
     wire [15:0] b_rows = part(tm, b_r, R16), b_cols = part(tn, b_c, C16);
     wire        c_cc_last = cc == fc - 16'd1;
     wire        last_cmd = c_cc_last && cr == fr - 16'd1;
@@ -231,11 +246,11 @@ module sys_array_job #(
     systolic_array #(.R(R), .C(C), .AW(8), .BW(8), .A_SIGNED(1), .B_SIGNED(1), .ACCW(32),
                      .TW(16)) array (
         .clk(clk), .rst(rst), .cmd_valid(cmd_valid), .cmd_ready(cmd_ready), .cmd_stat(1'b0),
-        .cmd_len(tk), .cmd_rows(c_rows[RWB-1:0]), .cmd_cols(c_cols[CB-1:0]), .cmd_acc(1'b0),
+        .cmd_len(tk), .cmd_rows(c_rows[RWB-1:0]), .cmd_cols(C_ALL), .cmd_acc(1'b0),
         .cmd_ovl(j_ovl[jc]), .a_valid(a_valid), .a_ready(a_ready), .a_data(a_data),
         .b_valid(a_valid), .b_ready(b_ready), .b_data(b_data), .out_ready(run_array),
         .out_valid(out_valid), .out_acc(out_acc), .out_data(out_data), .busy(busy));
-    wire unused_array = &{1'b0, b_ready, out_acc, busy, c_rows[15:RWB], c_cols[15:CB]};
+    wire unused_array = &{1'b0, b_ready, out_acc, busy, c_rows[15:RWB]};
 
     // ---- the output side: per column, the fold and row its next output belongs to ----
     reg [JW-1:0] oj;                 // the job whose outputs come next
@@ -275,20 +290,20 @@ module sys_array_job #(
             v = {{32{sum[31]}}, sum};
             q = sh == 6'd0 ? v : (v + (64'sd1 <<< (sh - 6'd1))) >>> sh;
             out_now[j] = !fresh && run_array && out_valid[j];
-            wr_en[j] = out_now[j] && o_last;
-            ps_we[j] = out_now[j] && !o_last;
+            wr_en[j] = out_now[j] && o_last && col < otn;
+            ps_we[j] = out_now[j] && !o_last && col < otn;
             ps_addr[j*PW +: PW] = pidx[PW-1:0];
             ps_data[j*32 +: 32] = sum;
             wr_addr[j*BUFAW +: BUFAW] = t_o[j_row[oj] + row[TW-1:0]] + {{(BUFAW-16){1'b0}}, col};
             wr_data[j*8 +: 8] = q > 64'sd127 ? 8'h7f : q < -64'sd128 ? 8'h80 : q[7:0];
             nc = o_c[j] + 16'd1;
             finish[j] = out_now[j] && o_left[j] == 16'd1 && o_r[j] == ofr - 16'd1 &&
-                        nc * C16 + j[15:0] >= otn;
+                        nc * C16 >= otn;
         end
     end
     wire all_done = &(o_done | finish);
     wire [JW-1:0] oj_next = oj + 1'b1;
-    wire [15:0]  stm = fresh ? otm : j_tm[oj_next], stn = fresh ? otn : j_tn[oj_next];
+    wire [15:0]  stm = fresh ? otm : j_tm[oj_next];
 
     always @(posedge clk)
         for (j = 0; j < C; j = j + 1)
@@ -306,7 +321,7 @@ module sys_array_job #(
             // by then), then the next job as soon as every column is done with this one
             if (!fresh) begin
                 oj <= oj_next;
-                jobs_done <= jobs_done + 32'd1;
+                jobs_done <= jobs_done + {31'd0, otm != 16'd0};
             end
             if (!fresh || start) begin
                 fresh <= 1'b0;
@@ -314,7 +329,7 @@ module sys_array_job #(
                     o_r[j] <= 16'd0;
                     o_c[j] <= 16'd0;
                     o_left[j] <= part(stm, 16'd0, R16);
-                    o_done[j] <= stm == 16'd0 || j[15:0] >= stn;
+                    o_done[j] <= stm == 16'd0;
                 end
             end
         end else
@@ -323,8 +338,8 @@ module sys_array_job #(
                     if (o_left[j] != 16'd1)
                         o_left[j] <= o_left[j] - 16'd1;
                     else begin
-                        // the next fold this column takes part in: column folds, then rows
-                        if ((o_c[j] + 16'd1) * C16 + j[15:0] < otn) begin
+                        // the next fold: column folds, then rows
+                        if ((o_c[j] + 16'd1) * C16 < otn) begin
                             o_c[j] <= o_c[j] + 16'd1;
                             o_left[j] <= part(otm, o_r[j], R16);
                         end else begin
@@ -336,4 +351,10 @@ module sys_array_job #(
                             o_done[j] <= 1'b1;
                     end
                 end
+
+    // ---- completion: every output written, and the port budget met ----
+    sys_job_done #(.JDEPTH(JDEPTH)) completion (
+        .clk(clk), .rst(rst), .dt_we(dt_we), .dt_addr(dt_addr), .dt_demand(dt_demand),
+        .issue(start && tm != 16'd0), .job(jc), .count(32'd1), .progress(jobs_done),
+        .port_bits(port_bits), .shared(shared), .own(own), .done(done));
 endmodule

@@ -54,9 +54,7 @@ module sys_controller #(
     // ---- the QMM engine (sys_qmm_job.v); MD = 0: none in this build ----
     parameter MD = 0,           // its DPUs
     parameter ML = 1,           // its 8-bit lanes
-    /* verilator lint_off UNUSEDPARAM */
     parameter MUNIT = 0,        // the compute unit that is the QMM engine (queue MUNIT + 2)
-    /* verilator lint_on UNUSEDPARAM */
     parameter MRDEPTH = 65536,  // QMM row table entries
     parameter MKDEPTH = 65536   // QMM k table entries
     // ---- end of the QMM engine's parameters ----
@@ -100,6 +98,13 @@ module sys_controller #(
     output reg  [(NQ-2)*32-1:0]   job_tile,
     output reg  [(NQ-2)*8-1:0]    job_shared,   // other units running as the job starts
     input  wire [NQ-3:0]          unit_done,
+    // the port budget of the jobs the units' sequencers complete (sys_job_done.v): the read
+    // demand of job dt_addr of unit dt_unit, and the buffers' port bits per cycle
+    input  wire                   dt_we,
+    input  wire [7:0]             dt_unit,
+    input  wire [$clog2(JDEPTH)-1:0] dt_addr,
+    input  wire [47:0]            dt_demand,
+    input  wire [31:0]            port_bits,    // both ports of every bank
     // the QUARK unit's job and row tables (sys_quark_job.v), and its progress
     input  wire                   jt_we,
     input  wire [$clog2(JDEPTH)-1:0] jt_addr,
@@ -113,8 +118,6 @@ module sys_controller #(
     input  wire [16:0]            jt_beats,
     input  wire [16:0]            jt_total,
     input  wire [7:0]             jt_step,
-    input  wire [47:0]            jt_demand,
-    input  wire [31:0]            port_bits,    // buffer port bits per cycle, both ports
     input  wire                   rt_we,
     input  wire [$clog2(QDEPTH)-1:0] rt_addr,
     input  wire [BUFAW-1:0]       rt_a,
@@ -216,14 +219,20 @@ module sys_controller #(
 
     wire dma_done;
 
-    // completions this cycle: the DMA's transfer (for the queue that issued it), and units
-    // The QUARK unit's own jobs complete when sys_quark_job.v says; a job it does not run
-    // (0 rows in its table), and the other units' jobs, when unit_done says.
-    wire q_own, q_done;
-    wire [NQ-3:0] q_mine = {{(NQ-3){1'b0}}, q_own} << QUNIT;  // its done and ready are the RTL's
-    wire [NQ-3:0] q_says = {{(NQ-3){1'b0}}, q_done} << QUNIT;
-    wire [NQ-3:0] units_done = (unit_done & ~q_mine) | q_says;
-    wire [NQ-3:0] units_ready = (job_ready & ~q_mine) | q_says;
+    // completions this cycle: the DMA's transfer (for the queue that issued it), and units.
+    // A unit sequencer completes the jobs it runs itself (own: one is in flight; done: it
+    // completes now, sys_job_done.v); a job it does not run (0 rows in its table), and a unit
+    // without a sequencer, complete when unit_done says.
+    wire q_own, q_done, a_own, a_done, m_own, m_done;
+    function [NQ-3:0] at_unit(input b, input integer u);
+        at_unit = {{(NQ-3){1'b0}}, b} << u;
+    endfunction
+    wire [NQ-3:0] mine = at_unit(q_own, QUNIT) | at_unit(a_own, AUNIT) | at_unit(m_own, MUNIT);
+    wire [NQ-3:0] says = at_unit(q_done, QUNIT) | at_unit(a_done, AUNIT) |
+                         at_unit(m_done, MUNIT);
+    wire [NQ-3:0] units_done = (unit_done & ~mine) | says;
+    wire [NQ-3:0] units_ready = (job_ready & ~mine) | says;
+    wire [NQ-3:0] dt_for = at_unit(dt_we, {24'd0, dt_unit});  // whose demand table dt_* writes
     wire [NQ-1:0] completing = {units_done & busy[NQ-1:2],
                                 dma_done & busy[1], dma_done & busy[0]};
 
@@ -440,7 +449,9 @@ module sys_controller #(
         .jt_tn(ajt_tn), .jt_tk(ajt_tk), .jt_row(ajt_row), .jt_col(ajt_col), .jt_bk(ajt_bk),
         .jt_ovl(ajt_ovl), .jt_shift(ajt_shift), .jt_first(ajt_first), .jt_last(ajt_last),
         .rt_we(art_we), .rt_addr(art_addr), .rt_a(art_a), .rt_o(art_o), .ct_we(act_we),
-        .ct_addr(act_addr), .ct_b(act_b), .go(start), .start(job_valid[AUNIT]), .rd_en(a_re),
+        .ct_addr(act_addr), .ct_b(act_b), .go(start), .start(job_valid[AUNIT]),
+        .dt_we(dt_for[AUNIT]), .dt_addr(dt_addr), .dt_demand(dt_demand), .port_bits(port_bits),
+        .shared(job_shared[AUNIT*8 +: 8]), .own(a_own), .done(a_done), .rd_en(a_re),
         .rd_addr(a_raddr), .rd_data(a_rdata), .wr_en(a_we), .wr_addr(a_waddr),
         .wr_data(a_wdata), .jobs_done(a_jobs_done), .err(err_array));
     // ---- end of the systolic array's sequencer ----
@@ -475,7 +486,10 @@ module sys_controller #(
                 .clk(clk), .rst(rst), .run(start), .jt_we(mt_we), .jt_addr(mt_addr),
                 .jt_data(mt_data), .rt_we(mr_we), .rt_addr(mr_addr), .rt_data(mr_data),
                 .kt_we(mk_we), .kt_addr(mk_addr), .kt_data(mk_data), .first(m_first),
-                .start(job_valid[MUNIT]), .rd_word(mq_raddr), .rd_data(mq_rdata),
+                .start(job_valid[MUNIT]), .dt_we(dt_for[MUNIT]), .dt_addr(dt_addr),
+                .dt_demand(dt_demand), .port_bits(port_bits),
+                .shared(job_shared[MUNIT*8 +: 8]), .own(m_own), .done(m_done),
+                .rd_word(mq_raddr), .rd_data(mq_rdata),
                 .wr_en(mq_we), .wr_word(mq_waddr), .wr_data(mq_wdata), .wr_be(mq_wbe),
                 .rows_done(m_rows_done), .err(err_qmm));
         end else begin : no_qmm
@@ -486,6 +500,8 @@ module sys_controller #(
             assign mq_wbe = {2*DBYTES{1'b0}};
             assign m_rows_done = 32'd0;
             assign err_qmm = 1'b0;
+            assign m_own = 1'b0;
+            assign m_done = 1'b0;
             wire unused_qmm = &{1'b0, mt_we, mt_addr, mt_data, mr_we, mr_addr, mr_data, mk_we,
                                 mk_addr, mk_data, m_first, mq_rdata};
         end
@@ -497,8 +513,8 @@ module sys_controller #(
         .clk(clk), .rst(rst), .jt_we(jt_we), .jt_addr(jt_addr), .jt_rows(jt_rows),
         .jt_mode(jt_mode), .jt_len(jt_len), .jt_m(jt_m), .jt_e(jt_e), .jt_pb(jt_pb),
         .jt_k(jt_k), .jt_beats(jt_beats), .jt_total(jt_total), .jt_step(jt_step),
-        .jt_demand(jt_demand), .port_bits(port_bits), .shared(job_shared[QUNIT*8 +: 8]),
-        .own(q_own), .done(q_done),
+        .dt_we(dt_for[QUNIT]), .dt_addr(dt_addr), .dt_demand(dt_demand), .port_bits(port_bits),
+        .shared(job_shared[QUNIT*8 +: 8]), .own(q_own), .done(q_done),
         .rt_we(rt_we), .rt_addr(rt_addr), .rt_a(rt_a), .rt_b(rt_b), .rt_o(rt_o),
         .rt_shift(rt_shift),
         .start(job_valid[QUNIT]), .rd_word(q_raddr), .rd_data(q_rdata),

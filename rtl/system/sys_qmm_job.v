@@ -35,6 +35,10 @@
 //   - Outputs: the engine requantizes (m0, shift; column constant 0) and saturates to 8 bits;
 //     a group's kept outputs are written with byte enables at the row's output address +
 //     group x D. `rows_done` counts rows whose last group is written.
+//   - Completion (sys_job_done.v): `own` is high while a job of the table (rows > 0) is in
+//     flight, and `done` in the cycle it completes: its last row is written (rows_done covers
+//     it) and the buffer ports have carried its reads (the port budget, its demand written
+//     through dt_*). A job of 0 rows is not `own`: its done comes from outside.
 //   - Clock enable: the engine runs in reset, while a command enters, in its beats and the 9
 //     cycles after its last beat; idle, every register of it holds. The enable gates the
 //     engine's clock (a latch-free gate: the enable is sampled on the falling edge), which is
@@ -66,6 +70,13 @@ module sys_qmm_job #(
     input  wire [31:0]             kt_data,
     input  wire [31:0]             first,
     input  wire                    start,
+    input  wire                    dt_we,       // the port budget (sys_job_done.v)
+    input  wire [$clog2(JDEPTH)-1:0] dt_addr,
+    input  wire [47:0]             dt_demand,
+    input  wire [31:0]             port_bits,
+    input  wire [7:0]              shared,
+    output wire                    own,
+    output wire                    done,
     // reads: port 0 the A codes, port 1 + e the B codes of element e (two words each)
     output wire [(L+1)*(BUFAW-$clog2(DBYTES))-1:0] rd_word,
     input  wire [(L+1)*2*DBYTES*8-1:0] rd_data,
@@ -299,4 +310,10 @@ module sys_qmm_job #(
             end else
                 og <= og + 16'd1;
         end
+
+    // ---- completion: every row written, and the port budget met ----
+    sys_job_done #(.JDEPTH(JDEPTH)) completion (
+        .clk(clk), .rst(rst), .dt_we(dt_we), .dt_addr(dt_addr), .dt_demand(dt_demand),
+        .issue(go), .job(jc), .count({16'd0, jn[15:0]}), .progress(rows_done),
+        .port_bits(port_bits), .shared(shared), .own(own), .done(done));
 endmodule

@@ -16,12 +16,10 @@
 //   - Outputs: each y beat's y_count lanes, requantized as sim/functional's vector_row does
 //     (sat(round(y / 2^shift)) to 8 bits), are written with byte enables at the row's output
 //     address + the codes already written; `rows_done` counts rows whose last code is written.
-//   - Completion: `own` is high while a job of the table (rows > 0) is in flight, and `done`
-//     in the cycle the job completes: its last row's last code is written (rows_done covers
-//     it) and the buffer ports have carried its reads. The port budget is the C executor's
-//     (sim/block/unit.c): the job's read demand (jt_demand bits, its SRAM read count) at
-//     port_bits / (shared + 1) bits a cycle from its issue cycle, `shared` the other compute
-//     units running as it issues. A job of 0 rows is not `own`: its done comes from outside.
+//   - Completion (sys_job_done.v): `own` is high while a job of the table (rows > 0) is in
+//     flight, and `done` in the cycle it completes: its last row's last code is written
+//     (rows_done covers it) and the buffer ports have carried its reads (the port budget, its
+//     demand written through dt_*). A job of 0 rows is not `own`: its done comes from outside.
 //   - `err` (sticky): a job started while the previous one's rows were still being fed.
 module sys_quark_job #(
     parameter N = 8,            // the unit's lanes
@@ -44,7 +42,6 @@ module sys_quark_job #(
     input  wire [16:0]             jt_beats,    // beats per pass
     input  wire [16:0]             jt_total,    // beats per row (passes x beats)
     input  wire [7:0]              jt_step,     // bytes per beat (codes per beat)
-    input  wire [47:0]             jt_demand,   // SRAM read bits (the port budget's demand)
     input  wire                    rt_we,
     input  wire [$clog2(QDEPTH)-1:0] rt_addr,
     input  wire [BUFAW-1:0]        rt_a,
@@ -52,9 +49,12 @@ module sys_quark_job #(
     input  wire [BUFAW-1:0]        rt_o,
     input  wire [5:0]              rt_shift,
     input  wire                    start,
-    input  wire [31:0]             port_bits,   // buffer port bits per cycle (0: no budget)
-    input  wire [7:0]              shared,      // other compute units running at the issue
-    output reg                     own,
+    input  wire                    dt_we,       // the port budget (sys_job_done.v)
+    input  wire [$clog2(JDEPTH)-1:0] dt_addr,
+    input  wire [47:0]             dt_demand,
+    input  wire [31:0]             port_bits,
+    input  wire [7:0]              shared,
+    output wire                    own,
     output wire                    done,
     output wire [BUFAW-$clog2(DBYTES)-1:0] rd_word,
     input  wire [2*DBYTES*8-1:0]   rd_data,     // words rd_word and rd_word + 1, a cycle later
@@ -82,7 +82,6 @@ module sys_quark_job #(
     reg [16:0] j_beats [0:JDEPTH-1];
     reg [16:0] j_total [0:JDEPTH-1];
     reg [7:0]  j_step [0:JDEPTH-1];
-    reg [47:0] j_demand [0:JDEPTH-1];
     reg [BUFAW-1:0] q_a [0:QDEPTH-1];
     reg [BUFAW-1:0] q_b [0:QDEPTH-1];
     reg [BUFAW-1:0] q_o [0:QDEPTH-1];
@@ -100,7 +99,6 @@ module sys_quark_job #(
             j_beats[jt_addr] <= jt_beats;
             j_total[jt_addr] <= jt_total;
             j_step[jt_addr] <= jt_step;
-            j_demand[jt_addr] <= jt_demand;
         end
         if (rt_we) begin
             q_a[rt_addr] <= rt_a;
@@ -254,29 +252,9 @@ module sys_quark_job #(
         end
 
     // ---- completion: every row written, and the port budget met ----
-    reg [31:0] end_rows;     // rows_done when the job in flight has written its last row
-    reg [47:0] demand, budget;
-    reg [31:0] bpc;          // port bits per cycle of the job in flight
-    wire [31:0] bpc_now = port_bits / ({24'd0, shared} + 32'd1);
-    assign done = own && rows_done == end_rows && (bpc == 32'd0 || budget >= demand);
-    always @(posedge clk)
-        if (rst) begin
-            own <= 1'b0;
-            end_rows <= 32'd0;
-            demand <= 48'd0;
-            budget <= 48'd0;
-            bpc <= 32'd0;
-        end else if (start && j_rows[jc] != 32'd0) begin
-            own <= 1'b1;
-            end_rows <= {{(32-QW){1'b0}}, ir} + j_rows[jc];
-            demand <= j_demand[jc];
-            budget <= {16'd0, bpc_now};   // what the ports carry by the cycle after issue
-            bpc <= bpc_now;
-        end else begin
-            if (done)
-                own <= 1'b0;
-            if (own && budget < demand)
-                budget <= budget + {16'd0, bpc};
-        end
+    sys_job_done #(.JDEPTH(JDEPTH)) completion (
+        .clk(clk), .rst(rst), .dt_we(dt_we), .dt_addr(dt_addr), .dt_demand(dt_demand),
+        .issue(start && j_rows[jc] != 32'd0), .job(jc), .count(j_rows[jc]),
+        .progress(rows_done), .port_bits(port_bits), .shared(shared), .own(own), .done(done));
 
 endmodule

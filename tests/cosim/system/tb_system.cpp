@@ -10,10 +10,13 @@
 //     cycle start + ceil(latency_ns * f + k * burst_bytes / bandwidth * f), f the clock: the
 //     C DRAM formula from the same keys (one latency per transfer, then its bursts), per
 //     burst as they arrive;
-//   - each compute unit: a job taken in cycle t is done in cycle t + its block's cost of the
-//     tile (asim_plan_tile, asim_unit_cost) stretched to the buffer ports' pace (the rule of
-//     sim/block/unit.c: reads / its share of 2 x banks x port_bits cycles at least; the share
-//     is 1 / (job_shared + 1), job_shared being the other units the RTL says run beside it).
+//   - each compute unit, for the jobs its RTL sequencer does not run: a job taken in cycle t
+//     is done in cycle t + its block's cost of the tile (asim_plan_tile, asim_unit_cost)
+//     stretched to the buffer ports' pace (the rule of sim/block/unit.c: reads / its share of
+//     2 x banks x port_bits cycles at least; the share is 1 / (job_shared + 1), job_shared
+//     being the other units the RTL says run beside it). The jobs a sequencer runs complete
+//     when it says (sys_job_done.v: last output written, the same port budget met, from
+//     each job's read demand the bench writes into the RTL).
 // Data (docs/system-rtl.md, "Data"): the DRAM behind the AXI port is a byte image at the
 // program's addresses holding the functional golden's seeded input, weights and parameters
 // (asim_fn_seed_image); R beats carry its bytes, W beats are written into it under WSTRB. The
@@ -25,7 +28,7 @@
 // queue's jobs run on the QUARK unit RTL inside the twin (sys_quark_job.v): the bench fills
 // its job and row tables before start (build_quark: the unit's command as sim/functional's
 // vector_row sets it up, and where each row's codes lie in the buffers: a load's slot or the
-// output region), and at each such job's C completion checks that the unit has written every
+// output region), and at each such job's completion checks that the unit has written every
 // row and that the codes it wrote are the functional golden's, bit for bit (check_quark). A
 // QUARK job the RTL cannot run is counted with its reason, and its values come from C. The
 // array queue's jobs run on the systolic array RTL the same way (sys_array_job.v; tables from
@@ -87,6 +90,9 @@ constexpr size_t JDEPTH = DEPTH, QDEPTH = 65536;    // its job and row tables
 constexpr unsigned AR = SYS_AR, AC = SYS_AC;
 constexpr size_t ATDEPTH = 65536, APDEPTH = 65536; // tables; psum memory
 // ---- end of the systolic array ----
+// the unit sequencers that complete their own jobs, and their names in the messages
+enum { SEQ_QUARK, SEQ_ARRAY, SEQ_QMM, SEQS };
+const char *const SEQ_NAME[SEQS] = {"QUARK", "array", "QMM"};
 constexpr uint64_t SEED = 1;                        // the functional golden's seed
 constexpr uint8_t POISON = 0xa5;                    // DRAM bytes nothing seeded
 
@@ -174,7 +180,6 @@ struct World {
         uint32_t rows = 0, mode = 0, len = 0, m = 0, e = 0, pb = 0, beats = 0, total = 0;
         uint32_t step = 0;
         uint64_t k = 0;
-        uint64_t demand = 0;        // its SRAM read bits, the C cost's (the port budget)
         size_t first_row = 0;       // in `qrows`
     };
     struct QRow {
@@ -215,6 +220,21 @@ struct World {
     std::map<std::string, uint64_t> a_not_rtl;
     // ---- end of the array queue's jobs ----
     std::shared_ptr<QmmTwin> qmm;   // the QMM queue's jobs for sys_qmm_job.v (qmm_job.hpp)
+    // The unit sequencers complete the jobs they run (sys_job_done.v): per sequencer, its
+    // queue and per job of it whether the RTL runs it and the progress count (the
+    // sequencer's rows, or jobs, written) that covers its outputs
+    struct Sequenced {
+        int queue = -1;             // -1: the RTL runs none of this program's jobs
+        std::vector<bool> rtl;
+        std::vector<uint64_t> covers;
+    };
+    Sequenced seq[SEQS];
+    struct Demand {                 // a compute job's read demand, for the port budget
+        unsigned unit;
+        uint32_t job;               // its index in the unit's queue
+        uint64_t bits;              // the C cost model's SRAM read bits
+    };
+    std::vector<Demand> demand;     // every compute job's, in program order
     ~World()
     {
         if (ref_values)
@@ -420,6 +440,7 @@ bool build_data(const Args &a, World &w);
 bool build_quark(World &w);
 bool build_array(World &w);
 bool build_qmm_tables(World &w);
+bool build_sequenced(World &w);
 
 bool build_world(const Args &a, World &w)
 {
@@ -549,7 +570,7 @@ bool build_data(const Args &a, World &w)
     w.image.assign(image, POISON);
     asim_fn_seed_image(&w.prog, &w.g, SEED, w.image.data());
     w.data_values = !a.tie;
-    return build_quark(w) && build_array(w) && build_qmm_tables(w);
+    return build_quark(w) && build_array(w) && build_qmm_tables(w) && build_sequenced(w);
 }
 
 
@@ -680,7 +701,6 @@ std::string quark_job(World &w, uint32_t o, uint64_t t, World::QJob &j)
         rows.push_back({a, b, OUT_BASE + out, (unsigned)shift});
     }
     j.rows = (uint32_t)rows.size();
-    j.demand = unit_cost(w, w.prog, (unsigned)w.quark_q, o, t).actions[ASIM_ACT_SRAM_READ_BITS];
     j.first_row = w.qrows.size();
     w.qrows.insert(w.qrows.end(), rows.begin(), rows.end());
     j.rtl = true;
@@ -734,6 +754,43 @@ bool build_qmm_tables(World &w)
 {
     w.qmm = std::make_shared<QmmTwin>();
     return build_qmm(w, *w.qmm);
+}
+
+// Sequencer k on `queue`, whose i-th job adds count[i] to its progress (0: not run there).
+void set_sequenced(World &w, unsigned k, int queue, const std::vector<uint64_t> &count)
+{
+    World::Sequenced &s = w.seq[k];
+    uint64_t sum = 0;
+    for (uint64_t c : count) {
+        s.rtl.push_back(c > 0);
+        s.covers.push_back(sum += c);
+        if (c > 0)
+            s.queue = queue;
+    }
+}
+
+// What the sequencers' completions need: each job's progress (QUARK and QMM rows, array
+// jobs) and every compute job's read demand (the port budget, sys_job_done.v).
+bool build_sequenced(World &w)
+{
+    std::vector<uint64_t> q, a, m;
+    for (const World::QJob &j : w.qjobs)
+        q.push_back(j.rows);
+    for (const World::AJob &j : w.ajobs)
+        a.push_back(j.rtl);
+    for (const QmmJob &j : w.qmm->jobs)
+        m.push_back(j.m);
+    set_sequenced(w, SEQ_QUARK, w.quark_q, q);
+    set_sequenced(w, SEQ_ARRAY, w.array_q, a);
+    set_sequenced(w, SEQ_QMM, MQUEUE, m);
+    for (size_t q2 = 2; q2 < w.prog.n_queues; q2++)
+        for (size_t i = 0; i < w.prog.queues[q2].len; i++) {
+            const asim_insn_t &in = w.prog.queues[q2].insns[i];
+            asim_cost_t c = unit_cost(w, w.prog, (unsigned)q2, in.op, in.tile);
+            w.demand.push_back({(unsigned)q2 - 2, (uint32_t)i,
+                                c.actions[ASIM_ACT_SRAM_READ_BITS]});
+        }
+    return true;
 }
 
 // The functional golden's outputs (timed order, the C executor's stamps) and the plain
@@ -834,11 +891,16 @@ public:
         uint64_t loads = 0, stores = 0, bursts = 0, r_beats = 0, w_beats = 0;
         uint64_t codes = 0, codes_not_carried = 0; // stored codes compared, not carried
         uint64_t q_tiles = 0, q_codes = 0, q_not_rtl = 0; // QUARK tiles run by the RTL unit
-        uint64_t q_held = 0, q_held_max = 0; // ... held by the port budget, most cycles held
         uint64_t a_tiles = 0, a_codes = 0, a_not_rtl = 0; // array tiles run by the RTL array
     };
-    uint64_t a_min_slack() const { return a_min_slack_; }
-    uint64_t a_max_slack() const { return a_max_slack_; }
+    // A sequencer's completions: per job the cycle its progress covered it, and the jobs the
+    // port budget held past that cycle, and by how much at most.
+    struct Progress {
+        std::vector<uint64_t> reached;
+        size_t next = 0;
+        uint64_t held = 0, held_max = 0;
+    };
+    const Progress &progress(unsigned k) const { return prog_[k]; }
     const QmmRun &qmm() const { return qrun_; }
     const DataCounts &data() const { return data_; }
 
@@ -863,13 +925,9 @@ private:
         xfer_gid_ = xfer_bursts_ = 0;
         check_load_at_ = NOT_YET;
         data_ = DataCounts{};
-        q_reached_.assign(w_.qjobs.size(), NOT_YET);
-        q_reach_next_ = 0;
-        a_reached_.assign(w_.ajobs.size(), NOT_YET);
-        a_reach_next_ = 0;
-        a_min_slack_ = NOT_YET;
-        a_max_slack_ = 0;
-        qrun_.reset(*w_.qmm);
+        for (unsigned k = 0; k < SEQS; k++)
+            prog_[k] = Progress{std::vector<uint64_t>(w_.seq[k].covers.size(), NOT_YET)};
+        qrun_ = QmmRun{};
     }
 
     // ---- the buffers' memory, reached directly (in place of the compute units' ports) ----
@@ -934,7 +992,13 @@ private:
             r.jt_beats = j.beats;
             r.jt_total = j.total;
             r.jt_step = (uint8_t)j.step;
-            r.jt_demand = j.demand;
+        }
+        r.dt_we = c >= 2 && c - 2 < w_.demand.size();
+        if (r.dt_we) {
+            const World::Demand &d = w_.demand[c - 2];
+            r.dt_unit = (uint8_t)d.unit;
+            r.dt_addr = d.job;
+            r.dt_demand = d.bits;
         }
         r.port_bits = (uint32_t)w_.port_bits_per_cycle;
         if (c >= 2 && c - 2 < w_.qrows.size()) {
@@ -1002,21 +1066,15 @@ private:
         }
     }
 
-    // An array job the RTL ran completes: the array must have written every output of the
-    // tile by now, and each code must be the functional golden's, bit for bit.
-    bool check_array(uint64_t t, size_t i, uint32_t jobs_done)
+    // An array job the RTL ran completes: each code of the tile must be the functional
+    // golden's, bit for bit.
+    bool check_array(uint64_t t, size_t i)
     {
         const World::AJob &j = w_.ajobs[i];
         const asim_insn_t &in = w_.prog.queues[w_.array_q].insns[i];
         const asim_op_t &op = w_.g.ops[in.op];
         if (!golden_values(w_))
             return fail_at(t, "no functional golden for the array outputs");
-        if (jobs_done <= i)
-            return fail_at(t, "array job %zu (op '%s' tile %llu): the RTL array has finished %u "
-                           "jobs at the job's C completion", i, op.name,
-                           (unsigned long long)in.tile, jobs_done);
-        a_min_slack_ = std::min(a_min_slack_, t - a_reached_[i]);
-        a_max_slack_ = std::max(a_max_slack_, t - a_reached_[i]);
         data_.a_tiles++;
         if (!j.last) /* its partial sums stay in the sequencer: checked with its last k step */
             return true;
@@ -1273,23 +1331,14 @@ private:
         return true;
     }
 
-    // A QUARK job that the RTL ran completes: its unit must have written every row by now, and
-    // the codes it wrote into the output region must be the functional golden's, bit for bit.
-    bool check_quark(uint64_t t, size_t i, uint32_t rows_done)
+    // A QUARK job that the RTL ran completes: the codes it wrote into the output region must
+    // be the functional golden's, bit for bit.
+    bool check_quark(uint64_t t, size_t i)
     {
         const World::QJob &j = w_.qjobs[i];
         const asim_insn_t &in = w_.prog.queues[w_.quark_q].insns[i];
         if (!golden_values(w_))
             return fail_at(t, "no functional golden for the QUARK outputs");
-        uint64_t end = j.first_row + j.rows;
-        if (rows_done < end)
-            return fail_at(t, "QUARK job %zu (op '%s' tile %llu): the RTL unit has written %u "
-                           "rows at the job's completion, %llu due", i, w_.g.ops[in.op].name,
-                           (unsigned long long)in.tile, rows_done, (unsigned long long)end);
-        if (t > q_reached_[i]) { // the port budget held it past its last output
-            data_.q_held++;
-            data_.q_held_max = std::max(data_.q_held_max, t - q_reached_[i]);
-        }
         for (uint32_t k = 0; k < j.rows; k++) {
             const World::QRow &row = w_.qrows[j.first_row + k];
             for (uint32_t c = 0; c < j.len; c++) {
@@ -1316,9 +1365,8 @@ private:
         std::string msg;
         auto read = [this](uint64_t b) {
             return byte_of(buffer_word(b / DBYTES), (unsigned)(b % DBYTES)); };
-        if (!qmm_check_job(w_, *w_.qmm, i, rtl_->m_rows_done, read, chip_, qrun_.codes, msg))
+        if (!qmm_check_job(w_, *w_.qmm, i, read, chip_, qrun_.codes, msg))
             return fail_at(t, "%s", msg.c_str());
-        qrun_.min_slack = std::min(qrun_.min_slack, t - qrun_.reached[i]);
         qrun_.tiles++;
         qrun_.partial += !w_.qmm->jobs[i].last_k;
         return true;
@@ -1404,6 +1452,53 @@ private:
         return true;
     }
 
+    // The sequencer that runs job i of queue q and completes it, or -1.
+    int sequencer_of(unsigned q, size_t i) const
+    {
+        for (unsigned k = 0; k < SEQS; k++)
+            if (w_.seq[k].queue == (int)q && w_.seq[k].rtl[i])
+                return (int)k;
+        return -1;
+    }
+
+    // Sequencer k's progress count (rows, or jobs, whose outputs are written).
+    uint32_t progress_count(unsigned k) const
+    {
+        return k == SEQ_QUARK ? rtl_->q_rows_done
+               : k == SEQ_ARRAY ? rtl_->a_jobs_done
+                                : rtl_->m_rows_done;
+    }
+
+    // Each cycle: the jobs each sequencer's progress covers by now.
+    void observe_progress(uint64_t t)
+    {
+        for (unsigned k = 0; k < SEQS; k++) {
+            Progress &p = prog_[k];
+            const World::Sequenced &s = w_.seq[k];
+            uint32_t now = progress_count(k);
+            while (p.next < s.covers.size() && s.covers[p.next] <= now)
+                p.reached[p.next++] = t;
+        }
+    }
+
+    // Job i of queue q, run by sequencer k, completes in cycle t: its outputs must all be
+    // written (the progress covers it); later than that, the port budget held it.
+    bool sequenced_done(uint64_t t, unsigned k, unsigned q, size_t i)
+    {
+        Progress &p = prog_[k];
+        const asim_insn_t &in = w_.prog.queues[q].insns[i];
+        if (p.reached[i] == NOT_YET)
+            return fail_at(t, "%s job %zu (op '%s' tile %llu) completes with its outputs not "
+                           "all written: progress %u, %llu due", SEQ_NAME[k], i,
+                           w_.g.ops[in.op].name, (unsigned long long)in.tile, progress_count(k),
+                           (unsigned long long)w_.seq[k].covers[i]);
+        if (t > p.reached[i]) {
+            p.held++;
+            p.held_max = std::max(p.held_max, t - p.reached[i]);
+        }
+        return true;
+    }
+
     bool start_job(uint64_t t, unsigned q, uint32_t op, uint32_t tile, unsigned shared)
     {
         size_t i = issued_[q] - 1;
@@ -1412,8 +1507,8 @@ private:
             return fail_at(t, "queue %u '%s' instruction %zu: job op %u tile %u, expected op %u "
                            "tile %llu", q, w_.prog.queues[q].name, i, op, tile, in.op,
                            (unsigned long long)in.tile);
-        if ((int)q == w_.quark_q && w_.qjobs[i].rtl)
-            return true; // sys_quark_job.v completes it: the check is its completion stamp
+        if (sequencer_of(q, i) >= 0)
+            return true; // its sequencer completes it: the check is its completion stamp
         uint64_t cycles = unit_cycles(w_, w_.prog, q, in.op, in.tile, shared);
         if (cycles == 0)
             return fail_at(t, "queue %u instruction %zu costs 0 cycles: the unit model needs "
@@ -1437,6 +1532,68 @@ private:
         return true;
     }
 
+    // The nd instructions of queue q the RTL completes in cycle t.
+    bool completions(uint64_t t, unsigned q, unsigned nd)
+    {
+        if (nd)
+            rtl_total_ = t;
+        if (q >= 2 && nd && unit_end_[q] == t)
+            unit_end_[q] = NOT_YET;
+        size_t done_before = done_[q];
+        if (!check_stamps(t, q, nd, done_, w_.ref->done_at, "completion"))
+            return false;
+        for (size_t i = done_before; q < 2 && i < done_[q]; i++) {
+            if (!check_transfer(t, q, i))
+                return false;
+            if (!w_.prog.queues[q].insns[i].bits)
+                continue;
+            data_.bursts += w_.burst_count[gid(q, i)];
+            if (q == ASIM_QUEUE_LOAD) {
+                check_load_at_ = t + 1; /* its last beat is in the buffers after this edge */
+                check_load_id_ = gid(q, i);
+            } else {
+                data_.stores++;
+            }
+        }
+        for (size_t i = done_before; q >= 2 && i < done_[q]; i++) {
+            int k = sequencer_of(q, i);
+            if (k >= 0 && !sequenced_done(t, (unsigned)k, q, i))
+                return false;
+            if (k == SEQ_QMM ? !check_qmm(t, i)
+                : k == SEQ_QUARK ? !check_quark(t, i)
+                : k == SEQ_ARRAY ? !check_array(t, i)
+                                 : !write_outputs(t, w_.prog.queues[q].insns[i].op,
+                                                  w_.prog.queues[q].insns[i].tile))
+                return false;
+            data_.q_not_rtl += (int)q == w_.quark_q && k < 0;
+            data_.a_not_rtl += (int)q == w_.array_q && k < 0;
+            qrun_.not_rtl += q == MQUEUE && w_.qmm->jobs.size() > i && k < 0;
+        }
+        return true;
+    }
+
+    // The ni instructions of queue q the RTL issues in cycle t (jobs: job_op, job_tile and
+    // job_shared, per unit).
+    bool issues(uint64_t t, unsigned q, unsigned ni, const std::vector<uint32_t> &wop,
+                const std::vector<uint32_t> &wtile, uint64_t shared)
+    {
+        size_t issued_before = issued_[q];
+        if (!check_stamps(t, q, ni, issued_, w_.ref->issued_at, "issue"))
+            return false;
+        for (size_t i = issued_before; q < 2 && i < issued_[q]; i++)
+            if (w_.prog.queues[q].insns[i].bits) {
+                xfer_gid_ = gid(q, i);
+                xfer_bursts_ = 0;
+            }
+        if (q < 2)
+            return true;
+        bool job = (rtl_->job_valid >> (q - 2)) & 1;
+        if (ni != (unsigned)job)
+            return fail_at(t, "queue %u: %u issued but job_valid %u", q, ni, job);
+        return !job || start_job(t, q, wop[q - 2], wtile[q - 2],
+                                 (unsigned)(shared >> (8 * (q - 2))) & 0xff);
+    }
+
     bool check(uint64_t t)
     {
         V &r = *rtl_;
@@ -1453,18 +1610,11 @@ private:
         if (r.err_array)
             return fail_at(t, "an array job started while the previous one's beats were still "
                            "being fed (err_array)");
-        uint32_t ajd = r.a_jobs_done;
-        while (a_reach_next_ < w_.ajobs.size() && a_reach_next_ < ajd)
-            a_reached_[a_reach_next_++] = t;
         // ---- end of the array
-        uint32_t qrd = r.q_rows_done;
-        while (q_reach_next_ < w_.qjobs.size() &&
-               w_.qjobs[q_reach_next_].first_row + w_.qjobs[q_reach_next_].rows <= qrd)
-            q_reached_[q_reach_next_++] = t;
         if (r.err_qmm)
             return fail_at(t, "the QMM engine missed a beat or a job started while one was fed "
                            "(err_qmm)");
-        qrun_.observe(*w_.qmm, r.m_rows_done, t);
+        observe_progress(t);
         std::vector<uint32_t> wi(2), wd(2), wop(2 * (NQ - 2)), wtile(2 * (NQ - 2)), wsh(2);
         cosim::vget(r.obs_issued, wi);
         cosim::vget(r.obs_done, wd);
@@ -1475,58 +1625,13 @@ private:
         uint64_t iss = wi[0] | (uint64_t)wi[1] << 32, dn = wd[0] | (uint64_t)wd[1] << 32;
         if (!dram_cycle(t))
             return false;
-        for (unsigned q = 0; q < NQ; q++) {
-            unsigned ni = (unsigned)(iss >> (8 * q)) & 0xff, nd = (unsigned)(dn >> (8 * q)) & 0xff;
-            if (nd)
-                rtl_total_ = t;
-            if (q >= 2 && nd && unit_end_[q] == t)
-                unit_end_[q] = NOT_YET;
-            size_t done_before = done_[q], issued_before = issued_[q];
-            if (!check_stamps(t, q, nd, done_, w_.ref->done_at, "completion") ||
-                !check_stamps(t, q, ni, issued_, w_.ref->issued_at, "issue"))
+        // a cycle's completions first: they are what lets its issues happen
+        for (unsigned q = 0; q < NQ; q++)
+            if (!completions(t, q, (unsigned)(dn >> (8 * q)) & 0xff))
                 return false;
-            for (size_t i = done_before; q < 2 && i < done_[q]; i++) {
-                if (!check_transfer(t, q, i))
-                    return false;
-                if (!w_.prog.queues[q].insns[i].bits)
-                    continue;
-                data_.bursts += w_.burst_count[gid(q, i)];
-                if (q == ASIM_QUEUE_LOAD) {
-                    check_load_at_ = t + 1; /* its last beat is in the buffers after this edge */
-                    check_load_id_ = gid(q, i);
-                } else {
-                    data_.stores++;
-                }
-            }
-            for (size_t i = issued_before; q < 2 && i < issued_[q]; i++)
-                if (w_.prog.queues[q].insns[i].bits) {
-                    xfer_gid_ = gid(q, i);
-                    xfer_bursts_ = 0;
-                }
-            for (size_t i = done_before; q >= 2 && i < done_[q]; i++) {
-                bool rtl = (int)q == w_.quark_q && w_.qjobs[i].rtl;
-                bool arr = (int)q == w_.array_q && w_.ajobs[i].rtl;
-                bool mrtl = q == MQUEUE && w_.qmm->jobs.size() > i && w_.qmm->jobs[i].rtl;
-                if (mrtl ? !check_qmm(t, i)
-                    : rtl ? !check_quark(t, i, qrd)
-                    : arr ? !check_array(t, i, ajd)
-                          : !write_outputs(t, w_.prog.queues[q].insns[i].op,
-                                           w_.prog.queues[q].insns[i].tile))
-                    return false;
-                data_.q_not_rtl += (int)q == w_.quark_q && !rtl;
-                data_.a_not_rtl += (int)q == w_.array_q && !arr;
-                qrun_.not_rtl += q == MQUEUE && w_.qmm->jobs.size() > i && !mrtl;
-            }
-            if (q >= 2) {
-                bool job = (r.job_valid >> (q - 2)) & 1;
-                bool real = ni && job;
-                if (ni != (unsigned)job)
-                    return fail_at(t, "queue %u: %u issued but job_valid %u", q, ni, job);
-                if (real && !start_job(t, q, wop[q - 2], wtile[q - 2],
-                                       (unsigned)(shared >> (8 * (q - 2))) & 0xff))
-                    return false;
-            }
-        }
+        for (unsigned q = 0; q < NQ; q++)
+            if (!issues(t, q, (unsigned)(iss >> (8 * q)) & 0xff, wop, wtile, shared))
+                return false;
         if (r.finished) {
             finished_ = true;
             if (rtl_total_ + 1 != t || rtl_total_ != w_.rep.total_cycles)
@@ -1553,12 +1658,7 @@ private:
     size_t xfer_gid_ = 0, check_load_id_ = 0;    // the transfer on the AXI port
     uint64_t xfer_bursts_ = 0, check_load_at_ = NOT_YET;
     DataCounts data_;
-    std::vector<uint64_t> q_reached_;        // per QUARK job: the cycle its last row was written
-    size_t q_reach_next_ = 0;
-    std::vector<uint64_t> a_reached_;        // per array job: the cycle its outputs were written
-    size_t a_reach_next_ = 0;
-    uint64_t a_min_slack_ = NOT_YET;         // least cycles between that and its C completion
-    uint64_t a_max_slack_ = 0;               // and most
+    Progress prog_[SEQS];                    // per sequencer (World::seq)
     QmmRun qrun_;                            // the QMM engine (qmm_job.hpp)
 };
 
@@ -1576,6 +1676,13 @@ size_t shared_completion_cycles(const World &w)
     for (size_t i = 1; i < ends.size(); i++)
         n += ends[i] == ends[i - 1] && (i < 2 || ends[i - 2] != ends[i]);
     return n;
+}
+
+// How a sequencer's jobs completed, for the run's lines.
+std::string held_text(const Run::Progress &p)
+{
+    return "each completed by the RTL (" + std::to_string(p.held) + " held by the port budget "
+           "past their last output, by at most " + std::to_string(p.held_max) + " cycles)";
 }
 
 // CPU time of this process, s (steadier than wall time on a loaded machine).
@@ -1665,28 +1772,23 @@ int main(int argc, char **argv)
     for (const auto &kv : w.q_not_rtl)
         why += "; " + std::to_string(kv.second) + " " + kv.first;
     std::printf("cosim: %s quark: %llu QUARK tiles (%llu codes) computed by the RTL unit from "
-                "the buffers match the functional golden bit for bit, each completed by the "
-                "RTL (%llu held by the port budget past their last output, by at most %llu "
-                "cycles); %llu QUARK tiles not RTL (values and completion from C)%s\n",
-                name.c_str(), (unsigned long long)d.q_tiles, (unsigned long long)d.q_codes,
-                (unsigned long long)d.q_held, (unsigned long long)d.q_held_max,
-                (unsigned long long)d.q_not_rtl, why.c_str());
+                "the buffers match the functional golden bit for bit, %s; %llu QUARK tiles not "
+                "RTL (values and completion from C)%s\n", name.c_str(),
+                (unsigned long long)d.q_tiles, (unsigned long long)d.q_codes,
+                held_text(run.progress(SEQ_QUARK)).c_str(), (unsigned long long)d.q_not_rtl,
+                why.c_str());
     // ---- the array ----
     std::string a_why;
     for (const auto &kv : w.a_not_rtl)
         a_why += "; " + std::to_string(kv.second) + " " + kv.first;
-    std::string a_slack = run.a_min_slack() == NOT_YET
-                              ? "none"
-                              : std::to_string(run.a_min_slack()) + " (most " +
-                                    std::to_string(run.a_max_slack()) + ")";
     std::printf("cosim: %s array: %llu array tiles (%llu codes) computed by the RTL %ux%u "
-                "systolic array from the buffers match the functional golden bit for bit, "
-                "least slack of a job's last output to its C completion %s cycles; %llu array "
-                "tiles not RTL (values from C)%s\n",
-                name.c_str(), (unsigned long long)d.a_tiles, (unsigned long long)d.a_codes, AR,
-                AC, a_slack.c_str(), (unsigned long long)d.a_not_rtl, a_why.c_str());
+                "systolic array from the buffers match the functional golden bit for bit, %s; "
+                "%llu array tiles not RTL (values and completion from C)%s\n", name.c_str(),
+                (unsigned long long)d.a_tiles, (unsigned long long)d.a_codes, AR, AC,
+                held_text(run.progress(SEQ_ARRAY)).c_str(), (unsigned long long)d.a_not_rtl,
+                a_why.c_str());
     // ---- end of the array ----
-    run.qmm().print(name, *w.qmm);
+    run.qmm().print(name, *w.qmm, held_text(run.progress(SEQ_QMM)));
     if (a.bench) {
         double c_s = c_executor_seconds(w, a.bench);
         if (c_s < 0)
