@@ -82,6 +82,16 @@ module sys_array_job #(
 );
     localparam JW = $clog2(JDEPTH);
     localparam TW = $clog2(TDEPTH);
+    // a 16-bit count as a table offset (TW bits, at most 32; bits past TW unused)
+    /* verilator lint_off UNUSEDSIGNAL */
+    function [TW-1:0] tix(input [15:0] v);
+        reg [31:0] w;
+        begin
+            w = {16'd0, v};
+            tix = w[TW-1:0];
+        end
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
     localparam RWB = $clog2(R + 1);
     localparam CB = $clog2(C + 1);
 
@@ -171,13 +181,13 @@ module sys_array_job #(
         // (computed only while a beat is offered: an idle array costs no simulation time)
         for (i = 0; a_valid && i < R; i = i + 1) begin
             ri = b_r * R16 + i[15:0];
-            rd_addr[i*BUFAW +: BUFAW] = t_a[j_row[jc] + ri[TW-1:0]] + {{(BUFAW-16){1'b0}}, b_s};
+            rd_addr[i*BUFAW +: BUFAW] = t_a[j_row[jc] + tix(ri)] + {{(BUFAW-16){1'b0}}, b_s};
         end
         for (j = 0; a_valid && j < C; j = j + 1) begin
             cj = b_c * C16 + j[15:0];
             rd_addr[(R+j)*BUFAW +: BUFAW] = j_bk[jc]
-                ? t_b[j_col[jc] + b_s[TW-1:0]] + {{(BUFAW-16){1'b0}}, cj}
-                : t_b[j_col[jc] + cj[TW-1:0]] + {{(BUFAW-16){1'b0}}, b_s};
+                ? t_b[j_col[jc] + tix(b_s)] + {{(BUFAW-16){1'b0}}, cj}
+                : t_b[j_col[jc] + tix(cj)] + {{(BUFAW-16){1'b0}}, b_s};
         end
     end
     reg [R*8-1:0] a_data;
@@ -294,7 +304,7 @@ module sys_array_job #(
             ps_we[j] = out_now[j] && !o_last && col < otn;
             ps_addr[j*PW +: PW] = pidx[PW-1:0];
             ps_data[j*32 +: 32] = sum;
-            wr_addr[j*BUFAW +: BUFAW] = t_o[j_row[oj] + row[TW-1:0]] + {{(BUFAW-16){1'b0}}, col};
+            wr_addr[j*BUFAW +: BUFAW] = t_o[j_row[oj] + tix(row)] + {{(BUFAW-16){1'b0}}, col};
             wr_data[j*8 +: 8] = q > 64'sd127 ? 8'h7f : q < -64'sd128 ? 8'h80 : q[7:0];
             nc = o_c[j] + 16'd1;
             finish[j] = out_now[j] && o_left[j] == 16'd1 && o_r[j] == ofr - 16'd1 &&

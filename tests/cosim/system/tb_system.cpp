@@ -88,7 +88,7 @@ constexpr unsigned QN = SYS_QN;                     // the QUARK unit's lanes (s
 constexpr size_t JDEPTH = DEPTH, QDEPTH = 65536;    // its job and row tables
 // ---- the systolic array (sys_array_job.v): its size, and its row and column tables ----
 constexpr unsigned AR = SYS_AR, AC = SYS_AC;
-constexpr size_t ATDEPTH = 65536, APDEPTH = 65536; // tables; psum memory
+constexpr size_t ATDEPTH = SYS_ATDEPTH, APDEPTH = 65536; // tables; psum memory
 // ---- end of the systolic array ----
 // the unit sequencers that complete their own jobs, and their names in the messages
 enum { SEQ_QUARK, SEQ_ARRAY, SEQ_QMM, SEQS };
