@@ -20,7 +20,8 @@ module sys_buffer #(
     parameter DBYTES = 64,      // word bytes (one AXI beat)
     parameter NAR = 16,         // the array sequencer's byte reads (rows + columns)
     parameter NAW = 8,          // and byte writes (columns)
-    parameter MR = 1            // the QMM sequencer's two-word read ports
+    parameter MR = 1,           // the QMM sequencer's two-word read ports
+    parameter MC = 1            // and its two-word column reads (B transposed)
 ) (
     input  wire                          clk,
     input  wire                          we,
@@ -51,6 +52,9 @@ module sys_buffer #(
     // ---- the QMM sequencer's port (sys_qmm_job.v) ----
     input  wire [MR*(BUFAW-$clog2(DBYTES))-1:0] m_raddr,
     output wire [MR*2*DBYTES*8-1:0]      m_rdata,
+    input  wire                          m_cre,     // the column reads are used this cycle
+    input  wire [MC*(BUFAW-$clog2(DBYTES))-1:0] m_craddr,
+    output reg  [MC*2*DBYTES*8-1:0]      m_crdata,
     input  wire                          m_we,
     input  wire [BUFAW-$clog2(DBYTES)-1:0] m_waddr,
     input  wire [2*DBYTES*8-1:0]         m_wdata,
@@ -84,6 +88,23 @@ module sys_buffer #(
                  we && waddr == a0 ? wdata : mem[a0[BB-1:0]][a0[BEATW-1:BB]]};
         end
     endgenerate
+    // the column reads only while m_cre (else zeros: a simulator skips them)
+    reg [BEATW-1:0] c0, c1;
+    integer ci;
+    always @* begin
+        /* verilator lint_off WIDTHCONCAT */   // (MC x 1024 bits of zeros, on purpose)
+        m_crdata = {MC*2*DBYTES*8{1'b0}};
+        /* verilator lint_on WIDTHCONCAT */
+        c0 = {BEATW{1'b0}};
+        c1 = {BEATW{1'b0}};
+        for (ci = 0; m_cre && ci < MC; ci = ci + 1) begin
+            c0 = m_craddr[ci*BEATW +: BEATW];
+            c1 = c0 + 1'b1;
+            m_crdata[ci*2*DBYTES*8 +: 2*DBYTES*8] =
+                {we && waddr == c1 ? wdata : mem[c1[BB-1:0]][c1[BEATW-1:BB]],
+                 we && waddr == c0 ? wdata : mem[c0[BB-1:0]][c0[BEATW-1:BB]]};
+        end
+    end
     // ---- end of the QMM sequencer's reads ----
     integer i;
     // ---- the array sequencer's byte reads: combinational, a word the DMA writes in this
