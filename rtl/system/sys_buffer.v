@@ -12,7 +12,9 @@
 //     QUARK sequencer (sys_quark_job.v) reads and writes two consecutive words per access
 //     (q_*; two such reads per cycle, one per operand). The QMM sequencer (sys_qmm_job.v)
 //     reads MR pairs of consecutive words combinationally (m_*; the read is the engine's
-//     input register) and writes a pair with byte enables. The other GEMM units do not sit
+//     input register) and writes a pair with byte enables; for a job with B transposed it
+//     reads MC more pairs (m_c*, a column of B per DPU), combinationally too, in the cycles
+//     m_cre is high (zeros otherwise). The other GEMM units do not sit
 //     inside yet: the testbench reaches the memory `mem` directly (bank, row) in their place.
 module sys_buffer #(
     parameter BANKS = 4,        // banks (a power of two)
