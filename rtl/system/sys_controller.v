@@ -458,12 +458,12 @@ module sys_controller #(
 
     // ---- the QMM engine's buffer port (sys_qmm_job.v) ----
     localparam MR = MD > 0 ? ML + 1 : 1;
-    localparam MC = MD > 0 ? MD : 1;
+    localparam MC = MD > 0 ? MD : 1;          // its column reads (B transposed), 8L bits each
     wire [MR*BEATW-1:0]       mq_raddr;
     wire [MR*2*DBYTES*8-1:0]  mq_rdata;
     wire                      mq_cre;
-    wire [MC*BEATW-1:0]       mq_craddr;
-    wire [MC*2*DBYTES*8-1:0]  mq_crdata;
+    wire [MC*(BUFAW+3)-1:0]   mq_craddr;
+    wire [MC*8*ML-1:0]        mq_crdata;
     wire [BEATW-1:0]          mq_waddr;
     wire [2*DBYTES*8-1:0]     mq_wdata;
     wire [2*DBYTES-1:0]       mq_wbe;
@@ -471,7 +471,7 @@ module sys_controller #(
     // ---- end of the QMM engine's buffer port ----
 
     sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES), .NAR(AR + AC), .NAW(AC),
-                .MR(MR), .MC(MC)) buffers (
+                .MR(MR), .MC(MC), .CB(8 * ML)) buffers (
         .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
         .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata),
         .q_raddr(q_raddr), .q_rdata(q_rdata), .q_raddr_b(q_raddr_b),
@@ -495,13 +495,13 @@ module sys_controller #(
                 .dt_demand(dt_demand), .port_bits(port_bits),
                 .shared(job_shared[MUNIT*8 +: 8]), .own(m_own), .done(m_done),
                 .rd_word(mq_raddr), .rd_data(mq_rdata), .cr_en(mq_cre),
-                .cr_word(mq_craddr), .cr_data(mq_crdata),
+                .cr_bit(mq_craddr), .cr_data(mq_crdata),
                 .wr_en(mq_we), .wr_word(mq_waddr), .wr_data(mq_wdata), .wr_be(mq_wbe),
                 .rows_done(m_rows_done), .err(err_qmm));
         end else begin : no_qmm
             assign mq_raddr = {MR*BEATW{1'b0}};
             assign mq_cre = 1'b0;
-            assign mq_craddr = {MC*BEATW{1'b0}};
+            assign mq_craddr = {MC*(BUFAW+3){1'b0}};
             assign mq_we = 1'b0;
             assign mq_waddr = {BEATW{1'b0}};
             assign mq_wdata = {2*DBYTES*8{1'b0}};

@@ -87,10 +87,10 @@ module sys_qmm_job #(
     // reads: port 0 the A codes, port 1 + e the B codes of element e (two words each)
     output wire [(L+1)*(BUFAW-$clog2(DBYTES))-1:0] rd_word,
     input  wire [(L+1)*2*DBYTES*8-1:0] rd_data,
-    // B transposed: DPU d's column of B (two words each), read while cr_en
+    // B transposed: DPU d's column of B, 8L bits from a bit address, read while cr_en
     output wire                    cr_en,
-    output wire [D*(BUFAW-$clog2(DBYTES))-1:0] cr_word,
-    input  wire [D*2*DBYTES*8-1:0] cr_data,
+    output wire [D*(BUFAW+3)-1:0]  cr_bit,
+    input  wire [D*8*L-1:0]        cr_data,
     output wire                    wr_en,
     output wire [BUFAW-$clog2(DBYTES)-1:0] wr_word,
     output wire [2*DBYTES*8-1:0]   wr_data,     // words wr_word and wr_word + 1
@@ -164,15 +164,15 @@ module sys_qmm_job #(
     wire [31:0]   c0 = fj[191:160] + {16'd0, g} * D;
     wire [31:0]   s_bits = {16'd0, s} * {24'd0, fj[95:88]} * {28'd0, fj[87:84]};
     reg  [31:0]   c_bit [0:D-1];
-    reg  [D*BEATW-1:0] c_word;
+    reg  [D*(BUFAW+3)-1:0] c_addr;
     integer dk;
     always @*
         for (dk = 0; dk < D; dk = dk + 1) begin
             c_bit[dk] = cr_en ? kt[c0[KW-1:0] + dk[KW-1:0]] + s_bits : 32'd0;
-            c_word[dk*BEATW +: BEATW] = c_bit[dk][OBB+BEATW-1:OBB];
+            c_addr[dk*(BUFAW+3) +: BUFAW+3] = c_bit[dk][BUFAW+2:0];
         end
     assign cr_en = in_valid && bt;
-    assign cr_word = c_word;
+    assign cr_bit = c_addr;
     genvar pe;
     generate
         for (pe = 0; pe <= L; pe = pe + 1) begin : rd
@@ -201,8 +201,7 @@ module sys_qmm_job #(
         end
         for (d = 0; d < D && cr_en; d = d + 1)
             for (e2 = 0; e2 < L; e2 = e2 + 1)
-                in_b[d*8*L + e2] = cr_data[d*WB + {{(32-OBB){1'b0}}, c_bit[d][OBB-1:0]}
-                                           + e2 * fj[87:84] + {28'd0, p}];
+                in_b[d*8*L + e2] = cr_data[d*8*L + e2 * fj[87:84] + {28'd0, p}];
     end
     wire [8*L-1:0] in_act = a_al[8*L-1:0];
 
