@@ -34,10 +34,11 @@
 //     is the engine's input register, stage 1): P codes of A at the row's bit address + step
 //     x 8L bits; for element e of the step, the D codes of B at the k table's bit address of
 //     k = step x P + e, + group x D x code bits; DPU d's bit e is bit `pass` of its code.
-//     B transposed: DPU d reads its column's line instead, at the k table's bit address of
-//     column group x D + d, + step x P x code bits, and its bit e is bit e x code bits + `pass`
-//     of that line (columns past the tile's n read whatever the table holds there; the engine
-//     keeps no output of theirs). The beats, their order and time are the same either way.
+//     B transposed: DPU d reads 8L bits of its column instead (cr_*, only then), from the k
+//     table's bit address of column group x D + d, + step x P x code bits, and its bit e is
+//     bit e x code bits + `pass` of those (columns past the tile's n read whatever the table
+//     holds there; the engine keeps no output of theirs). The beats, their order and time are
+//     the same either way.
 //     At most L elements a step (8-bit activations; narrower ones are not run here).
 //   - Outputs: the engine requantizes (m0, shift; column constant 0) and saturates to 8 bits;
 //     a group's kept outputs are written with byte enables at the row's output address +
