@@ -8,9 +8,8 @@
 // B's code (k, first column) or, B transposed (K in Q K^T: B's codes of one column consecutive
 // along k), per column the bit address of B's code (first k, column), per row the byte address
 // of its first output code and the index of its first partial sum (a region per op whose K is
-// split). A job the RTL cannot run is
-// counted with its reason, and its values come from C (the bench writes them); when K is
-// split, every tile of that op then.
+// split). A job the RTL cannot run is counted with its reason, and its values come from C
+// (the bench writes them); when K is split, every tile of that op then.
 //
 // The build's engine: SYS_MD DPUs x SYS_ML lanes (0: no engine), queue 2 (unit 0).
 #ifndef SYS_MD
