@@ -12,7 +12,9 @@
 //     QUARK sequencer (sys_quark_job.v) reads and writes two consecutive words per access
 //     (q_*; two such reads per cycle, one per operand). The QMM sequencer (sys_qmm_job.v)
 //     reads MR pairs of consecutive words combinationally (m_*; the read is the engine's
-//     input register) and writes a pair with byte enables. The other GEMM units do not sit
+//     input register) and writes a pair with byte enables; for a job with B transposed it
+//     reads MC columns of B more (m_c*, one per DPU: CB bits from a bit address, within two
+//     consecutive words), combinationally too, in the cycles m_cre is high (zeros otherwise). The other GEMM units do not sit
 //     inside yet: the testbench reaches the memory `mem` directly (bank, row) in their place.
 module sys_buffer #(
     parameter BANKS = 4,        // banks (a power of two)
@@ -20,7 +22,9 @@ module sys_buffer #(
     parameter DBYTES = 64,      // word bytes (one AXI beat)
     parameter NAR = 16,         // the array sequencer's byte reads (rows + columns)
     parameter NAW = 8,          // and byte writes (columns)
-    parameter MR = 1            // the QMM sequencer's two-word read ports
+    parameter MR = 1,           // the QMM sequencer's two-word read ports
+    parameter MC = 1,           // and its column reads (B transposed)
+    parameter CB = 8            // of CB bits each
 ) (
     input  wire                          clk,
     input  wire                          we,
@@ -51,6 +55,9 @@ module sys_buffer #(
     // ---- the QMM sequencer's port (sys_qmm_job.v) ----
     input  wire [MR*(BUFAW-$clog2(DBYTES))-1:0] m_raddr,
     output wire [MR*2*DBYTES*8-1:0]      m_rdata,
+    input  wire                          m_cre,     // the column reads are used this cycle
+    input  wire [MC*(BUFAW+3)-1:0]       m_craddr,  // bit addresses
+    output reg  [MC*CB-1:0]              m_crdata,
     input  wire                          m_we,
     input  wire [BUFAW-$clog2(DBYTES)-1:0] m_waddr,
     input  wire [2*DBYTES*8-1:0]         m_wdata,
@@ -59,6 +66,7 @@ module sys_buffer #(
 );
     localparam BEATW = BUFAW - $clog2(DBYTES);
     localparam BB = $clog2(BANKS);
+    localparam OB = $clog2(DBYTES);
     localparam ROWS = 1 << (BEATW - BB);
 
     reg [DBYTES*8-1:0] mem [0:BANKS-1][0:ROWS-1] /*verilator public_flat_rw*/;
@@ -84,11 +92,27 @@ module sys_buffer #(
                  we && waddr == a0 ? wdata : mem[a0[BB-1:0]][a0[BEATW-1:BB]]};
         end
     endgenerate
+    // the column reads only while m_cre (else zeros: a simulator skips them)
+    reg [BEATW-1:0]      c0, c1;
+    reg [2*DBYTES*8-1:0] cpair;
+    integer ci;
+    always @* begin
+        m_crdata = {MC*CB{1'b0}};
+        c0 = {BEATW{1'b0}};
+        c1 = {BEATW{1'b0}};
+        cpair = {2*DBYTES*8{1'b0}};
+        for (ci = 0; m_cre && ci < MC; ci = ci + 1) begin
+            c0 = m_craddr[ci*(BUFAW+3)+OB+3 +: BEATW];
+            c1 = c0 + 1'b1;
+            cpair = {we && waddr == c1 ? wdata : mem[c1[BB-1:0]][c1[BEATW-1:BB]],
+                     we && waddr == c0 ? wdata : mem[c0[BB-1:0]][c0[BEATW-1:BB]]};
+            m_crdata[ci*CB +: CB] = cpair[{1'b0, m_craddr[ci*(BUFAW+3) +: OB+3]} +: CB];
+        end
+    end
     // ---- end of the QMM sequencer's reads ----
     integer i;
     // ---- the array sequencer's byte reads: combinational, a word the DMA writes in this
     // cycle read as written (a load completing as the array job that reads it issues) ----
-    localparam OB = $clog2(DBYTES);
     reg [BEATW-1:0]    a_word;
     reg [DBYTES*8-1:0] a_w;
     integer n;

@@ -458,8 +458,12 @@ module sys_controller #(
 
     // ---- the QMM engine's buffer port (sys_qmm_job.v) ----
     localparam MR = MD > 0 ? ML + 1 : 1;
+    localparam MC = MD > 0 ? MD : 1;          // its column reads (B transposed), 8L bits each
     wire [MR*BEATW-1:0]       mq_raddr;
     wire [MR*2*DBYTES*8-1:0]  mq_rdata;
+    wire                      mq_cre;
+    wire [MC*(BUFAW+3)-1:0]   mq_craddr;
+    wire [MC*8*ML-1:0]        mq_crdata;
     wire [BEATW-1:0]          mq_waddr;
     wire [2*DBYTES*8-1:0]     mq_wdata;
     wire [2*DBYTES-1:0]       mq_wbe;
@@ -467,7 +471,7 @@ module sys_controller #(
     // ---- end of the QMM engine's buffer port ----
 
     sys_buffer #(.BANKS(BANKS), .BUFAW(BUFAW), .DBYTES(DBYTES), .NAR(AR + AC), .NAW(AC),
-                .MR(MR)) buffers (
+                .MR(MR), .MC(MC), .CB(8 * ML)) buffers (
         .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
         .re(buf_re), .raddr(buf_raddr), .rdata(buf_rdata),
         .q_raddr(q_raddr), .q_rdata(q_rdata), .q_raddr_b(q_raddr_b),
@@ -475,7 +479,8 @@ module sys_controller #(
         .q_wdata(q_wdata), .q_wbe(q_wbe),
         .a_re(a_re), .a_raddr(a_raddr), .a_rdata(a_rdata), .a_we(a_we), .a_waddr(a_waddr),
         .a_wdata(a_wdata),
-        .m_raddr(mq_raddr), .m_rdata(mq_rdata), .m_we(mq_we), .m_waddr(mq_waddr),
+        .m_raddr(mq_raddr), .m_rdata(mq_rdata), .m_cre(mq_cre), .m_craddr(mq_craddr),
+        .m_crdata(mq_crdata), .m_we(mq_we), .m_waddr(mq_waddr),
         .m_wdata(mq_wdata), .m_wbe(mq_wbe));
 
     // ---- the QMM engine (sys_qmm_job.v), when this build has one ----
@@ -489,11 +494,14 @@ module sys_controller #(
                 .start(job_valid[MUNIT]), .dt_we(dt_for[MUNIT]), .dt_addr(dt_addr),
                 .dt_demand(dt_demand), .port_bits(port_bits),
                 .shared(job_shared[MUNIT*8 +: 8]), .own(m_own), .done(m_done),
-                .rd_word(mq_raddr), .rd_data(mq_rdata),
+                .rd_word(mq_raddr), .rd_data(mq_rdata), .cr_en(mq_cre),
+                .cr_bit(mq_craddr), .cr_data(mq_crdata),
                 .wr_en(mq_we), .wr_word(mq_waddr), .wr_data(mq_wdata), .wr_be(mq_wbe),
                 .rows_done(m_rows_done), .err(err_qmm));
         end else begin : no_qmm
             assign mq_raddr = {MR*BEATW{1'b0}};
+            assign mq_cre = 1'b0;
+            assign mq_craddr = {MC*(BUFAW+3){1'b0}};
             assign mq_we = 1'b0;
             assign mq_waddr = {BEATW{1'b0}};
             assign mq_wdata = {2*DBYTES*8{1'b0}};
@@ -503,7 +511,7 @@ module sys_controller #(
             assign m_own = 1'b0;
             assign m_done = 1'b0;
             wire unused_qmm = &{1'b0, mt_we, mt_addr, mt_data, mr_we, mr_addr, mr_data, mk_we,
-                                mk_addr, mk_data, m_first, mq_rdata};
+                                mk_addr, mk_data, m_first, mq_rdata, mq_crdata};
         end
     endgenerate
     // ---- end of the QMM engine ----

@@ -7,13 +7,16 @@
 //   - The bench fills, before start, a job table (one entry per job of the QMM queue, in queue
 //     order), a row table (per row of A of a job: the buffer bit address of its first code,
 //     and the byte address of its first output code) and a k table (per k of a job: the
-//     buffer bit address of B's code (k, first column); B's codes of one k are consecutive).
+//     buffer bit address of B's code (k, first column); B's codes of one k are consecutive;
+//     for a job with B transposed, per column n of the tile instead: the bit address of B's
+//     code (first k, n), B's codes of one column consecutive along k).
 //     A job with 0 rows is not run here (its values come from C; the bench counts it).
 //     Job entry, 32-bit words LSB first: 0 rows | n << 16; 1 k | amode << 16 | bbin << 18 |
 //     bbits << 19 | bsigned << 23 | shift << 24; 2 m0 | passes << 16 | B code bits << 20 |
 //     elements per step << 24; 3 steps | groups << 16; 4 first row-table entry; 5 first
 //     k-table entry; 6 the next job the engine runs (bit 31: none); 7 first k tile |
-//     last k tile << 1 | partial-sum shift << 4. `first`: the first job the engine runs.
+//     last k tile << 1 | partial-sum shift << 4 | B transposed << 8. `first`: the first job
+//     the engine runs.
 //     Row entry: A's bit address, the output byte address, the row's first partial sum.
 //   - K split over tiles (sim/functional's partial sums): a tile that is not its output's
 //     first k tile adds the partial sums in the sequencer's memory (`ps`, 32 bits, one per
@@ -31,6 +34,11 @@
 //     is the engine's input register, stage 1): P codes of A at the row's bit address + step
 //     x 8L bits; for element e of the step, the D codes of B at the k table's bit address of
 //     k = step x P + e, + group x D x code bits; DPU d's bit e is bit `pass` of its code.
+//     B transposed: DPU d reads 8L bits of its column instead (cr_*, only then), from the k
+//     table's bit address of column group x D + d, + step x P x code bits, and its bit e is
+//     bit e x code bits + `pass` of those (columns past the tile's n read whatever the table
+//     holds there; the engine keeps no output of theirs). The beats, their order and time are
+//     the same either way.
 //     At most L elements a step (8-bit activations; narrower ones are not run here).
 //   - Outputs: the engine requantizes (m0, shift; column constant 0) and saturates to 8 bits;
 //     a group's kept outputs are written with byte enables at the row's output address +
@@ -80,6 +88,10 @@ module sys_qmm_job #(
     // reads: port 0 the A codes, port 1 + e the B codes of element e (two words each)
     output wire [(L+1)*(BUFAW-$clog2(DBYTES))-1:0] rd_word,
     input  wire [(L+1)*2*DBYTES*8-1:0] rd_data,
+    // B transposed: DPU d's column of B, 8L bits from a bit address, read while cr_en
+    output wire                    cr_en,
+    output wire [D*(BUFAW+3)-1:0]  cr_bit,
+    input  wire [D*8*L-1:0]        cr_data,
     output wire                    wr_en,
     output wire [BUFAW-$clog2(DBYTES)-1:0] wr_word,
     output wire [2*DBYTES*8-1:0]   wr_data,     // words wr_word and wr_word + 1
@@ -148,6 +160,20 @@ module sys_qmm_job #(
     always @*
         for (e = 0; e < L; e = e + 1)
             b_bit[e] = kt[k0[KW-1:0] + e[KW-1:0]] + g_bits;
+    // B transposed: a line per column, the k table indexed by column
+    wire          bt = fj[232];
+    wire [31:0]   c0 = fj[191:160] + {16'd0, g} * D;
+    wire [31:0]   s_bits = {16'd0, s} * {24'd0, fj[95:88]} * {28'd0, fj[87:84]};
+    reg  [31:0]   c_bit [0:D-1];
+    reg  [D*(BUFAW+3)-1:0] c_addr;
+    integer dk;
+    always @*
+        for (dk = 0; dk < D; dk = dk + 1) begin
+            c_bit[dk] = cr_en ? kt[c0[KW-1:0] + dk[KW-1:0]] + s_bits : 32'd0;
+            c_addr[dk*(BUFAW+3) +: BUFAW+3] = c_bit[dk][BUFAW+2:0];
+        end
+    assign cr_en = in_valid && bt;
+    assign cr_bit = c_addr;
     genvar pe;
     generate
         for (pe = 0; pe <= L; pe = pe + 1) begin : rd
@@ -169,11 +195,14 @@ module sys_qmm_job #(
         line = {WB{1'b0}};
         if (in_valid)
             a_al = rd_data[0 +: WB] >> a_bit[OBB-1:0];
-        for (e2 = 0; e2 < L && in_valid; e2 = e2 + 1) begin
+        for (e2 = 0; e2 < L && in_valid && !bt; e2 = e2 + 1) begin
             line = rd_data[(e2+1)*WB +: WB] >> b_bit[e2][OBB-1:0];
             for (d = 0; d < D; d = d + 1)
                 in_b[d*8*L + e2] = line[d * fj[87:84] + {28'd0, p}];
         end
+        for (d = 0; d < D && cr_en; d = d + 1)
+            for (e2 = 0; e2 < L; e2 = e2 + 1)
+                in_b[d*8*L + e2] = cr_data[d*8*L + e2 * fj[87:84] + {28'd0, p}];
     end
     wire [8*L-1:0] in_act = a_al[8*L-1:0];
 
@@ -207,7 +236,7 @@ module sys_qmm_job #(
         .cmd_m0(cj[79:64]), .cmd_shift(cj[60:56]), .in_valid(in_valid), .in_ready(in_ready),
         .in_act(in_act), .in_b(in_b), .in_beta(in_beta), .out_ready(1'b1),
         .out_valid(out_valid), .out_keep(out_keep), .out_data(out_data), .busy(busy));
-    wire unused = &{1'b0, busy, cj, arow, jn, fj, a_al, k0, a_bit, ar, jp, pidx};
+    wire unused = &{1'b0, busy, cj, arow, jn, fj, a_al, k0, a_bit, ar, jp, pidx, c0};
 
     always @(posedge clk) begin
         if (rst) begin

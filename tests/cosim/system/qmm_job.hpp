@@ -5,10 +5,11 @@
 // at 8 bits: m0 = 1 and that shift, or m0 = 2^-shift and shift 0; a tile before its output's
 // last k tile: m0 = 1, shift 0, its sums kept as partial sums), and where its codes lie in
 // the RTL buffers: per row of A the bit address of its first code, per k the bit address of
-// B's code (k, first column), per row the byte address of its first output code and the index
-// of its first partial sum (a region per op whose K is split). A job the RTL cannot run is
-// counted with its reason, and its values come from C (the bench writes them); when K is
-// split, every tile of that op then.
+// B's code (k, first column) or, B transposed (K in Q K^T: B's codes of one column consecutive
+// along k), per column the bit address of B's code (first k, column), per row the byte address
+// of its first output code and the index of its first partial sum (a region per op whose K is
+// split). A job the RTL cannot run is counted with its reason, and its values come from C
+// (the bench writes them); when K is split, every tile of that op then.
 //
 // The build's engine: SYS_MD DPUs x SYS_ML lanes (0: no engine), queue 2 (unit 0).
 #ifndef SYS_MD
@@ -25,6 +26,7 @@ struct QmmJob {
     uint32_t m = 0, n = 0, k = 0, amode = 0, bbits = 0, m0 = 0, shift = 0, passes = 0;
     uint32_t bb = 0, p = 0, steps = 0, groups = 0, next = 0x80000000u;
     bool bbin = false, bsigned = false, first_k = true, last_k = true;
+    bool bt = false;          // B transposed: the k table holds a line per column
     uint32_t pshl = 0;        // partial sums shifted left by this (m0 = 2^pshl)
     size_t first_row = 0, k_base = 0;  // in the row and k tables
 };
@@ -37,7 +39,7 @@ struct QmmRow {
 struct QmmTwin {
     std::vector<QmmJob> jobs;                 // per job of the QMM queue (empty: not RTL)
     std::vector<QmmRow> rows;
-    std::vector<uint32_t> ks;                 // the k table
+    std::vector<uint32_t> ks;                 // the k table (lines of B: per k, or per column)
     std::map<std::vector<uint32_t>, size_t> k_of; // k lines shared by tiles
     std::map<std::string, uint64_t> not_rtl;  // jobs whose values are C's, by reason
     uint32_t first = 0x80000000u;             // the first job the RTL runs
@@ -143,15 +145,24 @@ inline std::string qmm_job(World &w, QmmTwin &q, uint32_t o, uint64_t t, QmmJob 
             return "outputs past the output region";
         rows.push_back({a, OUT_BASE + out, pbase + (at.inst * op.m + r) * op.n + at.n0});
     }
+    // B's lines: per k its codes over the tile's columns, or (B transposed) per column its
+    // codes along the tile's k
+    j.bt = vb.transposed;
+    uint64_t lines = j.bt ? at.tn : at.tk, len = j.bt ? at.tk : at.tn;
+    auto b_index = [&](uint64_t line, uint64_t c) {
+        return j.bt ? asim_view_index(&vb, at.inst, at.k0 + c, at.n0 + line)
+                    : asim_view_index(&vb, at.inst, at.k0 + line, at.n0 + c);
+    };
     std::vector<uint32_t> ks;
-    for (uint64_t k = at.k0; k < at.k0 + at.tk; k++) {
-        uint64_t b0 = asim_view_index(&vb, at.inst, k, at.n0);
-        for (uint64_t c = 1; c < at.tn; c++)
-            if (asim_view_index(&vb, at.inst, k, at.n0 + c) != b0 + c)
-                return "B's codes of one k not consecutive (a column per DPU: B transposed)";
-        uint64_t b = qmm_code_bits(w, pl.b_resident, lb, vb.addr, b0, at.tn, vb.l.bits);
+    for (uint64_t i = 0; i < lines; i++) {
+        uint64_t b0 = b_index(i, 0);
+        for (uint64_t c = 1; c < len; c++)
+            if (b_index(i, c) != b0 + c)
+                return j.bt ? "B's codes of one column not consecutive along k (B transposed)"
+                            : "B's codes of one k not consecutive over the columns";
+        uint64_t b = qmm_code_bits(w, pl.b_resident, lb, vb.addr, b0, len, vb.l.bits);
         if (b == ~0ull || b >= 1ull << 32)
-            return "B's codes of one k outside one run of its load, or past the output region";
+            return "a line of B outside one run of its load, or past the output region";
         ks.push_back((uint32_t)b);
     }
     if (q.rows.size() + rows.size() > MRDEPTH)
@@ -238,7 +249,7 @@ inline void qmm_drive(const QmmTwin &q, V &r, uint64_t c)
             j.m0 | j.passes << 16 | j.bb << 20 | j.p << 24,
             j.steps | j.groups << 16,
             (uint32_t)j.first_row, (uint32_t)j.k_base, j.next,
-            (uint32_t)j.first_k | (uint32_t)j.last_k << 1 | j.pshl << 4};
+            (uint32_t)j.first_k | (uint32_t)j.last_k << 1 | j.pshl << 4 | (uint32_t)j.bt << 8};
         r.mt_we = 1;
         r.mt_addr = (uint32_t)c;
         for (unsigned k = 0; k < 8; k++)
